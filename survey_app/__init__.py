@@ -1,1 +1,70 @@
-"""Survey service."""
+"""The survey service: a Flask application over SQLAlchemy and the pure libraries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from survey_app.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application. ``config`` overrides settings (tests pass a database URL)."""
+    settings = Settings.from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+        instance_path=str(settings.instance_dir),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        DATABASE_URL=settings.database_url,
+        SETTINGS=settings,
+        MAX_CONTENT_LENGTH=(settings.max_upload_mb + 1) * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_ENABLED=True,
+        AUTO_MIGRATE=False,
+    )
+    if config:
+        app.config.update(config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from survey_app.extensions import babel, csrf, limiter, select_locale
+    from survey_app.i18n import compiled_translations_dir
+    from survey_app.persistence import session as db_session
+    from survey_app.persistence.db import make_engine, make_session_factory, upgrade
+
+    url = app.config["DATABASE_URL"]
+    if app.config["AUTO_MIGRATE"]:
+        upgrade(url)
+    engine = make_engine(url)
+    app.extensions["engine"] = engine
+    app.extensions["session_factory"] = make_session_factory(engine)
+    db_session.init_app(app)
+    csrf.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_translations_dir(app))
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from survey_app.web import register
+
+    register(app)

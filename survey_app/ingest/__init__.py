@@ -1,0 +1,53 @@
+"""Reading respondent lists that units upload and validating them row by row.
+
+Plain Python (openpyxl, xlrd, python-docx, defusedxml, phonenumbers): no Flask, no
+SQLAlchemy, so it can be tested and benchmarked alone. The public API:
+
+- ``read_table(filename, data, *, max_rows=100_000) -> RawTable``
+- ``detect_unit_name(table) -> str | None``
+- ``validate_list(table, group, context) -> ListReport``
+- ``annotated_xlsx(table, report) -> bytes`` and ``template_xlsx(group) -> bytes``
+- ``IngestError(code, message_vi, message_en)`` with ``ErrorCode``; row codes in
+  ``ReasonCode``, ``WarningCode``, ``ListWarningCode`` (all in ``catalogue``).
+"""
+
+from survey_app.ingest.catalogue import (
+    ErrorCode,
+    IngestError,
+    ListWarningCode,
+    Message,
+    ReasonCode,
+    WarningCode,
+)
+from survey_app.ingest.export import annotated_xlsx, template_xlsx
+from survey_app.ingest.headers import Column, SkipKind
+from survey_app.ingest.read import detect_unit_name, read_table
+from survey_app.ingest.report import Issue, ListIssue, ListReport, RowResult, RowStatus
+from survey_app.ingest.table import FileType, RawRow, RawTable, SkippedRow
+from survey_app.ingest.validate import ListContext, validate_list
+
+__all__ = [
+    "Column",
+    "ErrorCode",
+    "FileType",
+    "IngestError",
+    "Issue",
+    "ListContext",
+    "ListIssue",
+    "ListReport",
+    "ListWarningCode",
+    "Message",
+    "RawRow",
+    "RawTable",
+    "ReasonCode",
+    "RowResult",
+    "RowStatus",
+    "SkipKind",
+    "SkippedRow",
+    "WarningCode",
+    "annotated_xlsx",
+    "detect_unit_name",
+    "read_table",
+    "template_xlsx",
+    "validate_list",
+]

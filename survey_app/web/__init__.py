@@ -1,0 +1,70 @@
+"""Blueprints, error pages, template helpers and security headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template, request
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from survey_app.security import current_user
+
+
+def register(app: Flask) -> None:
+    from survey_app.web import admin, auth, main
+
+    for module in (main, auth, admin):
+        app.register_blueprint(module.bp)
+    _register_errors(app)
+    app.context_processor(_template_globals)
+    app.after_request(_security_headers)
+    for name, fn in (("date", format_date), ("datetime", format_datetime),
+                     ("decimal", format_decimal), ("percent", format_percent)):
+        app.add_template_filter(fn, name)
+
+
+def _template_globals() -> dict[str, Any]:
+    from survey_app.web import labels
+
+    return {
+        "current_user": current_user(),
+        "locale": str(get_locale() or "vi"),
+        "url_map_endpoints": current_app.view_functions,
+        "level_labels": labels.LEVEL_LABELS,
+        "group_labels": labels.GROUP_LABELS,
+        "mode_labels": labels.MODE_LABELS,
+        "kind_labels": labels.KIND_LABELS,
+        "role_labels": labels.ROLE_LABELS,
+    }
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'",
+    )
+    return response
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_template("errors/error.html", code=400, kind="csrf"), 400
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+        limit = app.config["SETTINGS"].max_upload_mb
+        return render_template("errors/error.html", code=413, kind="too_large", limit=limit), 413
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+        if request.accept_mimetypes.best == "application/json":
+            return error
+        code = error.code or 500
+        return render_template("errors/error.html", code=code, kind=str(code)), code

@@ -1,0 +1,131 @@
+"""The ``survey-app`` console script: a Flask CLI group.
+
+    survey-app run [--host H] [--port P]     migrate, then serve
+    survey-app demo [--host H] [--port P]    migrate, load the demo once, print logins, serve
+    survey-app db upgrade                    apply migrations
+    survey-app create-user USERNAME --role R [--unit-code C]
+    survey-app import-units FILE [--campaign ID]
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from survey_app.errors import RowsRejected, ServiceError
+from survey_app.persistence.db import upgrade
+from survey_app.persistence.enums import Role
+
+
+def _session():  # type: ignore[no-untyped-def]
+    return current_app.extensions["session_factory"]()
+
+
+def _create_app() -> Flask:
+    from survey_app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """Survey service for PAR Index and SIPAS surveys."""
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def run_command(host: str, port: int) -> None:
+    """Apply migrations and serve (development server; use gunicorn in production)."""
+    upgrade(current_app.config["DATABASE_URL"])
+    _serve(host, port)
+
+
+def _serve(host: str, port: int) -> None:
+    click.echo(f"Serving at http://{host}:{port}  (Ctrl+C to stop)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--serve/--no-serve", default=True, help="Start the server after loading.")
+@with_appcontext
+def demo_command(host: str, port: int, serve: bool) -> None:
+    """Apply migrations, load the demo campaign (once) and serve it."""
+    from survey_app.services import demo
+
+    upgrade(current_app.config["DATABASE_URL"])
+    with _session() as session:
+        info = demo.ensure_demo(session, Path(current_app.instance_path))
+        session.commit()
+    base = f"http://{host}:{port}"
+    click.echo(demo.describe(info, base))
+    if serve:
+        _serve(host, port)
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo("Database is at " + revision)
+
+
+@main.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--full-name", default="")
+@click.option("--unit-code", default=None, help="Required for unit officers.")
+@click.password_option()
+@with_appcontext
+def create_user(username: str, role: str, full_name: str, unit_code: str | None,
+                password: str) -> None:
+    """Create an account (the password is asked twice, or read from --password)."""
+    from survey_app.services import accounts
+
+    if Role(role) is Role.UNIT_OFFICER and not unit_code:
+        raise click.UsageError("--unit-code is required for unit officers")
+    with _session() as session:
+        try:
+            accounts.create_user(session, username=username, full_name=full_name or username,
+                                 password=password, role=Role(role), unit_code=unit_code)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message("en")) from exc
+        session.commit()
+    click.echo(f"Created {username} ({role})")
+
+
+@main.command("import-units")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--campaign", "campaign_id", type=int, default=None,
+              help="Campaign id (default: the current campaign).")
+@with_appcontext
+def import_units(file: Path, campaign_id: int | None) -> None:
+    """Import the unit registry from CSV or XLSX; any bad row and nothing is imported."""
+    from survey_app.services import campaigns, registry
+
+    with _session() as session:
+        try:
+            campaign = campaigns.get_campaign(session, campaign_id)
+            result = registry.import_units(session, campaign, file.name, file.read_bytes(), None)
+        except RowsRejected as exc:
+            for problem in exc.problems:
+                click.echo(f"row {problem.row}: {problem.message('en')}", err=True)
+            raise click.ClickException(exc.message("en")) from exc
+        except ServiceError as exc:
+            raise click.ClickException(exc.message("en")) from exc
+        session.commit()
+    click.echo(json.dumps({"created": result.created, "updated": result.updated}))

@@ -1,0 +1,87 @@
+"""Settings read from the environment when the app is created, never at import time.
+
+Every setting has a default that runs with no configuration at all: a SQLite file under
+``instance/`` and a random secret key persisted there on first start.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "SURVEY_"
+
+
+def _instance_dir() -> Path:
+    path = Path(os.environ.get("SURVEY_INSTANCE_DIR", Path.cwd() / "instance"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(instance: Path) -> str:
+    """Use SURVEY_SECRET_KEY, or a random key kept in instance/secret_key (mode 0600)."""
+    configured = os.environ.get("SURVEY_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Documented in README.md, section "Settings"."""
+
+    database_url: str
+    secret_key: str
+    instance_dir: Path
+    secure_cookies: bool = False
+    max_upload_mb: int = 10
+    max_list_rows: int = 100_000
+    ratelimit_storage_uri: str = "memory://"
+    login_rate_limit: str = "10 per minute"
+    respondent_rate_limit: str = "120 per minute"
+    default_locale: str = "vi"
+    public_base_url: str = "http://127.0.0.1:5000"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read DATABASE_URL and the SURVEY_* variables."""
+        instance = _instance_dir()
+        default_db = f"sqlite:///{instance / 'survey.db'}"
+        return cls(
+            database_url=_normalise_db_url(os.environ.get("DATABASE_URL", default_db)),
+            secret_key=_secret_key(instance),
+            instance_dir=instance,
+            secure_cookies=_bool("SURVEY_SECURE_COOKIES", False),
+            max_upload_mb=int(os.environ.get("SURVEY_MAX_UPLOAD_MB", "10")),
+            max_list_rows=int(os.environ.get("SURVEY_MAX_LIST_ROWS", "100000")),
+            ratelimit_storage_uri=os.environ.get("SURVEY_RATELIMIT_STORAGE_URI", "memory://"),
+            login_rate_limit=os.environ.get("SURVEY_LOGIN_RATE_LIMIT", "10 per minute"),
+            respondent_rate_limit=os.environ.get(
+                "SURVEY_RESPONDENT_RATE_LIMIT", "120 per minute"
+            ),
+            default_locale=os.environ.get("SURVEY_DEFAULT_LOCALE", "vi"),
+            public_base_url=os.environ.get("SURVEY_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        )
+
+
+def _normalise_db_url(url: str) -> str:
+    """Accept the postgres:// and postgresql:// forms hosting providers print."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,105 @@
+"""The application's error catalogue: stable codes with Vietnamese and English messages.
+
+Services raise :class:`ServiceError` with a code and parameters; the web layer shows
+``error.message(locale)``. Row-level problems of imports are :class:`RowProblem` values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "required": ("Thiếu giá trị bắt buộc: {column}.", "Missing required value: {column}."),
+    "unknown_level": (
+        "Cấp đơn vị không hợp lệ: “{value}”. Dùng một trong: {allowed}.",
+        "Unknown unit level “{value}”. Use one of: {allowed}.",
+    ),
+    "duplicate_code": (
+        "Mã đơn vị “{value}” bị trùng (đã có ở dòng {first_row}).",
+        "Unit code “{value}” is repeated (first on row {first_row}).",
+    ),
+    "unknown_parent": (
+        "Không tìm thấy đơn vị cấp trên có mã “{value}”.",
+        "No parent unit with code “{value}”.",
+    ),
+    "bad_tier": (
+        "Nhóm kinh tế - xã hội phải là số từ 1 đến 9, không phải “{value}”.",
+        "Socio-economic tier must be a number from 1 to 9, not “{value}”.",
+    ),
+    "tier_not_district": (
+        "Chỉ cấp huyện mới có nhóm kinh tế - xã hội.",
+        "Only districts have a socio-economic tier.",
+    ),
+    "bad_size": ("Quy mô phải là số nguyên không âm, không phải “{value}”.",
+                 "Size must be a non-negative whole number, not “{value}”."),
+    "fields_not_commune": (
+        "Chỉ cấp xã mới có danh sách lĩnh vực TTHC.",
+        "Only communes have procedure fields.",
+    ),
+    "parent_cycle": ("Quan hệ cấp trên tạo thành vòng lặp.", "Parent links form a cycle."),
+    "file_unreadable": (
+        "Không đọc được tệp: {detail}. Hãy dùng CSV (UTF-8) hoặc Excel (.xlsx).",
+        "The file could not be read: {detail}. Use CSV (UTF-8) or Excel (.xlsx).",
+    ),
+    "file_too_large": (
+        "Tệp quá lớn ({size_mb} MB); giới hạn là {limit_mb} MB.",
+        "The file is too large ({size_mb} MB); the limit is {limit_mb} MB.",
+    ),
+    "missing_columns": (
+        "Thiếu cột bắt buộc: {columns}.",
+        "Required columns are missing: {columns}.",
+    ),
+    "empty_file": ("Tệp không có dòng dữ liệu nào.", "The file has no data rows."),
+    "username_taken": ("Tên đăng nhập “{value}” đã tồn tại.", "Username “{value}” is taken."),
+    "unknown_unit": ("Không có đơn vị mã “{value}”.", "There is no unit with code “{value}”."),
+    "no_campaign": ("Chưa có đợt khảo sát nào.", "There is no campaign yet."),
+    "weak_password": (
+        "Mật khẩu phải có ít nhất {min_length} ký tự.",
+        "The password must have at least {min_length} characters.",
+    ),
+}
+
+
+def render(code: str, locale: str, params: dict[str, Any]) -> str:
+    """The message of ``code`` in ``locale`` ('vi' or 'en') with parameters filled in."""
+    vi, en = CATALOGUE[code]
+    return (en if locale == "en" else vi).format(**params)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem on one row of an imported file (row numbers as the officer sees them)."""
+
+    row: int
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, locale: str = "vi") -> str:
+        return render(self.code, locale, self.params)
+
+
+class ServiceError(Exception):
+    """A rule violation a user can fix; never a 500."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def message(self, locale: str = "vi") -> str:
+        return render(self.code, locale, self.params)
+
+
+class RowsRejected(ServiceError):
+    """An import refused as a whole because some rows are invalid."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        super().__init__("rows_rejected")
+        self.problems = problems
+
+    def message(self, locale: str = "vi") -> str:
+        count = len(self.problems)
+        if locale == "en":
+            return f"{count} row(s) have problems; nothing was imported."
+        return f"Có {count} dòng có lỗi; chưa nhập dòng nào."

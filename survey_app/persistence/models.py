@@ -1,0 +1,432 @@
+"""SQLAlchemy 2.0 models. Invariants from DESIGN.md are named constraints.
+
+Every change to this file goes with an Alembic migration in ``migrations/versions``;
+``tests/integration/test_migrations.py`` fails when the two disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from domain import CampaignKind, RespondentGroup, UnitLevel
+from survey_app.persistence.enums import (
+    AuditAction,
+    CampaignStatus,
+    InvitationStatus,
+    Mode,
+    RespondentStatus,
+    ResponseStatus,
+    Role,
+    RowStatus,
+    SampleRole,
+)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def enum_col(enum_cls: type[StrEnum], name: str) -> Enum:
+    """A VARCHAR column with a named CHECK constraint listing the enum's values."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=48,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+Timestamp = DateTime(timezone=True)
+
+
+class Campaign(Base):
+    """One year's survey of one kind, with its windows and deadlines."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        UniqueConstraint("year", "kind", "name", name="uq_campaigns_year_kind_name"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        CheckConstraint("window_from IS NULL OR window_to IS NULL OR window_from <= window_to",
+                        name="window_order"),
+        CheckConstraint(
+            "fieldwork_opens IS NULL OR fieldwork_closes IS NULL "
+            "OR fieldwork_opens <= fieldwork_closes",
+            name="fieldwork_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[CampaignKind] = mapped_column(enum_col(CampaignKind, "campaign_kind"))
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[CampaignStatus] = mapped_column(
+        enum_col(CampaignStatus, "campaign_status"), default=CampaignStatus.DRAFT
+    )
+    window_from: Mapped[dt.date | None] = mapped_column(Date)
+    window_to: Mapped[dt.date | None] = mapped_column(Date)
+    list_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    fieldwork_opens: Mapped[dt.date | None] = mapped_column(Date)
+    fieldwork_closes: Mapped[dt.date | None] = mapped_column(Date)
+    allow_late_uploads: Mapped[bool] = mapped_column(Boolean, default=False)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+
+    units: Mapped[list[Unit]] = relationship(back_populates="campaign")
+
+
+class Unit(Base):
+    """A node of the unit registry of one campaign (province, department, commune, ...)."""
+
+    __tablename__ = "units"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "code", name="uq_units_campaign_code"),
+        CheckConstraint("tier IS NULL OR tier BETWEEN 1 AND 9", name="tier_range"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[UnitLevel] = mapped_column(enum_col(UnitLevel, "unit_level"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    tier: Mapped[int | None] = mapped_column(Integer)
+    size: Mapped[int | None] = mapped_column(Integer)
+    procedure_fields: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="units")
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
+
+
+class User(Base):
+    """An account. Unit officers are scoped to one unit code (stable across campaigns)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role <> 'unit_officer' OR unit_code IS NOT NULL", name="officer_has_unit"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_col(Role, "user_role"))
+    unit_code: Mapped[str | None] = mapped_column(String(40))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class UnitList(Base):
+    """One uploaded version of a unit's respondent list for one group."""
+
+    __tablename__ = "unit_lists"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "group", "content_hash", name="uq_unit_lists_same_content"),
+        UniqueConstraint("unit_id", "group", "version", name="uq_unit_lists_version"),
+        Index(
+            "uq_unit_lists_one_current",
+            "unit_id",
+            "group",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    group: Mapped[RespondentGroup] = mapped_column(enum_col(RespondentGroup, "list_group"))
+    version: Mapped[int] = mapped_column(Integer)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+
+    unit: Mapped[Unit] = relationship()
+    rows: Mapped[list[ListRow]] = relationship(
+        back_populates="unit_list", order_by="ListRow.source_row", cascade="all, delete-orphan"
+    )
+
+
+class ListRow(Base):
+    """One data row of an uploaded list, kept whatever its status, with its reasons."""
+
+    __tablename__ = "list_rows"
+    __table_args__ = (UniqueConstraint("list_id", "source_row", name="uq_list_rows_source_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("unit_lists.id", ondelete="CASCADE"))
+    source_row: Mapped[int] = mapped_column(Integer)
+    status: Mapped[RowStatus] = mapped_column(enum_col(RowStatus, "row_status"))
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    workplace: Mapped[str | None] = mapped_column(String(255))
+    address: Mapped[str | None] = mapped_column(String(500))
+    field: Mapped[str | None] = mapped_column(String(200))
+    procedure: Mapped[str | None] = mapped_column(String(500))
+    application_date: Mapped[dt.date | None] = mapped_column(Date)
+    result_date: Mapped[dt.date | None] = mapped_column(Date)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    unit_list: Mapped[UnitList] = relationship(back_populates="rows")
+
+
+class SamplingRun(Base):
+    """A reproducible draw: seed, library version, settings and frame hash."""
+
+    __tablename__ = "sampling_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    seed: Mapped[int] = mapped_column(Integer)
+    library_version: Mapped[str] = mapped_column(String(40))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    frame_hash: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+
+
+class DistrictChoice(Base):
+    """Why a district was (not) chosen in a run, and any override with its reason."""
+
+    __tablename__ = "district_choices"
+    __table_args__ = (UniqueConstraint("run_id", "unit_id", name="uq_district_choices_unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("sampling_runs.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    chosen: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(60))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Instrument(Base):
+    """A published questionnaire version. Never updated: a new version is a new row."""
+
+    __tablename__ = "instruments"
+    __table_args__ = (UniqueConstraint("code", "version", name="uq_instruments_code_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(40))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+
+
+class Respondent(Base):
+    """A person drawn (or taken by census) into a campaign, with a design weight."""
+
+    __tablename__ = "respondents"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "list_row_id", name="uq_respondents_list_row"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("reserve_rank IS NULL OR reserve_rank >= 1", name="reserve_rank_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("sampling_runs.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    rated_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    list_row_id: Mapped[int | None] = mapped_column(ForeignKey("list_rows.id"))
+    group: Mapped[RespondentGroup] = mapped_column(enum_col(RespondentGroup, "respondent_group"))
+    sample_role: Mapped[SampleRole] = mapped_column(enum_col(SampleRole, "sample_role"))
+    status: Mapped[RespondentStatus] = mapped_column(
+        enum_col(RespondentStatus, "respondent_status")
+    )
+    reserve_rank: Mapped[int | None] = mapped_column(Integer)
+    stratum: Mapped[str] = mapped_column(String(200), default="")
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("respondents.id"))
+    replacement_reason: Mapped[str | None] = mapped_column(Text)
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
+    rated_unit: Mapped[Unit | None] = relationship(foreign_keys=[rated_unit_id])
+
+
+class Invitation(Base):
+    """A personal link. Only a SHA-256 of the token is stored; short code for paper letters."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        UniqueConstraint("respondent_id", name="uq_invitations_respondent"),
+        UniqueConstraint("token_hash", name="uq_invitations_token_hash"),
+        UniqueConstraint("short_code_hash", name="uq_invitations_short_code_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    short_code_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[InvitationStatus] = mapped_column(
+        enum_col(InvitationStatus, "invitation_status"), default=InvitationStatus.ACTIVE
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+
+    respondent: Mapped[Respondent] = relationship()
+    instrument: Mapped[Instrument] = relationship()
+
+
+class Response(Base):
+    """The one response of an invitation: a draft until submitted, then frozen."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        UniqueConstraint("invitation_id", name="uq_responses_one_per_invitation"),
+        UniqueConstraint("client_key", name="uq_responses_client_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"))
+    status: Mapped[ResponseStatus] = mapped_column(
+        enum_col(ResponseStatus, "response_status"), default=ResponseStatus.DRAFT
+    )
+    mode: Mapped[Mode] = mapped_column(enum_col(Mode, "response_mode"), default=Mode.WEB)
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    payload_hash: Mapped[str | None] = mapped_column(String(64))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    updated_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+    answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan")
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class PaperEntry(Base):
+    """One clerk's keying of a paper or phone form, for optional double entry."""
+
+    __tablename__ = "paper_entries"
+    __table_args__ = (
+        UniqueConstraint("invitation_id", "entry_round", name="uq_paper_entries_round"),
+        CheckConstraint("entry_round IN (1, 2)", name="entry_round_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"))
+    entry_round: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[Mode] = mapped_column(enum_col(Mode, "entry_mode"))
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+
+
+class AppraisalPoint(Base):
+    """Appraisal points of a unit for one sub-criterion (imported by analysts)."""
+
+    __tablename__ = "appraisal_points"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "unit_id", "sub_criterion",
+                         name="uq_appraisal_points_unit_criterion"),
+        CheckConstraint("points >= 0", name="points_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    sub_criterion: Mapped[str] = mapped_column(String(40))
+    points: Mapped[float | None] = mapped_column(Float)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ExportRecord(Base):
+    """What an export contained: settings and a data hash, so numbers can be reproduced."""
+
+    __tablename__ = "export_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data_hash: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+
+
+class AuditEvent(Base):
+    """Who did what and when."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now, server_default=func.now())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(80))
+    action: Mapped[AuditAction] = mapped_column(enum_col(AuditAction, "audit_action"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
+    target: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip: Mapped[str | None] = mapped_column(String(64))

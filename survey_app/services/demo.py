@@ -1,0 +1,101 @@
+"""The demo campaign: loaded once, through the same services real users go through."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain import CampaignKind
+from survey_app.persistence.enums import CampaignStatus, Role
+from survey_app.persistence.models import Campaign
+from survey_app.services import accounts, campaigns, demo_data, registry
+
+DEMO_NAME = "Khảo sát CCHC tỉnh Minh Sơn (demo)"
+DEMO_SEED = 20261123
+DEMO_ACCOUNTS = (
+    ("admin", "Trần Thị Quản Trị", Role.ADMIN, None),
+    ("sotuphap", "Lê Văn Tư Pháp", Role.UNIT_OFFICER, "S02"),
+    ("xa-h03-01", "Phạm Thị Xã", Role.UNIT_OFFICER, "H03.01"),
+    ("buudien", "Ngô Văn Bưu Điện", Role.INTERVIEWER, None),
+    ("phantich", "Đỗ Thị Phân Tích", Role.ANALYST, None),
+)
+
+
+def demo_password(username: str) -> str:
+    """Demo-only passwords, printed by ``survey-app demo``; never use them in production."""
+    return f"demo-{username}-2026"
+
+
+@dataclass
+class DemoInfo:
+    campaign_id: int
+    created: bool
+    accounts: list[tuple[str, str, Role]] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def ensure_demo(session: Session, instance_dir: Path) -> DemoInfo:
+    """Load the demo campaign unless it exists; return what to print either way."""
+    links_file = instance_dir / "demo_links.json"
+    existing = session.scalar(select(Campaign).where(Campaign.name == DEMO_NAME))
+    if existing is None:
+        existing = _load(session, links_file)
+        created = True
+    else:
+        created = False
+    links = json.loads(links_file.read_text()) if links_file.exists() else []
+    return DemoInfo(
+        campaign_id=existing.id,
+        created=created,
+        accounts=[(u, demo_password(u), role) for u, _, role, _ in DEMO_ACCOUNTS],
+        links=[(label, token) for label, token in links],
+    )
+
+
+def _load(session: Session, links_file: Path) -> Campaign:
+    rng = np.random.default_rng(DEMO_SEED)
+    year = dt.date.today().year
+    campaign = campaigns.create_campaign(session, campaigns.CampaignInput(
+        year=year, kind=CampaignKind.PROVINCIAL_PAR, name=DEMO_NAME,
+        status=CampaignStatus.OPEN,
+        window_from=dt.date(year, 1, 1), window_to=dt.date(year, 10, 15),
+        list_deadline=dt.date(year, 12, 31),
+        fieldwork_opens=dt.date(year, 11, 1), fieldwork_closes=dt.date(year + 1, 1, 15),
+    ), actor=None)
+    units = demo_data.units(rng)
+    registry.import_units(session, campaign, "demo_units.csv", _registry_csv(units), None)
+    for username, full_name, role, unit_code in DEMO_ACCOUNTS:
+        accounts.create_user(session, username=username, full_name=full_name,
+                             password=demo_password(username), role=role, unit_code=unit_code)
+    links_file.write_text(json.dumps([], ensure_ascii=False))
+    return campaign
+
+
+def _registry_csv(units: list[demo_data.DemoUnit]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["code", "name", "level", "parent_code", "tier", "size", "procedure_fields"])
+    for u in units:
+        writer.writerow([u.code, u.name, u.level, u.parent_code, u.tier or "", u.size or "",
+                         "; ".join(u.procedure_fields)])
+    return out.getvalue().encode("utf-8")
+
+
+def describe(info: DemoInfo, base_url: str) -> str:
+    """The text ``survey-app demo`` prints: where to go, how to log in, a few links."""
+    state = "loaded" if info.created else "already loaded (reused)"
+    lines = [f"Demo campaign {state}: id {info.campaign_id}", "", "Accounts (demo only):"]
+    lines += [f"  {role.value:<13} {user:<12} password: {pw}" for user, pw, role in info.accounts]
+    if info.links:
+        lines += ["", "Respondent links:"]
+        lines += [f"  {label}: {base_url}/s/{token}" for label, token in info.links[:6]]
+    lines += ["", f"Log in at {base_url}/login"]
+    return "\n".join(lines)

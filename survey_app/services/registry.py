@@ -1,0 +1,245 @@
+"""The unit registry: import from CSV or XLSX, all rows or none.
+
+Columns (Vietnamese or English headers, any case, with or without diacritics):
+code/mã, name/tên, level/cấp, parent_code/mã cấp trên, tier/nhóm, size/quy mô,
+procedure_fields/lĩnh vực (separated by ';' or '|').
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain import UnitLevel
+from survey_app.errors import RowProblem, RowsRejected, ServiceError
+from survey_app.persistence.enums import AuditAction
+from survey_app.persistence.models import Campaign, Unit, User
+from survey_app.services import audit
+
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("code", "ma", "ma don vi"),
+    "name": ("name", "ten", "ten don vi"),
+    "level": ("level", "cap", "cap don vi", "loai"),
+    "parent_code": ("parent_code", "parent", "ma cap tren", "ma don vi cap tren", "cap tren"),
+    "tier": ("tier", "nhom", "nhom kinh te xa hoi", "muc phat trien"),
+    "size": ("size", "quy mo", "dan so", "so ho so"),
+    "procedure_fields": ("procedure_fields", "fields", "linh vuc", "linh vuc tthc"),
+}
+REQUIRED = ("code", "name", "level")
+LEVEL_ALIASES: dict[str, UnitLevel] = {
+    **{level.value: level for level in UnitLevel},
+    "tinh": UnitLevel.PROVINCE, "so": UnitLevel.DEPARTMENT, "so nganh": UnitLevel.DEPARTMENT,
+    "don vi thuoc so": UnitLevel.SUBUNIT, "huyen": UnitLevel.DISTRICT, "xa": UnitLevel.COMMUNE,
+    "bo": UnitLevel.MINISTRY, "vu cuc": UnitLevel.MINISTRY_DEPARTMENT,
+    "hoi": UnitLevel.ASSOCIATION, "hiep hoi": UnitLevel.ASSOCIATION,
+}
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics (đ → d), single spaces: for matching what people type."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.lower().replace("_", " ").split())
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    row: int
+    code: str
+    name: str
+    level: UnitLevel
+    parent_code: str | None
+    tier: int | None
+    size: int | None
+    procedure_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """Rows keyed by canonical column names, with their 1-based row numbers in the file."""
+    try:
+        grid = _xlsx_grid(data) if filename.lower().endswith(".xlsx") else _csv_grid(data)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a user-facing message
+        raise ServiceError("file_unreadable", detail=type(exc).__name__) from exc
+    if not grid:
+        raise ServiceError("empty_file")
+    columns = [_canonical(cell) for cell in grid[0]]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise ServiceError("missing_columns", columns=", ".join(missing))
+    rows = []
+    for number, cells in enumerate(grid[1:], start=2):
+        values = {col: cells[i].strip() for i, col in enumerate(columns) if col and i < len(cells)}
+        if any(values.values()):
+            rows.append((number, values))
+    if not rows:
+        raise ServiceError("empty_file")
+    return rows
+
+
+def _canonical(header: str) -> str | None:
+    folded = fold(header)
+    return next((key for key, aliases in HEADER_ALIASES.items() if folded in aliases), None)
+
+
+def _csv_grid(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "utf-16", "cp1258"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnicodeDecodeError("unknown", data, 0, 1, "no known encoding")
+    text = unicodedata.normalize("NFC", text)
+    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _xlsx_grid(data: bytes) -> list[list[str]]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            [unicodedata.normalize("NFC", "" if v is None else str(v)) for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    finally:
+        workbook.close()
+
+
+def parse_rows(
+    rows: list[tuple[int, dict[str, str]]], known_codes: set[str]
+) -> tuple[list[RegistryRow], list[RowProblem]]:
+    """Check every row; return the parsed rows and every problem found (not just the first)."""
+    parsed: list[RegistryRow] = []
+    problems: list[RowProblem] = []
+    first_seen: dict[str, int] = {}
+    for number, values in rows:
+        row_problems = _row_problems(number, values, first_seen)
+        problems.extend(row_problems)
+        if not row_problems:
+            parsed.append(_to_row(number, values))
+        first_seen.setdefault(values.get("code", ""), number)
+    all_codes = known_codes | {row.code for row in parsed}
+    for row in parsed:
+        if row.parent_code and row.parent_code not in all_codes:
+            problems.append(RowProblem(row.row, "unknown_parent", {"value": row.parent_code}))
+    return parsed, sorted(problems, key=lambda p: p.row)
+
+
+def _row_problems(number: int, values: dict[str, str], seen: dict[str, int]) -> list[RowProblem]:
+    problems = [
+        RowProblem(number, "required", {"column": col}) for col in REQUIRED if not values.get(col)
+    ]
+    code, level_text = values.get("code", ""), values.get("level", "")
+    if code and code in seen:
+        problems.append(RowProblem(number, "duplicate_code", {"value": code,
+                                                              "first_row": seen[code]}))
+    level = LEVEL_ALIASES.get(fold(level_text)) if level_text else None
+    if level_text and level is None:
+        allowed = ", ".join(level.value for level in UnitLevel)
+        problems.append(RowProblem(number, "unknown_level", {"value": level_text,
+                                                             "allowed": allowed}))
+    tier = values.get("tier", "")
+    if tier and (not tier.isdigit() or not 1 <= int(tier) <= 9):
+        problems.append(RowProblem(number, "bad_tier", {"value": tier}))
+    elif tier and level is not None and level is not UnitLevel.DISTRICT:
+        problems.append(RowProblem(number, "tier_not_district"))
+    size = values.get("size", "").replace(".", "").replace(",", "").replace(" ", "")
+    if size and not size.isdigit():
+        problems.append(RowProblem(number, "bad_size", {"value": values["size"]}))
+    if values.get("procedure_fields") and level is not None and level is not UnitLevel.COMMUNE:
+        problems.append(RowProblem(number, "fields_not_commune"))
+    return problems
+
+
+def _to_row(number: int, values: dict[str, str]) -> RegistryRow:
+    fields_text = values.get("procedure_fields", "").replace("|", ";")
+    size = values.get("size", "").replace(".", "").replace(",", "").replace(" ", "")
+    return RegistryRow(
+        row=number,
+        code=values["code"],
+        name=values["name"],
+        level=LEVEL_ALIASES[fold(values["level"])],
+        parent_code=values.get("parent_code") or None,
+        tier=int(values["tier"]) if values.get("tier") else None,
+        size=int(size) if size else None,
+        procedure_fields=tuple(f.strip() for f in fields_text.split(";") if f.strip()),
+    )
+
+
+def import_units(
+    session: Session, campaign: Campaign, filename: str, data: bytes, actor: User | None
+) -> ImportResult:
+    """Create or update the campaign's units from a file. Any bad row: nothing is written."""
+    existing = {u.code: u for u in session.scalars(select(Unit).where(
+        Unit.campaign_id == campaign.id))}
+    parsed, problems = parse_rows(read_rows(filename, data), set(existing))
+    if problems:
+        raise RowsRejected(problems)
+    created = updated = 0
+    by_code: dict[str, Unit] = dict(existing)
+    for row in parsed:
+        unit = by_code.get(row.code)
+        if unit is None:
+            unit = Unit(campaign_id=campaign.id, code=row.code)
+            session.add(unit)
+            by_code[row.code] = unit
+            created += 1
+        else:
+            updated += 1
+        _apply(unit, row)
+    session.flush()
+    for row in parsed:
+        by_code[row.code].parent_id = by_code[row.parent_code].id if row.parent_code else None
+    session.flush()
+    audit.record(session, AuditAction.UNITS_IMPORTED, user=actor, campaign_id=campaign.id,
+                 target=filename, created=created, updated=updated)
+    return ImportResult(created=created, updated=updated)
+
+
+def _apply(unit: Unit, row: RegistryRow) -> None:
+    unit.name = row.name
+    unit.level = row.level
+    unit.tier = row.tier
+    unit.size = row.size
+    unit.procedure_fields = list(row.procedure_fields)
+
+
+def list_units(session: Session, campaign: Campaign, level: UnitLevel | None = None) -> list[Unit]:
+    query = select(Unit).where(Unit.campaign_id == campaign.id)
+    if level is not None:
+        query = query.where(Unit.level == level)
+    return list(session.scalars(query.order_by(Unit.level, Unit.code)))
+
+
+def unit_by_code(session: Session, campaign: Campaign, code: str) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.campaign_id == campaign.id, Unit.code == code))
+    if unit is None:
+        raise ServiceError("unknown_unit", value=code)
+    return unit
+
+
+def as_registry_rows(units: list[Unit]) -> list[dict[str, Any]]:
+    """Units as rows of the registry file format (for download and the demo)."""
+    codes = {u.id: u.code for u in units}
+    return [
+        {"code": u.code, "name": u.name, "level": u.level.value,
+         "parent_code": codes.get(u.parent_id) if u.parent_id else "",
+         "tier": u.tier or "", "size": u.size or "",
+         "procedure_fields": "; ".join(u.procedure_fields or [])}
+        for u in units
+    ]

@@ -1,0 +1,68 @@
+"""Login and logout. Attempts are rate-limited per address and per username."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from survey_app.extensions import limiter
+from survey_app.persistence.enums import AuditAction
+from survey_app.persistence.session import get_session
+from survey_app.security import current_user, login_required, public
+from survey_app.services import accounts, audit
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("username", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
+
+
+def _login_limit() -> str:
+    return str(current_app.config["SETTINGS"].login_rate_limit)
+
+
+def _username_key() -> str:
+    return f"login:{request.form.get('username', '').strip().lower()}:{request.remote_addr}"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
+def login() -> str | Response:
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = accounts.authenticate(
+            get_session(), form.username.data or "", form.password.data or "", request.remote_addr
+        )
+        if user is not None:
+            session.clear()
+            session["user_id"] = user.id
+            session.permanent = True
+            if user.locale:
+                session["locale"] = user.locale
+            target = request.args.get("next", "")
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for("main.home")
+            return redirect(target)
+        error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
+    # A failed attempt answers 200 so that its audit event is committed with the request.
+    return render_template("auth/login.html", form=form, error=error)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Response:
+    audit.record(get_session(), AuditAction.LOGOUT, user=current_user(), ip=request.remote_addr)
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,62 @@
+"""WTForms used by the administration pages: shape and size checks at the boundary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from survey_app.web.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+
+
+def _choices(labels: Mapping[StrEnum, Any]) -> list[SelectChoice]:
+    return [SelectChoice(key.value, label) for key, label in labels.items()]
+
+
+class CampaignForm(FlaskForm):
+    year = IntegerField(_l("Năm"), validators=[DataRequired(), NumberRange(2000, 2100)])
+    kind = SelectField(_l("Loại"), choices=_choices(KIND_LABELS))
+    name = StringField(_l("Tên đợt"), validators=[DataRequired(), Length(max=200)])
+    status = SelectField(_l("Trạng thái"),
+                         choices=_choices(STATUS_LABELS))
+    window_from = DateField(_l("Giao dịch từ ngày"), validators=[Optional()])
+    window_to = DateField(_l("Giao dịch đến ngày"), validators=[Optional()])
+    list_deadline = DateField(_l("Hạn gửi danh sách"), validators=[Optional()])
+    fieldwork_opens = DateField(_l("Bắt đầu khảo sát"), validators=[Optional()])
+    fieldwork_closes = DateField(_l("Kết thúc khảo sát"), validators=[Optional()])
+    allow_late_uploads = BooleanField(_l("Cho phép nộp danh sách muộn"))
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        if not super().validate(extra_validators):
+            return False
+        pairs = [(self.window_from, self.window_to), (self.fieldwork_opens, self.fieldwork_closes)]
+        for start, end in pairs:
+            if start.data and end.data and start.data > end.data:
+                end.errors = [_l("Ngày kết thúc phải sau ngày bắt đầu.")]
+                return False
+        return True
+
+
+class FileUploadForm(FlaskForm):
+    file = FileField(_l("Tệp"), validators=[FileRequired()])
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(3, 80)])
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(10, 200)])
+    role = SelectField(_l("Vai trò"), choices=_choices(ROLE_LABELS))
+    unit_code = StringField(_l("Mã đơn vị (cán bộ đơn vị)"), validators=[Optional(),
+                                                                       Length(max=40)])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Vai trò"), choices=_choices(ROLE_LABELS))
+    unit_code = StringField(_l("Mã đơn vị"), validators=[Optional(), Length(max=40)])

@@ -1,0 +1,21 @@
+"""Small helpers shared by the views."""
+
+from __future__ import annotations
+
+from flask import abort, current_app
+from flask_babel import get_locale
+from werkzeug.datastructures import FileStorage
+
+
+def locale_code() -> str:
+    """'vi' or 'en' for the error catalogue."""
+    return "en" if str(get_locale() or "vi").startswith("en") else "vi"
+
+
+def read_upload(file: FileStorage) -> tuple[str, bytes]:
+    """The uploaded file's name and bytes, refusing files over the configured size (413)."""
+    limit = current_app.config["SETTINGS"].max_upload_mb * 1024 * 1024
+    data = file.stream.read(limit + 1)
+    if len(data) > limit:
+        abort(413)
+    return (file.filename or "upload"), data

@@ -1,0 +1,128 @@
+"""Shared fixtures: a migrated database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set),
+an app per test on a clean copy of it, and logged-in clients for each role."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from survey_app import create_app
+from survey_app.persistence.db import make_engine, upgrade
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_migrated() -> str | None:
+    """The PostgreSQL test database, emptied and migrated once per session."""
+    if not PG_URL:
+        return None
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+    """A clean database for one test, on each configured backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("pg_migrated")
+    yield url
+    _truncate_all(url)
+
+
+def _truncate_all(url: str) -> None:
+    from survey_app.persistence.models import Base
+
+    engine = make_engine(url)
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    monkeypatch.setenv("SURVEY_INSTANCE_DIR", str(tmp_path / "instance"))
+    application = create_app({
+        "DATABASE_URL": db_url,
+        "TESTING": True,
+        "RATELIMIT_ENABLED": False,
+    })
+    yield application
+    application.extensions["engine"].dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A session outside any request, for arranging data; the test commits what it needs."""
+    factory = app.extensions["session_factory"]
+    with factory() as s:
+        yield s
+
+
+@pytest.fixture
+def demo(app: Flask, session: Session) -> int:
+    """The demo campaign loaded; returns its id."""
+    from survey_app.services import demo as demo_service
+
+    info = demo_service.ensure_demo(session, Path(app.instance_path))
+    session.commit()
+    return info.campaign_id
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf(client: FlaskClient, page: str = "/login") -> str:
+    """A valid CSRF token for this client's session, read from a rendered form."""
+    match = CSRF_RE.search(client.get(page).get_data(as_text=True))
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, username: str, password: str | None = None) -> FlaskClient:
+    from survey_app.services.demo import demo_password
+
+    response = client.post("/login", data={
+        "username": username, "password": password or demo_password(username),
+        "csrf_token": csrf(client)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf(client, "/")
+    return client
+
+
+@pytest.fixture
+def as_role(app: Flask, demo: int):  # type: ignore[no-untyped-def]
+    """as_role('admin') -> a test client logged in as that demo account."""
+
+    def make(username: str) -> FlaskClient:
+        return login(app.test_client(), username)
+
+    return make

@@ -1,0 +1,97 @@
+"""Importing the unit registry: all rows or none, every problem reported by row."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from flask import Flask
+from openpyxl import Workbook
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from domain import UnitLevel
+from survey_app.errors import RowsRejected
+from survey_app.persistence.models import Campaign, Unit
+from survey_app.services import registry
+
+GOOD = (
+    "Mã,Tên đơn vị,Cấp,Mã cấp trên,Nhóm,Lĩnh vực\n"
+    "P1,Tỉnh Thử,tỉnh,,,\n"
+    "D1,Huyện Một,huyện,P1,2,\n"
+    "C1,Xã Một,xã,D1,,Hộ tịch; Đất đai\n"
+)
+
+
+@pytest.fixture
+def campaign(session: Session) -> Campaign:
+    from domain import CampaignKind
+    from survey_app.services.campaigns import CampaignInput, create_campaign
+
+    c = create_campaign(session, CampaignInput(2026, CampaignKind.COMMUNE_INDEX, "Thử"), None)
+    session.commit()
+    return c
+
+
+def test_vietnamese_headers_and_levels_are_understood(session: Session, campaign: Campaign):
+    result = registry.import_units(session, campaign, "units.csv", GOOD.encode(), None)
+    assert (result.created, result.updated) == (3, 0)
+    commune = registry.unit_by_code(session, campaign, "C1")
+    assert commune.level is UnitLevel.COMMUNE
+    assert commune.procedure_fields == ["Hộ tịch", "Đất đai"]
+    assert commune.parent is not None and commune.parent.code == "D1"
+    assert registry.unit_by_code(session, campaign, "D1").tier == 2
+
+
+def test_reimport_updates_without_duplicating(session: Session, campaign: Campaign):
+    registry.import_units(session, campaign, "units.csv", GOOD.encode(), None)
+    again = registry.import_units(session, campaign, "units.csv",
+                                  GOOD.replace("Xã Một", "Xã Một Mới").encode(), None)
+    assert (again.created, again.updated) == (0, 3)
+    assert session.scalar(select(func.count()).select_from(Unit)) == 3
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_written(session: Session, campaign: Campaign):
+    bad = GOOD + (
+        "C1,Xã trùng,xã,D1,,\n"          # row 5: duplicate code
+        "C2,Xã Hai,làng,D1,,\n"          # row 6: unknown level
+        "C3,,xã,D9,,\n"                  # row 7: missing name, unknown parent
+        "D2,Huyện Hai,huyện,P1,nhiều,\n"  # row 8: bad tier
+    )
+    with pytest.raises(RowsRejected) as caught:
+        registry.import_units(session, campaign, "units.csv", bad.encode(), None)
+    codes = {(p.row, p.code) for p in caught.value.problems}
+    assert {(5, "duplicate_code"), (6, "unknown_level"), (7, "required"),
+            (8, "bad_tier")} <= codes
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
+def test_xlsx_registry(session: Session, campaign: Campaign):
+    wb = Workbook()
+    ws = wb.active
+    for line in GOOD.strip().split("\n"):
+        ws.append(line.split(","))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = registry.import_units(session, campaign, "units.xlsx", buffer.getvalue(), None)
+    assert result.created == 3
+
+
+def test_upload_page_reports_rows_in_vietnamese(app: Flask, as_role, demo: int):
+    client = as_role("admin")
+    data = {"file": (io.BytesIO(b"code,name,level\nX1,,tinh\n"), "units.csv")}
+    response = client.post(f"/admin/campaigns/{demo}/units", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Dòng 2" in page and "Thiếu giá trị bắt buộc" in page
+
+
+def test_corrupt_file_gets_a_message_not_a_500(app: Flask, as_role, demo: int):
+    client = as_role("admin")
+    data = {"file": (io.BytesIO(b"PK\x03\x04garbage"), "units.xlsx")}
+    response = client.post(f"/admin/campaigns/{demo}/units", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Không đọc được tệp" in response.get_data(as_text=True)
