@@ -91,7 +91,8 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
 
 def _canonical(header: str) -> str | None:
     folded = fold(header)
-    return next((key for key, aliases in HEADER_ALIASES.items() if folded in aliases), None)
+    return next((key for key, aliases in HEADER_ALIASES.items()
+                 if folded in {fold(alias) for alias in aliases}), None)
 
 
 def _csv_grid(data: bytes) -> list[list[str]]:

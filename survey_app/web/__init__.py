@@ -20,9 +20,15 @@ def register(app: Flask) -> None:
     _register_errors(app)
     app.context_processor(_template_globals)
     app.after_request(_security_headers)
-    for name, fn in (("date", format_date), ("datetime", format_datetime),
-                     ("decimal", format_decimal), ("percent", format_percent)):
+    for name, fn in (("datetime", format_datetime), ("decimal", format_decimal),
+                     ("percent", format_percent)):
         app.add_template_filter(fn, name)
+    app.add_template_filter(_short_date, "date")
+
+
+def _short_date(value: Any, fmt: str = "short") -> str:
+    """Dates as officers write them: 31/12/2026 in Vietnamese, 12/31/26 in English."""
+    return str(format_date(value, fmt))
 
 
 def _template_globals() -> dict[str, Any]:

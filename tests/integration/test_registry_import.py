@@ -95,3 +95,10 @@ def test_corrupt_file_gets_a_message_not_a_500(app: Flask, as_role, demo: int):
                            content_type="multipart/form-data")
     assert response.status_code == 422
     assert "Không đọc được tệp" in response.get_data(as_text=True)
+
+
+def test_english_snake_case_headers(session: Session, campaign: Campaign):
+    text = "code,name,level,parent_code,procedure_fields\nP,T,province,,\nC,X,commune,P,A | B\n"
+    registry.import_units(session, campaign, "u.csv", text.encode(), None)
+    commune = registry.unit_by_code(session, campaign, "C")
+    assert commune.parent is not None and commune.procedure_fields == ["A", "B"]

@@ -1,0 +1,92 @@
+"""Browser journeys in Debian's Chromium, driven by Playwright (never a downloaded browser).
+
+The app runs in a thread on a free port against a migrated SQLite copy with the demo loaded.
+Screenshots for README.md are written to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+
+if not CHROMIUM.exists():
+    pytest.skip("Debian's chromium is not installed (make system-deps installs it)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory,
+                sqlite_template: Path) -> Iterator[str]:
+    """The demo service on http://127.0.0.1:<free port>."""
+    import os
+
+    from survey_app import create_app
+    from survey_app.services import demo
+
+    root = tmp_path_factory.mktemp("live")
+    db = root / "live.db"
+    shutil.copy(sqlite_template, db)
+    os.environ["SURVEY_INSTANCE_DIR"] = str(root / "instance")
+    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RATELIMIT_ENABLED": False})
+    with app.app_context(), app.extensions["session_factory"]() as session:
+        demo.ensure_demo(session, Path(app.instance_path))
+        session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    app.extensions["engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def phone(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="vi-VN")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
+    yield context.new_page()
+    context.close()
+
+
+def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    from survey_app.services.demo import demo_password
+
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", demo_password(username))
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
