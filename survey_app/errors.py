@@ -54,6 +54,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "username_taken": ("Tên đăng nhập “{value}” đã tồn tại.", "Username “{value}” is taken."),
     "unknown_unit": ("Không có đơn vị mã “{value}”.", "There is no unit with code “{value}”."),
     "no_campaign": ("Chưa có đợt khảo sát nào.", "There is no campaign yet."),
+    "no_instrument": ("Chưa có phiếu khảo sát cho nhóm {group}.",
+                      "There is no questionnaire for group {group}."),
+    "instrument_changed": (
+        "Phiếu {code} phiên bản {version} đã bị thay đổi sau khi phát hành.",
+        "Questionnaire {code} version {version} changed after it was published.",
+    ),
+    "no_invitation": ("Người này chưa có giấy mời.", "This person has no invitation yet."),
     "weak_password": (
         "Mật khẩu phải có ít nhất {min_length} ký tự.",
         "The password must have at least {min_length} characters.",

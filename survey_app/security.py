@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
@@ -48,7 +49,8 @@ def new_short_code() -> str:
 
 def hash_token(token: str) -> str:
     """Tokens are stored as SHA-256: high-entropy secrets need no slow hash."""
-    normalised = token.strip().replace("-", "").upper() if len(token) <= 12 else token.strip()
+    token = token.strip()
+    normalised = re.sub(r"[^0-9A-Za-z]", "", token).upper() if len(token) <= 14 else token
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 

@@ -15,6 +15,15 @@ def get_session() -> Session:
     return session
 
 
+def keep_on_error() -> None:
+    """Commit this request's work even though the response is an error status.
+
+    For pages that save what was valid and report the rest (a questionnaire page with one
+    bad answer must not lose the good ones).
+    """
+    g.db_commit_on_error = True
+
+
 def init_app(app: Flask) -> None:
     """Commit after a successful response, roll back otherwise, always close."""
 
@@ -24,7 +33,7 @@ def init_app(app: Flask) -> None:
         if session is None:
             return response
         try:
-            if response.status_code < 400:
+            if response.status_code < 400 or g.pop("db_commit_on_error", False):
                 session.commit()
             else:
                 session.rollback()

@@ -13,9 +13,9 @@ from survey_app.security import current_user
 
 
 def register(app: Flask) -> None:
-    from survey_app.web import admin, auth, main
+    from survey_app.web import admin, auth, main, survey
 
-    for module in (main, auth, admin):
+    for module in (main, auth, admin, survey):
         app.register_blueprint(module.bp)
     _register_errors(app)
     app.context_processor(_template_globals)
@@ -60,7 +60,11 @@ def _security_headers(response: Response) -> Response:
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError) -> tuple[str, int]:
+    def csrf_error(error: CSRFError) -> Any:
+        if request.blueprint == "survey":
+            from survey_app.web.survey import csrf_expired
+
+            return csrf_expired()
         return render_template("errors/error.html", code=400, kind="csrf"), 400
 
     @app.errorhandler(RequestEntityTooLarge)

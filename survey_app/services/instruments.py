@@ -1,0 +1,56 @@
+"""Publishing instruments: a (code, version) is stored once with its content hash, never changed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain import CampaignKind, RespondentGroup
+from questionnaires import (
+    Instrument,
+    InstrumentRegistry,
+    PublishedInstrument,
+    builtin_instruments,
+)
+from survey_app.errors import ServiceError
+from survey_app.persistence.models import Instrument as InstrumentRow
+
+
+def instrument_for(group: RespondentGroup, kind: CampaignKind) -> Instrument:
+    """The shipped instrument that this group answers in this kind of campaign."""
+    candidates = [i for i in builtin_instruments().values() if group in i.groups]
+    matching = [i for i in candidates if kind in i.campaign_kinds] or candidates
+    if not matching:
+        raise ServiceError("no_instrument", group=group.value)
+    return sorted(matching, key=lambda i: i.code)[0]
+
+
+def publish(session: Session, instrument: Instrument) -> InstrumentRow:
+    """The stored row of this instrument version, creating it on first use.
+
+    Raises PublishedInstrumentChangedError when a different definition was published under
+    the same (code, version): a changed questionnaire needs a new version.
+    """
+    rows = list(session.scalars(select(InstrumentRow).where(
+        InstrumentRow.code == instrument.code)))
+    registry = InstrumentRegistry.of(
+        PublishedInstrument(r.code, r.version, r.content_hash) for r in rows)
+    registry.publish(instrument)
+    existing = next((r for r in rows if r.version == instrument.version), None)
+    if existing is not None:
+        return existing
+    row = InstrumentRow(code=instrument.code, version=instrument.version,
+                        content_hash=instrument.content_hash,
+                        definition=instrument.canonical())
+    session.add(row)
+    session.flush()
+    return row
+
+
+def load(row: InstrumentRow) -> Instrument:
+    """The instrument object of a stored row, checked against its content hash."""
+    instrument = builtin_instruments().get(row.code)
+    if instrument is None or instrument.version != row.version \
+            or instrument.content_hash != row.content_hash:
+        raise ServiceError("instrument_changed", code=row.code, version=row.version)
+    return instrument

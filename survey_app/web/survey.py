@@ -1,0 +1,273 @@
+"""Respondent pages: a personal link, the questionnaire by section, submit exactly once.
+
+Works with JavaScript off: each section is a plain form posted to the server, which saves the
+page and redirects to the next one. ``static/survey.js`` adds autosave, offline drafts and retry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import (
+    Blueprint,
+    session as flask_session,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf.csrf import generate_csrf
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from questionnaires import Instrument, Section, ValidationResult, parse_form
+from survey_app.extensions import limiter
+from survey_app.persistence.enums import ResponseStatus
+from survey_app.persistence.models import Invitation
+from survey_app.persistence.session import get_session, keep_on_error
+from survey_app.security import public
+from survey_app.services import invitations, responses
+from survey_app.services.responses import SubmitOutcome
+from survey_app.web.helpers import locale_code
+
+bp = Blueprint("survey", __name__)
+IGNORED_FIELDS = ("csrf_token", "client_key", "go")
+MAX_FIELD_CHARS = 5000
+
+
+def _rate() -> str:
+    return str(current_app.config["SETTINGS"].respondent_rate_limit)
+
+
+def _by_key() -> str:
+    """Limit per link (and address): a whole village may share one address."""
+    return f"{request.view_args.get('key', '') if request.view_args else ''}:{request.remote_addr}"
+
+
+def _invitation(key: str) -> Invitation:
+    if len(key) > 100:
+        abort(404)
+    invitation = invitations.find(get_session(), key)
+    if invitation is None:
+        abort(404)
+    return invitation
+
+
+def _visible_sections(instrument: Instrument, answers: dict[str, object]) -> list[Section]:
+    return [s for s in instrument.sections if s.show_if is None or s.show_if.holds(answers)]
+
+
+def _refused_or_done(invitation: Invitation) -> str | WerkzeugResponse | None:
+    why = responses.refusal(invitation)
+    if why is not None:
+        return render_template("survey/refused.html", why=why.value), 403  # type: ignore[return-value]
+    response = responses.response_of(get_session(), invitation)
+    if response is not None and response.status is ResponseStatus.SUBMITTED:
+        return render_template("survey/thanks.html", response=response)
+    return None
+
+
+@bp.get("/c")
+@public
+def code_form() -> str:
+    """Type the code printed on a paper letter."""
+    return render_template("survey/code.html", error=None)
+
+
+@bp.post("/c")
+@public
+@limiter.limit("20 per minute")
+def code_lookup() -> str | WerkzeugResponse:
+    code = request.form.get("code", "")[:20]
+    if invitations.find(get_session(), code) is None:
+        return render_template("survey/code.html", error=True), 404  # type: ignore[return-value]
+    return redirect(url_for("survey.landing", key=code.strip().upper()))
+
+
+@bp.get("/s/<key>")
+@public
+@limiter.limit(_rate, key_func=_by_key)
+def landing(key: str) -> Any:
+    invitation = _invitation(key)
+    done = _refused_or_done(invitation)
+    if done is not None:
+        return done
+    instrument = responses.instrument_of(invitation)
+    answers = responses.stored_answers(get_session(),
+                                       responses.response_of(get_session(), invitation))
+    flask_session.permanent = True
+    return render_template("survey/landing.html", key=key, instrument=instrument,
+                           started=bool(answers), respondent=invitation.respondent)
+
+
+@bp.route("/s/<key>/p/<int:page>", methods=["GET", "POST"])
+@public
+@limiter.limit(_rate, key_func=_by_key)
+def section(key: str, page: int) -> Any:
+    invitation = _invitation(key)
+    done = _refused_or_done(invitation)
+    if done is not None:
+        return done
+    instrument = responses.instrument_of(invitation)
+    session = get_session()
+    answers = responses.stored_answers(session, responses.response_of(session, invitation))
+    sections = _visible_sections(instrument, answers)
+    if not 0 <= page < len(sections):
+        return redirect(url_for("survey.review", key=key))
+    current = sections[page]
+    result: ValidationResult | None = None
+    if request.method == "POST":
+        posted = _page_answers(instrument, current)
+        result = responses.save_draft(session, invitation, posted)
+        page_errors = [e for e in result.errors if current.questions and any(
+            q.id == e.question_id for q in current.questions)] or [
+            e for e in result.errors if not instrument.has_question(e.question_id)]
+        if not page_errors:
+            answers = responses.stored_answers(session, responses.response_of(session,
+                                                                              invitation))
+            target = page - 1 if request.form.get("go") == "back" else page + 1
+            sections = _visible_sections(instrument, answers)
+            if target >= len(sections):
+                return redirect(url_for("survey.review", key=key))
+            return redirect(url_for("survey.section", key=key, page=max(target, 0)))
+        answers = {**answers, **{k: v for k, v in posted.items() if v is not None}}
+        keep_on_error()
+    return render_template("survey/section.html", key=key, instrument=instrument,
+                           section=current, page=page, pages=len(sections), answers=answers,
+                           result=result), 422 if result else 200
+
+
+def _page_answers(instrument: Instrument, current: Section) -> dict[str, object]:
+    """The page's answers: every question of the section (None if blank) plus unknown fields."""
+    fields = {k: [v[:MAX_FIELD_CHARS] for v in request.form.getlist(k)]
+              for k in request.form if k not in IGNORED_FIELDS}
+    parsed = parse_form(instrument, fields, ignore=IGNORED_FIELDS)
+    return {**{q.id: None for q in current.questions}, **parsed}
+
+
+@bp.get("/s/<key>/review")
+@public
+@limiter.limit(_rate, key_func=_by_key)
+def review(key: str) -> Any:
+    invitation = _invitation(key)
+    done = _refused_or_done(invitation)
+    if done is not None:
+        return done
+    instrument = responses.instrument_of(invitation)
+    session = get_session()
+    answers = responses.stored_answers(session, responses.response_of(session, invitation))
+    from questionnaires import validate_answers
+
+    result = validate_answers(instrument, answers, partial=False)
+    return render_template("survey/review.html", key=key, instrument=instrument,
+                           answers=answers, result=result, client_key=uuid.uuid4().hex,
+                           sections=_visible_sections(instrument, answers))
+
+
+@bp.post("/s/<key>/submit")
+@public
+@limiter.limit(_rate, key_func=_by_key)
+def submit(key: str) -> Any:
+    """Submit the stored draft (form post) or a full JSON payload (offline sync)."""
+    invitation = _invitation(key)
+    why = responses.refusal(invitation)
+    wants_json = request.is_json
+    if why is not None:
+        return _answer(wants_json, "refused", 403, why=why.value)
+    payload = request.get_json(silent=True) if wants_json else None
+    client_key = str((payload or {}).get("client_key") or request.form.get("client_key")
+                     or "")[:64]
+    if not client_key:
+        return _answer(wants_json, "bad_request", 400)
+    answers = None
+    raw = (payload or {}).get("answers")
+    if raw is not None:
+        if not isinstance(raw, dict):
+            return _answer(wants_json, "bad_request", 400)
+        instrument = responses.instrument_of(invitation)
+        answers = parse_form(instrument, {k: _as_list(v) for k, v in raw.items()})
+    outcome = responses.submit(get_session(), invitation, answers, client_key)
+    if outcome.outcome in (SubmitOutcome.ACCEPTED, SubmitOutcome.ALREADY_ACCEPTED):
+        if wants_json:
+            return jsonify(status=outcome.outcome.value,
+                           thanks_url=url_for("survey.landing", key=key))
+        return render_template("survey/thanks.html", response=outcome.response)
+    if outcome.outcome is SubmitOutcome.CONFLICT:
+        return _answer(wants_json, "conflict", 409)
+    if answers is not None:
+        responses.save_draft(get_session(), invitation, answers)
+        keep_on_error()
+    if wants_json:
+        errors = outcome.validation.errors if outcome.validation else ()
+        return jsonify(status="invalid", missing=list(
+            outcome.validation.missing_required if outcome.validation else ()),
+            errors=[{"question": e.question_id, "code": e.code.value,
+                     "message": e.message.get(locale_code())} for e in errors]), 422
+    return redirect(url_for("survey.review", key=key))
+
+
+def _as_list(value: object) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    return [str(v)[:MAX_FIELD_CHARS] for v in values if v is not None]
+
+
+def _answer(wants_json: bool, kind: str, status: int, **params: str) -> Any:
+    if wants_json:
+        return jsonify(status=kind, **params), status
+    return render_template("survey/refused.html", why=kind, **params), status
+
+
+@bp.post("/s/<key>/autosave")
+@public
+@limiter.limit(_rate, key_func=_by_key)
+def autosave(key: str) -> Any:
+    """JSON autosave from survey.js: {answers: {question_id: value or [values]}}."""
+    invitation = _invitation(key)
+    why = responses.refusal(invitation)
+    if why is not None:
+        return jsonify(status="refused", why=why.value), 403
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
+        return jsonify(status="bad_request"), 400
+    instrument = responses.instrument_of(invitation)
+    answers = parse_form(instrument, {k: _as_list(v) for k, v in payload["answers"].items()})
+    result = responses.save_draft(get_session(), invitation, answers)
+    return jsonify(status="saved", errors=[
+        {"question": e.question_id, "message": e.message.get(locale_code())}
+        for e in result.errors])
+
+
+@bp.get("/s/<key>/token")
+@public
+def fresh_token(key: str) -> Any:
+    """A fresh CSRF token for a page left open so long that its token no longer matches."""
+    _invitation(key)
+    return jsonify(csrf_token=generate_csrf())
+
+
+def csrf_expired() -> Any:
+    """A respondent's page outlived its CSRF token: keep what they typed, ask to send again.
+
+    JSON callers (survey.js) get 400 {"status": "csrf"} and fetch a fresh token, then retry.
+    """
+    if request.is_json:
+        return jsonify(status="csrf"), 400
+    args = request.view_args or {}
+    key, page = str(args.get("key", "")), args.get("page")
+    invitation = _invitation(key)
+    if page is None or responses.refusal(invitation) is not None:
+        return redirect(url_for("survey.landing", key=key))
+    instrument = responses.instrument_of(invitation)
+    session = get_session()
+    answers = responses.stored_answers(session, responses.response_of(session, invitation))
+    sections = _visible_sections(instrument, answers)
+    if not 0 <= int(page) < len(sections):
+        return redirect(url_for("survey.review", key=key))
+    current = sections[int(page)]
+    posted = {k: v for k, v in _page_answers(instrument, current).items() if v is not None}
+    return render_template("survey/section.html", key=key, instrument=instrument,
+                           section=current, page=int(page), pages=len(sections),
+                           answers={**answers, **posted}, result=None, csrf_expired=True), 400
