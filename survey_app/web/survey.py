@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    session as flask_session,
     abort,
     current_app,
     jsonify,
@@ -19,6 +18,9 @@ from flask import (
     render_template,
     request,
     url_for,
+)
+from flask import (
+    session as flask_session,
 )
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse

@@ -73,14 +73,12 @@ def test_section_by_section_then_submit(app: Flask, session: Session, link: str)
     invitation, instrument = _instrument(session, link)
     full = complete_answers(instrument)
     client, token = _client(app)
-    page = 0
-    for _ in range(len(instrument.sections) + 1):
+    for page in range(len(instrument.sections) + 1):
         response = client.post(f"/s/{link}/p/{page}",
                                data={**as_form(full), "csrf_token": token, "go": "next"})
         assert response.status_code == 302
         if response.headers["Location"].endswith("/review"):
             break
-        page += 1
     review = client.get(f"/s/{link}/review").get_data(as_text=True)
     assert "Gửi phiếu" in review
     done = client.post(f"/s/{link}/submit", data={"csrf_token": token, "client_key": "k1"})
