@@ -61,6 +61,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Questionnaire {code} version {version} changed after it was published.",
     ),
     "no_invitation": ("Người này chưa có giấy mời.", "This person has no invitation yet."),
+    "same_clerk_twice": (
+        "Nhập hai lần cần hai người khác nhau; bạn đã nhập phiếu này.",
+        "Double entry needs two different clerks; you already keyed this form.",
+    ),
     "weak_password": (
         "Mật khẩu phải có ít nhất {min_length} ký tự.",
         "The password must have at least {min_length} characters.",

@@ -1,0 +1,162 @@
+"""Paper and phone entry by interviewers, with optional double entry by two clerks.
+
+Without double entry a clerk's keying is submitted at once with its mode. With double entry
+(campaign setting ``double_entry``) the first two keyings of a form are compared: equal, the
+form is submitted; different, it waits on the mismatch list until an administrator resolves it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from questionnaires import ValidationResult, validate_answers
+from survey_app.errors import ServiceError
+from survey_app.persistence.enums import AuditAction, Mode, ResponseStatus, Role
+from survey_app.persistence.models import Invitation, PaperEntry, Respondent, Response, User
+from survey_app.services import audit, responses
+
+
+class EntryOutcome(StrEnum):
+    SUBMITTED = "submitted"
+    WAITING_SECOND = "waiting_second"
+    MISMATCH = "mismatch"
+    INVALID = "invalid"
+    ALREADY_SUBMITTED = "already_submitted"
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    outcome: EntryOutcome
+    validation: ValidationResult | None = None
+    differences: tuple[str, ...] = ()
+
+
+def assigned(session: Session, user: User) -> list[Respondent]:
+    """Respondents this interviewer keys in (an administrator sees every assigned one)."""
+    query = select(Respondent).where(Respondent.interviewer_id.is_not(None))
+    if user.role is not Role.ADMIN:
+        query = query.where(Respondent.interviewer_id == user.id)
+    return list(session.scalars(query.order_by(Respondent.unit_id, Respondent.full_name)))
+
+
+def may_enter(user: User, respondent: Respondent) -> bool:
+    return user.role is Role.ADMIN or respondent.interviewer_id == user.id
+
+
+def status_of(session: Session, respondent: Respondent) -> ResponseStatus | None:
+    """The respondent's response status, None when nothing has been entered or answered."""
+    invitation = session.scalar(select(Invitation).where(
+        Invitation.respondent_id == respondent.id))
+    response = responses.response_of(session, invitation) if invitation else None
+    return response.status if response else None
+
+
+def invitation_of(session: Session, respondent: Respondent) -> Invitation:
+    invitation = session.scalar(select(Invitation).where(
+        Invitation.respondent_id == respondent.id))
+    if invitation is None:
+        raise ServiceError("no_invitation")
+    return invitation
+
+
+def enter(session: Session, respondent: Respondent, answers: Mapping[str, object], mode: Mode,
+          clerk: User, double_entry: bool) -> EntryResult:
+    """Key in one paper or phone form; see the module docstring for double entry."""
+    invitation = invitation_of(session, respondent)
+    instrument = responses.instrument_of(invitation)
+    result = validate_answers(instrument, answers, partial=False)
+    existing = responses.response_of(session, invitation)
+    if existing is not None and existing.status is ResponseStatus.SUBMITTED:
+        return EntryResult(EntryOutcome.ALREADY_SUBMITTED, result)
+    if not result.complete:
+        return EntryResult(EntryOutcome.INVALID, result)
+    audit.record(session, AuditAction.PAPER_ENTRY, user=clerk,
+                 campaign_id=respondent.campaign_id, target=str(respondent.id), mode=mode.value)
+    if not double_entry:
+        return _submit(session, invitation, result.cleaned, mode, clerk, result)
+    return _double(session, invitation, result, mode, clerk)
+
+
+def _submit(session: Session, invitation: Invitation, answers: Mapping[str, object],
+            mode: Mode, clerk: User, result: ValidationResult) -> EntryResult:
+    outcome = responses.submit(session, invitation, answers, uuid.uuid4().hex, mode=mode,
+                               user=clerk)
+    if outcome.outcome is responses.SubmitOutcome.ACCEPTED:
+        return EntryResult(EntryOutcome.SUBMITTED, result)
+    return EntryResult(EntryOutcome.ALREADY_SUBMITTED, result)
+
+
+def _double(session: Session, invitation: Invitation, result: ValidationResult, mode: Mode,
+            clerk: User) -> EntryResult:
+    entries = list(session.scalars(select(PaperEntry).where(
+        PaperEntry.invitation_id == invitation.id).order_by(PaperEntry.entry_round)))
+    if any(e.clerk_id == clerk.id for e in entries):
+        raise ServiceError("same_clerk_twice")
+    if len(entries) >= 2:
+        return EntryResult(EntryOutcome.MISMATCH, result, differences(entries[0], entries[1]))
+    stored = {k: list(v) if isinstance(v, tuple) else v for k, v in result.cleaned.items()}
+    entry = PaperEntry(invitation_id=invitation.id, entry_round=len(entries) + 1, mode=mode,
+                       clerk_id=clerk.id, answers=stored)
+    session.add(entry)
+    session.flush()
+    if not entries:
+        return EntryResult(EntryOutcome.WAITING_SECOND, result)
+    diff = differences(entries[0], entry)
+    if diff:
+        return EntryResult(EntryOutcome.MISMATCH, result, diff)
+    return _submit(session, invitation, result.cleaned, mode, clerk, result)
+
+
+def differences(first: PaperEntry, second: PaperEntry) -> tuple[str, ...]:
+    """Question ids whose two keyings differ."""
+    keys = sorted(set(first.answers) | set(second.answers))
+    return tuple(k for k in keys if first.answers.get(k) != second.answers.get(k))
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    respondent: Respondent
+    invitation: Invitation
+    first: PaperEntry
+    second: PaperEntry
+    questions: tuple[str, ...]
+
+
+def mismatches(session: Session, campaign_id: int) -> list[Mismatch]:
+    """Forms keyed twice with different answers and not yet resolved."""
+    rows = session.scalars(
+        select(PaperEntry).join(Invitation)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.campaign_id == campaign_id,
+               (Response.id.is_(None)) | (Response.status != ResponseStatus.SUBMITTED))
+        .order_by(PaperEntry.invitation_id, PaperEntry.entry_round))
+    by_invitation: dict[int, list[PaperEntry]] = {}
+    for entry in rows:
+        by_invitation.setdefault(entry.invitation_id, []).append(entry)
+    found = []
+    for invitation_id, pair in by_invitation.items():
+        if len(pair) == 2 and differences(*pair):
+            invitation = session.get(Invitation, invitation_id)
+            assert invitation is not None
+            found.append(Mismatch(invitation.respondent, invitation, pair[0], pair[1],
+                                  differences(*pair)))
+    return found
+
+
+def resolve(session: Session, respondent: Respondent, answers: Mapping[str, object],
+            admin: User) -> EntryResult:
+    """An administrator settles a mismatch with the values read on the paper form."""
+    invitation = invitation_of(session, respondent)
+    instrument = responses.instrument_of(invitation)
+    result = validate_answers(instrument, answers, partial=False)
+    if not result.complete:
+        return EntryResult(EntryOutcome.INVALID, result)
+    first = session.scalar(select(PaperEntry).where(PaperEntry.invitation_id == invitation.id))
+    mode = first.mode if first else Mode.PAPER
+    return _submit(session, invitation, result.cleaned, mode, admin, result)
