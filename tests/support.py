@@ -32,3 +32,34 @@ def as_form(answers: dict[str, object]) -> dict[str, list[str]]:
     """Answers as HTML form fields (lists of strings)."""
     return {k: [str(x) for x in v] if isinstance(v, tuple) else [str(v)]
             for k, v in answers.items()}
+
+
+def make_respondent(session, campaign_id: int, unit_code: str, name: str,  # type: ignore[no-untyped-def]
+                    group: str = "citizen", phone: str | None = None):
+    """An active sampled respondent of a demo unit (flushed, not committed)."""
+    from sqlalchemy import select
+
+    from domain import RespondentGroup
+    from survey_app.persistence.enums import RespondentStatus, SampleRole
+    from survey_app.persistence.models import Respondent, Unit
+
+    unit = session.scalar(select(Unit).where(Unit.campaign_id == campaign_id,
+                                             Unit.code == unit_code))
+    respondent = Respondent(campaign_id=campaign_id, unit_id=unit.id,
+                            group=RespondentGroup(group), sample_role=SampleRole.SAMPLE,
+                            status=RespondentStatus.ACTIVE, stratum="Hộ tịch", weight=2.0,
+                            full_name=name, phone=phone)
+    session.add(respondent)
+    session.flush()
+    return respondent
+
+
+def open_fieldwork(session, campaign_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Make the campaign's fieldwork window include today."""
+    import datetime as dt
+
+    from survey_app.persistence.models import Campaign
+
+    campaign = session.get(Campaign, campaign_id)
+    campaign.fieldwork_opens = dt.date.today() - dt.timedelta(days=1)
+    campaign.fieldwork_closes = dt.date.today() + dt.timedelta(days=30)

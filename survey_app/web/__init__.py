@@ -13,9 +13,9 @@ from survey_app.security import current_user
 
 
 def register(app: Flask) -> None:
-    from survey_app.web import admin, auth, entry, main, survey
+    from survey_app.web import admin, auth, entry, fieldwork, main, survey
 
-    for module in (main, auth, admin, survey, entry):
+    for module in (main, auth, admin, survey, entry, fieldwork):
         app.register_blueprint(module.bp)
     _register_errors(app)
     app.context_processor(_template_globals)
