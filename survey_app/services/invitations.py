@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import qrcode
 import qrcode.image.svg
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import (
@@ -21,7 +21,7 @@ from survey_app.persistence.enums import (
     InvitationStatus,
     RespondentStatus,
 )
-from survey_app.persistence.models import Campaign, Invitation, Respondent, User
+from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit, User
 from survey_app.security import hash_token, new_short_code, new_token
 from survey_app.services import audit, instruments
 
@@ -84,8 +84,12 @@ def reissue(session: Session, respondent: Respondent, actor: User | None) -> Iss
 def find(session: Session, key: str) -> Invitation | None:
     """The invitation of a link token or a short code typed from a letter, or None."""
     digest = hash_token(key)
-    return session.scalar(select(Invitation).where(
-        (Invitation.token_hash == digest) | (Invitation.short_code_hash == digest)))
+    return session.scalar(
+        select(Invitation)
+        .where((Invitation.token_hash == digest) | (Invitation.short_code_hash == digest))
+        .options(joinedload(Invitation.instrument),
+                 joinedload(Invitation.respondent).joinedload(Respondent.unit)
+                 .joinedload(Unit.campaign)))
 
 
 def revoke(session: Session, invitation: Invitation) -> None:

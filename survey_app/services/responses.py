@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -116,17 +118,21 @@ def save_draft(session: Session, invitation: Invitation, answers: Mapping[str, o
     keep = {q: v for q, v in result.cleaned.items() if q not in bad}
     old = stored_answers(session, response)
     keep.update({q: v for q, v in old.items() if q in bad})
-    _write_answers(session, response, keep)
+    _write_answers(session, response.id, keep)
+    response.updated_at = dt.datetime.now(dt.UTC)
+    session.flush()
     return result
 
 
-def _write_answers(session: Session, response: Response, answers: Mapping[str, object]) -> None:
-    session.execute(delete(Answer).where(Answer.response_id == response.id))
-    session.add_all(Answer(response_id=response.id, question_id=q,
-                           value=list(v) if isinstance(v, tuple) else v)
-                    for q, v in answers.items())
-    response.updated_at = dt.datetime.now(dt.UTC)
-    session.flush()
+def _write_answers(session: Session, response_id: int, answers: Mapping[str, object],
+                   *, replace: bool = True) -> None:
+    """Store answers with one executemany (the hot path of every submission)."""
+    if replace:
+        session.execute(delete(Answer).where(Answer.response_id == response_id))
+    if answers:
+        session.execute(insert(Answer), [
+            {"response_id": response_id, "question_id": q,
+             "value": list(v) if isinstance(v, tuple) else v} for q, v in answers.items()])
 
 
 def payload_hash(answers: Mapping[str, object]) -> str:
@@ -138,30 +144,67 @@ def payload_hash(answers: Mapping[str, object]) -> str:
 
 def submit(session: Session, invitation: Invitation, answers: Mapping[str, object] | None,
            client_key: str, *, mode: Mode = Mode.WEB, user: User | None = None) -> SubmitResult:
-    """Submit once. ``answers`` None means: submit the stored draft as it is."""
+    """Submit once. ``answers`` None means: submit the stored draft as it is.
+
+    The usual case (complete answers, no draft yet) is one INSERT .. ON CONFLICT DO NOTHING of
+    the response plus one executemany of its answers; the unique constraint on the invitation
+    decides races, and the loser reads the winner.
+    """
     instrument = instrument_of(invitation)
-    response = _ensure_draft(session, invitation, mode, user)
+    existing = response_of(session, invitation)
     if answers is None:
-        answers = stored_answers(session, response)
+        answers = stored_answers(session, existing)
     result = validate_answers(instrument, answers, partial=False)
-    if response.status is ResponseStatus.SUBMITTED:
-        return _repeat(response, result, client_key)
+    if existing is not None and existing.status is ResponseStatus.SUBMITTED:
+        return _repeat(existing, result, client_key)
     if not result.complete:
-        return SubmitResult(SubmitOutcome.INVALID, response, result)
-    digest = payload_hash(result.cleaned)
-    won = session.execute(
-        update(Response)
-        .where(Response.id == response.id, Response.status == ResponseStatus.DRAFT)
-        .values(status=ResponseStatus.SUBMITTED, client_key=client_key, payload_hash=digest,
-                submitted_at=dt.datetime.now(dt.UTC), mode=mode,
-                entered_by_id=user.id if user else None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        return SubmitResult(SubmitOutcome.INVALID, existing, result)
+    now = dt.datetime.now(dt.UTC)
+    values = {"status": ResponseStatus.SUBMITTED, "client_key": client_key,
+              "payload_hash": payload_hash(result.cleaned), "submitted_at": now,
+              "updated_at": now, "mode": mode, "entered_by_id": user.id if user else None}
+    won_id = (_update_draft(session, existing.id, values) if existing is not None
+              else _insert_submitted(session, invitation, values))
+    if won_id is None:
+        winner = response_of(session, invitation)
+        assert winner is not None
+        session.refresh(winner)
+        return _repeat(winner, result, client_key)
+    _write_answers(session, won_id, result.cleaned, replace=existing is not None)
+    response = session.get(Response, won_id)
+    assert response is not None
     session.refresh(response)
-    if not won:
-        return _repeat(response, result, client_key)
-    _write_answers(session, response, result.cleaned)
     return SubmitResult(SubmitOutcome.ACCEPTED, response, result)
+
+
+def _insert_submitted(session: Session, invitation: Invitation,
+                      values: dict[str, object]) -> int | None:
+    """INSERT the submitted response unless one exists (then None)."""
+    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" \
+        else sqlite_insert
+    row = {**values, "invitation_id": invitation.id, "instrument_id": invitation.instrument_id,
+           "started_at": values["submitted_at"]}
+    try:
+        with session.begin_nested():
+            return session.execute(
+                dialect_insert(Response).values(row)
+                .on_conflict_do_nothing(index_elements=["invitation_id"])
+                .returning(Response.id)).scalar()
+    except IntegrityError:  # the same client key reused for another invitation
+        return None
+
+
+def _update_draft(session: Session, response_id: int, values: dict[str, object]) -> int | None:
+    """Turn the draft into the submitted response unless another request already did."""
+    try:
+        with session.begin_nested():
+            changed = session.execute(
+                update(Response)
+                .where(Response.id == response_id, Response.status == ResponseStatus.DRAFT)
+                .values(values).execution_options(synchronize_session=False)).rowcount
+    except IntegrityError:
+        return None
+    return response_id if changed else None
 
 
 def _repeat(response: Response, result: ValidationResult, client_key: str) -> SubmitResult:

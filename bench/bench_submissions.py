@@ -1,0 +1,197 @@
+"""Submission throughput: gunicorn on PostgreSQL, concurrent clients submitting complete responses.
+
+Each client keeps one HTTP session (cookie + CSRF token) and submits complete SIPAS responses
+(38 questions) as JSON, as survey.js does when a respondent presses "Gửi phiếu". 5 % of
+submissions are sent twice (a lost acknowledgement) and every failed request is retried with
+the same client key. Afterwards the database is checked: lost (acknowledged but not stored) and
+duplicated (stored twice) must both be 0.
+
+Reference: ODK Central handles about 41 submissions/s on a small server (published figure).
+Budget: >= 300 accepted/s with p95 <= 200 ms on this 2-core machine.
+
+    .venv/bin/python bench/bench_submissions.py [--forms 3000] [--clients 32] [--workers 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BENCH_DB = "survey_bench"
+ODK_CENTRAL_PER_S = 41.0
+
+
+def _database_url() -> str:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                              {"n": BENCH_DB}).scalar()
+        if not exists:
+            conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
+    engine.dispose()
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _payloads(app, tokens: list[str]) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    from survey_app.services import invitations, responses
+    from tests.support import as_form, complete_answers
+
+    with app.extensions["session_factory"]() as session:
+        instrument = responses.instrument_of(invitations.find(session, tokens[0]))
+    out = []
+    for i, token in enumerate(tokens):
+        body = {"client_key": f"bench-{i}", "answers": as_form(complete_answers(instrument, i))}
+        out.append((token, json.dumps(body)))
+    return out
+
+
+def _client(port: int, work: list[tuple[str, str]], queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    """One respondent device after another on one keep-alive connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", f"/s/{work[0][0]}/token")
+    first = conn.getresponse()
+    cookie = first.getheader("Set-Cookie", "").split(";")[0]
+    csrf = json.loads(first.read())["csrf_token"]
+    headers = {"Content-Type": "application/json", "X-CSRFToken": csrf, "Cookie": cookie}
+    results = []
+    for i, (token, body) in enumerate(work):
+        sends = 2 if i % 20 == 0 else 1
+        for _ in range(sends):
+            results.append(_send(conn, port, token, body, headers))
+    queue.put(results)
+
+
+def _send(conn: http.client.HTTPConnection, port: int, token: str, body: str,
+          headers: dict[str, str]) -> tuple[str, float, str, int]:
+    for attempt in range(5):
+        start = time.perf_counter()
+        try:
+            conn.request("POST", f"/s/{token}/submit", body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            conn.__init__("127.0.0.1", port, timeout=30)  # type: ignore[misc]
+            continue
+        elapsed = time.perf_counter() - start
+        if response.status == 200:
+            return token, elapsed, json.loads(data)["status"], attempt
+        if response.status < 500:
+            return token, elapsed, f"http_{response.status}", attempt
+    return token, 0.0, "gave_up", 5
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--forms", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.quick:
+        args.forms, args.clients = 200, 8
+    if shutil.which("pg_isready") is None:
+        print("PostgreSQL tools not found")
+        return
+    from bench._demo_app import build
+
+    url = _database_url()
+    app, tokens = build(url, invitations=args.forms)
+    payloads = _payloads(app, tokens)
+    app.extensions["engine"].dispose()
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SURVEY_RATELIMIT_STORAGE_URI": "memory://"}
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gthread",
+         "--threads", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         "survey_app:create_app()"], env=env, cwd=ROOT)
+    try:
+        _wait_for(port)
+        results, wall = _run(port, payloads, args.clients)
+    finally:
+        server.terminate()
+        server.wait()
+    _report(results, wall, url, args)
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _run(port: int, payloads: list[tuple[str, str]], clients: int):  # type: ignore[no-untyped-def]
+    queue: mp.Queue = mp.Queue()  # type: ignore[type-arg]
+    shares = [payloads[i::clients] for i in range(clients)]
+    procs = [mp.Process(target=_client, args=(port, share, queue)) for share in shares if share]
+    start = time.perf_counter()
+    for p in procs:
+        p.start()
+    results = [r for _ in procs for r in queue.get()]
+    for p in procs:
+        p.join()
+    return results, time.perf_counter() - start
+
+
+def _report(results, wall: float, url: str, args) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine, text
+
+    latencies = sorted(r[1] for r in results if r[1] > 0)
+    accepted = {r[0] for r in results if r[2] == "accepted"}
+    acknowledged = {r[0] for r in results if r[2] in ("accepted", "already_accepted")}
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(text(
+            "SELECT i.token_hash, count(*) FROM responses r JOIN invitations i "
+            "ON i.id = r.invitation_id WHERE r.status = 'submitted' GROUP BY i.token_hash")).all())
+    engine.dispose()
+    from survey_app.security import hash_token
+
+    lost = sum(1 for t in acknowledged if hash_token(t) not in stored)
+    duplicated = sum(n - 1 for n in stored.values() if n > 1) + max(
+        0, len(stored) - len(acknowledged))
+    rate = len(accepted) / wall
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    print(f"gunicorn {args.workers} workers x 4 threads, {args.clients} clients, "
+          f"{len(results)} requests ({len(results) - args.forms} repeats), wall {wall:.1f} s")
+    print(f"accepted: {len(accepted)}/{args.forms}  -> {rate:.0f} accepted/s "
+          f"(budget >= 300: {'PASS' if rate >= 300 else 'FAIL'}; "
+          f"ratio vs ODK Central {ODK_CENTRAL_PER_S:.0f}/s: {rate / ODK_CENTRAL_PER_S:.1f}x)")
+    print(f"latency ms: p50 {pct(.5):.0f}  p95 {pct(.95):.0f}  p99 {pct(.99):.0f} "
+          f"(budget p95 <= 200: {'PASS' if pct(.95) <= 200 else 'FAIL'})")
+    statuses: dict[str, int] = {}
+    for r in results:
+        statuses[r[2]] = statuses.get(r[2], 0) + 1
+    print(f"outcomes: {statuses}   retries: {sum(r[3] for r in results)}")
+    print(f"lost: {lost}   duplicated: {duplicated}")
+
+
+if __name__ == "__main__":
+    main()
