@@ -16,6 +16,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from domain import RespondentGroup
 from survey_app.errors import RowsRejected, ServiceError
 from survey_app.persistence.db import upgrade
 from survey_app.persistence.enums import Role
@@ -129,3 +130,38 @@ def import_units(file: Path, campaign_id: int | None) -> None:
             raise click.ClickException(exc.message("en")) from exc
         session.commit()
     click.echo(json.dumps({"created": result.created, "updated": result.updated}))
+
+
+@main.command("import-list")
+@click.option("--unit", "unit_code", required=True, help="Code of the submitting unit.")
+@click.option("--group", type=click.Choice([g.value for g in RespondentGroup]), required=True)
+@click.option("--campaign", "campaign_id", type=int, default=None,
+              help="Campaign id (default: the current campaign).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_list(unit_code: str, group: str, campaign_id: int | None, as_json: bool,
+                file: Path) -> None:
+    """Upload a unit's respondent list, as the upload page does, and print the report."""
+    from survey_app.ingest import IngestError
+    from survey_app.services import campaigns, lists, registry
+
+    with _session() as session:
+        try:
+            campaign = campaigns.get_campaign(session, campaign_id)
+            unit = registry.unit_by_code(session, campaign, unit_code)
+            result = lists.upload(session, campaign, unit, RespondentGroup(group), file.name,
+                                  file.read_bytes(), None)
+        except IngestError as exc:
+            raise click.ClickException(f"{exc.code}: {exc.message_en}") from exc
+        except ServiceError as exc:
+            raise click.ClickException(exc.message("en")) from exc
+        session.commit()
+    summary = {**result.report.to_summary_dict(), "version": result.unit_list.version,
+               "new_version": result.new_version}
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"version {summary['version']}: {summary['rows_read']} rows read, "
+               f"{summary['eligible']} eligible, {summary['excluded']} excluded "
+               f"{summary['excluded_by_reason']}, warnings {summary['warnings']}")

@@ -65,6 +65,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nhập hai lần cần hai người khác nhau; bạn đã nhập phiếu này.",
         "Double entry needs two different clerks; you already keyed this form.",
     ),
+    "deadline_passed": (
+        "Đã quá hạn gửi danh sách ({deadline}). Hãy liên hệ Sở Nội vụ để được cho phép nộp muộn.",
+        "The list deadline ({deadline}) has passed. Ask the Department of Home Affairs to "
+        "allow a late upload.",
+    ),
+    "group_not_for_unit": (
+        "Đơn vị {unit} không gửi danh sách nhóm này ({group}).",
+        "Unit {unit} does not send this group's list ({group}).",
+    ),
     "weak_password": (
         "Mật khẩu phải có ít nhất {min_length} ký tự.",
         "The password must have at least {min_length} characters.",

@@ -1,0 +1,203 @@
+"""Spreadsheets given back to officers: the annotated list and the blank template.
+
+Every text written is checked for spreadsheet formula injection (OWASP "CSV injection"):
+text starting with = + - @ tab or CR is stored as an explicit string cell with the
+quote-prefix style, so Excel and LibreOffice show it literally and never evaluate it,
+and re-uploading the file reads back exactly the officer's text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from domain.enums import RespondentGroup
+from survey_app.ingest.fields import DEFAULT_FIELDS
+from survey_app.ingest.headers import Column
+from survey_app.ingest.report import Issue, ListReport, RowResult, RowStatus
+from survey_app.ingest.table import RawTable
+from survey_app.ingest.text import is_formula_like
+
+_EXCLUDED_FILL = PatternFill("solid", fgColor="F8CBAD")
+_WARNING_FILL = PatternFill("solid", fgColor="FFE699")
+_ELIGIBLE_FILL = PatternFill("solid", fgColor="C6EFCE")
+_BOLD = Font(bold=True)
+_DATE_FORMAT = "DD/MM/YYYY"
+_STATUS_VI = {RowStatus.ELIGIBLE: "Hợp lệ", RowStatus.EXCLUDED: "Bị loại"}
+_EXTRA_HEADERS = ("Trạng thái", "Lý do loại", "Cảnh báo", "Dòng trong tệp gốc")
+_TEMPLATE_ROWS = 1000
+
+
+def annotated_xlsx(original_table: RawTable, report: ListReport) -> bytes:
+    """The officer's rows as .xlsx with status, reasons and warnings columns (Vietnamese).
+
+    Cells with a problem are filled (red: excluded, yellow: warning) and carry a comment
+    with the message in Vietnamese and English. Rows skipped as totals or signatures are
+    listed on a second sheet.
+    """
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Kết quả kiểm tra")
+    width = max([len(original_table.header), *(len(r.cells) for r in original_table.rows)])
+    header = list(original_table.header) + [""] * (width - len(original_table.header))
+    sheet.append([_cell(sheet, text, font=_BOLD) for text in (*header, *_EXTRA_HEADERS)])
+    positions = {column: index for column, index in original_table.columns.items()}
+    for raw, result in zip(original_table.rows, report.rows, strict=True):
+        marks = _marks(result, positions)
+        cells = [
+            _cell(sheet, value, *marks.get(index, (None, None)))
+            for index, value in enumerate(list(raw.cells) + [None] * (width - len(raw.cells)))
+        ]
+        status_fill = _ELIGIBLE_FILL if result.status is RowStatus.ELIGIBLE else _EXCLUDED_FILL
+        cells.append(_cell(sheet, _STATUS_VI[result.status], status_fill))
+        cells.append(_cell(sheet, "; ".join(i.message.vi for i in result.reasons) or None))
+        cells.append(_cell(sheet, "; ".join(i.message.vi for i in result.warnings) or None))
+        cells.append(_cell(sheet, result.source_row))
+        sheet.append(cells)
+    if original_table.skipped:
+        skipped = book.create_sheet("Dòng bỏ qua")
+        skipped.append([_cell(skipped, t, font=_BOLD) for t in ("Dòng", "Loại", "Nội dung")])
+        for row in original_table.skipped:
+            skipped.append([_cell(skipped, v) for v in (row.source_row, str(row.kind), row.text)])
+    return _save(book)
+
+
+def _marks(
+    result: RowResult, positions: dict[Column, int]
+) -> dict[int, tuple[PatternFill, str]]:
+    """Column index -> (fill, comment text) for the cells a row's issues point to."""
+    marks: dict[int, tuple[PatternFill, str]] = {}
+    issues: Sequence[tuple[Issue, PatternFill]] = [
+        *((issue, _WARNING_FILL) for issue in result.warnings),
+        *((issue, _EXCLUDED_FILL) for issue in result.reasons),
+    ]
+    for issue, fill in issues:
+        index = positions.get(issue.column) if issue.column else None
+        if index is None:
+            continue
+        text = f"{issue.message.vi}\n{issue.message.en}"
+        previous = marks.get(index)
+        marks[index] = (fill, f"{previous[1]}\n{text}" if previous else text)
+    return marks
+
+
+def _cell(
+    sheet: object,
+    value: object,
+    fill: PatternFill | None = None,
+    comment: str | None = None,
+    font: Font | None = None,
+) -> Cell:
+    """A write-only cell, safe against formula injection, with optional fill and comment."""
+    cell = WriteOnlyCell(sheet)  # type: ignore[arg-type]
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+        if is_formula_like(value):
+            cell.quotePrefix = True
+    elif isinstance(value, (int, float, bool, date, datetime)) or value is None:
+        cell.value = value
+        if isinstance(value, (date, datetime)):
+            cell.number_format = _DATE_FORMAT
+    else:
+        cell.value = str(value)
+        cell.data_type = "s"
+    if fill is not None:
+        cell.fill = fill
+    if comment:
+        cell.comment = Comment(comment, "Hệ thống kiểm tra danh sách", width=320, height=120)
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+_TEMPLATES: dict[str, tuple[tuple[str, Column | None, str], ...]] = {
+    "citizen": (
+        ("STT", Column.STT, "Ví dụ"),
+        ("Họ và tên", Column.FULL_NAME, "Nguyễn Văn An"),
+        ("Địa chỉ", Column.ADDRESS, "Thôn Đông, xã Phú Đa, huyện Vĩnh Tường"),
+        ("Số điện thoại", Column.PHONE, "0912 345 678"),
+        ("Lĩnh vực TTHC", Column.FIELD, "Hộ tịch"),
+        ("Tên thủ tục hành chính", Column.PROCEDURE, "Đăng ký khai sinh"),
+        ("Ngày nộp hồ sơ", Column.APPLICATION_DATE, "05/03/2021"),
+        ("Ngày nhận kết quả", Column.RESULT_DATE, "08/03/2021"),
+        ("Đã nhận kết quả", Column.RESULT_RECEIVED, "Có"),
+        ("Ghi chú", Column.NOTE, ""),
+    ),
+    "leader": (
+        ("STT", Column.STT, "Ví dụ"),
+        ("Họ và tên", Column.FULL_NAME, "Trần Thị Bình"),
+        ("Chức vụ", Column.POSITION, "Phó Giám đốc"),
+        ("Đơn vị", Column.UNIT, "Sở Tư pháp"),
+        ("Số điện thoại", Column.PHONE, "0912 345 678"),
+        ("Email", Column.EMAIL, "tranthibinh@example.gov.vn"),
+        ("Ghi chú", Column.NOTE, ""),
+    ),
+}
+_GROUP_TITLES: dict[RespondentGroup, str] = {
+    RespondentGroup.CITIZEN: "CÁ NHÂN, TỔ CHỨC ĐÃ GIAO DỊCH VÀ NHẬN KẾT QUẢ GIẢI QUYẾT TTHC",
+    RespondentGroup.COUNCIL_DELEGATE: "ĐẠI BIỂU HỘI ĐỒNG NHÂN DÂN TỈNH",
+    RespondentGroup.DISTRICT_LEADER: "LÃNH ĐẠO UBND CẤP HUYỆN",
+    RespondentGroup.PAR_OFFICER: "CÔNG CHỨC LÀM CÔNG TÁC CẢI CÁCH HÀNH CHÍNH",
+    RespondentGroup.ASSOCIATION_LEADER: "LÃNH ĐẠO HỘI, HIỆP HỘI",
+}
+
+
+def template_xlsx(group: RespondentGroup, procedure_fields: Sequence[str] = ()) -> bytes:
+    """A blank list for ``group``: title, Vietnamese headers, an example row (STT "Ví dụ",
+    skipped on upload) and drop-down lists for the procedure field and "Đã nhận kết quả"."""
+    columns = _TEMPLATES["citizen" if group is RespondentGroup.CITIZEN else "leader"]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Danh sách"
+    title = _GROUP_TITLES.get(group, "LÃNH ĐẠO, CÔNG CHỨC")
+    sheet.append([f"DANH SÁCH {title}"])
+    sheet.append(["(Không xóa dòng tiêu đề cột; dòng Ví dụ sẽ được bỏ qua khi tải lên)"])
+    sheet.append([header for header, _, _ in columns])
+    sheet.append([example for _, _, example in columns])
+    for cell in sheet[3]:
+        cell.font = _BOLD
+    for cell in sheet[4]:
+        cell.font = Font(italic=True, color="808080")
+    lists = book.create_sheet("DanhMuc")
+    lists.sheet_state = "hidden"
+    fields = list(procedure_fields) or list(DEFAULT_FIELDS)
+    for index, name in enumerate(fields, start=1):
+        lists.cell(row=index, column=1, value=name)
+    for offset, (header, column, _) in enumerate(columns):
+        letter = chr(ord("A") + offset)
+        span = f"{letter}5:{letter}{_TEMPLATE_ROWS + 4}"
+        sheet.column_dimensions[letter].width = max(12, len(header) + 6)
+        if column is Column.FIELD:
+            _add_list(sheet, f"DanhMuc!$A$1:$A${len(fields)}", span, "Lĩnh vực TTHC")
+        elif column is Column.RESULT_RECEIVED:
+            _add_list(sheet, '"Có,Không"', span, "Đã nhận kết quả")
+        elif column in (Column.APPLICATION_DATE, Column.RESULT_DATE):
+            for row in range(5, _TEMPLATE_ROWS + 5):
+                sheet[f"{letter}{row}"].number_format = _DATE_FORMAT
+    sheet.freeze_panes = "A4"
+    return _save(book)
+
+
+def _add_list(sheet: object, formula: str, span: str, title: str) -> None:
+    """A drop-down data validation over ``span``."""
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True,
+                                showDropDown=False, promptTitle=title, errorTitle=title,
+                                error="Chọn một giá trị trong danh sách.", showErrorMessage=True)
+    validation.add(span)
+    sheet.add_data_validation(validation)  # type: ignore[attr-defined]
+
+
+def _save(book: Workbook) -> bytes:
+    """The workbook as .xlsx bytes."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,196 @@
+"""Grids of cells from spreadsheets and Word tables, with row numbers as the officer sees them.
+
+Each reader returns one ``SheetSource`` per sheet (or per Word table); ``read_table``
+picks the one with the recognisable header. Merged cells are filled with the value of
+their top-left cell so that a field merged down several rows reaches every row.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import xlrd
+from openpyxl.utils.cell import range_boundaries
+
+from survey_app.ingest.catalogue import ErrorCode, IngestError
+from survey_app.ingest.table import GridRow, SheetSource
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
+_MAX_MERGES = 20_000
+_SOFFICE_TIMEOUT_S = 120
+
+Merge = tuple[int, int, int, int]
+"""A merged range as (min_col, min_row, max_col, max_row), 1-based and inclusive."""
+
+
+def xlsx_sheets(data: bytes) -> list[SheetSource]:
+    """Worksheets of an .xlsx, read with openpyxl read-only; formulas give cached values."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        merges = _xlsx_merges(data)
+        sheets = []
+        for sheet in book.worksheets:
+            if not hasattr(sheet, "iter_rows"):
+                continue  # a chartsheet
+            path = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
+            sheets.append(SheetSource(sheet.title, _XlsxGrid(sheet, merges.get(path, []))))
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xlsx", detail=exc) from exc
+    return sheets
+
+
+class _XlsxGrid:
+    """Re-iterable rows of an openpyxl read-only worksheet."""
+
+    def __init__(self, sheet: Any, merges: list[Merge]) -> None:
+        self._sheet = sheet
+        self._merges = merges
+
+    def __iter__(self) -> Iterator[GridRow]:
+        self._sheet.reset_dimensions()  # files from other tools often state wrong dimensions
+        rows = enumerate(self._sheet.iter_rows(min_row=1, values_only=True), start=1)
+        try:
+            yield from _fill_merges(rows, self._merges)
+        except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+            raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xlsx", detail=exc) from exc
+
+
+def _xlsx_merges(data: bytes) -> dict[str, list[Merge]]:
+    """Merged ranges of every worksheet member, read with a regex (no XML entity expansion)."""
+    merges: dict[str, list[Merge]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            found = _MERGE_REF.findall(archive.read(name))[:_MAX_MERGES]
+            if found:
+                bounds = [range_boundaries(ref.decode("ascii")) for ref in found]
+                merges[name] = [b for b in bounds if None not in b]  # type: ignore[misc]
+    return merges
+
+
+def _fill_merges(
+    rows: Iterator[tuple[int, Sequence[object]]], merges: Sequence[Merge]
+) -> Iterator[GridRow]:
+    """Rows with every cell of a merged range set to the range's top-left value."""
+    if not merges:
+        yield from rows
+        return
+    by_row: dict[int, list[Merge]] = {}
+    for merge in merges:
+        for row_number in range(merge[1], min(merge[3], merge[1] + 1000) + 1):
+            by_row.setdefault(row_number, []).append(merge)
+    top_values: dict[Merge, object] = {}
+    for number, cells in rows:
+        active = by_row.get(number)
+        if not active:
+            yield number, cells
+            continue
+        filled = list(cells)
+        for merge in active:
+            min_col, min_row, max_col, _ = merge
+            if number == min_row:
+                top_values[merge] = filled[min_col - 1] if min_col <= len(filled) else None
+            filled.extend([None] * (max_col - len(filled)))
+            for col in range(min_col, max_col + 1):
+                filled[col - 1] = top_values.get(merge)
+        yield number, filled
+
+
+def xls_sheets(data: bytes) -> list[SheetSource]:
+    """Worksheets of a legacy .xls (BIFF) with xlrd; date cells become datetimes."""
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
+    except xlrd.XLRDError as exc:
+        if "encrypted" in str(exc).lower():
+            raise IngestError.of(ErrorCode.PASSWORD_PROTECTED) from exc
+        raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xls", detail=exc) from exc
+    except (ValueError, IndexError, AssertionError, OSError) as exc:
+        raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xls", detail=exc) from exc
+    sheets = []
+    for sheet in book.sheets():
+        rows = [
+            (index + 1, [_xls_value(cell, book.datemode) for cell in sheet.row(index)])
+            for index in range(sheet.nrows)
+        ]
+        merges = [(c1 + 1, r1 + 1, c2, r2) for r1, r2, c1, c2 in sheet.merged_cells]
+        sheets.append(SheetSource(sheet.name, list(_fill_merges(iter(rows), merges))))
+    return sheets
+
+
+def _xls_value(cell: Any, datemode: int) -> object:
+    """Python value of an xlrd cell (dates as datetime, whole floats as int)."""
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, datemode)
+        except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+            return cell.value
+    if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+        return int(cell.value)
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    value: object = cell.value
+    return value
+
+
+def docx_sheets(data: bytes) -> list[SheetSource]:
+    """Tables of a .docx, each with the paragraphs above it as title lines."""
+    import docx  # python-docx; imported here because only Word uploads need it
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="docx", detail=exc) from exc
+    except Exception as exc:  # lxml XMLSyntaxError and python-docx package errors
+        raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="docx", detail=exc) from exc
+    sheets: list[SheetSource] = []
+    paragraphs: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = str(child.tag).rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(child, document).text.strip()
+            if text:
+                paragraphs.append(text)
+        elif tag == "tbl":
+            table = Table(child, document)
+            grid = [(i + 1, [cell.text for cell in row.cells]) for i, row in enumerate(table.rows)]
+            name = f"Bảng {len(sheets) + 1}"
+            sheets.append(SheetSource(name, grid, tuple(paragraphs[-10:])))
+    return sheets
+
+
+def doc_to_docx(data: bytes) -> bytes:
+    """Convert a legacy .doc to .docx with LibreOffice in a temporary directory.
+
+    Raises IngestError(doc_needs_libreoffice) when soffice is not installed and
+    IngestError(corrupt_file) when the conversion fails or times out.
+    """
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise IngestError.of(ErrorCode.DOC_NEEDS_LIBREOFFICE)
+    with tempfile.TemporaryDirectory(prefix="ingest-doc-") as tmp:
+        source = Path(tmp) / "upload.doc"
+        source.write_bytes(data)
+        command = [
+            soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+            "--norestore", "--convert-to", "docx", "--outdir", tmp, str(source),
+        ]
+        try:
+            subprocess.run(command, capture_output=True, timeout=_SOFFICE_TIMEOUT_S, check=True)
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="doc", detail=exc) from exc
+        target = Path(tmp) / "upload.docx"
+        if not target.exists():
+            raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="doc", detail="conversion failed")
+        return target.read_bytes()

@@ -1,0 +1,129 @@
+"""Unit officers upload respondent lists and read the report; the administrator's status board."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from domain import RespondentGroup
+from survey_app.errors import ServiceError
+from survey_app.ingest import IngestError, RowStatus, template_xlsx
+from survey_app.persistence.enums import Role
+from survey_app.persistence.models import Unit, UnitList
+from survey_app.persistence.session import get_session
+from survey_app.security import current_user, require_unit_access, roles_required
+from survey_app.services import campaigns, lists
+from survey_app.web.forms import FileUploadForm
+from survey_app.web.helpers import locale_code, read_upload
+
+bp = Blueprint("lists", __name__, url_prefix="/lists")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_ROW_LIMIT = 500
+
+
+def _unit_group(unit_id: int, group: str) -> tuple[Unit, RespondentGroup]:
+    unit = require_unit_access(get_session().get(Unit, unit_id))
+    if group not in set(RespondentGroup):
+        abort(404)
+    return unit, RespondentGroup(group)
+
+
+@bp.get("/")
+@roles_required(Role.UNIT_OFFICER, Role.ADMIN)
+def my_lists() -> Any:
+    user = current_user()
+    assert user is not None
+    if user.role is Role.ADMIN:
+        return redirect(url_for("lists.status_board"))
+    try:
+        campaign = campaigns.current_campaign(get_session())
+    except ServiceError:
+        return render_template("lists/mine.html", rows=[])
+    units = [u for u in campaign.units if u.code == user.unit_code]
+    rows = [(u, g, lists.current_list(get_session(), u, g))
+            for u in units for g in lists.required_groups(campaign, u)]
+    return render_template("lists/mine.html", rows=rows, campaign=campaign)
+
+
+@bp.route("/<int:unit_id>/<group>", methods=["GET", "POST"])
+@roles_required(Role.UNIT_OFFICER, Role.ADMIN)
+def upload(unit_id: int, group: str) -> Any:
+    unit, chosen = _unit_group(unit_id, group)
+    session = get_session()
+    campaign = unit.campaign
+    form = FileUploadForm()
+    report, status = None, 200
+    if form.validate_on_submit():
+        filename, data = read_upload(form.file.data)
+        try:
+            result = lists.upload(session, campaign, unit, chosen, filename, data, current_user(),
+                                  max_rows=current_app.config["SETTINGS"].max_list_rows)
+            report = result.report
+            flash(_("Đã nhận phiên bản %(v)d.", v=result.unit_list.version) if result.new_version
+                  else _("Tệp giống hệt phiên bản %(v)d đã gửi; không tạo phiên bản mới.",
+                         v=result.unit_list.version), "success")
+        except IngestError as exc:
+            flash(lists.ingest_message(exc, locale_code()), "error")
+            status = 422
+        except ServiceError as exc:
+            flash(exc.message(locale_code()), "error")
+            status = 422
+    current = lists.current_list(session, unit, chosen)
+    if report is None and current is not None:
+        report = lists.stored_report(session, current)
+    rows = _report_rows(report) if report else []
+    return render_template("lists/upload.html", unit=unit, group=chosen, form=form,
+                           report=report, rows=rows, current=current, campaign=campaign,
+                           history=lists.history(session, unit, chosen),
+                           Excluded=RowStatus.EXCLUDED, limit=REPORT_ROW_LIMIT), status
+
+
+def _report_rows(report: lists.ListReport) -> list[Any]:
+    """Problem rows first (excluded, then warnings), at most REPORT_ROW_LIMIT for a phone."""
+    ordered = sorted(report.rows, key=lambda r: (r.status is not RowStatus.EXCLUDED,
+                                                 not r.warnings, r.source_row))
+    return ordered[:REPORT_ROW_LIMIT]
+
+
+@bp.get("/<int:unit_id>/<group>/template.xlsx")
+@roles_required(Role.UNIT_OFFICER, Role.ADMIN)
+def template(unit_id: int, group: str) -> Any:
+    _unit, chosen = _unit_group(unit_id, group)
+    return current_app.response_class(template_xlsx(chosen), mimetype=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=mau_danh_sach_{chosen.value}.xlsx"})
+
+
+@bp.get("/file/<int:list_id>/annotated.xlsx")
+@roles_required(Role.UNIT_OFFICER, Role.ADMIN)
+def annotated(list_id: int) -> Any:
+    unit_list = get_session().get(UnitList, list_id)
+    if unit_list is None:
+        abort(404)
+    require_unit_access(unit_list.unit)
+    body = lists.annotated(get_session(), unit_list)
+    return current_app.response_class(body, mimetype=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=ket_qua_kiem_tra_v{unit_list.version}.xlsx"})
+
+
+@bp.get("/board")
+@roles_required(Role.ADMIN)
+def status_board() -> Any:
+    try:
+        campaign = campaigns.current_campaign(get_session())
+    except ServiceError:
+        abort(404)
+    rows = lists.board(get_session(), campaign)
+    counts = {s: sum(1 for r in rows if r.status is s) for s in lists.BoardStatus}
+    return render_template("lists/board.html", rows=rows, counts=counts, campaign=campaign,
+                           Status=lists.BoardStatus)
+
+
+@bp.get("/board/all.zip")
+@roles_required(Role.ADMIN)
+def download_all() -> Any:
+    campaign = campaigns.current_campaign(get_session())
+    body = lists.all_lists_zip(get_session(), campaign, current_user())
+    return current_app.response_class(body, mimetype="application/zip", headers={
+        "Content-Disposition": "attachment; filename=danh_sach.zip"})
