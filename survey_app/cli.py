@@ -165,3 +165,35 @@ def import_list(unit_code: str, group: str, campaign_id: int | None, as_json: bo
     click.echo(f"version {summary['version']}: {summary['rows_read']} rows read, "
                f"{summary['eligible']} eligible, {summary['excluded']} excluded "
                f"{summary['excluded_by_reason']}, warnings {summary['warnings']}")
+
+
+@main.command("sample")
+@click.option("--campaign", "campaign_id", type=int, default=None,
+              help="Campaign id (default: the current campaign).")
+@click.option("--seed", type=int, required=True, help="Seed of the random generator.")
+@click.option("--verify", "verify_only", is_flag=True,
+              help="Redraw the latest run with its stored seed and compare; change nothing.")
+@with_appcontext
+def sample(campaign_id: int | None, seed: int, verify_only: bool) -> None:
+    """Draw the campaign's respondents (the same list for the same inputs and seed)."""
+    from survey_app.services import campaigns, draws
+
+    with _session() as session:
+        try:
+            campaign = campaigns.get_campaign(session, campaign_id)
+            if verify_only:
+                latest = draws.latest_run(session, campaign)
+                if latest is None:
+                    raise click.ClickException("no sampling run yet")
+                result = draws.verify(session, campaign, latest)
+                click.echo(json.dumps({"run": latest.id, "matches": result.matches,
+                                       "frame_hash_matches": result.frame_hash_matches,
+                                       "differences": result.differences}))
+                return
+            stored = draws.run(session, campaign, seed, None)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message("en")) from exc
+        session.commit()
+        click.echo(json.dumps({"run": stored.id, "seed": stored.seed,
+                               "frame_hash": stored.frame_hash, **stored.summary},
+                              ensure_ascii=False))

@@ -74,6 +74,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Đơn vị {unit} không gửi danh sách nhóm này ({group}).",
         "Unit {unit} does not send this group's list ({group}).",
     ),
+    "sample_in_use": (
+        "Đã phát hành giấy mời theo mẫu hiện tại nên không chọn lại được. Hãy thay người "
+        "bằng danh sách dự phòng.",
+        "Invitations were issued from the current sample, so it cannot be redrawn. Replace "
+        "people from the reserve list instead.",
+    ),
+    "no_districts": ("Danh mục chưa có huyện nào.", "The registry has no districts."),
+    "no_reserve": ("Không còn người dự phòng cho đơn vị này.",
+                   "No reserve is left for this unit."),
+    "not_replaceable": ("Chỉ thay được người dân đang trong mẫu và chưa nộp phiếu.",
+                        "Only sampled citizens who have not submitted can be replaced."),
     "weak_password": (
         "Mật khẩu phải có ít nhất {min_length} ký tự.",
         "The password must have at least {min_length} characters.",

@@ -89,7 +89,17 @@ def session(app: Flask) -> Iterator[Session]:
 
 @pytest.fixture
 def demo(app: Flask, session: Session) -> int:
-    """The demo campaign loaded; returns its id."""
+    """The demo registry and accounts (no lists, no sample); returns the campaign id."""
+    from survey_app.services import demo as demo_service
+
+    info = demo_service.ensure_demo(session, Path(app.instance_path), fieldwork=False)
+    session.commit()
+    return info.campaign_id
+
+
+@pytest.fixture
+def full_demo(app: Flask, session: Session) -> int:
+    """The whole demo: lists uploaded, sample drawn, invitations issued."""
     from survey_app.services import demo as demo_service
 
     info = demo_service.ensure_demo(session, Path(app.instance_path))

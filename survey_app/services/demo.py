@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from domain import CampaignKind
 from survey_app.persistence.enums import CampaignStatus, Role
 from survey_app.persistence.models import Campaign
-from survey_app.services import accounts, campaigns, demo_data, registry
+from survey_app.services import (
+    accounts,
+    campaigns,
+    demo_data,
+    demo_lists,
+    draws,
+    invitations,
+    registry,
+)
 
 DEMO_NAME = "Khảo sát CCHC tỉnh Minh Sơn (demo)"
 DEMO_SEED = 20261123
@@ -42,12 +50,16 @@ class DemoInfo:
     links: list[tuple[str, str]] = field(default_factory=list)
 
 
-def ensure_demo(session: Session, instance_dir: Path) -> DemoInfo:
-    """Load the demo campaign unless it exists; return what to print either way."""
+def ensure_demo(session: Session, instance_dir: Path, *, fieldwork: bool = True) -> DemoInfo:
+    """Load the demo campaign unless it exists; return what to print either way.
+
+    ``fieldwork=False`` loads only the registry and the accounts (fast, for tests of pages
+    that need no lists or respondents).
+    """
     links_file = instance_dir / "demo_links.json"
     existing = session.scalar(select(Campaign).where(Campaign.name == DEMO_NAME))
     if existing is None:
-        existing = _load(session, links_file)
+        existing = _load(session, links_file, fieldwork)
         created = True
     else:
         created = False
@@ -60,7 +72,7 @@ def ensure_demo(session: Session, instance_dir: Path) -> DemoInfo:
     )
 
 
-def _load(session: Session, links_file: Path) -> Campaign:
+def _load(session: Session, links_file: Path, fieldwork: bool) -> Campaign:
     rng = np.random.default_rng(DEMO_SEED)
     year = dt.date.today().year
     campaign = campaigns.create_campaign(session, campaigns.CampaignInput(
@@ -75,7 +87,14 @@ def _load(session: Session, links_file: Path) -> Campaign:
     for username, full_name, role, unit_code in DEMO_ACCOUNTS:
         accounts.create_user(session, username=username, full_name=full_name,
                              password=demo_password(username), role=role, unit_code=unit_code)
-    links_file.write_text(json.dumps([], ensure_ascii=False))
+    links: list[tuple[str, str]] = []
+    if fieldwork:
+        session.refresh(campaign)
+        demo_lists.upload_all(session, campaign, rng)
+        draws.run(session, campaign, DEMO_SEED, None)
+        issued = invitations.issue(session, campaign, None)
+        links = [(f"{x.full_name} ({x.unit_name})", x.token) for x in issued[:40:7]]
+    links_file.write_text(json.dumps(links, ensure_ascii=False))
     return campaign
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import qrcode
 import qrcode.image.svg
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from survey_app.errors import ServiceError
@@ -21,7 +21,7 @@ from survey_app.persistence.enums import (
     InvitationStatus,
     RespondentStatus,
 )
-from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit, User
+from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit, User, now
 from survey_app.security import hash_token, new_short_code, new_token
 from survey_app.services import audit, instruments
 
@@ -44,25 +44,28 @@ def issue(session: Session, campaign: Campaign, actor: User | None,
              .where(Respondent.campaign_id == campaign.id,
                     Respondent.status == RespondentStatus.ACTIVE,
                     Invitation.id.is_(None))
+             .options(joinedload(Respondent.unit))
              .order_by(Respondent.id))
     if respondent_ids is not None:
         query = query.where(Respondent.id.in_(respondent_ids))
-    links = [_invite(session, campaign, r) for r in session.scalars(query)]
-    if links:
+    people = list(session.scalars(query))
+    instrument_ids = {group: instruments.publish(
+        session, instruments.instrument_for(group, campaign.kind)).id
+        for group in {r.group for r in people}}
+    links, rows = [], []
+    for respondent in people:
+        token, code = new_token(), new_short_code()
+        rows.append({"campaign_id": campaign.id, "respondent_id": respondent.id,
+                     "instrument_id": instrument_ids[respondent.group],
+                     "token_hash": hash_token(token), "short_code_hash": hash_token(code),
+                     "status": InvitationStatus.ACTIVE, "created_at": now()})
+        links.append(IssuedLink(respondent.id, respondent.full_name, respondent.unit.name,
+                                token, code))
+    if rows:
+        session.execute(insert(Invitation), rows)
         audit.record(session, AuditAction.INVITATIONS_ISSUED, user=actor,
-                     campaign_id=campaign.id, count=len(links))
+                     campaign_id=campaign.id, count=len(rows))
     return links
-
-
-def _invite(session: Session, campaign: Campaign, respondent: Respondent) -> IssuedLink:
-    row = instruments.publish(session, instruments.instrument_for(respondent.group,
-                                                                  campaign.kind))
-    token, code = new_token(), new_short_code()
-    session.add(Invitation(campaign_id=campaign.id, respondent_id=respondent.id,
-                           instrument_id=row.id, token_hash=hash_token(token),
-                           short_code_hash=hash_token(code)))
-    session.flush()
-    return IssuedLink(respondent.id, respondent.full_name, respondent.unit.name, token, code)
 
 
 def reissue(session: Session, respondent: Respondent, actor: User | None) -> IssuedLink:

@@ -51,7 +51,7 @@ def issue() -> Any:
         return redirect(url_for("fieldwork.progress"))
     if request.form.get("format") == "csv":
         return _links_csv(links)
-    return _letters(links, campaign)
+    return letters_response(links, campaign)
 
 
 def _base_url() -> str:
@@ -68,7 +68,7 @@ def _links_csv(links: list[invitations.IssuedLink]) -> Any:
         "Cache-Control": "no-store"})
 
 
-def _letters(links: list[invitations.IssuedLink], campaign: Any) -> Any:
+def letters_response(links: list[invitations.IssuedLink], campaign: Any) -> Any:
     base = _base_url()
     letters = [(x, f"{base}/s/{x.token}", invitations.format_short_code(x.short_code),
                 Markup(invitations.qr_svg(f"{base}/s/{x.token}")))  # noqa: S704 - our own SVG
@@ -91,7 +91,7 @@ def reissue(respondent_id: int) -> Any:
     except ServiceError as exc:
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("fieldwork.progress"))
-    return _letters([link], respondent.unit.campaign)
+    return letters_response([link], respondent.unit.campaign)
 
 
 @bp.get("/non-respondents.csv")

@@ -52,3 +52,11 @@ MODE_LABELS = {
     Mode.PAPER: _l("Phiếu giấy"),
     Mode.PHONE: _l("Điện thoại"),
 }
+DISTRICT_REASON_LABELS = {
+    "forced_in": _l("Lãnh đạo quyết định chọn"),
+    "forced_out": _l("Lãnh đạo quyết định không chọn"),
+    "all_districts": _l("Tỉnh không có đủ huyện: chọn tất cả"),
+    "first_of_tier": _l("Đại diện cho nhóm kinh tế - xã hội"),
+    "largest_remaining": _l("Quy mô lớn nhất trong các huyện còn lại"),
+    "not_chosen": _l("Không được chọn"),
+}

@@ -1,0 +1,53 @@
+"""The respondent lists in the shape the Ministry asks for: one sheet per group with unit,
+name, position, phone, email. Personal data: administrators only."""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from domain import RespondentGroup
+from survey_app.persistence.enums import RespondentStatus
+from survey_app.persistence.models import Campaign, Respondent
+from survey_app.services.spreadsheet import safe_cell
+
+HEADER = ("STT", "Đơn vị", "Họ và tên", "Chức vụ", "Số điện thoại", "Email", "Trọng số")
+SHEET_NAMES = {
+    RespondentGroup.COUNCIL_DELEGATE: "Đại biểu HĐND",
+    RespondentGroup.DEPARTMENT_LEADER: "Lãnh đạo sở",
+    RespondentGroup.SUBUNIT_LEADER: "Lãnh đạo đơn vị thuộc sở",
+    RespondentGroup.DISTRICT_LEADER: "Lãnh đạo UBND huyện",
+    RespondentGroup.CITIZEN: "Người dân",
+}
+
+
+def respondents_xlsx(session: Session, campaign: Campaign) -> bytes:
+    """One sheet per group of the active respondents (reserves excluded)."""
+    people = session.scalars(
+        select(Respondent).where(Respondent.campaign_id == campaign.id,
+                                 Respondent.status == RespondentStatus.ACTIVE)
+        .options(joinedload(Respondent.unit)).order_by(Respondent.group, Respondent.unit_id,
+                                                      Respondent.id))
+    by_group: dict[RespondentGroup, list[Respondent]] = {}
+    for person in people:
+        by_group.setdefault(person.group, []).append(person)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    for group, rows in by_group.items():
+        sheet = book.add_worksheet(SHEET_NAMES.get(group, group.value)[:31])
+        sheet.write_row(0, 0, HEADER, bold)
+        for i, p in enumerate(rows, start=1):
+            values = (i, p.unit.name, p.full_name, p.position or "", p.phone or "",
+                      p.email or "", p.weight)
+            sheet.write_row(i, 0, [safe_cell(v) for v in values])
+        sheet.set_column(1, 2, 30)
+        sheet.set_column(3, 5, 18)
+        sheet.freeze_panes(1, 0)
+    if not by_group:
+        book.add_worksheet("Trống").write(0, 0, "Chưa có người được chọn")
+    book.close()
+    return buffer.getvalue()

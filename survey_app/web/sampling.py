@@ -1,0 +1,166 @@
+"""The administrator's sampling pages: settings, preview, run, verify, districts, export."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+import sampling
+from survey_app.errors import ServiceError
+from survey_app.persistence.enums import AuditAction, Role
+from survey_app.persistence.models import Respondent, Unit
+from survey_app.persistence.session import get_session
+from survey_app.security import current_user, roles_required
+from survey_app.services import audit, campaigns, draws, invitations, sample_export
+from survey_app.web.fieldwork import letters_response
+from survey_app.web.helpers import locale_code
+
+bp = Blueprint("sampling", __name__, url_prefix="/sampling")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _campaign():  # type: ignore[no-untyped-def]
+    try:
+        return campaigns.current_campaign(get_session())
+    except ServiceError:
+        abort(404)
+
+
+@bp.get("/")
+@roles_required(Role.ADMIN)
+def index() -> str:
+    campaign = _campaign()
+    session = get_session()
+    run = draws.latest_run(session, campaign)
+    preview = draws.preview(session, campaign)
+    counts = draws.counts(session, campaign)
+    expected = sampling.compare_with_expected(
+        {sampling_group: int(n) for sampling_group, n in counts[counts["role"] == "sample"]
+         .groupby("group")["count"].sum().items()}) if len(counts) else None
+    return render_template(
+        "sampling/index.html", campaign=campaign, run=run, settings=draws.settings_of(campaign),
+        preview=preview.to_dict("records"), expected=expected.to_dict("records")
+        if expected is not None else [], districts=draws.district_choices(session, run)
+        if run else [], suggested_seed=secrets.randbelow(10**6),
+        district_units=[u for u in campaign.units if u.level.value == "district"])
+
+
+@bp.post("/settings")
+@roles_required(Role.ADMIN)
+def save_settings() -> Any:
+    campaign = _campaign()
+    try:
+        settings = sampling.SamplingSettings.from_dict({
+            "citizens": {"sample_size": request.form.get("sample_size", type=int),
+                         "reserve_size": request.form.get("reserve_size", type=int)},
+            "districts": {"districts_per_province": request.form.get("districts", type=int)},
+        })
+    except (sampling.SamplingError, TypeError, ValueError):
+        flash(_("Thiết lập không hợp lệ: cỡ mẫu ≥ 1, dự phòng ≥ 0, số huyện 3–4."), "error")
+        return redirect(url_for("sampling.index"))
+    campaign.settings = {**campaign.settings, "sampling": settings.to_dict()}
+    audit.record(get_session(), AuditAction.CAMPAIGN_UPDATED, user=current_user(),
+                 campaign_id=campaign.id, target="sampling settings", **settings.to_dict())
+    flash(_("Đã lưu thiết lập chọn mẫu."), "success")
+    return redirect(url_for("sampling.index"))
+
+
+@bp.post("/run")
+@roles_required(Role.ADMIN)
+def run() -> Any:
+    campaign = _campaign()
+    seed = request.form.get("seed", type=int)
+    if seed is None or not 0 <= seed < 2**31:
+        flash(_("Hạt giống ngẫu nhiên phải là số nguyên không âm."), "error")
+        return redirect(url_for("sampling.index"))
+    overrides = _overrides()
+    try:
+        stored = draws.run(get_session(), campaign, seed, current_user(), overrides)
+    except (ServiceError, sampling.SamplingError) as exc:
+        flash(exc.message(locale_code()) if isinstance(exc, ServiceError) else str(exc),
+              "error")
+        return redirect(url_for("sampling.index"))
+    flash(_("Đã chọn mẫu (lần chạy %(id)d, hạt giống %(seed)d).", id=stored.id, seed=seed),
+          "success")
+    return redirect(url_for("sampling.index"))
+
+
+def _overrides() -> list[sampling.DistrictOverride]:
+    """District overrides from the form: code, in/out and the recorded reason."""
+    found = []
+    for code in request.form.getlist("override_code"):
+        choice = request.form.get(f"override_{code}", "")
+        reason = request.form.get(f"reason_{code}", "").strip()
+        if choice in ("in", "out") and reason:
+            found.append(sampling.DistrictOverride(code, choice == "in", reason[:500]))
+    return found
+
+
+@bp.post("/verify")
+@roles_required(Role.ADMIN)
+def verify() -> Any:
+    campaign = _campaign()
+    run = draws.latest_run(get_session(), campaign)
+    if run is None:
+        abort(404)
+    result = draws.verify(get_session(), campaign, run)
+    if result.matches:
+        flash(_("Kiểm tra lại: chọn lại với cùng hạt giống cho đúng danh sách đã lưu."),
+              "success")
+    else:
+        flash(_("Kiểm tra lại: khác %(n)d người; dữ liệu khung mẫu %(state)s.",
+                n=result.differences,
+                state=_("không đổi") if result.frame_hash_matches else _("đã thay đổi")),
+              "warning")
+    return redirect(url_for("sampling.index"))
+
+
+@bp.get("/export.xlsx")
+@roles_required(Role.ADMIN)
+def export() -> Any:
+    campaign = _campaign()
+    audit.record(get_session(), AuditAction.EXPORT, user=current_user(),
+                 campaign_id=campaign.id, target="respondent_lists")
+    return current_app.response_class(
+        sample_export.respondents_xlsx(get_session(), campaign), mimetype=XLSX,
+        headers={"Content-Disposition": "attachment; filename=danh_sach_doi_tuong.xlsx"})
+
+
+@bp.get("/units/<int:unit_id>")
+@roles_required(Role.ADMIN)
+def unit_respondents(unit_id: int) -> str:
+    unit = get_session().get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    people = get_session().scalars(select(Respondent).where(Respondent.unit_id == unit.id)
+                                   .order_by(Respondent.sample_role, Respondent.reserve_rank,
+                                             Respondent.full_name))
+    return render_template("sampling/unit.html", unit=unit, people=list(people))
+
+
+@bp.post("/respondents/<int:respondent_id>/replace")
+@roles_required(Role.ADMIN)
+def replace(respondent_id: int) -> Any:
+    respondent = get_session().get(Respondent, respondent_id)
+    if respondent is None:
+        abort(404)
+    reason = request.form.get("reason", "").strip()
+    if not reason:
+        flash(_("Hãy ghi lý do thay người."), "error")
+        return redirect(url_for("sampling.unit_respondents", unit_id=respondent.unit_id))
+    try:
+        chosen = draws.replace(get_session(), respondent, reason, current_user())
+    except ServiceError as exc:
+        flash(exc.message(locale_code()), "error")
+        return redirect(url_for("sampling.unit_respondents", unit_id=respondent.unit_id))
+    links = invitations.issue(get_session(), respondent.unit.campaign, current_user(),
+                              [chosen.id])
+    flash(_("Đã thay bằng %(name)s (dự phòng số %(rank)s).", name=chosen.full_name,
+            rank=chosen.reserve_rank), "success")
+    if links:
+        return letters_response(links, respondent.unit.campaign)
+    return redirect(url_for("sampling.unit_respondents", unit_id=respondent.unit_id))

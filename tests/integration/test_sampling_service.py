@@ -1,0 +1,101 @@
+"""Sampling runs on the demo campaign: reproducible, never duplicated, verified, replaced."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from flask import Flask
+from openpyxl import load_workbook
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from domain import RespondentGroup
+from survey_app.cli import main
+from survey_app.persistence.enums import RespondentStatus, SampleRole
+from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit
+from survey_app.services import draws
+
+
+def _design(session: Session, campaign_id: int) -> set[tuple[int, str, int, float]]:
+    return {(r.list_row_id, r.sample_role.value, r.reserve_rank or 0, round(r.weight, 9))
+            for r in session.scalars(select(Respondent).where(
+                Respondent.campaign_id == campaign_id))}
+
+
+def test_same_seed_same_list_and_no_duplicates(session: Session, full_demo: int) -> None:
+    campaign = session.get(Campaign, full_demo)
+    session.execute(delete(Invitation))
+    before = _design(session, full_demo)
+    draws.run(session, campaign, 20261123, None)
+    assert _design(session, full_demo) == before
+    assert session.scalar(select(func.count()).select_from(Respondent)) == len(before)
+    draws.run(session, campaign, 7, None)
+    assert _design(session, full_demo) != before
+
+
+def test_commune_weights_sum_to_eligible_count(session: Session, full_demo: int) -> None:
+    frames = draws.build_frames(session, session.get(Campaign, full_demo))
+    eligible = frames.citizens.groupby("unit_code").size()
+    rows = session.execute(
+        select(Unit.code, func.sum(Respondent.weight))
+        .join(Unit, Respondent.unit_id == Unit.id)
+        .where(Respondent.group == RespondentGroup.CITIZEN,
+               Respondent.sample_role == SampleRole.SAMPLE)
+        .group_by(Unit.code)).all()
+    assert rows
+    for code, total in rows:
+        assert abs(total - eligible[code]) < 1e-6
+
+
+def test_verify_matches_then_detects_a_changed_frame(session: Session, full_demo: int) -> None:
+    campaign = session.get(Campaign, full_demo)
+    run = draws.latest_run(session, campaign)
+    assert draws.verify(session, campaign, run).matches
+    row = session.scalar(select(Respondent).where(Respondent.group == RespondentGroup.CITIZEN))
+    from survey_app.persistence.models import ListRow
+
+    session.get(ListRow, row.list_row_id).field = "Lĩnh vực khác"
+    session.flush()
+    assert not draws.verify(session, campaign, run).frame_hash_matches
+
+
+def test_rerun_refused_once_invitations_exist(session: Session, full_demo: int) -> None:
+    import pytest
+
+    from survey_app.errors import ServiceError
+
+    with pytest.raises(ServiceError):
+        draws.run(session, session.get(Campaign, full_demo), 1, None)
+
+
+def test_replacement_takes_the_next_reserve_and_keeps_weights(session: Session,
+                                                              full_demo: int) -> None:
+    person = session.scalar(select(Respondent).where(
+        Respondent.group == RespondentGroup.CITIZEN, Respondent.status == RespondentStatus.ACTIVE))
+    total = session.scalar(select(func.sum(Respondent.weight)).where(
+        Respondent.unit_id == person.unit_id, Respondent.status == RespondentStatus.ACTIVE))
+    chosen = draws.replace(session, person, "Không liên lạc được", None)
+    assert chosen.sample_role is SampleRole.RESERVE and chosen.replaces_id == person.id
+    assert person.status is RespondentStatus.REPLACED
+    after = session.scalar(select(func.sum(Respondent.weight)).where(
+        Respondent.unit_id == person.unit_id, Respondent.status == RespondentStatus.ACTIVE))
+    assert abs(after - total) < 1e-9
+
+
+def test_admin_pages_and_ministry_export(app: Flask, full_demo: int, as_role) -> None:
+    admin = as_role("admin")
+    page = admin.get("/sampling/").get_data(as_text=True)
+    assert "Các huyện và lý do" in page and "Đại diện cho nhóm" in page
+    book = load_workbook(io.BytesIO(admin.get("/sampling/export.xlsx").data))
+    assert "Người dân" in book.sheetnames
+    assert book["Người dân"]["C1"].value == "Họ và tên"
+    assert as_role("phantich").get("/sampling/export.xlsx").status_code == 403
+    verify = admin.post("/sampling/verify", follow_redirects=True).get_data(as_text=True)
+    assert "cho đúng danh sách đã lưu" in verify
+
+
+def test_cli_sample_verify(app: Flask, full_demo: int) -> None:
+    result = app.test_cli_runner().invoke(main, ["sample", "--seed", "1", "--verify"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["matches"] is True
