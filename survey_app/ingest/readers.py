@@ -20,6 +20,7 @@ from typing import Any
 import openpyxl
 import xlrd
 from openpyxl.utils.cell import range_boundaries
+from python_calamine import CalamineWorkbook
 
 from survey_app.ingest.catalogue import ErrorCode, IngestError
 from survey_app.ingest.table import GridRow, SheetSource
@@ -33,7 +34,34 @@ Merge = tuple[int, int, int, int]
 
 
 def xlsx_sheets(data: bytes) -> list[SheetSource]:
-    """Worksheets of an .xlsx, read with openpyxl read-only; formulas give cached values."""
+    """Worksheets of an .xlsx; formulas give their cached values, never evaluated.
+
+    calamine (Rust) reads them about ten times faster than openpyxl, whose read-only mode
+    re-parses a whole sheet just to size it when the file states no dimensions. openpyxl stays
+    the reference reader: it is used when calamine cannot open the file, and it produces the
+    corrupt-file messages.
+    """
+    try:
+        return _calamine_sheets(data)
+    except Exception:  # noqa: BLE001 - calamine failed: the reference reader decides
+        return _openpyxl_sheets(data)
+
+
+def _calamine_sheets(data: bytes) -> list[SheetSource]:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheets = []
+    for meta in book.sheets_metadata:
+        if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
+            continue
+        sheet = book.get_sheet_by_name(meta.name)
+        merges = [(c0 + 1, r0 + 1, c1 + 1, r1 + 1)
+                  for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])][:_MAX_MERGES]
+        grid = sheet.to_python(skip_empty_area=False)
+        sheets.append(SheetSource(meta.name, _CalamineGrid(grid, merges)))
+    return sheets
+
+
+def _openpyxl_sheets(data: bytes) -> list[SheetSource]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         merges = _xlsx_merges(data)
@@ -46,6 +74,26 @@ def xlsx_sheets(data: bytes) -> list[SheetSource]:
     except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
         raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xlsx", detail=exc) from exc
     return sheets
+
+
+class _CalamineGrid:
+    """Rows read by calamine, made to look like openpyxl's: empty cells None, whole numbers
+    int (a phone number typed as a number must not become "916209801.0")."""
+
+    def __init__(self, grid: list[list[object]], merges: list[Merge]) -> None:
+        self._grid, self._merges = grid, merges
+
+    def __iter__(self) -> Iterator[GridRow]:
+        rows = ((n, [_plain(v) for v in cells]) for n, cells in enumerate(self._grid, start=1))
+        yield from _fill_merges(rows, self._merges)
+
+
+def _plain(value: object) -> object:
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
 
 
 class _XlsxGrid:
