@@ -26,29 +26,55 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory,
-                sqlite_template: Path) -> Iterator[str]:
-    """The demo service on http://127.0.0.1:<free port>."""
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """A SQLite file with the whole demo loaded once for all browser tests."""
     import os
 
     from survey_app import create_app
     from survey_app.services import demo
 
-    root = tmp_path_factory.mktemp("live")
-    db = root / "live.db"
+    root = tmp_path_factory.mktemp("demo")
+    db = root / "demo.db"
     shutil.copy(sqlite_template, db)
     os.environ["SURVEY_INSTANCE_DIR"] = str(root / "instance")
     app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RATELIMIT_ENABLED": False})
-    with app.app_context(), app.extensions["session_factory"]() as session:
+    with app.extensions["session_factory"]() as session:
         demo.ensure_demo(session, Path(app.instance_path))
         session.commit()
+    app.extensions["engine"].dispose()
+    return root
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> Iterator[str]:
+    """The demo service on http://127.0.0.1:<free port>, on a copy of the demo database."""
+    import os
+
+    from survey_app import create_app
+
+    root = tmp_path_factory.mktemp("live")
+    shutil.copytree(demo_db, root, dirs_exist_ok=True)
+    os.environ["SURVEY_INSTANCE_DIR"] = str(root / "instance")
+    app = create_app({"DATABASE_URL": f"sqlite:///{root / 'demo.db'}",
+                      "RATELIMIT_ENABLED": False})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["LIVE_ROOT"] = root
+    yield base
     server.shutdown()
     app.extensions["engine"].dispose()
+
+
+def demo_links(base: str) -> list[str]:
+    """Respondent links of the demo (written by the demo loader, as a printed batch)."""
+    import json
+    import os
+
+    path = Path(os.environ["SURVEY_INSTANCE_DIR"]) / "demo_links.json"
+    return [f"{base}/s/{token}" for _label, token in json.loads(path.read_text())]
 
 
 @pytest.fixture(scope="module")
