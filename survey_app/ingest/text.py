@@ -38,9 +38,16 @@ def clean_text(value: object) -> str:
     """Cell value as NFC text, trimmed, with runs of whitespace collapsed to one space."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return _clean_str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = value if isinstance(value, str) else str(value)
+    return _clean_str(str(value))
+
+
+@lru_cache(maxsize=131_072)
+def _clean_str(text: str) -> str:
+    """clean_text of a string, cached: lists repeat villages, fields, procedures and dates."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())

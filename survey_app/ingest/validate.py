@@ -182,8 +182,9 @@ def _normalise(
 
 
 def _date(value: object) -> tuple[date | None, str]:
-    """Parsed date and the raw text (for messages)."""
-    return parse_date(value), clean_text(value)
+    """Parsed date and, when it could not be read, the raw text (for messages)."""
+    parsed = parse_date(value)
+    return parsed, "" if parsed is not None else clean_text(value)
 
 
 def _received(flag: object, note: object, result_date: date | None) -> bool | None:
