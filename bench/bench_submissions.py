@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BENCH_DB = "survey_bench"
 ODK_CENTRAL_PER_S = 41.0
+CLIENT_PROCESSES = 2
 
 
 def _database_url() -> str:
@@ -65,7 +66,23 @@ def _payloads(app, tokens: list[str]) -> list[tuple[str, str]]:  # type: ignore[
     return out
 
 
-def _client(port: int, work: list[tuple[str, str]], queue: mp.Queue) -> None:  # type: ignore[type-arg]
+def _client_process(port: int, shares: list[list[tuple[str, str]]],
+                    queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    """Several simulated devices (threads) in one process: less client CPU than processes."""
+    import threading
+
+    results: list[tuple[str, float, str, int]] = []
+    threads = [threading.Thread(target=_client, args=(port, share, results))
+               for share in shares if share]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put(results)
+
+
+def _client(port: int, work: list[tuple[str, str]],
+            out: list[tuple[str, float, str, int]]) -> None:
     """One respondent device after another on one keep-alive connection."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", f"/s/{work[0][0]}/token")
@@ -73,12 +90,10 @@ def _client(port: int, work: list[tuple[str, str]], queue: mp.Queue) -> None:  #
     cookie = first.getheader("Set-Cookie", "").split(";")[0]
     csrf = json.loads(first.read())["csrf_token"]
     headers = {"Content-Type": "application/json", "X-CSRFToken": csrf, "Cookie": cookie}
-    results = []
     for i, (token, body) in enumerate(work):
         sends = 2 if i % 20 == 0 else 1
         for _ in range(sends):
-            results.append(_send(conn, port, token, body, headers))
-    queue.put(results)
+            out.append(_send(conn, port, token, body, headers))
 
 
 def _send(conn: http.client.HTTPConnection, port: int, token: str, body: str,
@@ -147,7 +162,9 @@ def _wait_for(port: int) -> None:
 def _run(port: int, payloads: list[tuple[str, str]], clients: int):  # type: ignore[no-untyped-def]
     queue: mp.Queue = mp.Queue()  # type: ignore[type-arg]
     shares = [payloads[i::clients] for i in range(clients)]
-    procs = [mp.Process(target=_client, args=(port, share, queue)) for share in shares if share]
+    groups = [shares[i::CLIENT_PROCESSES] for i in range(CLIENT_PROCESSES)]
+    procs = [mp.Process(target=_client_process, args=(port, group, queue))
+             for group in groups if group]
     start = time.perf_counter()
     for p in procs:
         p.start()

@@ -167,31 +167,31 @@ def submit(session: Session, invitation: Invitation, answers: Mapping[str, objec
               else _insert_submitted(session, invitation, values))
     if won_id is None:
         winner = response_of(session, invitation)
-        assert winner is not None
+        if winner is None:  # the client key belongs to another invitation's submission
+            return SubmitResult(SubmitOutcome.CONFLICT, None, result)
         session.refresh(winner)
         return _repeat(winner, result, client_key)
     _write_answers(session, won_id, result.cleaned, replace=existing is not None)
+    if existing is not None:
+        session.refresh(existing)
     response = session.get(Response, won_id)
     assert response is not None
-    session.refresh(response)
     return SubmitResult(SubmitOutcome.ACCEPTED, response, result)
 
 
 def _insert_submitted(session: Session, invitation: Invitation,
                       values: dict[str, object]) -> int | None:
-    """INSERT the submitted response unless one exists (then None)."""
+    """INSERT the submitted response unless a unique constraint says another exists (None).
+
+    ON CONFLICT DO NOTHING covers both the invitation (another submission won) and the client
+    key (a key reused for another invitation); no savepoint round trips are needed.
+    """
     dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" \
         else sqlite_insert
     row = {**values, "invitation_id": invitation.id, "instrument_id": invitation.instrument_id,
            "started_at": values["submitted_at"]}
-    try:
-        with session.begin_nested():
-            return session.execute(
-                dialect_insert(Response).values(row)
-                .on_conflict_do_nothing(index_elements=["invitation_id"])
-                .returning(Response.id)).scalar()
-    except IntegrityError:  # the same client key reused for another invitation
-        return None
+    return session.execute(dialect_insert(Response).values(row).on_conflict_do_nothing()
+                           .returning(Response.id)).scalar()
 
 
 def _update_draft(session: Session, response_id: int, values: dict[str, object]) -> int | None:
