@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import current_app, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,8 +16,12 @@ LOCALES = ("vi", "en")
 
 
 def select_locale() -> str:
-    """The user's choice (session), else the browser's preference, else Vietnamese."""
+    """Vietnamese unless the user chose English with the switch (kept in the session).
+
+    The browser's language is not used: officials' and citizens' phones are often set to
+    English while the survey is a Vietnamese government service.
+    """
     chosen = session.get("locale")
     if chosen in LOCALES:
         return str(chosen)
-    return request.accept_languages.best_match(LOCALES, default="vi") or "vi"
+    return str(current_app.config.get("BABEL_DEFAULT_LOCALE", "vi"))

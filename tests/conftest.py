@@ -97,11 +97,37 @@ def demo(app: Flask, session: Session) -> int:
     return info.campaign_id
 
 
-@pytest.fixture
-def full_demo(app: Flask, session: Session) -> int:
-    """The whole demo: lists uploaded, sample drawn, invitations issued."""
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """A folder with demo.db (the whole demo loaded once) and its instance/ folder."""
     from survey_app.services import demo as demo_service
 
+    root = tmp_path_factory.mktemp("demo")
+    shutil.copy(sqlite_template, root / "demo.db")
+    os.environ["SURVEY_INSTANCE_DIR"] = str(root / "instance")
+    application = create_app({"DATABASE_URL": f"sqlite:///{root / 'demo.db'}"})
+    with application.extensions["session_factory"]() as s:
+        demo_service.ensure_demo(s, root / "instance")
+        s.commit()
+    application.extensions["engine"].dispose()
+    return root
+
+
+@pytest.fixture
+def full_demo(app: Flask, session: Session, db_url: str,
+              request: pytest.FixtureRequest) -> int:
+    """The whole demo: lists uploaded, sample drawn, invitations issued.
+
+    On SQLite the database file is a copy of one loaded once per session; on PostgreSQL the
+    demo is loaded into the clean test database.
+    """
+    from survey_app.services import demo as demo_service
+
+    if db_url.startswith("sqlite"):
+        session.close()
+        app.extensions["engine"].dispose()
+        shutil.copy(request.getfixturevalue("demo_db") / "demo.db",
+                    db_url.removeprefix("sqlite:///"))
     info = demo_service.ensure_demo(session, Path(app.instance_path))
     session.commit()
     return info.campaign_id

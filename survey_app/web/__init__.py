@@ -13,9 +13,20 @@ from survey_app.security import current_user
 
 
 def register(app: Flask) -> None:
-    from survey_app.web import admin, auth, entry, fieldwork, main, survey
+    from survey_app.web import (
+        admin,
+        api,
+        auth,
+        entry,
+        fieldwork,
+        lists,
+        main,
+        results,
+        sampling,
+        survey,
+    )
 
-    for module in (main, auth, admin, survey, entry, fieldwork):
+    for module in (main, auth, admin, survey, entry, fieldwork, results, api, lists, sampling):
         app.register_blueprint(module.bp)
     _register_errors(app)
     app.context_processor(_template_globals)
@@ -26,8 +37,10 @@ def register(app: Flask) -> None:
     app.add_template_filter(_short_date, "date")
 
 
-def _short_date(value: Any, fmt: str = "short") -> str:
-    """Dates as officers write them: 31/12/2026 in Vietnamese, 12/31/26 in English."""
+def _short_date(value: Any, fmt: str | None = None) -> str:
+    """Dates as officers write them: 31/12/2026 in Vietnamese, Dec 31, 2026 in English."""
+    if fmt is None:
+        fmt = "medium" if str(get_locale() or "vi").startswith("en") else "dd/MM/yyyy"
     return str(format_date(value, fmt))
 
 
@@ -43,6 +56,7 @@ def _template_globals() -> dict[str, Any]:
         "mode_labels": labels.MODE_LABELS,
         "kind_labels": labels.KIND_LABELS,
         "role_labels": labels.ROLE_LABELS,
+        "reason_labels": labels.DISTRICT_REASON_LABELS,
     }
 
 

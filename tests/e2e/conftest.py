@@ -26,26 +26,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
-    """A SQLite file with the whole demo loaded once for all browser tests."""
-    import os
-
-    from survey_app import create_app
-    from survey_app.services import demo
-
-    root = tmp_path_factory.mktemp("demo")
-    db = root / "demo.db"
-    shutil.copy(sqlite_template, db)
-    os.environ["SURVEY_INSTANCE_DIR"] = str(root / "instance")
-    app = create_app({"DATABASE_URL": f"sqlite:///{db}", "RATELIMIT_ENABLED": False})
-    with app.extensions["session_factory"]() as session:
-        demo.ensure_demo(session, Path(app.instance_path))
-        session.commit()
-    app.extensions["engine"].dispose()
-    return root
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> Iterator[str]:
     """The demo service on http://127.0.0.1:<free port>, on a copy of the demo database."""

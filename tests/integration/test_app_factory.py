@@ -39,10 +39,14 @@ def test_postgres_urls_use_psycopg(monkeypatch, tmp_path) -> None:
 
 
 def test_login_page_is_vietnamese_by_default_and_english_on_request(app: Flask) -> None:
+    from tests.conftest import csrf
+
     client = app.test_client()
-    assert "Đăng nhập" in client.get("/login").get_data(as_text=True)
-    english = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Log in" in english
+    page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Đăng nhập" in page  # Vietnamese first, whatever the phone's language
+    client.post("/locale", data={"locale": "en", "next": "/login",
+                                 "csrf_token": csrf(client)})
+    assert "Log in" in client.get("/login").get_data(as_text=True)
 
 
 def test_security_headers(app: Flask) -> None:

@@ -1,0 +1,116 @@
+"""Anonymised microdata: answers, weights, strata, unit codes and the response day.
+
+No names, phones, e-mails, tokens, free-text answers (people write names and numbers in
+them) or times finer than a day. Cases are numbered after sorting, not by database ids.
+Choice answers are stored as their 1-based option position, labelled in the SPSS file.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+from sqlalchemy.orm import Session
+
+from questionnaires import Question, QuestionType
+from survey_app.persistence.models import User
+from survey_app.services.exports import csv_bytes, neutralise, record
+from survey_app.services.results import CampaignResults
+from survey_app.services.results_data import numeric_value
+
+DESIGN = {"case_id": "Số thứ tự phiếu", "instrument": "Mã phiếu khảo sát",
+          "group": "Nhóm đối tượng", "mode": "Hình thức trả lời", "weight": "Trọng số thiết kế",
+          "stratum": "Tầng chọn mẫu", "unit_code": "Mã đơn vị của người trả lời",
+          "rated_unit": "Mã đơn vị được đánh giá", "commune": "Mã xã", "district": "Mã huyện",
+          "province": "Mã tỉnh", "response_date": "Ngày trả lời"}
+
+
+@dataclass(frozen=True)
+class Microdata:
+    frame: pd.DataFrame
+    column_labels: dict[str, str]
+    value_labels: dict[str, dict[float, str]]
+
+
+def variable_name(question_id: str, option: str | None = None) -> str:
+    """An SPSS-safe name: letters, digits and underscores, starting with a letter, <= 64."""
+    raw = question_id if option is None else f"{question_id}_{option}"
+    name = re.sub(r"[^0-9A-Za-z_]", "_", raw)
+    return (name if name[:1].isalpha() else f"v_{name}")[:64]
+
+
+def _columns(question: Question, answers: list[object]) -> dict[str, list[float]]:
+    if question.type is QuestionType.MULTIPLE_CHOICE:
+        return {variable_name(question.id, o.value): [
+            np.nan if a is None else float(o.value in (a if isinstance(a, list) else [a]))
+            for a in answers] for o in question.options}
+    return {variable_name(question.id): [numeric_value(question, a) for a in answers]}
+
+
+def _labels(question: Question) -> tuple[dict[str, str], dict[str, dict[float, str]]]:
+    if question.type is QuestionType.MULTIPLE_CHOICE:
+        names = {variable_name(question.id, o.value): f"{question.text.vi} — {o.label.vi}"
+                 for o in question.options}
+        return names, {n: {0.0: "Không chọn", 1.0: "Có chọn"} for n in names}
+    name = variable_name(question.id)
+    values: dict[float, str] = {}
+    if question.options and question.type is not QuestionType.LIKERT5:
+        values = {float(i): o.label.vi for i, o in enumerate(question.options, start=1)}
+    elif question.options:
+        values = {float(o.value): o.label.vi for o in question.options}
+    return {name: question.text.vi}, ({name: values} if values else {})
+
+
+def microdata(results: CampaignResults) -> Microdata:
+    """One row per submitted response with design columns and coded answers."""
+    data = results.data
+    meta = data.meta.sort_values(["instrument", "unit_code", "response_id"]).reset_index(
+        drop=True)
+    frame = meta[[c for c in DESIGN if c in meta.columns]].copy()
+    frame.insert(0, "case_id", np.arange(1, len(frame) + 1, dtype=np.int64))
+    frame["response_date"] = frame["response_date"].map(
+        lambda d: d.isoformat() if d is not None else "")
+    column_labels, value_labels = dict(DESIGN), {}
+    columns: dict[str, list[float]] = {}
+    for instrument in data.instruments.values():
+        for q in instrument.questions:
+            if q.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
+                continue
+            answers = [data.answers[int(r)].get(q.id) for r in meta["response_id"]]
+            for name, values in _columns(q, answers).items():
+                columns.setdefault(name, values)
+            names, labels = _labels(q)
+            column_labels.update(names)
+            value_labels.update(labels)
+    coded = pd.DataFrame(columns, index=frame.index, dtype=np.float64)
+    frame = pd.concat([frame, coded], axis=1)
+    for column in ("instrument", "group", "mode", "stratum", "unit_code", "rated_unit",
+                   "commune", "district", "province"):
+        frame[column] = frame[column].fillna("").astype(str).map(neutralise)
+    return Microdata(frame, column_labels, value_labels)
+
+
+def export_csv(session: Session, results: CampaignResults, actor: User | None) -> bytes:
+    data = microdata(results)
+    record(session, results, "microdata:csv", data.frame, actor)
+    return csv_bytes(data.frame)
+
+
+def export_sav(session: Session, results: CampaignResults, actor: User | None) -> bytes:
+    """SPSS .sav with variable and value labels (pyreadstat)."""
+    data = microdata(results)
+    record(session, results, "microdata:sav", data.frame, actor)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "microdata.sav"
+        pyreadstat.write_sav(
+            data.frame, str(path),
+            column_labels=[data.column_labels.get(c, c) for c in data.frame.columns],
+            variable_value_labels={k: v for k, v in data.value_labels.items()
+                                   if k in data.frame.columns},
+        )
+        return path.read_bytes()

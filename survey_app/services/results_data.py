@@ -1,0 +1,188 @@
+"""Submitted responses of a campaign as DataFrames for the analysis library.
+
+One query reads every submitted response with its respondent's design columns (weight,
+stratum, group), its rated unit and the commune, district and province it belongs to. Names,
+phones, tokens and exact times never leave this module: only the response date (a day) and
+the completion time in seconds (for the speeding flag) do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Text, cast, select
+from sqlalchemy.orm import Session
+
+from domain import UnitLevel
+from questionnaires import Instrument, Question, QuestionType, builtin_instruments
+from survey_app.persistence.enums import ResponseStatus
+from survey_app.persistence.models import (
+    Answer,
+    Campaign,
+    Invitation,
+    Respondent,
+    Response,
+    Unit,
+)
+from survey_app.persistence.models import Instrument as InstrumentRow
+
+META_COLUMNS = ("response_id", "instrument", "group", "mode", "weight", "stratum", "unit_code",
+                "rated_unit", "commune", "district", "province", "response_date",
+                "duration_seconds")
+"""Design and domain columns of :attr:`ResponseData.meta`, one row per submitted response."""
+
+_LEVEL_COLUMNS = {UnitLevel.COMMUNE: "commune", UnitLevel.DISTRICT: "district",
+                  UnitLevel.PROVINCE: "province"}
+
+
+@dataclass(frozen=True)
+class ResponseData:
+    """Submitted responses: ``meta`` (see :data:`META_COLUMNS`) and the cleaned answers."""
+
+    meta: pd.DataFrame
+    answers: Mapping[int, Mapping[str, object]]
+    units: Mapping[str, Unit]
+
+    @property
+    def empty(self) -> bool:
+        return self.meta.empty
+
+    @cached_property
+    def instruments(self) -> dict[str, Instrument]:
+        """The instruments used, by code, in code order."""
+        shipped = builtin_instruments()
+        return {c: shipped[c] for c in sorted(set(self.meta["instrument"])) if c in shipped}
+
+    def of_instrument(self, code: str) -> pd.DataFrame:
+        return self.meta[self.meta["instrument"] == code]
+
+
+def load_responses(session: Session, campaign: Campaign) -> ResponseData:
+    """Every submitted response of ``campaign`` with design and domain columns."""
+    units = {u.id: u for u in session.scalars(select(Unit).where(
+        Unit.campaign_id == campaign.id))}
+    rows = session.execute(
+        select(Response.id, InstrumentRow.code, Respondent.group, Response.mode,
+               Respondent.weight, Respondent.unit_id, Respondent.rated_unit_id,
+               Response.started_at, Response.submitted_at)
+        .join(Invitation, Invitation.id == Response.invitation_id)
+        .join(Respondent, Respondent.id == Invitation.respondent_id)
+        .join(InstrumentRow, InstrumentRow.id == Response.instrument_id)
+        .where(Invitation.campaign_id == campaign.id,
+               Response.status == ResponseStatus.SUBMITTED)
+        .order_by(Response.id)
+    ).all()
+    records = [_record(row, units) for row in rows]
+    meta = pd.DataFrame.from_records(records, columns=list(META_COLUMNS))
+    meta["weight"] = meta["weight"].astype(np.float64)
+    meta["duration_seconds"] = meta["duration_seconds"].astype(np.float64)
+    answers: dict[int, dict[str, object]] = {int(r): {} for r in meta["response_id"]}
+    if answers:
+        for response_id, question_id, text in session.execute(
+                select(Answer.response_id, Answer.question_id, cast(Answer.value, Text))
+                .join(Response).join(Invitation)
+                .where(Invitation.campaign_id == campaign.id,
+                       Response.status == ResponseStatus.SUBMITTED)):
+            answers[response_id][question_id] = _decode(text)
+    return ResponseData(meta, answers, {u.code: u for u in units.values()})
+
+
+def _decode(text: str | None) -> object:
+    """A stored JSON answer; plain strings (most answers) without the JSON parser."""
+    if text is None:
+        return None
+    if len(text) >= 2 and text[0] == '"' == text[-1] and "\\" not in text:
+        return text[1:-1]
+    return json.loads(text)
+
+
+def _record(row: tuple[object, ...], units: Mapping[int, Unit]) -> tuple[object, ...]:
+    (response_id, code, group, mode, weight, unit_id, rated_id, started, submitted) = row
+    assert isinstance(unit_id, int)
+    unit = units[unit_id]
+    rated = units[rated_id] if isinstance(rated_id, int) else unit
+    places = ancestry(unit, units)
+    assert isinstance(submitted, dt.datetime) and isinstance(started, dt.datetime)
+    duration = max((_aware(submitted) - _aware(started)).total_seconds(), 0.0)
+    day = _aware(submitted).date()
+    return (response_id, code, str(group), str(mode), weight, unit.code, unit.code, rated.code,
+            places.get("commune"), places.get("district"), places.get("province"), day,
+            duration)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite returns naive datetimes for stored UTC times."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def ancestry(unit: Unit, units: Mapping[int, Unit]) -> dict[str, str]:
+    """Commune, district and province codes of a unit and its parents (those that exist)."""
+    found: dict[str, str] = {}
+    current: Unit | None = unit
+    seen: set[int] = set()
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        column = _LEVEL_COLUMNS.get(current.level)
+        if column is not None:
+            found.setdefault(column, current.code)
+        current = units.get(current.parent_id) if current.parent_id else None
+    return found
+
+
+def scored(question: Question) -> bool:
+    """A question whose options carry shares of its points (PAR survey questions)."""
+    return bool(question.criterion) and question.points is not None and any(
+        o.share is not None for o in question.options)
+
+
+def option_share(question: Question, value: object) -> float:
+    """The share of the answer's option; NaN for non-substantive or missing answers."""
+    option = question.option(str(value)) if value is not None else None
+    if option is None or not option.substantive or option.share is None:
+        return float("nan")
+    return float(option.share)
+
+
+def option_code(question: Question, value: object) -> float:
+    """1-based position of the chosen option (as in the printed form); NaN when unanswered."""
+    values = [o.value for o in question.options]
+    return float(values.index(str(value)) + 1) if str(value) in values else float("nan")
+
+
+def numeric_value(question: Question, value: object) -> float:
+    """Likert answers as their 1-5 value, numbers as numbers, other choices by position."""
+    if value is None:
+        return float("nan")
+    if question.type is QuestionType.LIKERT5 or question.type is QuestionType.NUMBER:
+        try:
+            return float(str(value))
+        except ValueError:
+            return float("nan")
+    return option_code(question, value)
+
+
+def wide_frame(data: ResponseData, instrument: Instrument, kind: str = "share") -> pd.DataFrame:
+    """One row per response of ``instrument`` (meta columns), one column per question.
+
+    ``kind="share"``: option shares of scored questions (NaN for "don't know");
+    ``kind="value"``: numeric values of every choice, Likert and number question.
+    """
+    meta = data.of_instrument(instrument.code).reset_index(drop=True)
+    if kind == "share":
+        questions = [q for q in instrument.questions if scored(q)]
+        convert = option_share
+    else:
+        questions = [q for q in instrument.questions
+                     if q.type is not QuestionType.MULTIPLE_CHOICE
+                     and (q.options or q.type is QuestionType.NUMBER)]
+        convert = numeric_value
+    columns = {q.id: [convert(q, data.answers[int(r)].get(q.id)) for r in meta["response_id"]]
+               for q in questions}
+    values = pd.DataFrame(columns, index=meta.index, dtype=np.float64)
+    return pd.concat([meta, values], axis=1)

@@ -1,0 +1,272 @@
+"""The analyst's pages: overview, unit, ranking, SIPAS, quality, appraisal import, exports."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from flask import Blueprint, abort, flash, render_template, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from analysis.errors import ErrorCode
+from analysis.sipas import SipasLevel
+from survey_app.errors import ServiceError
+from survey_app.persistence.enums import Role
+from survey_app.persistence.models import Campaign, Unit
+from survey_app.persistence.session import get_session
+from survey_app.security import current_user, roles_required
+from survey_app.services import appraisal, campaigns, exports, microdata, results
+from survey_app.services.results_quality import quality_report
+from survey_app.web.charts import Bar, bar_chart
+from survey_app.web.forms import FileUploadForm
+from survey_app.web.helpers import locale_code, read_upload
+
+bp = Blueprint("results", __name__, url_prefix="/results")
+ANALYSTS = (Role.ANALYST, Role.ADMIN)
+ELEMENT_LABELS = {"access": _l("Tiếp cận dịch vụ"), "procedure": _l("Thủ tục hành chính"),
+                  "civil_servant": _l("Công chức giải quyết"), "result": _l("Kết quả"),
+                  "feedback": _l("Tiếp nhận, xử lý góp ý")}
+PROBLEM_LABELS = {
+    ErrorCode.MISSING_POINTS: _l("Thiếu điểm hoặc điểm không phải là số"),
+    ErrorCode.UNKNOWN_UNIT: _l("Không có đơn vị mã này"),
+    ErrorCode.UNKNOWN_CRITERION: _l("Không có tiêu chí thành phần mã này"),
+    ErrorCode.NOT_APPRAISAL_CRITERION: _l("Tiêu chí này chấm bằng điều tra, không thẩm định"),
+    ErrorCode.NEGATIVE_POINTS: _l("Điểm âm"),
+    ErrorCode.POINTS_ABOVE_MAX: _l("Điểm vượt quá điểm tối đa"),
+    ErrorCode.DUPLICATE_ROW: _l("Trùng đơn vị và tiêu chí với dòng trước"),
+}
+
+
+def number(value: object, digits: int = 2) -> str:
+    """85,32 in Vietnamese, 85.32 in English; a dash for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return str(format_decimal(float(value), pattern))  # type: ignore[arg-type]
+
+
+def percent(value: object, digits: int = 2) -> str:
+    """An index already in percent (85.32) as '85,32 %'."""
+    text = number(value, digits)
+    return text if text == "–" else f"{text}\u00a0%"
+
+
+def share(value: object, digits: int = 1) -> str:
+    """A share 0-1 as a percent."""
+    is_number = isinstance(value, int | float) and not math.isnan(float(value))
+    return percent(float(value) * 100 if is_number else None, digits)  # type: ignore[arg-type]
+
+
+@bp.app_template_filter("num")
+def _num_filter(value: object, digits: int = 2) -> str:
+    return number(value, digits)
+
+
+@bp.app_template_filter("pct")
+def _pct_filter(value: object, digits: int = 2) -> str:
+    return percent(value, digits)
+
+
+@bp.app_template_filter("share")
+def _share_filter(value: object, digits: int = 1) -> str:
+    return share(value, digits)
+
+
+def _campaign(campaign_id: int | None) -> Campaign | None:
+    try:
+        return campaigns.get_campaign(get_session(), campaign_id)
+    except ServiceError:
+        if campaign_id is not None:
+            abort(404)
+        return None
+
+
+def _results(campaign_id: int) -> results.CampaignResults:
+    campaign = _campaign(campaign_id)
+    assert campaign is not None
+    return results.compute(get_session(), campaign)
+
+
+@bp.get("/")
+@roles_required(*ANALYSTS)
+def overview() -> str:
+    campaign_id = request.args.get("campaign_id", type=int)
+    campaign = _campaign(campaign_id)
+    if campaign is None:
+        return render_template("results/overview.html", campaign=None, r=None)
+    r = results.compute(get_session(), campaign)
+    sipas_province = _sipas_overall(r, "province")
+    return render_template("results/overview.html", campaign=campaign, r=r,
+                           sipas=sipas_province, chart=_ranking_chart(r.ranking.head(12)))
+
+
+def _sipas_overall(r: results.CampaignResults, level: str) -> pd.DataFrame | None:
+    return r.sipas[level].overall if r.sipas and level in r.sipas else None
+
+
+def _ranking_chart(ranking: pd.DataFrame) -> str:
+    bars = [Bar(f"{row.rank}. {row.unit_name}", row.index_pct) for row in
+            ranking.itertuples()]
+    return bar_chart(bars, _("Chỉ số CCHC (%)"), percent) if bars else ""
+
+
+@bp.get("/campaigns/<int:campaign_id>/units/<int:unit_id>")
+@roles_required(*ANALYSTS)
+def unit(campaign_id: int, unit_id: int) -> str:
+    r = _results(campaign_id)
+    found = get_session().get(Unit, unit_id)
+    if found is None or found.campaign_id != campaign_id:
+        abort(404)
+    index = r.index
+    fields = index.fields[index.fields["unit_code"] == found.code] if index else None
+    criteria = index.criteria[index.criteria["unit_code"] == found.code] if index else None
+    total = r.ranking[r.ranking["unit_code"] == found.code]
+    estimates = r.estimates.get("unit")
+    own = estimates[estimates["rated_unit"] == found.code] if estimates is not None else None
+    return render_template("results/unit.html", r=r, campaign=r.campaign, unit=found,
+                           fields=fields, criteria=criteria,
+                           total=total.iloc[0].to_dict() if len(total) else None, estimates=own,
+                           chart=_field_chart(r, own), field_titles=_field_titles(r))
+
+
+def _field_titles(r: results.CampaignResults) -> dict[str, str]:
+    return {f.code: f.title.get(locale_code()) for f in r.tree.fields}
+
+
+def _field_chart(r: results.CampaignResults, own: pd.DataFrame | None) -> str:
+    if own is None or own.empty:
+        return ""
+    titles = _field_titles(r)
+    bars = [Bar(f"{row.field}. {titles.get(row.field, row.field)}", row.estimate, row.ci_low,
+                row.ci_high, bool(row.small_cell)) for row in own.itertuples()]
+    return bar_chart(bars, _("Điểm điều tra theo lĩnh vực (%), khoảng tin cậy 95 %"), percent)
+
+
+@bp.get("/campaigns/<int:campaign_id>/ranking")
+@roles_required(*ANALYSTS)
+def ranking(campaign_id: int) -> str:
+    r = _results(campaign_id)
+    groups = {g: t for g, t in r.ranking.groupby("peer_group", sort=False)}
+    charts = {g: _ranking_chart(t) for g, t in groups.items()}
+    units = {u.code: u.id for u in r.data.units.values()}
+    return render_template("results/ranking.html", r=r, campaign=r.campaign, groups=groups,
+                           charts=charts, unit_ids=units)
+
+
+@bp.get("/campaigns/<int:campaign_id>/sipas")
+@roles_required(*ANALYSTS)
+def sipas(campaign_id: int) -> str:
+    r = _results(campaign_id)
+    level = request.args.get("level", "province")
+    chosen = r.sipas.get(level) if r.sipas else None
+    return render_template("results/sipas.html", r=r, campaign=r.campaign, level=level,
+                           result=chosen, table=exports.sipas_table(r),
+                           chart=_sipas_chart(r, level, chosen),
+                           element_labels=ELEMENT_LABELS)
+
+
+def _sipas_chart(r: results.CampaignResults, level: str, chosen: SipasLevel | None) -> str:
+    """Element indices for the province; each place's overall index below it."""
+    if chosen is None:
+        return ""
+    if level == "province":
+        bars = [Bar(str(ELEMENT_LABELS.get(row.element, row.element)), row.index_pct)
+                for row in chosen.elements.itertuples()]
+        return bar_chart(bars, _("Chỉ số hài lòng theo yếu tố (%)"), percent)
+    bars = [Bar(r.unit_name(str(code)), index) for code, index in
+            zip(chosen.overall[level], chosen.overall["index_pct"], strict=True)]
+    return bar_chart(bars, _("Chỉ số SIPAS (%)"), percent)
+
+
+@bp.get("/campaigns/<int:campaign_id>/quality")
+@roles_required(*ANALYSTS)
+def quality(campaign_id: int) -> str:
+    r = _results(campaign_id)
+    report = quality_report(get_session(), r.campaign, r.data, r.settings)
+    return render_template("results/quality.html", r=r, campaign=r.campaign, report=report)
+
+
+@bp.route("/campaigns/<int:campaign_id>/appraisal", methods=["GET", "POST"])
+@roles_required(*ANALYSTS)
+def appraisal_import(campaign_id: int) -> tuple[str, int]:
+    campaign = _campaign(campaign_id)
+    assert campaign is not None
+    form, problems, status = FileUploadForm(), [], 200
+    if form.validate_on_submit():
+        filename, data = read_upload(form.file.data)
+        try:
+            count = appraisal.import_appraisal(get_session(), campaign, filename, data,
+                                               current_user())
+            flash(_("Đã nhập %(count)d dòng điểm thẩm định.", count=count), "success")
+        except appraisal.AppraisalRejected as exc:
+            problems = [(p.row, PROBLEM_LABELS.get(p.code, p.code), p.detail)
+                        for p in exc.problems]
+            flash(_("Có %(count)d dòng lỗi; chưa nhập dòng nào.", count=len(problems)), "error")
+            status = 422
+        except ServiceError as exc:
+            flash(exc.message(locale_code()), "error")
+            status = 422
+    elif form.is_submitted():
+        status = 422
+    stored = results.load_appraisal(get_session(), campaign)
+    return render_template("results/appraisal.html", campaign=campaign, form=form,
+                           problems=problems, stored=stored), status
+
+
+@bp.get("/campaigns/<int:campaign_id>/appraisal/template")
+@roles_required(*ANALYSTS)
+def appraisal_template(campaign_id: int) -> Response:
+    campaign = _campaign(campaign_id)
+    assert campaign is not None
+    rows = appraisal.template_rows(get_session(), campaign)
+    if request.args.get("format") == "csv":
+        frame = pd.DataFrame(rows, columns=list(appraisal.HEADERS))
+        return _download(exports.csv_bytes(frame), "mau-diem-tham-dinh.csv", "text/csv")
+    return _download(appraisal.template_xlsx(rows), "mau-diem-tham-dinh.xlsx", XLSX)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/campaigns/<int:campaign_id>/export.xlsx")
+@roles_required(*ANALYSTS)
+def export_xlsx(campaign_id: int) -> Response:
+    r = _results(campaign_id)
+    data = exports.export_workbook(get_session(), r, current_user())
+    return _download(data, f"ket-qua-{r.campaign.year}.xlsx", XLSX)
+
+
+@bp.get("/campaigns/<int:campaign_id>/export/<kind>.csv")
+@roles_required(*ANALYSTS)
+def export_csv(campaign_id: int, kind: str) -> Response:
+    if kind not in exports.TABLE_KINDS:
+        abort(404)
+    r = _results(campaign_id)
+    data = exports.export_table_csv(get_session(), r, kind, current_user())
+    return _download(data, f"{kind}-{r.campaign.year}.csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/campaigns/<int:campaign_id>/microdata.csv")
+@roles_required(*ANALYSTS)
+def microdata_csv(campaign_id: int) -> Response:
+    r = _results(campaign_id)
+    data = microdata.export_csv(get_session(), r, current_user())
+    return _download(data, f"microdata-{r.campaign.year}.csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/campaigns/<int:campaign_id>/microdata.sav")
+@roles_required(*ANALYSTS)
+def microdata_sav(campaign_id: int) -> Response:
+    r = _results(campaign_id)
+    data = microdata.export_sav(get_session(), r, current_user())
+    return _download(data, f"microdata-{r.campaign.year}.sav", "application/x-spss-sav")

@@ -1,0 +1,157 @@
+"""The analyst's result pages: they render real numbers, the library's, and no personal data."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from babel.numbers import format_decimal
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey_app.persistence.models import Campaign, Unit
+from survey_app.services import appraisal, results
+from tests.integration.results_fixtures import (
+    SECRET_EMAIL,
+    SECRET_NAME,
+    SECRET_PHONE,
+    seed_results,
+)
+
+
+@pytest.fixture
+def seeded(session: Session, demo: int) -> int:
+    seed_results(session, demo)
+    return demo
+
+
+@pytest.fixture
+def analyst(as_role) -> FlaskClient:  # type: ignore[no-untyped-def]
+    return as_role("phantich")
+
+
+def percent(value: float) -> str:
+    """Vietnamese percent with two decimals, as the pages write it (85,32 %)."""
+    return f"{format_decimal(value, '#,##0.00', locale='vi')}\u00a0%"
+
+
+def _unit(session: Session, code: str) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    assert unit is not None
+    return unit
+
+
+def _full_marks_csv(session: Session, campaign_id: int, codes: list[str]) -> bytes:
+    campaign = session.get(Campaign, campaign_id)
+    assert campaign is not None
+    rows = ["Mã đơn vị,Mã tiêu chí thành phần,Điểm thẩm định,Không áp dụng"]
+    for leaf in appraisal.campaign_tree(campaign).flatten():
+        if leaf.method.value == "appraisal":
+            rows += [f"{code},{leaf.code},{leaf.max_points}," for code in codes]
+    return "\n".join(rows).encode()
+
+
+def _pages(campaign_id: int, unit_id: int) -> list[str]:
+    base = f"/results/campaigns/{campaign_id}"
+    return ["/results/", f"{base}/ranking", f"{base}/sipas", f"{base}/sipas?level=district",
+            f"{base}/sipas?level=commune", f"{base}/quality", f"{base}/appraisal",
+            f"{base}/units/{unit_id}"]
+
+
+def test_pages_render_with_data(analyst: FlaskClient, session: Session, seeded: int) -> None:
+    for url in _pages(seeded, _unit(session, "S01").id):
+        response = analyst.get(url)
+        assert response.status_code == 200, url
+        charted = not url.endswith(("/quality", "/appraisal"))
+        assert ("<svg" in response.get_data(as_text=True)) is charted, url
+
+
+def test_unit_page_shows_hand_worked_survey_score_and_index(
+        analyst: FlaskClient, session: Session, seeded: int) -> None:
+    """S01's leaders answer good/fair/average (1, 0.6, 0.2): 60 % of each survey leaf, so
+    with full appraisal marks 68 + 0.6 x 22 = 81.2 of 90 (no SIPAS for a department): 90.22 %."""
+    upload = _full_marks_csv(session, seeded, ["S01"])
+    response = analyst.post(f"/results/campaigns/{seeded}/appraisal",
+                            data={"file": (io.BytesIO(upload), "diem.csv")},
+                            content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    page = analyst.get(f"/results/campaigns/{seeded}/units/{_unit(session, 'S01').id}")
+    text = page.get_data(as_text=True)
+    assert "60,00\u00a0%" in text
+    assert 'id="unit-index">90,22\u00a0%' in text
+    assert "81,20 / 90,00" in text
+    assert '<span class="num">1</span>hạng trong nhóm' in text
+
+
+def test_ranking_and_sipas_pages_show_the_library_numbers(
+        analyst: FlaskClient, session: Session, seeded: int) -> None:
+    campaign = session.get(Campaign, seeded)
+    assert campaign is not None
+    computed = results.compute(session, campaign)
+    ranking = analyst.get(f"/results/campaigns/{seeded}/ranking").get_data(as_text=True)
+    for row in computed.ranking.itertuples():
+        assert f'data-unit="{row.unit_code}"' in ranking
+        assert percent(row.index_pct) in ranking
+    assert computed.sipas is not None
+    province = computed.sipas["province"].overall.iloc[0]
+    sipas_page = analyst.get(f"/results/campaigns/{seeded}/sipas").get_data(as_text=True)
+    assert percent(province.index_pct) in sipas_page
+    overview = analyst.get("/results/").get_data(as_text=True)
+    assert f'id="stat-sipas">{percent(province.index_pct)}' in overview
+    assert f'id="stat-responses">{len(computed.data.meta)}' in overview
+
+
+def test_departments_are_ranked_with_both_band_schemes(session: Session, seeded: int) -> None:
+    campaign = session.get(Campaign, seeded)
+    assert campaign is not None
+    ranking = results.compute(session, campaign).ranking
+    departments = ranking[ranking["peer_group"] == "department"]
+    assert list(departments["unit_code"]) == ["S02", "S04", "S01", "S03"]
+    assert list(departments["rank"]) == [1, 2, 3, 4]
+    assert set(departments["band_national"]) <= {"A", "B", "C", "D"}
+    assert set(departments["band_provincial"]) <= {"Tốt", "Khá", "Trung bình", "Yếu"}
+
+
+def test_campaign_settings_change_bands_and_small_cells(session: Session, seeded: int) -> None:
+    campaign = session.get(Campaign, seeded)
+    assert campaign is not None
+    campaign.settings = {"bands": {"national": [["Cao", 15], ["Thấp", 0]]},
+                         "estimation": {"small_cell_n": 2}}
+    computed = results.compute(session, campaign)
+    assert set(computed.ranking["band_national"]) <= {"Cao", "Thấp"}
+    assert not computed.estimates["unit"]["small_cell"].any()
+    campaign.settings = {}
+    assert results.compute(session, campaign).estimates["unit"]["small_cell"].all()
+
+
+def test_quality_page_flags_without_removing(analyst: FlaskClient, session: Session,
+                                             seeded: int) -> None:
+    page = analyst.get(f"/results/campaigns/{seeded}/quality").get_data(as_text=True)
+    assert "quá nhanh" in page and "trả lời một kiểu" in page
+    campaign = session.get(Campaign, seeded)
+    assert campaign is not None
+    assert len(results.compute(session, campaign).data.meta) == 47
+
+
+def test_no_personal_data_on_any_results_page(analyst: FlaskClient, session: Session,
+                                              seeded: int) -> None:
+    for url in _pages(seeded, _unit(session, "S02").id):
+        text = analyst.get(url).get_data(as_text=True)
+        for secret in (SECRET_NAME, SECRET_PHONE, SECRET_EMAIL):
+            assert secret not in text, (url, secret)
+
+
+def test_other_roles_are_refused(as_role, seeded: int) -> None:  # type: ignore[no-untyped-def]
+    for name in ("sotuphap", "buudien"):
+        client = as_role(name)
+        assert client.get("/results/").status_code == 403
+        assert client.get(f"/results/campaigns/{seeded}/export.xlsx").status_code == 403
+        assert client.get(f"/api/v1/campaigns/{seeded}/scores").status_code == 403
+
+
+def test_unknown_campaign_and_unit_are_404(analyst: FlaskClient, seeded: int) -> None:
+    assert analyst.get("/results/campaigns/9999/ranking").status_code == 404
+    assert analyst.get(f"/results/campaigns/{seeded}/units/99999").status_code == 404
+    assert analyst.get(f"/results/campaigns/{seeded}/export/nothing.csv").status_code == 404
+
