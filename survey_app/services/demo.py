@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from domain import CampaignKind
 from survey_app.persistence.enums import CampaignStatus, Role
-from survey_app.persistence.models import Campaign
+from survey_app.persistence.models import Campaign, Invitation, Response
 from survey_app.services import (
     accounts,
+    appraisal,
     campaigns,
     demo_data,
     demo_lists,
+    demo_responses,
     draws,
     invitations,
     registry,
@@ -28,6 +30,7 @@ from survey_app.services import (
 
 DEMO_NAME = "Khảo sát CCHC tỉnh Minh Sơn (demo)"
 DEMO_SEED = 20261123
+RESPONSE_SHARE = 0.4  # of the invited, so that results show and many links are still open
 DEMO_ACCOUNTS = (
     ("admin", "Trần Thị Quản Trị", Role.ADMIN, None),
     ("sotuphap", "Lê Văn Tư Pháp", Role.UNIT_OFFICER, "S02"),
@@ -93,7 +96,12 @@ def _load(session: Session, links_file: Path, fieldwork: bool) -> Campaign:
         demo_lists.upload_all(session, campaign, rng)
         draws.run(session, campaign, DEMO_SEED, None)
         issued = invitations.issue(session, campaign, None)
-        links = [(f"{x.full_name} ({x.unit_name})", x.token) for x in issued[:40:7]]
+        demo_responses.seed_demo_responses(session, campaign, rng, share=RESPONSE_SHARE)
+        answered = set(session.scalars(select(Invitation.respondent_id).join(
+            Response, Response.invitation_id == Invitation.id)))
+        appraisal.seed_demo_appraisal(session, campaign, rng)
+        waiting = [x for x in issued if x.respondent_id not in answered]
+        links = [(f"{x.full_name} ({x.unit_name})", x.token) for x in waiting[:60:7]]
     links_file.write_text(json.dumps(links, ensure_ascii=False))
     return campaign
 
