@@ -6,7 +6,9 @@ Screenshots for README.md are written to docs/screenshots/.
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +17,11 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# README's screenshots are refreshed with UPDATE_SCREENSHOTS=1 make test; otherwise they go to
+# a temporary folder so that a test run leaves the checkout clean.
+SCREENSHOTS = (Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+               if os.environ.get("UPDATE_SCREENSHOTS") else
+               Path(tempfile.gettempdir()) / "survey-app-screenshots")
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 
