@@ -24,18 +24,11 @@ from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.models import ExportRecord, User
 from survey_app.services import audit
 from survey_app.services.results import CampaignResults, load_appraisal
+from survey_app.services.spreadsheet import safe_cell as neutralise
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMAT = "[$-42A]#,##0.00"
 PERCENT_FORMAT = "[$-42A]0.00%"
 TABLE_KINDS = ("scores", "ranking", "sipas", "estimates", "questions")
-
-
-def neutralise(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; others unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _cell(value: object) -> object:
