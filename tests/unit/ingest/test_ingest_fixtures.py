@@ -11,9 +11,7 @@ import pytest
 from domain.enums import RespondentGroup
 from survey_app.ingest import ListContext, detect_unit_name, read_table, validate_list
 
-FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures"
-if not FIXTURES.is_dir():
-    FIXTURES = Path("/work/shared/fixtures")
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "lists"  # copy of shared/fixtures
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 DISTRICT_COMMUNES = ("An Bình", "Phú Đa", "Lũng Hòa", "Thổ Tang", "Vĩnh Ninh", "Tân Tiến")
 GROUPS = {

@@ -210,9 +210,7 @@ def test_ingest_docx_with_merged_two_row_header() -> None:
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_ingest_legacy_doc_converted_with_libreoffice(tmp_path: Path) -> None:
-    fixture = Path("/work/shared/fixtures/commune_phu_da.docx")
-    if not fixture.exists():
-        fixture = Path(__file__).resolve().parents[4] / "shared/fixtures/commune_phu_da.docx"
+    fixture = Path(__file__).resolve().parents[2] / "fixtures/lists/commune_phu_da.docx"
     source = tmp_path / "list.docx"
     source.write_bytes(fixture.read_bytes())
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/p", "--headless",
