@@ -25,7 +25,7 @@ from flask import (
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from questionnaires import Instrument, Section, ValidationResult, parse_form
+from questionnaires import Instrument, Section, ValidationResult, parse_form, validate_answers
 from survey_app.extensions import limiter
 from survey_app.persistence.enums import ResponseStatus
 from survey_app.persistence.models import Invitation
@@ -56,6 +56,12 @@ def _invitation(key: str) -> Invitation:
     if invitation is None:
         abort(404)
     return invitation
+
+
+def _saved(invitation: Invitation) -> dict[str, object]:
+    """The answers stored so far for this invitation (draft or submitted)."""
+    session = get_session()
+    return responses.stored_answers(session, responses.response_of(session, invitation))
 
 
 def _visible_sections(instrument: Instrument, answers: dict[str, object]) -> list[Section]:
@@ -98,8 +104,7 @@ def landing(key: str) -> Any:
     if done is not None:
         return done
     instrument = responses.instrument_of(invitation)
-    answers = responses.stored_answers(get_session(),
-                                       responses.response_of(get_session(), invitation))
+    answers = _saved(invitation)
     flask_session.permanent = True
     return render_template("survey/landing.html", key=key, instrument=instrument,
                            started=bool(answers), respondent=invitation.respondent)
@@ -115,7 +120,7 @@ def section(key: str, page: int) -> Any:
         return done
     instrument = responses.instrument_of(invitation)
     session = get_session()
-    answers = responses.stored_answers(session, responses.response_of(session, invitation))
+    answers = _saved(invitation)
     sections = _visible_sections(instrument, answers)
     if not 0 <= page < len(sections):
         return redirect(url_for("survey.review", key=key))
@@ -128,8 +133,7 @@ def section(key: str, page: int) -> Any:
             q.id == e.question_id for q in current.questions)] or [
             e for e in result.errors if not instrument.has_question(e.question_id)]
         if not page_errors:
-            answers = responses.stored_answers(session, responses.response_of(session,
-                                                                              invitation))
+            answers = _saved(invitation)
             target = page - 1 if request.form.get("go") == "back" else page + 1
             sections = _visible_sections(instrument, answers)
             if target >= len(sections):
@@ -159,10 +163,7 @@ def review(key: str) -> Any:
     if done is not None:
         return done
     instrument = responses.instrument_of(invitation)
-    session = get_session()
-    answers = responses.stored_answers(session, responses.response_of(session, invitation))
-    from questionnaires import validate_answers
-
+    answers = _saved(invitation)
     result = validate_answers(instrument, answers, partial=False)
     return render_template("survey/review.html", key=key, instrument=instrument,
                            answers=answers, result=result, client_key=uuid.uuid4().hex,
@@ -263,8 +264,7 @@ def csrf_expired() -> Any:
     if page is None or responses.refusal(invitation) is not None:
         return redirect(url_for("survey.landing", key=key))
     instrument = responses.instrument_of(invitation)
-    session = get_session()
-    answers = responses.stored_answers(session, responses.response_of(session, invitation))
+    answers = _saved(invitation)
     sections = _visible_sections(instrument, answers)
     if not 0 <= int(page) < len(sections):
         return redirect(url_for("survey.review", key=key))
