@@ -23,6 +23,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def _client_process(port: int, shares: list[list[tuple[str, str]]],
         t.start()
     for t in threads:
         t.join()
-    queue.put(results)
+    queue.put((results, time.process_time()))
 
 
 def _client(port: int, work: list[tuple[str, str]],
@@ -121,32 +122,96 @@ def main() -> None:
     parser.add_argument("--forms", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the database and links of the previous run (its submissions "
+                             "are deleted first); skips loading the demo again")
     args = parser.parse_args()
     if args.quick:
         args.forms, args.clients = 200, 8
     if shutil.which("pg_isready") is None:
         print("PostgreSQL tools not found")
         return
-    from bench._demo_app import build
-
     url = _database_url()
-    app, tokens = build(url, invitations=args.forms)
-    payloads = _payloads(app, tokens)
-    app.extensions["engine"].dispose()
+    payloads = _prepared(url, args.forms, args.reuse)
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SURVEY_RATELIMIT_STORAGE_URI": "memory://"}
+    limits = _rate_limit_storage()
+    env = {**os.environ, "DATABASE_URL": url, "SURVEY_RATELIMIT_STORAGE_URI": limits}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", "gthread",
-         "--threads", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "survey_app:create_app()"], env=env, cwd=ROOT)
+         "--threads", str(args.threads), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         "--keep-alive", "30", *os.environ.get("BENCH_GUNICORN_EXTRA", "").split(),
+         os.environ.get("BENCH_APP", "survey_app:create_app()")], env=env, cwd=ROOT)
     try:
         _wait_for(port)
-        results, wall = _run(port, payloads, args.clients)
+        before = _cpu_seconds(server.pid)
+        results, wall, client_cpu = _run(port, payloads, args.clients)
+        used = {k: v - before[k] for k, v in _cpu_seconds(server.pid).items()}
     finally:
         server.terminate()
         server.wait()
     _report(results, wall, url, args)
+    print(f"rate limits stored in {limits.split(':')[0]}")
+    accepted = sum(1 for r in results if r[2] == "accepted") or 1
+    print(f"CPU ms per accepted submission: server {used['server'] * 1000 / accepted:.1f}, "
+          f"PostgreSQL {used['postgres'] * 1000 / accepted:.1f}, "
+          f"clients {client_cpu * 1000 / accepted:.1f} (2 cores = "
+          f"{2000 / accepted * wall:.1f} CPU ms available per submission)")
+
+
+def _rate_limit_storage() -> str:
+    """Redis, as in production (limits shared by all workers), when a server answers locally."""
+    uri = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
+    try:
+        import redis
+
+        redis.Redis.from_url(uri, socket_connect_timeout=1).ping()
+    except Exception:  # noqa: BLE001 - no Redis here: per-worker memory storage
+        return "memory://"
+    return uri
+
+
+def _prepared(url: str, forms: int, reuse: bool) -> list[tuple[str, str]]:
+    """(token, JSON body) per respondent: a fresh demo database, or the previous run's."""
+    saved = Path(tempfile.gettempdir()) / "bench_submissions_payloads.json"
+    if reuse and saved.exists():
+        payloads = [tuple(p) for p in json.loads(saved.read_text())]
+        if len(payloads) >= forms:
+            from sqlalchemy import create_engine, text
+
+            engine = create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(text("DELETE FROM responses WHERE client_key LIKE 'bench-%'"))
+            engine.dispose()
+            return payloads[:forms]  # type: ignore[return-value]
+    from bench._demo_app import build
+
+    app, tokens = build(url, invitations=forms)
+    payloads = _payloads(app, tokens)
+    app.extensions["engine"].dispose()
+    saved.write_text(json.dumps(payloads))
+    return payloads
+
+
+def _cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn processes and by all PostgreSQL processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"server": 0.0, "postgres": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        cpu = (int(fields[11]) + int(fields[12])) / tick
+        if pid == server_pid or ppid == server_pid:
+            totals["server"] += cpu
+        elif name.startswith("postgres"):
+            totals["postgres"] += cpu
+    return totals
 
 
 def _wait_for(port: int) -> None:
@@ -168,10 +233,11 @@ def _run(port: int, payloads: list[tuple[str, str]], clients: int):  # type: ign
     start = time.perf_counter()
     for p in procs:
         p.start()
-    results = [r for _ in procs for r in queue.get()]
+    done = [queue.get() for _ in procs]
+    wall = time.perf_counter() - start
     for p in procs:
         p.join()
-    return results, time.perf_counter() - start
+    return [r for part, _ in done for r in part], wall, sum(cpu for _, cpu in done)
 
 
 def _report(results, wall: float, url: str, args) -> None:  # type: ignore[no-untyped-def]
@@ -185,10 +251,17 @@ def _report(results, wall: float, url: str, args) -> None:  # type: ignore[no-un
         stored = dict(conn.execute(text(
             "SELECT i.token_hash, count(*) FROM responses r JOIN invitations i "
             "ON i.id = r.invitation_id WHERE r.status = 'submitted' GROUP BY i.token_hash")).all())
+        without_answers = set(conn.execute(text(
+            "SELECT i.token_hash FROM responses r JOIN invitations i ON i.id = r.invitation_id "
+            "WHERE r.status = 'submitted' AND NOT EXISTS "
+            "(SELECT 1 FROM answers a WHERE a.response_id = r.id)")).scalars())
     engine.dispose()
     from survey_app.security import hash_token
 
-    lost = sum(1 for t in acknowledged if hash_token(t) not in stored)
+    ours = {hash_token(r[0]) for r in results}  # the demo's own seeded responses are not ours
+    stored = {digest: n for digest, n in stored.items() if digest in ours}
+    lost = sum(1 for t in acknowledged  # acknowledged, but not stored or stored without answers
+               if hash_token(t) not in stored or hash_token(t) in without_answers)
     duplicated = sum(n - 1 for n in stored.values() if n > 1) + max(
         0, len(stored) - len(acknowledged))
     rate = len(accepted) / wall
@@ -196,7 +269,7 @@ def _report(results, wall: float, url: str, args) -> None:  # type: ignore[no-un
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
-    print(f"gunicorn {args.workers} workers x 4 threads, {args.clients} clients, "
+    print(f"gunicorn {args.workers} workers x {args.threads} threads, {args.clients} clients, "
           f"{len(results)} requests ({len(results) - args.forms} repeats), wall {wall:.1f} s")
     print(f"accepted: {len(accepted)}/{args.forms}  -> {rate:.0f} accepted/s "
           f"(budget >= 300: {'PASS' if rate >= 300 else 'FAIL'}; "

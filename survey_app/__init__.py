@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+from questionnaires import builtin_instruments
 from survey_app.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE=settings.default_locale,
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
-        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_HEADERS_ENABLED=False,  # saves storage round trips on every request
         RATELIMIT_ENABLED=True,
         AUTO_MIGRATE=False,
     )
@@ -42,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _init_extensions(app)
     _register_blueprints(app)
+    builtin_instruments()  # parse the shipped questionnaires now, not in a respondent's request
     return app
 
 

@@ -104,8 +104,10 @@ def seed_demo_responses(session: Session, campaign: Campaign, rng: np.random.Gen
         mode = MODES[int(rng.choice(len(MODES), p=MODE_SHARES))]
         result = responses.submit(session, invitation, answers, f"demo-{invitation.id}",
                                   mode=mode)
-        if result.outcome is responses.SubmitOutcome.ACCEPTED and result.response is not None:
-            _spread_time(result.response, rng)
+        if result.outcome is responses.SubmitOutcome.ACCEPTED and result.response_id is not None:
+            response = session.get(Response, result.response_id)
+            assert response is not None
+            _spread_time(response, rng)
             submitted += 1
     session.flush()
     return submitted

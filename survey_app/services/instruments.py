@@ -49,8 +49,13 @@ def publish(session: Session, instrument: Instrument) -> InstrumentRow:
 
 def load(row: InstrumentRow) -> Instrument:
     """The instrument object of a stored row, checked against its content hash."""
-    instrument = builtin_instruments().get(row.code)
-    if instrument is None or instrument.version != row.version \
-            or instrument.content_hash != row.content_hash:
-        raise ServiceError("instrument_changed", code=row.code, version=row.version)
+    return load_published(row.code, row.version, row.content_hash)
+
+
+def load_published(code: str, version: str, content_hash: str) -> Instrument:
+    """The shipped instrument published as (code, version, content hash); refuses a changed one."""
+    instrument = builtin_instruments().get(code)
+    if instrument is None or instrument.version != version \
+            or instrument.content_hash != content_hash:
+        raise ServiceError("instrument_changed", code=code, version=version)
     return instrument

@@ -14,16 +14,33 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import (
+    JSON,
+    Row,
+    Select,
+    Text,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from questionnaires import Instrument, ValidationResult, validate_answers
 from survey_app.persistence.enums import CampaignStatus, InvitationStatus, Mode, ResponseStatus
 from survey_app.persistence.models import Answer, Campaign, Invitation, Response, User
+from survey_app.persistence.models import Instrument as InstrumentRow
+from survey_app.security import hash_token
 from survey_app.services import instruments
 
 
@@ -45,23 +62,88 @@ class Refusal(StrEnum):
 @dataclass(frozen=True)
 class SubmitResult:
     outcome: SubmitOutcome
-    response: Response | None
+    response_id: int | None
+    submitted_at: dt.datetime | None = None
     validation: ValidationResult | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What submitting through a personal link needs to know, read in one query (``find_link``).
+
+    The hot path of the form service: no ORM objects are loaded to accept a submission.
+    """
+
+    invitation_id: int
+    instrument_id: int
+    instrument: Instrument
+    invitation_status: InvitationStatus
+    campaign_status: CampaignStatus
+    fieldwork_opens: dt.date | None
+    fieldwork_closes: dt.date | None
+    response_id: int | None = None
+    response_status: ResponseStatus | None = None
+    client_key: str | None = None
+    payload_hash: str | None = None
+    submitted_at: dt.datetime | None = None
+
+    def refusal(self, today: dt.date | None = None) -> Refusal | None:
+        return _refusal(self.invitation_status, self.campaign_status, self.fieldwork_opens,
+                        self.fieldwork_closes, today or dt.date.today())
 
 
 def refusal(invitation: Invitation, today: dt.date | None = None) -> Refusal | None:
     """None when the link may be used today; else why not."""
-    if invitation.status is InvitationStatus.REVOKED:
-        return Refusal.REVOKED
     campaign: Campaign = invitation.respondent.unit.campaign
-    today = today or dt.date.today()
-    if campaign.status is CampaignStatus.CLOSED or (
-            campaign.fieldwork_closes and today > campaign.fieldwork_closes):
+    return _refusal(invitation.status, campaign.status, campaign.fieldwork_opens,
+                    campaign.fieldwork_closes, today or dt.date.today())
+
+
+def _refusal(status: InvitationStatus, campaign_status: CampaignStatus, opens: dt.date | None,
+             closes: dt.date | None, today: dt.date) -> Refusal | None:
+    if status is InvitationStatus.REVOKED:
+        return Refusal.REVOKED
+    if campaign_status is CampaignStatus.CLOSED or (closes and today > closes):
         return Refusal.CLOSED
-    if campaign.status is CampaignStatus.DRAFT or (
-            campaign.fieldwork_opens and today < campaign.fieldwork_opens):
+    if campaign_status is CampaignStatus.DRAFT or (opens and today < opens):
         return Refusal.NOT_OPEN
     return None
+
+
+_INVITATIONS, _RESPONSES, _ANSWERS = Invitation.__table__, Response.__table__, Answer.__table__
+_LINK_QUERY = (
+    select(_INVITATIONS.c.id, _INVITATIONS.c.instrument_id, _INVITATIONS.c.status,
+           Campaign.__table__.c.status, Campaign.__table__.c.fieldwork_opens,
+           Campaign.__table__.c.fieldwork_closes, InstrumentRow.__table__.c.code,
+           InstrumentRow.__table__.c.version, InstrumentRow.__table__.c.content_hash,
+           _RESPONSES.c.id, _RESPONSES.c.status, _RESPONSES.c.client_key,
+           _RESPONSES.c.payload_hash, _RESPONSES.c.submitted_at)
+    .join(Campaign.__table__, Campaign.__table__.c.id == _INVITATIONS.c.campaign_id)
+    .join(InstrumentRow.__table__, InstrumentRow.__table__.c.id == _INVITATIONS.c.instrument_id)
+    .outerjoin(_RESPONSES, _RESPONSES.c.invitation_id == _INVITATIONS.c.id))
+
+
+def find_link(session: Session, key: str) -> Link | None:
+    """The link state of a token or short code (one indexed query), or None if unknown."""
+    digest = hash_token(key)
+    row = session.execute(_LINK_QUERY.where(
+        (_INVITATIONS.c.token_hash == digest) | (_INVITATIONS.c.short_code_hash == digest))
+    ).first()
+    return None if row is None else _link_of(row)
+
+
+def _link_at(session: Session, invitation_id: int) -> Link:
+    row = session.execute(_LINK_QUERY.where(_INVITATIONS.c.id == invitation_id)).one()
+    return _link_of(row)
+
+
+def _link_of(row: Row[Any]) -> Link:
+    (invitation_id, instrument_id, status, campaign_status, opens, closes, code, version,
+     content_hash, response_id, response_status, client_key, digest, submitted_at) = row
+    return Link(invitation_id, instrument_id,
+                instruments.load_published(code, version, content_hash),
+                status, campaign_status, opens, closes, response_id, response_status,
+                client_key, digest, submitted_at)
 
 
 def instrument_of(invitation: Invitation) -> Instrument:
@@ -81,6 +163,10 @@ def stored_answers(session: Session, response: Response | None) -> dict[str, obj
 
 def _from_json(value: object) -> object:
     return tuple(value) if isinstance(value, list) else value
+
+
+def _as_json(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _ensure_draft(session: Session, invitation: Invitation, mode: Mode,
@@ -126,72 +212,122 @@ def save_draft(session: Session, invitation: Invitation, answers: Mapping[str, o
 
 def _write_answers(session: Session, response_id: int, answers: Mapping[str, object],
                    *, replace: bool = True) -> None:
-    """Store answers with one multi-row INSERT (the hot path of every submission)."""
+    """Store answers as one executemany of a cached INSERT (the hot path of every submission)."""
     if replace:
         session.execute(delete(Answer).where(Answer.response_id == response_id))
     if answers:
-        session.execute(insert(Answer.__table__).values([
-            {"response_id": response_id, "question_id": q,
-             "value": list(v) if isinstance(v, tuple) else v} for q, v in answers.items()]))
+        # RETURNING makes SQLAlchemy batch the rows into one multi-row INSERT ("insertmanyvalues")
+        # from a cached compilation, instead of one round trip per row.
+        session.execute(insert(_ANSWERS).returning(_ANSWERS.c.question_id), [
+            {"response_id": response_id, "question_id": q, "value": _as_json(v)}
+            for q, v in answers.items()])
 
 
 def payload_hash(answers: Mapping[str, object]) -> str:
     """sha256 of the canonical JSON of cleaned answers (tuples as lists, keys sorted)."""
-    canonical = {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+    canonical = {k: _as_json(v) for k, v in answers.items()}
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def submit(session: Session, invitation: Invitation, answers: Mapping[str, object] | None,
            client_key: str, *, mode: Mode = Mode.WEB, user: User | None = None) -> SubmitResult:
+    """Submit once for an invitation already loaded (paper entry, demo); see ``submit_link``."""
+    result = submit_link(session, _link_at(session, invitation.id), answers, client_key,
+                         mode=mode, user_id=user.id if user else None)
+    stale = None if result.response_id is None else session.identity_map.get(
+        identity_key(Response, result.response_id))
+    if stale is not None:  # a draft loaded earlier in this request was changed by Core SQL
+        session.expire(stale)
+    return result
+
+
+def submit_link(session: Session, link: Link, answers: Mapping[str, object] | None,
+                client_key: str, *, mode: Mode = Mode.WEB,
+                user_id: int | None = None) -> SubmitResult:
     """Submit once. ``answers`` None means: submit the stored draft as it is.
 
     The usual case (complete answers, no draft yet) is one INSERT .. ON CONFLICT DO NOTHING of
-    the response plus one executemany of its answers; the unique constraint on the invitation
-    decides races, and the loser reads the winner.
+    the response plus one multi-row INSERT of its answers; the unique constraint on the
+    invitation decides races, and the loser reads the winner.
     """
-    instrument = instrument_of(invitation)
-    existing = response_of(session, invitation)
     if answers is None:
-        answers = stored_answers(session, existing)
-    result = validate_answers(instrument, answers, partial=False)
-    if existing is not None and existing.status is ResponseStatus.SUBMITTED:
-        return _repeat(existing, result, client_key)
+        answers = _answers_of(session, link.response_id)
+    result = validate_answers(link.instrument, answers, partial=False)
+    if link.response_status is ResponseStatus.SUBMITTED:
+        return _repeat(link, result, client_key)
     if not result.complete:
-        return SubmitResult(SubmitOutcome.INVALID, existing, result)
+        return SubmitResult(SubmitOutcome.INVALID, link.response_id, None, result)
     now = dt.datetime.now(dt.UTC)
     values = {"status": ResponseStatus.SUBMITTED, "client_key": client_key,
               "payload_hash": payload_hash(result.cleaned), "submitted_at": now,
-              "updated_at": now, "mode": mode, "entered_by_id": user.id if user else None}
-    won_id = (_update_draft(session, existing.id, values) if existing is not None
-              else _insert_submitted(session, invitation, values))
+              "updated_at": now, "mode": mode, "entered_by_id": user_id}
+    if link.response_id is not None:
+        won_id = _update_draft(session, link.response_id, values)
+        if won_id is not None:
+            _write_answers(session, won_id, result.cleaned)
+    else:
+        won_id = _insert_submitted(session, link, values, result.cleaned)
     if won_id is None:
-        winner = response_of(session, invitation)
-        if winner is None:  # the client key belongs to another invitation's submission
-            return SubmitResult(SubmitOutcome.CONFLICT, None, result)
-        session.refresh(winner)
+        winner = _link_at(session, link.invitation_id)
+        if winner.response_status is not ResponseStatus.SUBMITTED:
+            # the client key belongs to another invitation's submission
+            return SubmitResult(SubmitOutcome.CONFLICT, None, None, result)
         return _repeat(winner, result, client_key)
-    _write_answers(session, won_id, result.cleaned, replace=existing is not None)
-    if existing is not None:
-        session.refresh(existing)
-    response = session.get(Response, won_id)
-    assert response is not None
-    return SubmitResult(SubmitOutcome.ACCEPTED, response, result)
+    return SubmitResult(SubmitOutcome.ACCEPTED, won_id, now, result)
 
 
-def _insert_submitted(session: Session, invitation: Invitation,
-                      values: dict[str, object]) -> int | None:
-    """INSERT the submitted response unless a unique constraint says another exists (None).
+def _answers_of(session: Session, response_id: int | None) -> dict[str, object]:
+    if response_id is None:
+        return {}
+    rows = session.execute(select(Answer.question_id, Answer.value)
+                           .where(Answer.response_id == response_id))
+    return {q: _from_json(v) for q, v in rows}
+
+
+def _insert_submitted(session: Session, link: Link, values: dict[str, object],
+                      answers: Mapping[str, object]) -> int | None:
+    """INSERT the submitted response and its answers unless a unique constraint says another
+    response exists (None).
 
     ON CONFLICT DO NOTHING covers both the invitation (another submission won) and the client
-    key (a key reused for another invitation); no savepoint round trips are needed.
+    key (a key reused for another invitation); no savepoint round trips are needed. On
+    PostgreSQL both INSERTs are one statement (``_SUBMIT_PG``): one round trip per submission.
     """
-    dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" \
-        else sqlite_insert
-    row = {**values, "invitation_id": invitation.id, "instrument_id": invitation.instrument_id,
+    row = {**values, "invitation_id": link.invitation_id, "instrument_id": link.instrument_id,
            "started_at": values["submitted_at"]}
-    return session.execute(dialect_insert(Response).values(row).on_conflict_do_nothing()
-                           .returning(Response.id)).scalar()
+    if session.get_bind().dialect.name == "postgresql":
+        return session.execute(_SUBMIT_PG, {
+            **row, "answers": json.dumps({q: _as_json(v) for q, v in answers.items()},
+                                         ensure_ascii=False)}).scalar()
+    won_id = session.execute(sqlite_insert(_RESPONSES).values(row).on_conflict_do_nothing()
+                             .returning(_RESPONSES.c.id)).scalar()
+    if won_id is not None:
+        _write_answers(session, won_id, answers, replace=False)
+    return won_id
+
+
+def _submit_statement_pg() -> Select[tuple[int]]:
+    """WITH submitted AS (INSERT response ON CONFLICT DO NOTHING RETURNING id), stored AS
+    (INSERT its answers from json_each of one JSON object) SELECT id FROM submitted.
+
+    A data-modifying CTE always runs to completion, and inserts nothing when ``submitted`` is
+    empty (the invitation was already submitted), so the answers are written exactly once.
+    """
+    columns = ("invitation_id", "instrument_id", "status", "mode", "client_key",
+               "payload_hash", "entered_by_id", "started_at", "updated_at", "submitted_at")
+    submitted = (pg_insert(_RESPONSES).values({c: bindparam(c) for c in columns})
+                 .on_conflict_do_nothing().returning(_RESPONSES.c.id).cte("submitted"))
+    given = func.json_each(cast(bindparam("answers", type_=Text), JSON)
+                           ).table_valued("key", "value").render_derived(name="given")
+    stored = insert(_ANSWERS).from_select(
+        ["response_id", "question_id", "value"],
+        select(submitted.c.id, given.c.key, given.c.value)
+        .select_from(submitted).join(given, true())).cte("stored")
+    return select(submitted.c.id).add_cte(stored)
+
+
+_SUBMIT_PG = _submit_statement_pg()
 
 
 def _update_draft(session: Session, response_id: int, values: dict[str, object]) -> int | None:
@@ -199,17 +335,18 @@ def _update_draft(session: Session, response_id: int, values: dict[str, object])
     try:
         with session.begin_nested():
             changed = session.execute(
-                update(Response)
-                .where(Response.id == response_id, Response.status == ResponseStatus.DRAFT)
-                .values(values).execution_options(synchronize_session=False)).rowcount
+                update(_RESPONSES)
+                .where(_RESPONSES.c.id == response_id,
+                       _RESPONSES.c.status == ResponseStatus.DRAFT)
+                .values(values)).rowcount
     except IntegrityError:
         return None
     return response_id if changed else None
 
 
-def _repeat(response: Response, result: ValidationResult, client_key: str) -> SubmitResult:
+def _repeat(link: Link, result: ValidationResult, client_key: str) -> SubmitResult:
     """A submission for an already submitted invitation: same one again, or a conflict."""
-    same = response.client_key == client_key or (
-        result.complete and response.payload_hash == payload_hash(result.cleaned))
+    same = link.client_key == client_key or (
+        result.complete and link.payload_hash == payload_hash(result.cleaned))
     outcome = SubmitOutcome.ALREADY_ACCEPTED if same else SubmitOutcome.CONFLICT
-    return SubmitResult(outcome, response, result)
+    return SubmitResult(outcome, link.response_id, link.submitted_at, result)

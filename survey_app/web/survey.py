@@ -74,7 +74,7 @@ def _refused_or_done(invitation: Invitation) -> str | WerkzeugResponse | None:
         return render_template("survey/refused.html", why=why.value), 403  # type: ignore[return-value]
     response = responses.response_of(get_session(), invitation)
     if response is not None and response.status is ResponseStatus.SUBMITTED:
-        return render_template("survey/thanks.html", response=response)
+        return render_template("survey/thanks.html", submitted_at=response.submitted_at)
     return None
 
 
@@ -174,9 +174,14 @@ def review(key: str) -> Any:
 @public
 @limiter.limit(_rate, key_func=_by_key)
 def submit(key: str) -> Any:
-    """Submit the stored draft (form post) or a full JSON payload (offline sync)."""
-    invitation = _invitation(key)
-    why = responses.refusal(invitation)
+    """Submit the stored draft (form post) or a full JSON payload (offline sync).
+
+    The hot path of the service: it reads the link in one query and loads no ORM objects.
+    """
+    link = responses.find_link(get_session(), key) if len(key) <= 100 else None
+    if link is None:
+        abort(404)
+    why = link.refusal()
     wants_json = request.is_json
     if why is not None:
         return _answer(wants_json, "refused", 403, why=why.value)
@@ -190,18 +195,17 @@ def submit(key: str) -> Any:
     if raw is not None:
         if not isinstance(raw, dict):
             return _answer(wants_json, "bad_request", 400)
-        instrument = responses.instrument_of(invitation)
-        answers = parse_form(instrument, {k: _as_list(v) for k, v in raw.items()})
-    outcome = responses.submit(get_session(), invitation, answers, client_key)
+        answers = parse_form(link.instrument, {k: _as_list(v) for k, v in raw.items()})
+    outcome = responses.submit_link(get_session(), link, answers, client_key)
     if outcome.outcome in (SubmitOutcome.ACCEPTED, SubmitOutcome.ALREADY_ACCEPTED):
         if wants_json:
             return jsonify(status=outcome.outcome.value,
                            thanks_url=url_for("survey.landing", key=key))
-        return render_template("survey/thanks.html", response=outcome.response)
+        return render_template("survey/thanks.html", submitted_at=outcome.submitted_at)
     if outcome.outcome is SubmitOutcome.CONFLICT:
         return _answer(wants_json, "conflict", 409)
     if answers is not None:
-        responses.save_draft(get_session(), invitation, answers)
+        responses.save_draft(get_session(), _invitation(key), answers)
         keep_on_error()
     if wants_json:
         errors = outcome.validation.errors if outcome.validation else ()

@@ -221,3 +221,6 @@ def test_parallel_submissions_store_exactly_one(app: Flask, session: Session, li
     winner_variant = int(stored.client_key.split("-")[1]) % 2
     expected = [200 if i % 2 == winner_variant else 409 for i in range(8)]
     assert codes == expected
+    # the winner's answers, each stored once; none of the losers' answers
+    assert responses.stored_answers(session, stored) == complete_answers(
+        instrument, winner_variant)
