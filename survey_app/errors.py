@@ -60,6 +60,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Phiếu {code} phiên bản {version} đã bị thay đổi sau khi phát hành.",
         "Questionnaire {code} version {version} changed after it was published.",
     ),
+    "bad_analysis_settings": (
+        "Thiết lập phân tích của đợt khảo sát có giá trị không dùng được ở mục “{key}”. "
+        "Hãy sửa thiết lập rồi xem lại kết quả.",
+        "The campaign's analysis settings have an unusable value under “{key}”. "
+        "Correct the settings, then view the results again.",
+    ),
     "no_invitation": ("Người này chưa có giấy mời.", "This person has no invitation yet."),
     "same_clerk_twice": (
         "Nhập hai lần cần hai người khác nhau; bạn đã nhập phiếu này.",

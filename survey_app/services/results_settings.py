@@ -13,7 +13,7 @@ Recognised keys (all optional)::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,8 @@ from analysis.settings import (
     SipasSettings,
 )
 from domain import CampaignKind, RespondentGroup
+from questionnaires import builtin_criteria_trees
+from survey_app.errors import ServiceError
 from survey_app.persistence.models import Campaign
 
 DEFAULT_TREES = {CampaignKind.COMMUNE_INDEX: "commune_2021"}
@@ -51,8 +53,23 @@ class AnalysisSettings:
 
 
 def settings_of(campaign: Campaign) -> AnalysisSettings:
-    """The campaign's analysis settings, each missing value taken from the library default."""
+    """The campaign's analysis settings, each missing value taken from the library default.
+
+    Raises ServiceError("bad_analysis_settings") naming the key when a stored value is not
+    usable (edited by hand, or written by an older version), instead of failing later.
+    """
     raw: Mapping[str, Any] = campaign.settings or {}
+    if not isinstance(raw, Mapping):
+        raise ServiceError("bad_analysis_settings", key="settings")
+    for key, parse in _PARTS.items():
+        try:
+            parse(raw)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+            raise ServiceError("bad_analysis_settings", key=key) from exc
+    return _settings(campaign, raw)
+
+
+def _settings(campaign: Campaign, raw: Mapping[str, Any]) -> AnalysisSettings:
     bands = raw.get("bands") or {}
     return AnalysisSettings(
         criteria_tree=str(raw.get("criteria_tree")
@@ -102,3 +119,22 @@ def _bands(raw: Sequence[Sequence[Any]] | None, default: BandScheme) -> BandSche
     if not raw:
         return default
     return BandScheme(tuple(Band(str(label), float(lower)) for label, lower in raw))
+
+
+def _check_tree(raw: Mapping[str, Any]) -> None:
+    name = raw.get("criteria_tree")
+    if name is not None and str(name) not in builtin_criteria_trees():
+        raise ValueError(name)
+
+
+# Each part of the settings parsed on its own, so that an error names the key at fault.
+_PARTS: dict[str, Callable[[Mapping[str, Any]], object]] = {
+    "criteria_tree": _check_tree,
+    "pooling": lambda raw: _pooling(raw.get("pooling") or {}),
+    "estimation": lambda raw: _estimation(raw.get("estimation") or {}),
+    "sipas": lambda raw: _sipas(raw.get("sipas") or {}),
+    "par_index": lambda raw: _par_index(raw.get("par_index") or {}),
+    "bands": lambda raw: (_bands((raw.get("bands") or {}).get("national"), NATIONAL_BANDS),
+                          _bands((raw.get("bands") or {}).get("provincial"),
+                                 PROVINCIAL_BANDS)),
+}

@@ -9,7 +9,9 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from survey_app.errors import ServiceError
 from survey_app.security import current_user
+from survey_app.web.helpers import locale_code
 
 
 def register(app: Flask) -> None:
@@ -85,6 +87,15 @@ def _register_errors(app: Flask) -> None:
     def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
         limit = app.config["SETTINGS"].max_upload_mb
         return render_template("errors/error.html", code=413, kind="too_large", limit=limit), 413
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError) -> Any:
+        """A rule a view did not catch itself: the user still gets its message, never a 500."""
+        message = error.message(locale_code())
+        if request.accept_mimetypes.best == "application/json":
+            return {"status": "error", "code": error.code, "message": message}, 422
+        return render_template("errors/error.html", code=422, kind="service",
+                               message=message), 422
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:

@@ -155,3 +155,24 @@ def test_unknown_campaign_and_unit_are_404(analyst: FlaskClient, seeded: int) ->
     assert analyst.get(f"/results/campaigns/{seeded}/units/99999").status_code == 404
     assert analyst.get(f"/results/campaigns/{seeded}/export/nothing.csv").status_code == 404
 
+
+
+@pytest.mark.parametrize("bad", [
+    {"estimation": {"confidence": "chín lăm"}},
+    {"sipas": {"aggregation": "median"}},
+    {"bands": {"national": [["A"]]}},
+    {"pooling": {"group_shares": {"not_a_group": 1}}},
+    {"criteria_tree": "no_such_tree"},
+])
+def test_unusable_analysis_settings_give_a_message_not_a_500(
+        session: Session, seeded: int, analyst: FlaskClient, bad: dict[str, object]) -> None:
+    campaign = session.get(Campaign, seeded)
+    assert campaign is not None
+    campaign.settings = {**campaign.settings, **bad}
+    session.commit()
+    unit = _unit(session, "S02")
+    for page in _pages(seeded, unit.id)[1:3]:
+        response = analyst.get(page)
+        assert response.status_code == 422, page
+        text = response.get_data(as_text=True)
+        assert "Thiết lập phân tích" in text and f"“{next(iter(bad))}”" in text
