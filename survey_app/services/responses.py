@@ -123,12 +123,14 @@ _LINK_QUERY = (
     .outerjoin(_RESPONSES, _RESPONSES.c.invitation_id == _INVITATIONS.c.id))
 
 
+# Built once: executing the same statement object skips rebuilding and re-keying it per request.
+_LINK_BY_DIGEST = _LINK_QUERY.where((_INVITATIONS.c.token_hash == bindparam("digest"))
+                                    | (_INVITATIONS.c.short_code_hash == bindparam("digest")))
+
+
 def find_link(session: Session, key: str) -> Link | None:
     """The link state of a token or short code (one indexed query), or None if unknown."""
-    digest = hash_token(key)
-    row = session.execute(_LINK_QUERY.where(
-        (_INVITATIONS.c.token_hash == digest) | (_INVITATIONS.c.short_code_hash == digest))
-    ).first()
+    row = session.execute(_LINK_BY_DIGEST, {"digest": hash_token(key)}).first()
     return None if row is None else _link_of(row)
 
 
