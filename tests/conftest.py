@@ -113,13 +113,19 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> 
     return root
 
 
+@pytest.fixture(scope="session")
+def pg_demo_snapshot() -> dict[str, bytes]:
+    """COPY data of every table with the whole demo loaded (filled by the first PG use)."""
+    return {}
+
+
 @pytest.fixture
-def full_demo(app: Flask, session: Session, db_url: str,
+def full_demo(app: Flask, session: Session, db_url: str, pg_demo_snapshot: dict[str, bytes],
               request: pytest.FixtureRequest) -> int:
     """The whole demo: lists uploaded, sample drawn, invitations issued.
 
-    On SQLite the database file is a copy of one loaded once per session; on PostgreSQL the
-    demo is loaded into the clean test database.
+    Loaded once per session: on SQLite each test gets a copy of the loaded file; on PostgreSQL
+    the first test loads it and keeps each table's COPY data, later tests copy it back in.
     """
     from survey_app.services import demo as demo_service
 
@@ -128,9 +134,49 @@ def full_demo(app: Flask, session: Session, db_url: str,
         app.extensions["engine"].dispose()
         shutil.copy(request.getfixturevalue("demo_db") / "demo.db",
                     db_url.removeprefix("sqlite:///"))
+    elif pg_demo_snapshot:
+        _pg_restore(app, pg_demo_snapshot)
     info = demo_service.ensure_demo(session, Path(app.instance_path))
     session.commit()
+    if db_url.startswith("postgresql") and not pg_demo_snapshot:
+        pg_demo_snapshot.update(_pg_dump(app))
     return info.campaign_id
+
+
+def _pg_dump(app: Flask) -> dict[str, bytes]:
+    from survey_app.persistence.models import Base
+
+    raw = app.extensions["engine"].raw_connection()
+    try:
+        data = {}
+        with raw.driver_connection.cursor() as cursor:
+            for table in Base.metadata.sorted_tables:
+                chunks: list[bytes] = []
+                with cursor.copy(f'COPY "{table.name}" TO STDOUT (FORMAT BINARY)') as copy:
+                    chunks.extend(bytes(chunk) for chunk in copy)
+                data[table.name] = b"".join(chunks)
+        return data
+    finally:
+        raw.close()
+
+
+def _pg_restore(app: Flask, data: dict[str, bytes]) -> None:
+    """Copy the tables back (parents first) and move each id sequence past the copied ids."""
+    from survey_app.persistence.models import Base
+
+    raw = app.extensions["engine"].raw_connection()
+    try:
+        with raw.driver_connection.cursor() as cursor:
+            for table in Base.metadata.sorted_tables:
+                with cursor.copy(f'COPY "{table.name}" FROM STDIN (FORMAT BINARY)') as copy:
+                    copy.write(data[table.name])
+                if "id" in table.c and table.c.id.autoincrement in (True, "auto"):
+                    cursor.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f'COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM "{table.name}"')
+        raw.commit()
+    finally:
+        raw.close()
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
