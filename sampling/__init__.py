@@ -1,7 +1,7 @@
 """Sampling library: frames, allocation, selection, weights, reproducibility (DOMAIN.md §5, §7).
 
-Pure: numpy and pandas (pyarrow for fast string hashing when present); randomness only from an
-explicit ``numpy.random.Generator``. Entry points:
+Pure: numpy and pandas (pyarrow, when present, to read, code and take string columns without
+copies); randomness only from an explicit ``numpy.random.Generator``. Entry points:
 
 * :func:`draw_citizens` - stratified citizen sample + reserves per commune;
 * :func:`replace_respondent` - next reserve for an unreachable respondent;

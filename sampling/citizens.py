@@ -27,6 +27,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from sampling.allocation import allocate_strata
+from sampling.columns import take_strings
 from sampling.frames import EncodedFrame, encode_frame
 from sampling.hashing import rotate_half, row_keys, unit_salts
 from sampling.keyed import smallest_per_group
@@ -98,14 +99,13 @@ class _Strata:
     sample: I64
 
 
-def _strata(enc: EncodedFrame, n: int) -> tuple[I64, _Strata]:
-    width = max(len(enc.labels), 1)
-    stratum = enc.unit_idx * width + enc.label_idx
-    size = np.bincount(stratum, minlength=len(enc.units) * width).astype(np.int64)
+def _strata(enc: EncodedFrame, n: int) -> _Strata:
+    """Stratum sizes and allocated sample sizes; a stratum is a cell (unit, field)."""
+    size = np.bincount(enc.cell, minlength=enc.cells).astype(np.int64)
     present = np.flatnonzero(size)
     sample = np.zeros_like(size)
-    sample[present] = allocate_strata(present // width, size[present], n)
-    return stratum, _Strata(width, size, sample)
+    sample[present] = allocate_strata(present // enc.width, size[present], n)
+    return _Strata(enc.width, size, sample)
 
 
 def _communes(enc: EncodedFrame, strata: _Strata, reserve: I64, n: int) -> pd.DataFrame:
@@ -130,21 +130,22 @@ def _labels(values: tuple[str, ...], idx: I64) -> pd.Series:
 
 
 def _rows(
-    frame: pd.DataFrame, enc: EncodedFrame, stratum: I64, strata: _Strata, picked: I64,
-    reserves: I64, rank: I64,
+    frame: pd.DataFrame, enc: EncodedFrame, strata: _Strata, picked: I64, reserves: I64,
+    rank: I64,
 ) -> pd.DataFrame:
     rows = np.concatenate((picked, reserves))
     n_sample = len(picked)
-    order = np.argsort(stratum[rows] // strata.width, kind="stable")
+    order = np.argsort(enc.cell[rows] // strata.width, kind="stable")
     rows = rows[order]
+    stratum = enc.cell[rows]
     is_reserve = order >= n_sample
     ranks = np.concatenate((np.zeros(n_sample, np.int64), rank + 1))[order]
-    n_h = strata.size[stratum[rows]]
-    k_h = strata.sample[stratum[rows]]
+    n_h = strata.size[stratum]
+    k_h = strata.sample[stratum]
     return pd.DataFrame({
-        UNIT: _labels(enc.units, enc.unit_idx[rows]),
-        PERSON: frame[PERSON].take(rows).astype("str").reset_index(drop=True),
-        FIELD: _labels(enc.labels, enc.label_idx[rows]),
+        UNIT: _labels(enc.units, stratum // strata.width),
+        PERSON: take_strings(frame[PERSON], rows),
+        FIELD: _labels(enc.labels, stratum % strata.width),
         ROLE: _labels((Role.SAMPLE.value, Role.RESERVE.value), is_reserve.astype(np.int64)),
         RESERVE_RANK: pd.arrays.IntegerArray(ranks, ~is_reserve),
         WEIGHT: np.where(is_reserve, np.nan, n_h / np.maximum(k_h, 1)),
@@ -158,22 +159,23 @@ def draw_with_key(frame: pd.DataFrame, run_key: int, settings: CitizenSettings) 
     """Draw with an explicit run key (use :func:`draw_citizens`; this is for redraws)."""
     enc = encode_frame(frame, FIELD)
     n, r = settings.sample_size, settings.reserve_size
-    stratum, strata = _strata(enc, n)
-    sample_key = row_keys(enc.person_hash, unit_salts(run_key, enc.units)[enc.unit_idx])
-    picked, _ = smallest_per_group(stratum, sample_key, strata.sample, strata.size)
+    strata = _strata(enc, n)
+    keys = row_keys(enc.person_hash, enc.unit_cells(unit_salts(run_key, enc.units)), enc.cell)
+    picked, _ = smallest_per_group(enc.cell, keys, strata.sample, strata.size)
     per_unit = strata.size.reshape(-1, strata.width).sum(axis=1)
     left = per_unit - strata.sample.reshape(-1, strata.width).sum(axis=1)
     need = np.minimum(r, left)
     unselected = np.ones(enc.rows, dtype=np.bool_)
     unselected[picked] = False
-    reserve_key = rotate_half(sample_key)
-    del sample_key
-    reserves, rank = smallest_per_group(enc.unit_idx, reserve_key, need, left, unselected)
+    unit_of_cell = np.arange(enc.cells, dtype=np.int64) // enc.width
+    reserve_keys = rotate_half(keys)  # in place: the sample keys are no longer needed
+    reserves, rank = smallest_per_group(enc.cell, reserve_keys, need, left, unselected,
+                                        unit_of_cell)
     provenance = DrawProvenance(
         DrawKind.CITIZENS, run_key, enc.frame_hash, SAMPLING_VERSION, settings.to_dict()
     )
     return CitizenDraw(
-        _rows(frame, enc, stratum, strata, picked, reserves, rank),
+        _rows(frame, enc, strata, picked, reserves, rank),
         _communes(enc, strata, need, n),
         provenance,
     )

@@ -10,46 +10,66 @@ The frame hash identifies the frame's *content* (unit code, person id and the la
 Sorting the 64-bit row digests (not the strings) keeps it O(n log n) on machine words; the
 sorted digests also reveal a person listed twice in a unit. It detects any accidental change of
 content; it is not built to resist a deliberate forger (the row digests are 64-bit).
+
+Each row is encoded as one integer, its *cell* = unit index * width + label index
+(:mod:`sampling.columns`), so a frame of n rows costs two arrays of n words, cells and person
+hashes; the persons are hashed on a second thread while the columns are coded. Per-row work goes
+in blocks of :data:`~sampling.hashing.BLOCK` rows through per-cell tables, which keeps temporary
+arrays small: at ten million rows, fresh memory costs more time than the arithmetic.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from sampling.columns import cell_codes, column_codes
 from sampling.errors import FrameError
-from sampling.hashing import U64, fmix64, hash_labels, hash_strings, sha256_hex
+from sampling.hashing import BLOCK, U64, fmix64, hash_labels, hash_strings, sha256_hex
 from sampling.schema import FIELD, GROUP, PERSON, UNIT, require_columns, require_values
+
+I64 = NDArray[np.int64]
 
 
 @dataclass(frozen=True)
 class EncodedFrame:
-    """A frame as codes: ``units``/``labels`` sorted, per-row indexes into them, person hashes."""
+    """A frame as codes: ``units``/``labels`` sorted, per-row cells, person hashes.
+
+    ``cell`` = unit index * ``width`` + label index, a dense code of (unit, label) per row.
+    """
 
     units: tuple[str, ...]
-    unit_idx: NDArray[np.int64]
     labels: tuple[str, ...]
-    label_idx: NDArray[np.int64]
+    cell: I64
     person_hash: U64
     frame_hash: str
 
     @property
     def rows(self) -> int:
         """Number of rows of the frame."""
-        return len(self.unit_idx)
+        return len(self.cell)
 
+    @property
+    def width(self) -> int:
+        """Number of cells per unit (the number of labels, at least 1)."""
+        return max(len(self.labels), 1)
 
-def _codes(values: pd.Series) -> tuple[NDArray[np.int64], tuple[str, ...]]:
-    """Codes into the sorted distinct values of a string column."""
-    codes, uniques = pd.factorize(values, sort=False)
-    names = [str(u) for u in uniques]
-    order = sorted(range(len(names)), key=names.__getitem__)
-    remap = np.empty(len(names), dtype=np.int64)
-    remap[order] = np.arange(len(names), dtype=np.int64)
-    return remap[codes], tuple(names[i] for i in order)
+    @property
+    def cells(self) -> int:
+        """Number of possible cells: units x width."""
+        return len(self.units) * self.width
+
+    def unit_cells(self, per_unit: U64) -> U64:
+        """A per-unit table spread to one entry per cell."""
+        return np.repeat(per_unit, self.width)
+
+    def label_cells(self, per_label: U64) -> U64:
+        """A per-label table spread to one entry per cell."""
+        return np.tile(per_label, len(self.units))
 
 
 def _raise_duplicate(digest: U64, value: np.uint64, frame: pd.DataFrame) -> None:
@@ -58,30 +78,46 @@ def _raise_duplicate(digest: U64, value: np.uint64, frame: pd.DataFrame) -> None
     raise FrameError("duplicate_person", f"person {person!r} is listed twice in unit {unit!r}")
 
 
-def _content_hash(
-    frame: pd.DataFrame, label: str, unit_idx: NDArray[np.int64], units: tuple[str, ...],
-    label_idx: NDArray[np.int64], labels: tuple[str, ...], person_hash: U64, per_label: bool,
-) -> str:
-    """Frame hash (module docstring); raises ``FrameError`` on a person listed twice in a unit
-    (in a unit and label when ``per_label``)."""
-    label_hash = hash_labels(labels)
-    unit_mix = fmix64(hash_labels(units))
-    digest = person_hash ^ unit_mix[unit_idx]
+def _row_digests(enc: EncodedFrame, per_label: bool) -> tuple[U64, int]:
+    """Row digests d_i and lane = sum(d_i * (hash(label_i) | 1)) mod 2^64 (module docstring).
+
+    ``enc.frame_hash`` is not used. Blocks of ``BLOCK`` rows go through per-cell tables (the
+    unit's mix, xor the label's when ``per_label``; the label's odd multiplier).
+    """
+    label_hash = hash_labels(enc.labels)
+    mix = enc.unit_cells(fmix64(hash_labels(enc.units)))
     if per_label:
-        digest ^= fmix64(label_hash.copy())[label_idx]
-    fmix64(digest)
-    ordered = np.sort(digest)
+        mix ^= enc.label_cells(fmix64(label_hash.copy()))
+    odd = enc.label_cells(label_hash | np.uint64(1))
+    digest = np.empty(enc.rows, dtype=np.uint64)
+    lane = 0
+    for start in range(0, enc.rows, BLOCK):
+        block = slice(start, start + BLOCK)
+        cell = enc.cell[block]
+        d = digest[block]
+        np.take(mix, cell, out=d)
+        d ^= enc.person_hash[block]
+        fmix64(d)
+        terms = odd[cell]
+        terms *= d
+        lane = (lane + int(np.sum(terms, dtype=np.uint64))) % 2**64
+    return digest, lane
+
+
+def _content_hash(frame: pd.DataFrame, label: str, enc: EncodedFrame, per_label: bool) -> str:
+    """Frame hash (module docstring); raises ``FrameError`` on a person listed twice in a unit
+    (in a unit and label when ``per_label``). Sorts the digests in place, hashes them uncopied."""
+    ordered, lane = _row_digests(enc, per_label)
+    ordered.sort()
     same = ordered[1:] == ordered[:-1]
     if same.any():
-        _raise_duplicate(digest, ordered[1:][same][0], frame)
-    lane_terms = digest * (label_hash | np.uint64(1))[label_idx]
-    lane = np.sum(lane_terms, dtype=np.uint64)
+        _raise_duplicate(_row_digests(enc, per_label)[0], ordered[1:][same][0], frame)
     return sha256_hex(
         b"sampling-frame-v1|",
         label.encode("utf-8"),
-        len(digest).to_bytes(8, "little"),
-        ordered.astype("<u8").tobytes(),
-        np.asarray([lane], dtype="<u8").tobytes(),
+        len(ordered).to_bytes(8, "little"),
+        ordered.astype("<u8", copy=False).data,
+        lane.to_bytes(8, "little"),
     )
 
 
@@ -93,13 +129,12 @@ def encode_frame(frame: pd.DataFrame, label: str, per_label: bool = False) -> En
     """
     require_columns(frame, (UNIT, PERSON, label))
     require_values(frame, (UNIT, PERSON, label))
-    unit_idx, units = _codes(frame[UNIT])
-    label_idx, labels = _codes(frame[label])
-    person_hash = hash_strings(frame[PERSON])
-    digest = _content_hash(
-        frame, label, unit_idx, units, label_idx, labels, person_hash, per_label
-    )
-    return EncodedFrame(units, unit_idx, labels, label_idx, person_hash, digest)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # numpy and Arrow release the GIL
+        person_hash = pool.submit(hash_strings, frame[PERSON])
+        unit, labels = column_codes(frame[UNIT]), column_codes(frame[label])
+        cell = cell_codes(unit, labels)
+        enc = EncodedFrame(unit.names, labels.names, cell, person_hash.result(), "")
+    return replace(enc, frame_hash=_content_hash(frame, label, enc, per_label))
 
 
 def frame_hash(frame: pd.DataFrame, label: str = FIELD) -> str:

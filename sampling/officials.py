@@ -113,14 +113,14 @@ def draw_officials(
     run_key = new_run_key(rng)
     eligible = _eligible(frame, chosen_districts)
     enc = encode_frame(eligible, GROUP, per_label=True)
-    n_labels = max(len(enc.labels), 1)
-    cell = enc.unit_idx * n_labels + enc.label_idx
-    listed = np.bincount(cell, minlength=len(enc.units) * n_labels).astype(np.int64)
+    cell = enc.cell
+    listed = np.bincount(cell, minlength=enc.cells).astype(np.int64)
     quota = np.array([settings.quota(RespondentGroup(g)) or 0 for g in enc.labels], np.int64)
     cap = np.tile(np.where(quota > 0, quota, np.iinfo(np.int64).max), len(enc.units))
     taken = np.minimum(listed, cap)
-    person = enc.person_hash ^ hash_labels(enc.labels)[enc.label_idx]
-    keys = row_keys(person, unit_salts(run_key, enc.units)[enc.unit_idx])
+    # hash(person, group) = hash(person) ^ hash(group): fold the group's part into the salt
+    salt = enc.unit_cells(unit_salts(run_key, enc.units)) ^ enc.label_cells(hash_labels(enc.labels))
+    keys = row_keys(enc.person_hash, salt, cell)
     picked, _ = smallest_per_group(cell, keys, taken, listed)
     rows = eligible.take(picked).reset_index(drop=True)
     rows[ROLE] = pd.Series(Role.SAMPLE.value, index=rows.index, dtype="str")

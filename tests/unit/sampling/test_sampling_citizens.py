@@ -149,6 +149,17 @@ def reference_hash(text: str) -> int:
     return h
 
 
+@pytest.mark.parametrize("long_share", [0.1, 0.9])
+def test_string_hash_of_mixed_lengths_matches_the_reference(long_share):
+    """Strings longer than the shortest one are mixed word by word, few or many at a time."""
+    rng = np.random.default_rng(3)
+    long = rng.random(300) < long_share
+    lengths = np.where(long, rng.integers(9, 41, 300), rng.integers(0, 9, 300))
+    values = ["".join(chr(int(c)) for c in rng.integers(97, 0x1EF9, n)) for n in lengths]
+    hashed = hash_strings(pd.Series(values, dtype="str"))
+    assert hashed.tolist() == [reference_hash(v) for v in values]
+
+
 def test_frame_hash_is_content_only():
     frame = make_frame({"C1": {"A": 3, "B": 2}})
     h = frame_hash(frame)
