@@ -2,7 +2,8 @@
 
 Generates the list as .xlsx (openpyxl write_only) and as .csv, then times each import in
 its own subprocess (so peak memory, ru_maxrss, is that import's alone) and compares with
-the baseline ``pandas.read_excel(engine="openpyxl")`` on the same .xlsx file.
+the baseline ``pandas.read_excel(engine="openpyxl")`` on the same .xlsx file. Wall and CPU
+seconds are both printed: on a loaded machine the CPU time shows the import's own cost.
 Budget: the .xlsx imported in under 10 s with under 1 GB peak memory (PASS/FAIL).
 
     .venv/bin/python bench/bench_ingest.py            # 100,000 rows
@@ -14,11 +15,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -87,25 +90,74 @@ def write_csv(path: Path, rows: list[list[object]]) -> None:
 
 
 def measure(kind: str, path: Path) -> dict[str, float]:
-    """Run one import in this process; seconds and peak RSS bytes (Linux KiB * 1024)."""
-    started = time.perf_counter()
-    if kind == "pandas":
-        import pandas as pd
+    """Run one import in this process: wall and CPU seconds, peak RSS bytes (Linux KiB *
+    1024). Its modules are imported before the clock starts, as a server has them loaded."""
+    run = {"pandas": _pandas_import, "upload": _service_upload}.get(kind, _list_import)(path)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    rows = run()
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_bytes": float(peak), "rows": rows}
 
-        frame = pd.read_excel(path, engine="openpyxl", header=None)
-        rows = float(len(frame))
-    else:
-        from domain.enums import RespondentGroup
-        from survey_app.ingest import ListContext, read_table, validate_list
 
+def _pandas_import(path: Path) -> Callable[[], float]:
+    """The baseline: the rows pandas.read_excel (openpyxl) reads from the file."""
+    import pandas as pd
+
+    return lambda: float(len(pd.read_excel(path, engine="openpyxl", header=None)))
+
+
+def _list_import(path: Path) -> Callable[[], float]:
+    """The service's import: read_table + validate_list of a citizen list; the data rows."""
+    from domain.enums import RespondentGroup
+    from survey_app.ingest import ListContext, read_table, validate_list
+
+    def run() -> float:
         table = read_table(path.name, path.read_bytes(), max_bytes=64 * 1024**2)
         context = ListContext(date(2021, 1, 1), date(2021, 10, 15), "Phú Đa",
                               ("An Bình", "Lũng Hòa"), tuple(f for f, _ in FIELDS))
-        report = validate_list(table, RespondentGroup.CITIZEN, context)
-        rows = float(report.data_rows)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"seconds": seconds, "peak_bytes": float(peak), "rows": rows}
+        return float(validate_list(table, RespondentGroup.CITIZEN, context).data_rows)
+
+    return run
+
+
+def _service_upload(path: Path) -> Callable[[], float]:
+    """The whole upload as an officer's browser triggers it: ``lists.upload`` (read, validate,
+    store every row with its status and reasons) and the commit, into a migrated SQLite
+    database holding the demo registry (its commune renamed Phú Đa, window set to 2021)."""
+    from sqlalchemy import select
+
+    from domain.enums import RespondentGroup, UnitLevel
+    from survey_app import create_app
+    from survey_app.persistence.db import upgrade
+    from survey_app.persistence.models import Campaign, Unit
+    from survey_app.services import demo, lists
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    os.environ["SURVEY_INSTANCE_DIR"] = str(workdir / "instance")
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    upgrade(url)
+    factory = create_app({"DATABASE_URL": url}).extensions["session_factory"]
+    with factory() as session:
+        campaign = session.get(Campaign, demo.ensure_demo(
+            session, workdir / "instance", fieldwork=False).campaign_id)
+        assert campaign is not None
+        campaign.window_from, campaign.window_to = date(2021, 1, 1), date(2021, 10, 15)
+        unit = session.scalars(select(Unit).where(Unit.level == UnitLevel.COMMUNE)).first()
+        assert unit is not None
+        unit.name = "Phú Đa"
+        session.commit()
+        ids = campaign.id, unit.id
+
+    def run() -> float:
+        with factory() as session:
+            result = lists.upload(session, session.get(Campaign, ids[0]),
+                                  session.get(Unit, ids[1]), RespondentGroup.CITIZEN,
+                                  path.name, path.read_bytes(), None, today=date(2021, 10, 20))
+            session.commit()
+            return float(result.report.data_rows)
+
+    return run
 
 
 def run_child(kind: str, path: Path) -> dict[str, float]:
@@ -134,21 +186,26 @@ def main() -> None:
         write_xlsx(xlsx, rows)
         write_csv(csv_path, rows)
         print(f"rows: {count:,}; xlsx {xlsx.stat().st_size / 1e6:.1f} MB, "
-              f"csv {csv_path.stat().st_size / 1e6:.1f} MB")
+              f"csv {csv_path.stat().st_size / 1e6:.1f} MB; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times suffer)")
         results = {kind: run_child(kind, path) for kind, path in
-                   (("xlsx", xlsx), ("csv", csv_path), ("pandas", xlsx))}
+                   (("xlsx", xlsx), ("csv", csv_path), ("upload", xlsx), ("pandas", xlsx))}
     for kind, label in (("xlsx", "ingest .xlsx (read_table + validate_list)"),
                         ("csv", "ingest .csv  (read_table + validate_list)"),
+                        ("upload", "upload .xlsx (lists.upload: + store, commit)"),
                         ("pandas", "baseline pandas.read_excel(engine='openpyxl')")):
         r = results[kind]
-        print(f"{label:48s} {r['seconds']:6.2f} s  {count / r['seconds']:9,.0f} rows/s  "
-              f"peak {r['peak_bytes'] / 2**20:6.0f} MiB")
+        print(f"{label:48s} {r['seconds']:6.2f} s (cpu {r['cpu_seconds']:6.2f} s)  "
+              f"{count / r['seconds']:9,.0f} rows/s  peak {r['peak_bytes'] / 2**20:6.0f} MiB")
     ratio = results["xlsx"]["seconds"] / results["pandas"]["seconds"]
     print(f"ratio ingest .xlsx / pandas.read_excel: {ratio:.2f}x")
-    ok = (results["xlsx"]["seconds"] < BUDGET_SECONDS
-          and results["xlsx"]["peak_bytes"] < BUDGET_BYTES)
+    print(f"ratio upload .xlsx / pandas.read_excel: "
+          f"{results['upload']['seconds'] / results['pandas']['seconds']:.2f}x")
+    ok = all(results[kind]["seconds"] < BUDGET_SECONDS
+             and results[kind]["peak_bytes"] < BUDGET_BYTES for kind in ("xlsx", "upload"))
     scale = "" if count == 100_000 else f" (budget is for 100,000 rows; this run has {count:,})"
-    print(f"budget .xlsx < {BUDGET_SECONDS:.0f} s and < 1 GiB: {'PASS' if ok else 'FAIL'}{scale}")
+    print(f"budget .xlsx read + validate and whole upload each < {BUDGET_SECONDS:.0f} s and "
+          f"< 1 GiB: {'PASS' if ok else 'FAIL'}{scale}")
 
 
 if __name__ == "__main__":

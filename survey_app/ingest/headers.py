@@ -132,7 +132,7 @@ def classify_row(
     """
     stt = _raw_text(cells, columns.get(Column.STT))
     name = _raw_text(cells, columns.get(Column.FULL_NAME))
-    if _is_total(name):
+    if is_total(name):
         return SkipKind.TOTAL
     if stt.isdigit() and name:
         return None
@@ -150,7 +150,7 @@ def classify_row(
     if in_footer:
         return SkipKind.FOOTER
     folded = [fold_words(text) for text in people_cells]
-    if not stt and _is_total(people_cells[0]):
+    if not stt and is_total(people_cells[0]):
         return SkipKind.TOTAL
     if any(_FOOTER_STRONG.search(text) for text in folded):
         return SkipKind.FOOTER
@@ -159,7 +159,7 @@ def classify_row(
     return None
 
 
-def _is_total(text: str) -> bool:
+def is_total(text: str) -> bool:
     """Whether a cell starts a total line: "Tổng cộng", "Cộng", "Tổng số", "TONG CONG"."""
     if not text or text[0] not in "TtCc":
         return False

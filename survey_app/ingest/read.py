@@ -7,6 +7,7 @@ import re
 from survey_app.ingest.catalogue import ErrorCode, IngestError
 from survey_app.ingest.delimited import csv_sheets
 from survey_app.ingest.detect import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED, detect_type
+from survey_app.ingest.gc_pause import paused_gc
 from survey_app.ingest.ods import ods_sheets
 from survey_app.ingest.readers import doc_to_docx, docx_sheets, xls_sheets, xlsx_sheets
 from survey_app.ingest.table import FileType, RawTable, SheetSource, build_table, choose_sheet
@@ -32,10 +33,11 @@ def read_table(
     file_type = detect_type(
         filename, data, max_bytes=max_bytes, max_uncompressed=max_uncompressed
     )
-    sheets = _sheets(file_type, data)
-    if not sheets:
-        raise IngestError.of(ErrorCode.NO_HEADER, rows=0)
-    return build_table(filename, file_type, choose_sheet(sheets), max_rows)
+    with paused_gc():
+        sheets = _sheets(file_type, data)
+        if not sheets:
+            raise IngestError.of(ErrorCode.NO_HEADER, rows=0)
+        return build_table(filename, file_type, choose_sheet(sheets), max_rows)
 
 
 def _sheets(file_type: FileType, data: bytes) -> list[SheetSource]:

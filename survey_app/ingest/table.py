@@ -19,10 +19,11 @@ from survey_app.ingest.headers import (
     SkipKind,
     classify_row,
     find_header,
+    is_total,
     map_header,
     match_header,
 )
-from survey_app.ingest.text import clean_text, parse_date
+from survey_app.ingest.text import clean_text, fold, parse_date
 
 GridRow = tuple[int, Sequence[object]]
 """One row of a source grid: (row number as the officer sees it, cell values)."""
@@ -148,8 +149,12 @@ def _collect(
     skipped: list[SkippedRow] = []
     in_footer = False
     name_index = columns.get(Column.FULL_NAME)
+    stt_index = columns.get(Column.STT)
     for number, cells in grid:
-        kind = classify_row(cells, columns, in_footer)
+        if _numbered_person(cells, stt_index, name_index):
+            kind = None  # what classify_row finds first, without its general checks
+        else:
+            kind = classify_row(cells, columns, in_footer)
         if (
             kind is None
             and name_index is not None
@@ -168,9 +173,49 @@ def _collect(
     return rows, skipped
 
 
+def _numbered_person(cells: Sequence[object], stt_index: int | None,
+                     name_index: int | None) -> bool:
+    """The usual data row: a number in the STT column and a name that is not a total.
+
+    The first rule of ``classify_row`` (which then returns None), on the two cells alone:
+    an int STT reads as digits when it is not negative, a text STT and the name as
+    ``_raw_text`` reads them (stripped). Any other row is left to ``classify_row``.
+    """
+    if stt_index is None or name_index is None or max(stt_index, name_index) >= len(cells):
+        return False
+    stt, name = cells[stt_index], cells[name_index]
+    if type(name) is not str:
+        return False
+    if type(stt) is int:
+        numbered = stt >= 0
+    elif type(stt) is str:
+        numbered = stt.strip().isdigit()
+    else:
+        return False
+    name = name.strip()
+    return numbered and bool(name) and not is_total(name)
+
+
+# How the folded text of every header that match_header reads as the name column starts,
+# when it begins with H or T (the other starts of its rule, "canhantochuc" and "nguoinop",
+# are ruled out by the first letter), and every beginning of these.
+_NAME_HEADER_STARTS = ("hovaten", "hoten", "ten")
+_NAME_HEADER_PREFIXES = frozenset(
+    header[:end] for header in _NAME_HEADER_STARTS for end in range(1, len(header) + 1)
+)
+
+
 def _looks_like_name_header(cell: object) -> bool:
-    """Whether a name cell holds the header text again ("Họ và tên", "Ho ten")."""
+    """Whether a name cell holds the header text again ("Họ và tên", "Ho ten").
+
+    ``fold`` works character by character, so the fold of the first 8 characters starts
+    the fold of the whole cell: a name whose start cannot begin a name header ("Hoàng",
+    "Trần") is settled without folding and matching all of it.
+    """
     if not isinstance(cell, str) or len(cell) > 40 or cell[:1] not in "HhTt":
+        return False
+    start = fold(cell[:8])
+    if not start.startswith(_NAME_HEADER_STARTS) and start not in _NAME_HEADER_PREFIXES:
         return False
     return match_header(cell) is Column.FULL_NAME
 

@@ -22,10 +22,14 @@ _WORDY = re.compile(r"^ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})$")
 _SERIAL = re.compile(r"^\d{4,5}(?:\.0+)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _PHONE_SPLIT = re.compile(r"[/;,]|\s-\s|\bho[aặ]c\b")
+# What every match of _PHONE_SPLIT contains, in text from clean_text (whose only whitespace
+# is a single space): a cheap test that spares the split for the usual one-number cell.
+_MAY_SPLIT = re.compile(r"[/;,]| - |ho")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 20_000, 80_000  # 1954-10-03 .. 2119-01-09
 _STRIP_MARKS = str.maketrans({"đ": "d", "Đ": "D"})
 _VN_METADATA = phonenumbers.PhoneMetadata.metadata_for_region("VN")
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:[ .\-][0-9]+)*")
 # Fast path: a national number matching VN's mobile pattern is valid (what is_valid_number
 # checks after a full parse); anything else takes the full phonenumbers route.
 _VN_MOBILE = re.compile(
@@ -53,10 +57,37 @@ def _clean_str(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
-    """Text without diacritics, lower case, letters and digits only ("Số ĐT" -> "sodt")."""
-    return _NON_ALNUM.sub("", fold_words(text).replace(" ", ""))
+    """Text without diacritics, lower case, letters and digits only ("Số ĐT" -> "sodt").
+
+    Folding is character by character (the ASCII letters of a canonical decomposition do
+    not depend on the neighbouring characters), so it is one ``str.translate`` through a
+    table filled on demand: no cache of whole texts is needed for names that never repeat.
+    """
+    return text.translate(_FOLD_TABLE)
+
+
+def _fold_char(char: str) -> str:
+    """``fold`` of one character, by its definition: ASCII letters and digits of its NFD."""
+    decomposed = unicodedata.normalize("NFD", char.translate(_STRIP_MARKS))
+    return _NON_ALNUM.sub("", decomposed.encode("ascii", "ignore").decode("ascii").lower())
+
+
+class _FoldTable(dict[int, str]):
+    """Code point -> folded text, for ``str.translate``; filled as characters are met.
+
+    Only characters below U+3000 (all Latin, Vietnamese and punctuation) are kept, so a
+    file of unusual characters cannot grow the table without bound.
+    """
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if code < 0x3000:
+            self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 @lru_cache(maxsize=65_536)
@@ -135,15 +166,36 @@ def normalise_phone(value: object) -> tuple[str | None, bool]:
         return None, False
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if value.__class__ is str or value.__class__ is int:
+        mobile = _plain_mobile(str(value))
+        if mobile is not None:
+            return mobile, True
     return _normalise_phone_text(clean_text(value))
+
+
+def _plain_mobile(text: str) -> str | None:
+    """E.164 of the usual cell, one VN mobile number in ASCII digits with dots, dashes or
+    single spaces between groups ("0912.345.678", "84-912345678", "912 345 678"); else None.
+
+    Such a text is its own ``clean_text``, holds no separator of several numbers (" - "
+    needs spaces around the dash) and no "+", so ``_normalise_phone_text`` would reach
+    ``_vn_mobile`` with the same digits: this only skips steps that cannot change the result.
+    """
+    digits = text.replace(".", "").replace("-", "")
+    if not (digits.isdigit() and digits.isascii()):
+        if " " not in text or not _PLAIN_NUMBER.fullmatch(text):
+            return None
+        digits = digits.replace(" ", "")
+    return _vn_mobile(digits, plus=False)
 
 
 @lru_cache(maxsize=262_144)
 def _normalise_phone_text(text: str) -> tuple[str | None, bool]:
-    """Cached body of ``normalise_phone`` for one raw string."""
+    """Cached body of ``normalise_phone`` for one text as ``clean_text`` returns it."""
     if not text:
         return None, False
-    for part in _PHONE_SPLIT.split(text):
+    parts = _PHONE_SPLIT.split(text) if _MAY_SPLIT.search(text) else [text]
+    for part in parts:
         e164 = _one_phone(part)
         if e164:
             return e164, True
@@ -156,15 +208,9 @@ def _one_phone(text: str) -> str | None:
     digits = _NON_DIGIT.sub("", text)
     if len(digits) < 8:
         return None
-    national = None
-    if digits.startswith("84") and len(digits) == 11:
-        national = digits[2:]
-    elif digits.startswith("0") and len(digits) == 10:
-        national = digits[1:]
-    elif len(digits) == 9 and not plus:
-        national = digits
-    if national and _VN_MOBILE.fullmatch(national):
-        return "+84" + national
+    mobile = _vn_mobile(digits, plus=plus)
+    if mobile is not None:
+        return mobile
     if plus or (digits.startswith("84") and len(digits) >= 11):
         candidate = "+" + digits
     elif digits.startswith("0"):
@@ -178,6 +224,22 @@ def _one_phone(text: str) -> str | None:
     if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _vn_mobile(digits: str, *, plus: bool) -> str | None:
+    """E.164 of a VN mobile number typed as 0 + 9 digits, 84 + 9 digits or 9 digits (not
+    after "+"), else None: a national number matching VN's mobile pattern is valid, which
+    is what phonenumbers' is_valid_number would find after a full parse."""
+    national = None
+    if digits.startswith("84") and len(digits) == 11:
+        national = digits[2:]
+    elif digits.startswith("0") and len(digits) == 10:
+        national = digits[1:]
+    elif len(digits) == 9 and not plus:
+        national = digits
+    if national and _VN_MOBILE.fullmatch(national):
+        return "+84" + national
+    return None
 
 
 def normalise_email(value: object) -> tuple[str | None, bool]:

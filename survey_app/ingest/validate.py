@@ -9,33 +9,29 @@ phone numbers and emails are warnings: the row stays eligible.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 
 from domain.enums import RespondentGroup
-from survey_app.ingest.catalogue import ListWarningCode, ReasonCode, WarningCode
+from survey_app.ingest.catalogue import ListWarningCode, ReasonCode
 from survey_app.ingest.fields import FieldMatcher
+from survey_app.ingest.gc_pause import paused_gc
 from survey_app.ingest.headers import Column
 from survey_app.ingest.locality import LocalityChecker
-from survey_app.ingest.report import Issue, ListIssue, ListReport, RowResult, RowStatus
-from survey_app.ingest.table import RawRow, RawTable
-from survey_app.ingest.text import (
-    clean_text,
-    fold,
-    fold_words,
-    normalise_email,
-    normalise_phone,
-    parse_date,
+from survey_app.ingest.normalise import RowValues, normalise_rows
+from survey_app.ingest.report import (
+    Issue,
+    ListIssue,
+    ListReport,
+    RowResult,
+    RowStatus,
 )
+from survey_app.ingest.table import RawTable
+from survey_app.ingest.text import fold
 
 DEFAULT_CITIZEN_COUNT = 30
 _NAME_ONLY_GROUPS = frozenset({RespondentGroup.COUNCIL_DELEGATE})
-_NOT_RECEIVED = re.compile(r"\b(chua|khong|dang giai quyet|dang xu ly|no|false)\b|^0$")
-_RECEIVED = re.compile(r"^(co|x|v|roi|da nhan|da nhan ket qua|da tra|yes|true|1|ok)\b")
-_NOTE_NOT_RECEIVED = re.compile(r"\b(chua (nhan|tra|co) (ket qua|kq)|dang giai quyet)\b")
 
 
 @dataclass(frozen=True)
@@ -57,36 +53,23 @@ class ListContext:
     required_count: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Values:
-    """Normalised values of one row and the problems found while normalising."""
-
-    full_name: str | None
-    phone_e164: str | None
-    email: str | None
-    position: str | None
-    unit_name: str | None
-    address: str | None
-    field: str | None
-    procedure: str | None
-    application_date: date | None
-    result_date: date | None
-    result_received: bool | None
-    warnings: tuple[Issue, ...]
-    invalid_result_date: str | None
-
-
 def validate_list(table: RawTable, group: RespondentGroup, context: ListContext) -> ListReport:
     """Check every data row of ``table`` for ``group``; nothing is dropped, excluded rows
     keep their reasons. Returns a ``ListReport`` with list-level warnings (procedure
     fields not covered, fewer eligible people than required)."""
+    with paused_gc():
+        return _validate(table, group, context)
+
+
+def _validate(table: RawTable, group: RespondentGroup, context: ListContext) -> ListReport:
+    """The body of ``validate_list``."""
     citizen = group is RespondentGroup.CITIZEN
     matcher = FieldMatcher(context.procedure_fields) if citizen else None
     locality = (
         LocalityChecker(context.unit_name, context.other_localities)
         if citizen and context.unit_name else None
     )
-    rule: Callable[[_Values], list[Issue]]
+    rule: Callable[[RowValues], list[Issue]]
     if citizen:
         rule = _citizen_rule(context, locality)
     elif group in _NAME_ONLY_GROUPS:
@@ -95,9 +78,8 @@ def validate_list(table: RawTable, group: RespondentGroup, context: ListContext)
         rule = _leader_rule
     seen: dict[tuple[str, str, str], int] = {}
     results = []
-    pick = _picker(table)
-    for row in table.rows:
-        values = _normalise(pick(row), table, context, matcher, group)
+    for row, values in zip(table.rows, normalise_rows(table, matcher, citizen,
+                                                      context.unit_name), strict=True):
         reasons = rule(values)
         duplicate_of = None if reasons else _first_seen(seen, values, row.source_row)
         if duplicate_of is not None:
@@ -107,109 +89,15 @@ def validate_list(table: RawTable, group: RespondentGroup, context: ListContext)
     return _report(group, context, tuple(results), table)
 
 
-_PICKED = (
-    Column.FULL_NAME, Column.PHONE, Column.EMAIL, Column.FIELD, Column.PROCEDURE,
-    Column.APPLICATION_DATE, Column.RESULT_DATE, Column.UNIT, Column.POSITION, Column.ADDRESS,
-    Column.RESULT_RECEIVED, Column.NOTE,
-)
-
-
-def _picker(table: RawTable) -> Callable[[RawRow], dict[Column, object]]:
-    """A function giving a row's values of the columns validation reads (None if absent)."""
-    indices = [table.columns.get(column, -1) for column in _PICKED]
-    need = max(indices) + 1
-    getter = itemgetter(*indices)
-
-    def pick(row: RawRow) -> dict[Column, object]:
-        cells = row.cells
-        if len(cells) < need:
-            cells = cells + (None,) * (need - len(cells))
-        return dict(zip(_PICKED, getter(cells + (None,)), strict=True))  # -1: the None
-
-    return pick
-
-
-def _normalise(
-    get: dict[Column, object],
-    table: RawTable,
-    context: ListContext,
-    matcher: FieldMatcher | None,
-    group: RespondentGroup,
-) -> _Values:
-    """Clean every column of a row and collect the warnings of the contact columns."""
-    warnings: list[Issue] = []
-    phone, phone_given = normalise_phone(get[Column.PHONE])
-    if not phone_given:
-        warnings.append(Issue(WarningCode.MISSING_PHONE, Column.PHONE))
-    elif phone is None:
-        raw = clean_text(get[Column.PHONE])
-        warnings.append(Issue(WarningCode.INVALID_PHONE, Column.PHONE, (("value", raw),)))
-    email, email_given = normalise_email(get[Column.EMAIL])
-    if email_given and email is None:
-        raw = clean_text(get[Column.EMAIL])
-        warnings.append(Issue(WarningCode.INVALID_EMAIL, Column.EMAIL, (("value", raw),)))
-    field_text = clean_text(get[Column.FIELD])
-    procedure = clean_text(get[Column.PROCEDURE]) or None
-    field = None
-    if matcher is not None and (field_text or procedure):
-        field = matcher.match(field_text, procedure or "")
-        if field is None and field_text:
-            warnings.append(Issue(WarningCode.FIELD_NOT_RECOGNISED, Column.FIELD,
-                                  (("value", field_text),)))
-    application, application_raw = _date(get[Column.APPLICATION_DATE])
-    if application is None and application_raw and group is RespondentGroup.CITIZEN:
-        warnings.append(Issue(WarningCode.INVALID_APPLICATION_DATE, Column.APPLICATION_DATE,
-                              (("value", application_raw),)))
-    result, result_raw = _date(get[Column.RESULT_DATE])
-    unit = clean_text(get[Column.UNIT]) or None
-    if unit is None and Column.UNIT not in table.columns:
-        unit = context.unit_name
-    return _Values(
-        full_name=clean_text(get[Column.FULL_NAME]) or None,
-        phone_e164=phone,
-        email=email,
-        position=clean_text(get[Column.POSITION]) or None,
-        unit_name=unit,
-        address=clean_text(get[Column.ADDRESS]) or None,
-        field=field or field_text or None,
-        procedure=procedure,
-        application_date=application,
-        result_date=result,
-        result_received=_received(get[Column.RESULT_RECEIVED], get[Column.NOTE], result),
-        warnings=tuple(warnings),
-        invalid_result_date=result_raw if result is None and result_raw else None,
-    )
-
-
-def _date(value: object) -> tuple[date | None, str]:
-    """Parsed date and, when it could not be read, the raw text (for messages)."""
-    parsed = parse_date(value)
-    return parsed, "" if parsed is not None else clean_text(value)
-
-
-def _received(flag: object, note: object, result_date: date | None) -> bool | None:
-    """Whether the result was received: an explicit flag, a note, or a result date."""
-    flag_text = fold_words(clean_text(flag))
-    if flag_text:
-        if _NOT_RECEIVED.search(flag_text):
-            return False
-        if _RECEIVED.match(flag_text):
-            return True
-    if _NOTE_NOT_RECEIVED.search(fold_words(clean_text(note))):
-        return False
-    if result_date is not None:
-        return True
-    return None
-
-
 def _citizen_rule(
     context: ListContext, locality: LocalityChecker | None
-) -> Callable[[_Values], list[Issue]]:
+) -> Callable[[RowValues], list[Issue]]:
     """The exclusion rules for a commune's citizen list."""
     window = (context.date_from, context.date_to)
     bounds = (("date_from", _show(context.date_from)), ("date_to", _show(context.date_to)))
+    by_dates: dict[tuple[date | None, date | None], list[Issue]] = {}
 
-    def rule(values: _Values) -> list[Issue]:
+    def rule(values: RowValues) -> list[Issue]:
         reasons = _name_rule(values)
         if values.address is None:
             reasons.append(Issue(ReasonCode.MISSING_ADDRESS, Column.ADDRESS))
@@ -220,7 +108,10 @@ def _citizen_rule(
                                  (("value", values.invalid_result_date),)))
         elif not values.result_received:
             reasons.append(Issue(ReasonCode.RESULT_NOT_RECEIVED, Column.RESULT_DATE))
-        reasons.extend(_date_reasons(values, window, bounds))
+        dates = (values.application_date, values.result_date)
+        if dates not in by_dates:  # the same few hundred pairs of dates recur
+            by_dates[dates] = _date_reasons(dates, window, bounds)
+        reasons.extend(by_dates[dates])
         if locality is not None and values.address is not None:
             place = locality.outside_place(values.address)
             if place is not None:
@@ -232,20 +123,20 @@ def _citizen_rule(
 
 
 def _date_reasons(
-    values: _Values,
+    dates: tuple[date | None, date | None],
     window: tuple[date | None, date | None],
     bounds: tuple[tuple[str, str], ...],
 ) -> list[Issue]:
-    """outside_window for the first date outside the window; result_before_application."""
+    """outside_window for the first of the (application, result) dates outside the window;
+    result_before_application."""
     reasons = []
     start, end = window
-    for column, day in ((Column.APPLICATION_DATE, values.application_date),
-                        (Column.RESULT_DATE, values.result_date)):
+    application, result = dates
+    for column, day in ((Column.APPLICATION_DATE, application), (Column.RESULT_DATE, result)):
         if day is not None and ((start and day < start) or (end and day > end)):
             reasons.append(Issue(ReasonCode.OUTSIDE_WINDOW, column,
                                  (("value", _show(day)), *bounds)))
             break
-    application, result = values.application_date, values.result_date
     if application is not None and result is not None and result < application:
         reasons.append(Issue(ReasonCode.RESULT_BEFORE_APPLICATION, Column.RESULT_DATE,
                              (("result", _show(result)), ("application", _show(application)))))
@@ -257,14 +148,14 @@ def _show(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
-def _name_rule(values: _Values) -> list[Issue]:
+def _name_rule(values: RowValues) -> list[Issue]:
     """A name is required in every group."""
     if values.full_name is None:
         return [Issue(ReasonCode.MISSING_NAME, Column.FULL_NAME)]
     return []
 
 
-def _leader_rule(values: _Values) -> list[Issue]:
+def _leader_rule(values: RowValues) -> list[Issue]:
     """Leaders and officials: name, position and unit are required."""
     reasons = _name_rule(values)
     if values.position is None:
@@ -274,45 +165,47 @@ def _leader_rule(values: _Values) -> list[Issue]:
     return reasons
 
 
-def _first_seen(seen: dict[tuple[str, str, str], int], values: _Values, row: int) -> int | None:
+def _first_seen(seen: dict[tuple[str, str, str], int], values: RowValues, row: int) -> int | None:
     """Row of an earlier eligible listing of the same person (name + phone, email or
     address), or None; records this row's keys when it is the first."""
     name = fold(values.full_name or "")
-    keys = [
-        (name, kind, value)
-        for kind, value in (("phone", values.phone_e164), ("email", values.email),
-                            ("address", fold(values.address or "")))
-        if value
-    ]
+    keys = []
+    if values.phone_e164:
+        keys.append((name, "phone", values.phone_e164))
+    if values.email:
+        keys.append((name, "email", values.email))
+    if values.address_key:
+        keys.append((name, "address", values.address_key))
     for key in keys:
-        if key in seen:
-            return seen[key]
+        earlier = seen.get(key)
+        if earlier is not None:
+            return earlier
     for key in keys:
         seen[key] = row
     return None
 
 
 def _result(
-    source_row: int, values: _Values, reasons: list[Issue], duplicate_of: int | None
+    source_row: int, values: RowValues, reasons: list[Issue], duplicate_of: int | None
 ) -> RowResult:
     """The row result from its values and reasons."""
     return RowResult(
-        source_row=source_row,
-        status=RowStatus.EXCLUDED if reasons else RowStatus.ELIGIBLE,
-        reasons=tuple(reasons),
-        warnings=values.warnings,
-        full_name=values.full_name,
-        phone_e164=values.phone_e164,
-        email=values.email,
-        position=values.position,
-        unit_name=values.unit_name,
-        address=values.address,
-        field=values.field,
-        procedure=values.procedure,
-        application_date=values.application_date,
-        result_date=values.result_date,
-        result_received=values.result_received,
-        duplicate_of=duplicate_of,
+        source_row,
+        RowStatus.EXCLUDED if reasons else RowStatus.ELIGIBLE,
+        tuple(reasons),
+        values.warnings,
+        values.full_name,
+        values.phone_e164,
+        values.email,
+        values.position,
+        values.unit_name,
+        values.address,
+        values.field,
+        values.procedure,
+        values.application_date,
+        values.result_date,
+        values.result_received,
+        duplicate_of,
     )
 
 
