@@ -218,7 +218,6 @@ class ListRow(Base):
     procedure: Mapped[str | None] = mapped_column(String(500))
     application_date: Mapped[dt.date | None] = mapped_column(Date)
     result_date: Mapped[dt.date | None] = mapped_column(Date)
-    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     unit_list: Mapped[UnitList] = relationship(back_populates="rows")
 
