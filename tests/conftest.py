@@ -87,59 +87,76 @@ def session(app: Flask) -> Iterator[Session]:
         yield s
 
 
-@pytest.fixture
-def demo(app: Flask, session: Session) -> int:
-    """The demo registry and accounts (no lists, no sample); returns the campaign id."""
-    from survey_app.services import demo as demo_service
-
-    info = demo_service.ensure_demo(session, Path(app.instance_path), fieldwork=False)
-    session.commit()
-    return info.campaign_id
-
-
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
     """A folder with demo.db (the whole demo loaded once) and its instance/ folder."""
+    return _sqlite_demo(tmp_path_factory.mktemp("demo"), sqlite_template, fieldwork=True)
+
+
+@pytest.fixture(scope="session")
+def light_demo_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """A folder with demo.db holding the demo registry and accounts only (loaded once)."""
+    return _sqlite_demo(tmp_path_factory.mktemp("light-demo"), sqlite_template, fieldwork=False)
+
+
+def _sqlite_demo(root: Path, template: Path, *, fieldwork: bool) -> Path:
     from survey_app.services import demo as demo_service
 
-    root = tmp_path_factory.mktemp("demo")
-    shutil.copy(sqlite_template, root / "demo.db")
+    shutil.copy(template, root / "demo.db")
     os.environ["SURVEY_INSTANCE_DIR"] = str(root / "instance")
     application = create_app({"DATABASE_URL": f"sqlite:///{root / 'demo.db'}"})
     with application.extensions["session_factory"]() as s:
-        demo_service.ensure_demo(s, root / "instance")
+        demo_service.ensure_demo(s, root / "instance", fieldwork=fieldwork)
         s.commit()
     application.extensions["engine"].dispose()
     return root
 
 
 @pytest.fixture(scope="session")
-def pg_demo_snapshot() -> dict[str, bytes]:
-    """COPY data of every table with the whole demo loaded (filled by the first PG use)."""
+def pg_demo_snapshots() -> dict[str, dict[str, bytes]]:
+    """COPY data of every table per demo kind, filled by the first PostgreSQL test using it."""
     return {}
 
 
 @pytest.fixture
-def full_demo(app: Flask, session: Session, db_url: str, pg_demo_snapshot: dict[str, bytes],
-              request: pytest.FixtureRequest) -> int:
-    """The whole demo: lists uploaded, sample drawn, invitations issued.
+def demo(app: Flask, session: Session, db_url: str,
+         pg_demo_snapshots: dict[str, dict[str, bytes]], request: pytest.FixtureRequest) -> int:
+    """The demo registry and accounts (no lists, no sample); returns the campaign id."""
+    if "full_demo" in request.fixturenames:  # the whole demo includes the registry and accounts
+        return int(request.getfixturevalue("full_demo"))
+    return _loaded_demo(app, session, db_url, pg_demo_snapshots, request, fieldwork=False)
 
-    Loaded once per session: on SQLite each test gets a copy of the loaded file; on PostgreSQL
-    the first test loads it and keeps each table's COPY data, later tests copy it back in.
+
+@pytest.fixture
+def full_demo(app: Flask, session: Session, db_url: str,
+              pg_demo_snapshots: dict[str, dict[str, bytes]],
+              request: pytest.FixtureRequest) -> int:
+    """The whole demo: lists uploaded, sample drawn, invitations issued."""
+    return _loaded_demo(app, session, db_url, pg_demo_snapshots, request, fieldwork=True)
+
+
+def _loaded_demo(app: Flask, session: Session, db_url: str,
+                 snapshots: dict[str, dict[str, bytes]], request: pytest.FixtureRequest, *,
+                 fieldwork: bool) -> int:
+    """A demo loaded once per session and put in place for each test.
+
+    On SQLite each test gets a copy of a file loaded once; on PostgreSQL the first test loads
+    the demo and keeps each table's COPY data, later tests copy it back in.
     """
     from survey_app.services import demo as demo_service
 
+    kind = "full" if fieldwork else "light"
     if db_url.startswith("sqlite"):
         session.close()
         app.extensions["engine"].dispose()
-        shutil.copy(request.getfixturevalue("demo_db") / "demo.db",
-                    db_url.removeprefix("sqlite:///"))
-    elif pg_demo_snapshot:
-        _pg_restore(app, pg_demo_snapshot)
-    info = demo_service.ensure_demo(session, Path(app.instance_path))
+        source = request.getfixturevalue("demo_db" if fieldwork else "light_demo_db")
+        shutil.copy(source / "demo.db", db_url.removeprefix("sqlite:///"))
+    elif kind in snapshots:
+        _pg_restore(app, snapshots[kind])
+    info = demo_service.ensure_demo(session, Path(app.instance_path), fieldwork=fieldwork)
     session.commit()
-    if db_url.startswith("postgresql") and not pg_demo_snapshot:
-        pg_demo_snapshot.update(_pg_dump(app))
+    if db_url.startswith("postgresql") and kind not in snapshots:
+        snapshots[kind] = _pg_dump(app)
     return info.campaign_id
 
 
