@@ -35,7 +35,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE=settings.default_locale,
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
-        RATELIMIT_HEADERS_ENABLED=False,  # saves storage round trips on every request
         RATELIMIT_ENABLED=True,
         AUTO_MIGRATE=False,
     )
@@ -48,7 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from survey_app.extensions import babel, csrf, limiter, select_locale
+    from survey_app import ratelimit
+    from survey_app.extensions import babel, csrf, select_locale
     from survey_app.i18n import compiled_translations_dir
     from survey_app.persistence import session as db_session
     from survey_app.persistence.db import make_engine, make_session_factory, upgrade
@@ -63,7 +63,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_translations_dir(app))
     babel.init_app(app, locale_selector=select_locale)
-    limiter.init_app(app)
+    ratelimit.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

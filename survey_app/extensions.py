@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from flask import current_app, session
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
 
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 LOCALES = ("vi", "en")
 

@@ -98,8 +98,9 @@ def _register_errors(app: Flask) -> None:
                                message=message), 422
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    def http_error(error: HTTPException) -> Any:
         if request.accept_mimetypes.best == "application/json":
             return error
         code = error.code or 500
-        return render_template("errors/error.html", code=code, kind=str(code)), code
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return render_template("errors/error.html", code=code, kind=str(code)), code, headers

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from survey_app.extensions import limiter
+from survey_app import ratelimit
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, login_required, public
@@ -33,8 +33,8 @@ def _username_key() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_username_key)
+@ratelimit.limited(_login_limit, methods=("POST",))
+@ratelimit.limited(_login_limit, _username_key, methods=("POST",))
 def login() -> str | Response:
     form = LoginForm()
     error = None

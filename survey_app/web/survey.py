@@ -26,7 +26,7 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from questionnaires import Instrument, Section, ValidationResult, parse_form, validate_answers
-from survey_app.extensions import limiter
+from survey_app import ratelimit
 from survey_app.persistence.enums import ResponseStatus
 from survey_app.persistence.models import Invitation
 from survey_app.persistence.session import get_session, keep_on_error
@@ -87,7 +87,7 @@ def code_form() -> str:
 
 @bp.post("/c")
 @public
-@limiter.limit("20 per minute")
+@ratelimit.limited("20 per minute")
 def code_lookup() -> str | WerkzeugResponse:
     code = request.form.get("code", "")[:20]
     if invitations.find(get_session(), code) is None:
@@ -97,7 +97,7 @@ def code_lookup() -> str | WerkzeugResponse:
 
 @bp.get("/s/<key>")
 @public
-@limiter.limit(_rate, key_func=_by_key)
+@ratelimit.limited(_rate, _by_key)
 def landing(key: str) -> Any:
     invitation = _invitation(key)
     done = _refused_or_done(invitation)
@@ -112,7 +112,7 @@ def landing(key: str) -> Any:
 
 @bp.route("/s/<key>/p/<int:page>", methods=["GET", "POST"])
 @public
-@limiter.limit(_rate, key_func=_by_key)
+@ratelimit.limited(_rate, _by_key)
 def section(key: str, page: int) -> Any:
     invitation = _invitation(key)
     done = _refused_or_done(invitation)
@@ -156,7 +156,7 @@ def _page_answers(instrument: Instrument, current: Section) -> dict[str, object]
 
 @bp.get("/s/<key>/review")
 @public
-@limiter.limit(_rate, key_func=_by_key)
+@ratelimit.limited(_rate, _by_key)
 def review(key: str) -> Any:
     invitation = _invitation(key)
     done = _refused_or_done(invitation)
@@ -172,7 +172,7 @@ def review(key: str) -> Any:
 
 @bp.post("/s/<key>/submit")
 @public
-@limiter.limit(_rate, key_func=_by_key)
+@ratelimit.limited(_rate, _by_key)
 def submit(key: str) -> Any:
     """Submit the stored draft (form post) or a full JSON payload (offline sync).
 
@@ -229,7 +229,7 @@ def _answer(wants_json: bool, kind: str, status: int, **params: str) -> Any:
 
 @bp.post("/s/<key>/autosave")
 @public
-@limiter.limit(_rate, key_func=_by_key)
+@ratelimit.limited(_rate, _by_key)
 def autosave(key: str) -> Any:
     """JSON autosave from survey.js: {answers: {question_id: value or [values]}}."""
     invitation = _invitation(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -224,3 +225,28 @@ def test_parallel_submissions_store_exactly_one(app: Flask, session: Session, li
     # the winner's answers, each stored once; none of the losers' answers
     assert responses.stored_answers(session, stored) == complete_answers(
         instrument, winner_variant)
+
+
+def test_rate_limit_is_per_link_and_address_never_address_alone(
+        app: Flask, session: Session, link: str, demo: int) -> None:
+    """A village sharing one address is not blocked because one link was hammered."""
+    commune = session.scalar(select(Unit).where(Unit.code == "H03.01"))
+    assert commune is not None
+    neighbour = Respondent(campaign_id=demo, unit_id=commune.id, group=RespondentGroup.CITIZEN,
+                           sample_role=SampleRole.SAMPLE, status=RespondentStatus.ACTIVE,
+                           stratum="Hộ tịch", weight=3.0, full_name="Trần Thị Bên")
+    session.add(neighbour)
+    session.flush()
+    campaign = session.get(Campaign, demo)
+    assert campaign is not None
+    other = invitations.issue(session, campaign, None, [neighbour.id])[0].token
+    session.commit()
+    app.config.update(RATELIMIT_ENABLED=True, SETTINGS=dataclasses.replace(
+        app.config["SETTINGS"], respondent_rate_limit="3 per minute"))
+    client = app.test_client()
+    codes = [client.get(f"/s/{link}").status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    assert client.get(f"/s/{other}").status_code == 200  # same address, another link
+    other_address = client.get(f"/s/{link}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other_address.status_code == 200  # same link, another address
+    assert "Retry-After" in client.get(f"/s/{link}").headers
