@@ -6,10 +6,15 @@ submissions are sent twice (a lost acknowledgement) and every failed request is 
 the same client key. Afterwards the database is checked: lost (acknowledged but not stored) and
 duplicated (stored twice) must both be 0.
 
+Rate limits are counted in Redis when a server answers at 127.0.0.1:6379 (as in production
+with several workers), else in each worker's memory. It also prints the CPU each submission
+cost in gunicorn, PostgreSQL and the clients, read from /proc.
+
 Reference: ODK Central handles about 41 submissions/s on a small server (published figure).
 Budget: >= 300 accepted/s with p95 <= 200 ms on this 2-core machine.
 
-    .venv/bin/python bench/bench_submissions.py [--forms 3000] [--clients 32] [--workers 4]
+    .venv/bin/python bench/bench_submissions.py [--forms 3000] [--clients 32] [--workers 2]
+        [--threads 4] [--reuse]   # --reuse: keep the database and links of the last run
 """
 
 from __future__ import annotations
@@ -121,7 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--forms", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--reuse", action="store_true",
