@@ -27,14 +27,20 @@ from tests.support import as_form, complete_answers
 @pytest.fixture
 def link(session: Session, demo: int) -> str:
     """A token for a citizen of one demo commune."""
+    return _citizen_link(session, demo, "Nguyễn Văn Thử")
+
+
+def _citizen_link(session: Session, campaign_id: int, full_name: str) -> str:
+    """Sample a citizen of commune H03.01, open fieldwork, issue and return their link."""
     commune = session.scalar(select(Unit).where(Unit.code == "H03.01"))
     assert commune is not None
-    respondent = Respondent(campaign_id=demo, unit_id=commune.id, group=RespondentGroup.CITIZEN,
-                            sample_role=SampleRole.SAMPLE, status=RespondentStatus.ACTIVE,
-                            stratum="Hộ tịch", weight=3.0, full_name="Nguyễn Văn Thử")
+    respondent = Respondent(campaign_id=campaign_id, unit_id=commune.id,
+                            group=RespondentGroup.CITIZEN, sample_role=SampleRole.SAMPLE,
+                            status=RespondentStatus.ACTIVE, stratum="Hộ tịch", weight=3.0,
+                            full_name=full_name)
     session.add(respondent)
     session.flush()
-    campaign = session.get(Campaign, demo)
+    campaign = session.get(Campaign, campaign_id)
     assert campaign is not None
     campaign.fieldwork_opens = dt.date.today() - dt.timedelta(days=1)
     issued = invitations.issue(session, campaign, None, [respondent.id])
@@ -230,17 +236,7 @@ def test_parallel_submissions_store_exactly_one(app: Flask, session: Session, li
 def test_rate_limit_is_per_link_and_address_never_address_alone(
         app: Flask, session: Session, link: str, demo: int) -> None:
     """A village sharing one address is not blocked because one link was hammered."""
-    commune = session.scalar(select(Unit).where(Unit.code == "H03.01"))
-    assert commune is not None
-    neighbour = Respondent(campaign_id=demo, unit_id=commune.id, group=RespondentGroup.CITIZEN,
-                           sample_role=SampleRole.SAMPLE, status=RespondentStatus.ACTIVE,
-                           stratum="Hộ tịch", weight=3.0, full_name="Trần Thị Bên")
-    session.add(neighbour)
-    session.flush()
-    campaign = session.get(Campaign, demo)
-    assert campaign is not None
-    other = invitations.issue(session, campaign, None, [neighbour.id])[0].token
-    session.commit()
+    other = _citizen_link(session, demo, "Trần Thị Bên")
     app.config.update(RATELIMIT_ENABLED=True, SETTINGS=dataclasses.replace(
         app.config["SETTINGS"], respondent_rate_limit="3 per minute"))
     client = app.test_client()
