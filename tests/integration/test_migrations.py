@@ -41,3 +41,23 @@ def test_named_invariants_exist(db_url: str) -> None:
     engine.dispose()
     assert "uq_responses_one_per_invitation" in response_uniques
     assert "uq_unit_lists_one_current" in list_indexes
+
+
+def test_down_and_up_keep_a_loaded_database(db_url: str, full_demo: int) -> None:
+    """Migrations run on a database with lists and drawn respondents (foreign keys on)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    engine = make_engine(db_url)
+    counts = "SELECT (SELECT count(*) FROM list_rows), (SELECT count(*) FROM respondents)"
+    with engine.connect() as conn:
+        before = conn.execute(text(counts)).one()
+    engine.dispose()
+    assert before[0] > 0 and before[1] > 0
+    command.downgrade(alembic_config(db_url), "0001")
+    command.upgrade(alembic_config(db_url), "head")
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(text(counts)).one() == before
+        assert "raw" not in {c["name"] for c in inspect(conn).get_columns("list_rows")}
+    engine.dispose()
