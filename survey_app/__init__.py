@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from questionnaires import builtin_instruments
 from survey_app.config import Settings
@@ -63,7 +64,11 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_translations_dir(app))
     babel.init_app(app, locale_selector=select_locale)
-    ratelimit.init_app(app)
+    settings = app.config["SETTINGS"]
+    ratelimit.init_app(app, (settings.login_rate_limit, settings.respondent_rate_limit))
+    if settings.trusted_proxies:  # behind a reverse proxy: the client address it forwards
+        app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
+                                x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -53,6 +53,7 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"
     login_rate_limit: str = "10 per minute"
     respondent_rate_limit: str = "120 per minute"
+    trusted_proxies: int = 0
     default_locale: str = "vi"
     public_base_url: str = "http://127.0.0.1:5000"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -74,6 +75,7 @@ class Settings:
             respondent_rate_limit=os.environ.get(
                 "SURVEY_RESPONDENT_RATE_LIMIT", "120 per minute"
             ),
+            trusted_proxies=int(os.environ.get("SURVEY_TRUSTED_PROXIES", "0")),
             default_locale=os.environ.get("SURVEY_DEFAULT_LOCALE", "vi"),
             public_base_url=os.environ.get("SURVEY_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         )

@@ -10,20 +10,24 @@ lookup per address. ``RATELIMIT_STORAGE_URI`` chooses where the counts live:
   fixed-window strategy: one round trip per request).
 
 A check costs one dictionary update (or one Redis call) on the request path: no hooks run on
-requests that are not limited. If the storage cannot be reached the request is let through
-and a warning logged: a broken counter must not turn respondents away.
+requests that are not limited. If the shared storage cannot be reached, this process counts
+on its own until it can (a warning is logged): limits never switch off, and a broken Redis
+never turns respondents away. Keys hold no secrets: callers pass hashed tokens and usernames.
+A rate may hold several limits ("10 per minute; 100 per hour"); each is checked.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable
 from functools import lru_cache, wraps
+from logging import Logger
 from typing import ParamSpec, Protocol, TypeVar
 
 from flask import Flask, current_app, request
-from limits import RateLimitItem, parse
+from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
@@ -66,43 +70,65 @@ class LocalCounter:
 
 
 class SharedCounter:
-    """Counts in the ``limits`` storage named by a URI (Redis, Memcached...)."""
+    """Counts in the ``limits`` storage named by a URI (Redis, Memcached...), falling back to
+    this process's own counts while that storage cannot be reached."""
 
-    def __init__(self, uri: str) -> None:
+    def __init__(self, uri: str, fallback: LocalCounter, logger: Logger) -> None:
         self._limiter = FixedWindowRateLimiter(storage_from_string(uri))
+        self._fallback = fallback
+        self._logger = logger
 
     def hit(self, item: RateLimitItem, key: str) -> bool:
-        return bool(self._limiter.hit(item, key))
+        try:
+            return bool(self._limiter.hit(item, key))
+        except Exception:  # noqa: BLE001 - any storage failure: count here instead
+            self._logger.warning("rate-limit storage unreachable; counting in this process")
+            return self._fallback.hit(item, key)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, rates: tuple[str, ...] = ()) -> None:
+    """Choose the counter from RATELIMIT_STORAGE_URI; ``rates`` are checked now, so that a
+    mistyped setting stops the start with a clear error instead of failing each request."""
+    for rate in rates:
+        try:
+            _items(rate)
+        except ValueError as exc:
+            raise ValueError(f"rate limit {rate!r} is not like '10 per minute': {exc}") from exc
     uri = str(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
-    counter: Counter = LocalCounter() if uri.startswith("memory://") else SharedCounter(uri)
+    local = LocalCounter()
+    counter: Counter = local if uri.startswith("memory://") else SharedCounter(
+        uri, local, app.logger)
     app.extensions["rate_limits"] = counter
 
 
 @lru_cache(maxsize=64)
-def _item(rate: str) -> RateLimitItem:
-    return parse(rate)
+def _items(rate: str) -> tuple[RateLimitItem, ...]:
+    items = tuple(parse_many(rate))
+    if not items:
+        raise ValueError("no limit")
+    return items
 
 
 def address() -> str:
     return str(request.remote_addr or "")
 
 
+def digest(value: str) -> str:
+    """A short one-way digest for a counter key (tokens and usernames never stored as such)."""
+    return hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
 def check(rate: str, key: str) -> None:
-    """Count this request against ``rate`` for ``key``; 429 with Retry-After when over it."""
+    """Count this request against each limit of ``rate`` for ``key``; 429 with Retry-After
+    (the seconds left in the longest window that is full) when over any of them."""
     app = current_app
     if not app.config.get("RATELIMIT_ENABLED", True):
         return
-    item = _item(rate)
-    try:
-        allowed = app.extensions["rate_limits"].hit(item, key)
-    except Exception:  # noqa: BLE001 - storage down: let the request through, say so in the log
-        app.logger.warning("rate-limit storage unreachable; %s not counted", key, exc_info=True)
-        return
-    if not allowed:
-        raise TooManyRequests(retry_after=item.get_expiry())
+    counter: Counter = app.extensions["rate_limits"]
+    full = [item for item in _items(rate) if not counter.hit(item, key)]
+    if full:
+        period = max(item.get_expiry() for item in full)
+        raise TooManyRequests(retry_after=max(1, int(period - time.time() % period)))
 
 
 def limited(rate: Rate, key: Callable[[], str] = address, *,

@@ -28,7 +28,8 @@ def _login_limit() -> str:
 
 
 def _username_key() -> str:
-    return f"login:{request.form.get('username', '').strip().lower()}:{request.remote_addr}"
+    """Per username, from any address: slows down guessing one account from many machines."""
+    return "user:" + ratelimit.digest(request.form.get("username", "")[:200].strip().lower())
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -30,7 +30,7 @@ from survey_app import ratelimit
 from survey_app.persistence.enums import ResponseStatus
 from survey_app.persistence.models import Invitation
 from survey_app.persistence.session import get_session, keep_on_error
-from survey_app.security import public
+from survey_app.security import hash_token, public
 from survey_app.services import invitations, responses
 from survey_app.services.responses import SubmitOutcome
 from survey_app.web.helpers import locale_code
@@ -45,8 +45,10 @@ def _rate() -> str:
 
 
 def _by_key() -> str:
-    """Limit per link (and address): a whole village may share one address."""
-    return f"{request.view_args.get('key', '') if request.view_args else ''}:{request.remote_addr}"
+    """Limit per link and address (a whole village may share one address). The link is keyed
+    by its hash, which also folds the ways a short code can be typed into one."""
+    key = str(request.view_args.get("key", "")) if request.view_args else ""
+    return f"{hash_token(key[:100])[:24]}:{request.remote_addr}"
 
 
 def _invitation(key: str) -> Invitation:
