@@ -1,9 +1,11 @@
 """Answers: saved as the respondent goes, submitted exactly once, never lost.
 
 A response is one row per invitation (``uq_responses_one_per_invitation``), a draft until
-submitted. Submitting is a conditional UPDATE from draft to submitted, so of two parallel
-submissions exactly one wins; the other reads the winner and answers as the rules say:
-the same client key or the same answers get the same thank-you, different answers a conflict.
+submitted. A first submission is an INSERT .. ON CONFLICT DO NOTHING (with its answers, in
+one statement on PostgreSQL); over a draft it is a conditional UPDATE from draft to submitted.
+Either way the database decides a race: exactly one submission wins, the others read the
+winner and answer as the rules say: the same client key or the same answers get the same
+thank-you, different answers a conflict.
 """
 
 from __future__ import annotations
@@ -157,10 +159,7 @@ def response_of(session: Session, invitation: Invitation) -> Response | None:
 
 
 def stored_answers(session: Session, response: Response | None) -> dict[str, object]:
-    if response is None:
-        return {}
-    rows = session.scalars(select(Answer).where(Answer.response_id == response.id))
-    return {a.question_id: _from_json(a.value) for a in rows}
+    return _answers_of(session, response.id if response is not None else None)
 
 
 def _from_json(value: object) -> object:
@@ -272,6 +271,10 @@ def submit_link(session: Session, link: Link, answers: Mapping[str, object] | No
         won_id = _insert_submitted(session, link, values, result.cleaned)
     if won_id is None:
         winner = _link_at(session, link.invitation_id)
+        if winner.response_status is ResponseStatus.DRAFT and link.response_id is None:
+            # an autosave created the draft after we looked: submit over it instead
+            return submit_link(session, winner, answers, client_key, mode=mode,
+                               user_id=user_id)
         if winner.response_status is not ResponseStatus.SUBMITTED:
             # the client key belongs to another invitation's submission
             return SubmitResult(SubmitOutcome.CONFLICT, None, None, result)
@@ -300,8 +303,8 @@ def _insert_submitted(session: Session, link: Link, values: dict[str, object],
            "started_at": values["submitted_at"]}
     if session.get_bind().dialect.name == "postgresql":
         return session.execute(_SUBMIT_PG, {
-            **row, "answers": json.dumps({q: _as_json(v) for q, v in answers.items()},
-                                         ensure_ascii=False)}).scalar()
+            **row, "answers": json.dumps({q: _as_json(v) for q, v in answers.items()})
+        }).scalar()  # json.dumps defaults: the same text SQLAlchemy's JSON type writes
     won_id = session.execute(sqlite_insert(_RESPONSES).values(row).on_conflict_do_nothing()
                              .returning(_RESPONSES.c.id)).scalar()
     if won_id is not None:

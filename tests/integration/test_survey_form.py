@@ -246,3 +246,19 @@ def test_rate_limit_is_per_link_and_address_never_address_alone(
     other_address = client.get(f"/s/{link}", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other_address.status_code == 200  # same link, another address
     assert "Retry-After" in client.get(f"/s/{link}").headers
+
+
+def test_submit_over_a_draft_created_after_the_link_was_read(
+        app: Flask, session: Session, link: str) -> None:
+    """An autosave may create the draft between reading the link and inserting: still accepted."""
+    invitation, instrument = _instrument(session, link)
+    stale = responses.find_link(session, link)
+    assert stale is not None and stale.response_id is None
+    answers = complete_answers(instrument)
+    responses.save_draft(session, invitation, dict(list(answers.items())[:2]))
+    outcome = responses.submit_link(session, stale, answers, "late-key")
+    session.commit()
+    assert outcome.outcome is responses.SubmitOutcome.ACCEPTED
+    stored = session.scalar(select(Response))
+    assert stored is not None and stored.status is ResponseStatus.SUBMITTED
+    assert responses.stored_answers(session, stored) == answers
