@@ -64,7 +64,8 @@ def settings_of(campaign: Campaign) -> AnalysisSettings:
     for key, parse in _PARTS.items():
         try:
             parse(raw)
-        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError,
+                OverflowError) as exc:
             raise ServiceError("bad_analysis_settings", key=key) from exc
     return _settings(campaign, raw)
 
@@ -123,18 +124,60 @@ def _bands(raw: Sequence[Sequence[Any]] | None, default: BandScheme) -> BandSche
 
 def _check_tree(raw: Mapping[str, Any]) -> None:
     name = raw.get("criteria_tree")
-    if name is not None and str(name) not in builtin_criteria_trees():
+    if name and str(name) not in builtin_criteria_trees():
         raise ValueError(name)
+
+
+def _in_range(value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise ValueError(value)
+
+
+def _checked_estimation(raw: Mapping[str, Any]) -> EstimationSettings:
+    settings = _estimation(raw.get("estimation") or {})
+    _in_range(settings.confidence, 0.5, 0.999)
+    _in_range(settings.small_cell_n, 0, 10_000)
+    return settings
+
+
+def _checked_sipas(raw: Mapping[str, Any]) -> SipasSettings:
+    settings = _sipas(raw.get("sipas") or {})
+    for option in settings.satisfied_options:
+        _in_range(option, 1, 5)
+    return settings
+
+
+def _checked_par_index(raw: Mapping[str, Any]) -> ParIndexSettings:
+    settings = _par_index(raw.get("par_index") or {})
+    _in_range(settings.sipas_share_of_max, 0.0, 1.0)
+    _in_range(settings.rescale_to, 1.0, 1000.0)
+    _in_range(settings.decimals, 0, 6)
+    return settings
+
+
+def _checked_pooling(raw: Mapping[str, Any]) -> PoolingSettings:
+    settings = _pooling(raw.get("pooling") or {})
+    for share in settings.group_shares.values():
+        _in_range(share, 0.0, 1.0)
+    return settings
+
+
+def _checked_bands(raw: Mapping[str, Any]) -> tuple[BandScheme, BandScheme]:
+    bands = raw.get("bands") or {}
+    schemes = (_bands(bands.get("national"), NATIONAL_BANDS),
+               _bands(bands.get("provincial"), PROVINCIAL_BANDS))
+    for scheme in schemes:
+        for band in scheme.bands:
+            _in_range(band.lower, 0.0, 100.0)
+    return schemes
 
 
 # Each part of the settings parsed on its own, so that an error names the key at fault.
 _PARTS: dict[str, Callable[[Mapping[str, Any]], object]] = {
     "criteria_tree": _check_tree,
-    "pooling": lambda raw: _pooling(raw.get("pooling") or {}),
-    "estimation": lambda raw: _estimation(raw.get("estimation") or {}),
-    "sipas": lambda raw: _sipas(raw.get("sipas") or {}),
-    "par_index": lambda raw: _par_index(raw.get("par_index") or {}),
-    "bands": lambda raw: (_bands((raw.get("bands") or {}).get("national"), NATIONAL_BANDS),
-                          _bands((raw.get("bands") or {}).get("provincial"),
-                                 PROVINCIAL_BANDS)),
+    "pooling": _checked_pooling,
+    "estimation": _checked_estimation,
+    "sipas": _checked_sipas,
+    "par_index": _checked_par_index,
+    "bands": _checked_bands,
 }
