@@ -5,6 +5,10 @@ results) that stay alive until the import ends. Each of the dozen full collectio
 these allocations trigger walks all of them again, about a quarter of an import's time,
 and finds nothing: the objects hold no reference cycles, and reference counting
 frees them as usual. Collection resumes when the import ends.
+
+The collector is process-wide: in a threaded server, other requests also run without cyclic
+collection for the few seconds of a large import. Reference counting still frees their
+objects; only cycles wait until the import ends.
 """
 
 from __future__ import annotations
