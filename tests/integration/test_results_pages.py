@@ -164,7 +164,7 @@ def test_unknown_campaign_and_unit_are_404(analyst: FlaskClient, seeded: int) ->
     {"pooling": {"group_shares": {"not_a_group": 1}}},
     {"criteria_tree": "no_such_tree"},
     {"estimation": {"confidence": 95}},
-    {"estimation": {"small_cell_n": 1e400}},
+    {"estimation": {"small_cell_n": -3}},
     {"par_index": {"decimals": -1}},
 ])
 def test_unusable_analysis_settings_give_a_message_not_a_500(
