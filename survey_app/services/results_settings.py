@@ -61,26 +61,22 @@ def settings_of(campaign: Campaign) -> AnalysisSettings:
     raw: Mapping[str, Any] = campaign.settings or {}
     if not isinstance(raw, Mapping):
         raise ServiceError("bad_analysis_settings", key="settings")
+    parts: dict[str, Any] = {}
     for key, parse in _PARTS.items():
         try:
-            parse(raw)
+            parts[key] = parse(raw)
         except (TypeError, ValueError, KeyError, AttributeError, IndexError,
                 OverflowError) as exc:
             raise ServiceError("bad_analysis_settings", key=key) from exc
-    return _settings(campaign, raw)
-
-
-def _settings(campaign: Campaign, raw: Mapping[str, Any]) -> AnalysisSettings:
-    bands = raw.get("bands") or {}
+    national_bands, provincial_bands = parts["bands"]
     return AnalysisSettings(
-        criteria_tree=str(raw.get("criteria_tree")
-                          or DEFAULT_TREES.get(campaign.kind, DEFAULT_TREE)),
-        pooling=_pooling(raw.get("pooling") or {}),
-        estimation=_estimation(raw.get("estimation") or {}),
-        sipas=_sipas(raw.get("sipas") or {}),
-        par_index=_par_index(raw.get("par_index") or {}),
-        national_bands=_bands(bands.get("national"), NATIONAL_BANDS),
-        provincial_bands=_bands(bands.get("provincial"), PROVINCIAL_BANDS),
+        criteria_tree=parts["criteria_tree"] or DEFAULT_TREES.get(campaign.kind, DEFAULT_TREE),
+        pooling=parts["pooling"],
+        estimation=parts["estimation"],
+        sipas=parts["sipas"],
+        par_index=parts["par_index"],
+        national_bands=national_bands,
+        provincial_bands=provincial_bands,
         quality=QualitySettings(),
     )
 
@@ -122,10 +118,14 @@ def _bands(raw: Sequence[Sequence[Any]] | None, default: BandScheme) -> BandSche
     return BandScheme(tuple(Band(str(label), float(lower)) for label, lower in raw))
 
 
-def _check_tree(raw: Mapping[str, Any]) -> None:
+def _check_tree(raw: Mapping[str, Any]) -> str | None:
+    """The named criteria tree (None: the campaign kind's default); unknown names refused."""
     name = raw.get("criteria_tree")
-    if name and str(name) not in builtin_criteria_trees():
+    if not name:
+        return None
+    if str(name) not in builtin_criteria_trees():
         raise ValueError(name)
+    return str(name)
 
 
 def _in_range(value: float, low: float, high: float) -> None:
