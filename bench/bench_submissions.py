@@ -150,6 +150,7 @@ def main() -> None:
          os.environ.get("BENCH_APP", "survey_app:create_app()")], env=env, cwd=ROOT)
     try:
         _wait_for(port)
+        _wait_until_idle(server.pid)
         before = _cpu_seconds(server.pid)
         results, wall, client_cpu = _run(port, payloads, args.clients)
         used = {k: v - before[k] for k, v in _cpu_seconds(server.pid).items()}
@@ -227,6 +228,19 @@ def _wait_for(port: int) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("gunicorn did not start")
+
+
+def _wait_until_idle(server_pid: int, timeout: float = 60.0) -> None:
+    """Wait until every worker has booted (create_app imports pandas, scipy...: seconds of CPU
+    each), so that neither the clock nor the CPU figures include workers still starting."""
+    deadline = time.monotonic() + timeout
+    last = _cpu_seconds(server_pid)["server"]
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = _cpu_seconds(server_pid)["server"]
+        if now - last < 0.02:
+            return
+        last = now
 
 
 def _run(port: int, payloads: list[tuple[str, str]], clients: int):  # type: ignore[no-untyped-def]
