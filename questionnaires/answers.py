@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
 from questionnaires.answer_errors import (
     AnswerError,
@@ -142,8 +143,9 @@ def clean_value(q: Question, value: object, *, partial: bool = False) -> _Cleane
     return _clean_text(q, value)
 
 
-@dataclass(frozen=True)
-class _Step:
+class _Step(NamedTuple):
+    """One question of the walk (a tuple: built 40 times per validation)."""
+
     question: Question
     visible: bool
     raw: object

@@ -147,8 +147,12 @@ class Question:
     profile: ProfileVariable | None = None
 
     def option(self, value: str) -> Option | None:
-        """The option with this value, if any."""
-        return next((o for o in self.options if o.value == value), None)
+        """The option with this value, if any (a dictionary lookup: validation asks often)."""
+        return self._options_by_value.get(value)
+
+    @cached_property
+    def _options_by_value(self) -> Mapping[str, Option]:
+        return MappingProxyType({o.value: o for o in self.options})
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +33,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -132,8 +133,48 @@ _LINK_BY_DIGEST = _LINK_QUERY.where((_INVITATIONS.c.token_hash == bindparam("dig
 
 def find_link(session: Session, key: str) -> Link | None:
     """The link state of a token or short code (one indexed query), or None if unknown."""
-    row = session.execute(_LINK_BY_DIGEST, {"digest": hash_token(key)}).first()
-    return None if row is None else _link_of(row)
+    params = {"digest": hash_token(key)}
+    driver = _driver(session)
+    if driver is None:
+        row = session.execute(_LINK_BY_DIGEST, params).first()
+        return None if row is None else _link_of(row)
+    found = _fetch_one(driver, _LINK_BY_DIGEST_PG, params)
+    return None if found is None else _link_of(_typed_link_row(found))
+
+
+def _driver(session: Session) -> Any | None:
+    """The psycopg connection under the session's own transaction on PostgreSQL, else None.
+
+    The form service's two hot statements run on it directly: same connection, same
+    transaction, committed with the session, but without SQLAlchemy's per-execution work
+    (about 0.25 ms of CPU per statement, measured on the bench machine).
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
+        return None
+    return connection.connection.driver_connection
+
+
+def _fetch_one(driver: Any, sql: str, params: Mapping[str, object]) -> tuple[Any, ...] | None:
+    with driver.cursor() as cursor:
+        cursor.execute(sql, params)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+        return row
+
+
+def _typed_link_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Enum columns of a driver-level ``_LINK_QUERY`` row as enums (SQLAlchemy's job elsewhere);
+    psycopg already gives dates and aware datetimes."""
+    values = list(row)
+    values[2] = InvitationStatus(values[2])
+    values[3] = CampaignStatus(values[3])
+    if values[10] is not None:
+        values[10] = ResponseStatus(values[10])
+    return tuple(values)
+
+
+_PSYCOPG = psycopg_dialect()
+_LINK_BY_DIGEST_PG = str(_LINK_BY_DIGEST.compile(dialect=_PSYCOPG))
 
 
 def _link_at(session: Session, invitation_id: int) -> Link:
@@ -224,11 +265,15 @@ def _write_answers(session: Session, response_id: int, answers: Mapping[str, obj
             for q, v in answers.items()])
 
 
-def payload_hash(answers: Mapping[str, object]) -> str:
-    """sha256 of the canonical JSON of cleaned answers (tuples as lists, keys sorted)."""
+def canonical_json(answers: Mapping[str, object]) -> str:
+    """The canonical JSON text of cleaned answers (tuples as lists, keys sorted, UTF-8)."""
     canonical = {k: _as_json(v) for k, v in answers.items()}
-    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def payload_hash(answers: Mapping[str, object], text: str | None = None) -> str:
+    """sha256 of the canonical JSON of cleaned answers (``text`` if already made)."""
+    return hashlib.sha256((text or canonical_json(answers)).encode()).hexdigest()
 
 
 def submit(session: Session, invitation: Invitation, answers: Mapping[str, object] | None,
@@ -260,15 +305,16 @@ def submit_link(session: Session, link: Link, answers: Mapping[str, object] | No
     if not result.complete:
         return SubmitResult(SubmitOutcome.INVALID, link.response_id, None, result)
     now = dt.datetime.now(dt.UTC)
+    text = canonical_json(result.cleaned)
     values = {"status": ResponseStatus.SUBMITTED, "client_key": client_key,
-              "payload_hash": payload_hash(result.cleaned), "submitted_at": now,
+              "payload_hash": payload_hash(result.cleaned, text), "submitted_at": now,
               "updated_at": now, "mode": mode, "entered_by_id": user_id}
     if link.response_id is not None:
         won_id = _update_draft(session, link.response_id, values)
         if won_id is not None:
             _write_answers(session, won_id, result.cleaned)
     else:
-        won_id = _insert_submitted(session, link, values, result.cleaned)
+        won_id = _insert_submitted(session, link, values, result.cleaned, text)
     if won_id is None:
         winner = _link_at(session, link.invitation_id)
         if winner.response_status is ResponseStatus.DRAFT and link.response_id is None:
@@ -291,20 +337,24 @@ def _answers_of(session: Session, response_id: int | None) -> dict[str, object]:
 
 
 def _insert_submitted(session: Session, link: Link, values: dict[str, object],
-                      answers: Mapping[str, object]) -> int | None:
+                      answers: Mapping[str, object], text: str) -> int | None:
     """INSERT the submitted response and its answers unless a unique constraint says another
     response exists (None).
 
     ON CONFLICT DO NOTHING covers both the invitation (another submission won) and the client
     key (a key reused for another invitation); no savepoint round trips are needed. On
-    PostgreSQL both INSERTs are one statement (``_SUBMIT_PG``): one round trip per submission.
+    PostgreSQL both INSERTs are one statement (``_SUBMIT_PG``): one round trip per submission,
+    given ``text``, the answers' canonical JSON, whose values ``json_each`` stores as they are.
     """
     row = {**values, "invitation_id": link.invitation_id, "instrument_id": link.instrument_id,
            "started_at": values["submitted_at"]}
-    if session.get_bind().dialect.name == "postgresql":
-        return session.execute(_SUBMIT_PG, {
-            **row, "answers": json.dumps({q: _as_json(v) for q, v in answers.items()})
-        }).scalar()  # json.dumps defaults: the same text SQLAlchemy's JSON type writes
+    driver = _driver(session)
+    if driver is not None:
+        params = {k: v.value if isinstance(v, Enum) else v for k, v in row.items()}
+        found = _fetch_one(driver, _SUBMIT_PG_SQL, {**params, "answers": text})
+        return None if found is None else int(found[0])
+    if session.get_bind().dialect.name == "postgresql":  # another PostgreSQL driver
+        return session.execute(_SUBMIT_PG, {**row, "answers": text}).scalar()
     won_id = session.execute(sqlite_insert(_RESPONSES).values(row).on_conflict_do_nothing()
                              .returning(_RESPONSES.c.id)).scalar()
     if won_id is not None:
@@ -333,6 +383,7 @@ def _submit_statement_pg() -> Select[tuple[int]]:
 
 
 _SUBMIT_PG = _submit_statement_pg()
+_SUBMIT_PG_SQL = str(_SUBMIT_PG.compile(dialect=_PSYCOPG))
 
 
 def _update_draft(session: Session, response_id: int, values: dict[str, object]) -> int | None:
