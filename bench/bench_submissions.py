@@ -195,6 +195,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.forms, args.clients, args.rounds = 200, 8, 1
+    if args.worker_class == "sync":
+        args.threads = 1  # gunicorn turns a sync worker with threads into a gthread one
     if shutil.which("pg_isready") is None:
         print("PostgreSQL tools not found")
         return
