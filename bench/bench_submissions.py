@@ -366,6 +366,8 @@ def _report(number: int, results, wall: float, client_cpu: float,  # type: ignor
         0, len(stored) - len(acknowledged))
 
     def pct(p: float) -> float:
+        if not latencies:  # nothing answered (the server failed): no latency to report
+            return float("nan")
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
     statuses: dict[str, int] = {}
