@@ -14,7 +14,7 @@ Reference: ODK Central handles about 41 submissions/s on a small server (publish
 Budget: >= 300 accepted/s with p95 <= 200 ms on this 2-core machine.
 
     .venv/bin/python bench/bench_submissions.py [--forms 3000] [--clients 32] [--workers 4]
-        [--threads 2] [--worker-class gthread|sync] [--rounds 3] [--reuse]
+        [--threads 2] [--worker-class sync|gthread] [--rounds 3] [--reuse]
         # --reuse: keep the database and links of the last run
 
 The machine's speed drifts from run to run (a shared VM), so all forms are submitted in
@@ -184,7 +184,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
+    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
     parser.add_argument("--rounds", type=int, default=3,
                         help="submit all forms this many times (the previous round's "
                              "submissions deleted first); the median round is the figure")
