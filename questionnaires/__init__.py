@@ -7,7 +7,12 @@ a changed definition under an already published (code, version).
 """
 
 from questionnaires.answer_errors import AnswerError, ErrorCode, Severity
-from questionnaires.answers import ValidationResult, validate_answers, visible_questions
+from questionnaires.answers import (
+    ValidationResult,
+    is_missing,
+    validate_answers,
+    visible_questions,
+)
 from questionnaires.builtin import builtin_instruments
 from questionnaires.criteria import (
     CriteriaTree,
@@ -46,7 +51,7 @@ __all__ = [
     "IntegrityTopic", "LeafRow", "LocalizedText", "Method", "Option", "Problem",
     "ProfileVariable", "PublishStatus", "PublishedInstrument", "PublishedInstrumentChangedError",
     "Question", "QuestionType", "Section", "Severity", "SipasElement", "ValidationResult",
-    "builtin_criteria_trees", "builtin_instruments", "instrument_from_data",
+    "builtin_criteria_trees", "builtin_instruments", "instrument_from_data", "is_missing",
     "load_criteria_tree", "load_instrument", "parse_form", "parse_form_value",
     "validate_answers", "visible_questions",
 ]

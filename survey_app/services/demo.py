@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from domain import CampaignKind
 from survey_app.persistence.enums import CampaignStatus, Role
 from survey_app.persistence.models import Campaign, Invitation, Response
+from survey_app.persistence.models import Instrument as InstrumentRow
 from survey_app.services import (
     accounts,
     appraisal,
@@ -24,6 +25,7 @@ from survey_app.services import (
     demo_lists,
     demo_responses,
     draws,
+    instruments,
     invitations,
     registry,
 )
@@ -101,9 +103,24 @@ def _load(session: Session, links_file: Path, fieldwork: bool) -> Campaign:
             Response, Response.invitation_id == Invitation.id)))
         appraisal.seed_demo_appraisal(session, campaign, rng)
         waiting = [x for x in issued if x.respondent_id not in answered]
-        links = [(f"{x.full_name} ({x.unit_name})", x.token) for x in waiting[:60:7]]
+        links = _sample_links(session, waiting)
     links_file.write_text(json.dumps(links, ensure_ascii=False))
     return campaign
+
+
+def _sample_links(session: Session, waiting: list[invitations.IssuedLink]) -> list[tuple[str, str]]:
+    """Links to print: first one unanswered respondent per questionnaire, so that every
+    instrument of the demo can be tried, then every 7th of the first 84 others."""
+    rows = session.execute(select(Invitation.respondent_id, InstrumentRow)
+                           .join(InstrumentRow, InstrumentRow.id == Invitation.instrument_id))
+    title_of = {respondent_id: instruments.load(row).title.vi for respondent_id, row in rows}
+    first: dict[str, invitations.IssuedLink] = {}
+    for link in waiting:
+        first.setdefault(title_of[link.respondent_id], link)
+    chosen = list(first.values())
+    chosen += [x for x in waiting[:84:7] if x not in chosen]
+    return [(f"{x.full_name} ({x.unit_name}) · {title_of[x.respondent_id]}", x.token)
+            for x in chosen]
 
 
 def _registry_csv(units: list[demo_data.DemoUnit]) -> bytes:
@@ -123,6 +140,6 @@ def describe(info: DemoInfo, base_url: str) -> str:
     lines += [f"  {role.value:<13} {user:<12} password: {pw}" for user, pw, role in info.accounts]
     if info.links:
         lines += ["", "Respondent links:"]
-        lines += [f"  {label}: {base_url}/s/{token}" for label, token in info.links[:6]]
+        lines += [f"  {label}: {base_url}/s/{token}" for label, token in info.links[:8]]
     lines += ["", f"Log in at {base_url}/login"]
     return "\n".join(lines)

@@ -25,7 +25,14 @@ from flask import (
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from questionnaires import Instrument, Section, ValidationResult, parse_form, validate_answers
+from questionnaires import (
+    Instrument,
+    Section,
+    ValidationResult,
+    is_missing,
+    parse_form,
+    validate_answers,
+)
 from survey_app import ratelimit
 from survey_app.persistence.enums import ResponseStatus
 from survey_app.persistence.models import Invitation
@@ -36,7 +43,7 @@ from survey_app.services.responses import SubmitOutcome
 from survey_app.web.helpers import locale_code
 
 bp = Blueprint("survey", __name__)
-IGNORED_FIELDS = ("csrf_token", "client_key", "go")
+IGNORED_FIELDS = ("csrf_token", "client_key", "go", "shown")
 MAX_FIELD_CHARS = 5000
 
 
@@ -136,16 +143,39 @@ def section(key: str, page: int) -> Any:
             e for e in result.errors if not instrument.has_question(e.question_id)]
         if not page_errors:
             answers = _saved(invitation)
-            target = page - 1 if request.form.get("go") == "back" else page + 1
+            going_back = request.form.get("go") == "back"
+            if not going_back and _opened_questions(current, answers):
+                return redirect(url_for("survey.section", key=key, page=page, more=1))
+            target = page - 1 if going_back else page + 1
             sections = _visible_sections(instrument, answers)
             if target >= len(sections):
                 return redirect(url_for("survey.review", key=key))
             return redirect(url_for("survey.section", key=key, page=max(target, 0)))
         answers = {**answers, **{k: v for k, v in posted.items() if v is not None}}
         keep_on_error()
+    return _section_page(key, instrument, current, page, len(sections), answers, result,
+                         more=bool(request.args.get("more"))), 422 if result else 200
+
+
+def _section_page(key: str, instrument: Instrument, current: Section, page: int, pages: int,
+                  answers: dict[str, object], result: ValidationResult | None,
+                  **flags: bool) -> str:
+    """One questionnaire page: the section's questions that skip logic shows now."""
+    shown = [q for q in current.questions if q.show_if is None or q.show_if.holds(answers)]
     return render_template("survey/section.html", key=key, instrument=instrument,
-                           section=current, page=page, pages=len(sections), answers=answers,
-                           result=result), 422 if result else 200
+                           section=current, questions=shown, page=page, pages=pages,
+                           answers=answers, result=result, **flags)
+
+
+def _opened_questions(current: Section, answers: dict[str, object]) -> list[str]:
+    """Questions of this page that the answers just posted made visible and that are still
+    unanswered (e.g. "was the portal easy to use?" after "filed online: yes"): the page is
+    shown again with them instead of moving on, so nobody meets them first on the review
+    page. ``shown`` lists the questions the posted page displayed."""
+    shown = set(request.form.get("shown", "").split())
+    return [q.id for q in current.questions
+            if q.id not in shown and (q.show_if is None or q.show_if.holds(answers))
+            and is_missing(answers.get(q.id))]
 
 
 def _page_answers(instrument: Instrument, current: Section) -> dict[str, object]:
@@ -276,6 +306,5 @@ def csrf_expired() -> Any:
         return redirect(url_for("survey.review", key=key))
     current = sections[int(page)]
     posted = {k: v for k, v in _page_answers(instrument, current).items() if v is not None}
-    return render_template("survey/section.html", key=key, instrument=instrument,
-                           section=current, page=int(page), pages=len(sections),
-                           answers={**answers, **posted}, result=None, csrf_expired=True), 400
+    return _section_page(key, instrument, current, int(page), len(sections),
+                         {**answers, **posted}, None, csrf_expired=True), 400

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import demo_links, shot
+from tests.e2e.conftest import demo_links, demo_links_per_instrument, shot
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -49,6 +49,23 @@ def test_complete_a_survey_on_a_phone(live_server: str, phone) -> None:  # type:
     shot(phone, "respondent-thanks-phone")
     phone.goto(link)
     assert "Cảm ơn bạn đã trả lời" in phone.content()
+
+
+def test_every_demo_questionnaire_can_be_answered_on_a_phone(live_server: str,  # type: ignore[no-untyped-def]
+                                                             phone) -> None:
+    """Council delegates, department, sub-unit and district leaders, citizens (SIPAS): each
+    questionnaire of the demo campaign is answered to the end at 360×740 and accepted once."""
+    links = demo_links_per_instrument(live_server)
+    assert len(links) == 5, sorted(links)
+    for title, link in links.items():
+        phone.goto(link)
+        assert title in phone.content()
+        phone.click("text=Bắt đầu")
+        _finish(phone)
+        phone.click("button:has-text('Gửi phiếu')")
+        phone.wait_for_selector("text=Cảm ơn bạn đã trả lời")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (title, width)  # nothing wider than the phone
 
 
 def test_leave_midway_and_resume_on_another_device(live_server: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from survey_app.persistence.enums import (
 from survey_app.persistence.models import Answer, Campaign, Respondent, Response, Unit
 from survey_app.services import invitations, responses
 from tests.conftest import csrf
-from tests.support import as_form, complete_answers
+from tests.support import answer_for, as_form, complete_answers
 
 
 @pytest.fixture
@@ -95,6 +95,38 @@ def test_section_by_section_then_submit(app: Flask, session: Session, link: str)
     again = client.post(f"/s/{link}/submit", data={"csrf_token": token, "client_key": "k1"})
     assert again.status_code == 200 and "Cảm ơn" in again.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_a_follow_up_opened_on_the_same_page_is_asked_before_moving_on(
+        app: Flask, session: Session, link: str) -> None:
+    """Without JavaScript: "filed online: yes" opens "was the portal easy to use?" on the same
+    page; the page comes back with it (and a note) instead of leaving it for the review page."""
+    _, instrument = _instrument(session, link)
+    sections = [s for s in instrument.sections if s.show_if is None]
+    page = next(i for i, s in enumerate(sections)
+                if any(q.id == "sipas.access.online" for q in s.questions))
+    section = sections[page]
+    plain = [q for q in section.questions if q.show_if is None]
+    client, token = _client(app)
+    assert 'name="sipas.access.q4"' not in client.get(f"/s/{link}/p/{page}").get_data(True)
+
+    def post(answers: dict[str, object], shown: list[str], go: str = "next") -> str:
+        response = client.post(f"/s/{link}/p/{page}", data={
+            **as_form(answers), "csrf_token": token, "go": go, "shown": " ".join(shown)})
+        assert response.status_code == 302
+        return str(response.headers["Location"])
+
+    answers = {**{q.id: answer_for(q) for q in plain}, "sipas.access.online": "yes"}
+    shown = [q.id for q in plain]
+    again = post(answers, shown)
+    assert again.endswith(f"/p/{page}?more=1")
+    html = client.get(again).get_data(as_text=True)
+    assert 'name="sipas.access.q4"' in html and "mở thêm câu hỏi" in html
+    assert post({"sipas.access.q4": "yes"}, [*shown, "sipas.access.q4"]).endswith(
+        f"/p/{page + 1}")
+    assert post({"sipas.access.online": "no"}, shown).endswith(f"/p/{page + 1}")  # opens none
+    assert post({"sipas.access.online": "yes", "sipas.access.q4": ""}, shown,
+                go="back").endswith(f"/p/{max(page - 1, 0)}")  # going back: never held up
 
 
 def test_json_submit_is_idempotent_and_refuses_different_answers(
