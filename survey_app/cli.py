@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from domain import RespondentGroup
 from survey_app.errors import RowsRejected, ServiceError
@@ -48,8 +49,11 @@ def run_command(host: str, port: int) -> None:
 
 
 def _serve(host: str, port: int) -> None:
+    """Werkzeug's server, called directly: ``app.run`` does nothing under a Flask CLI group
+    (it sets FLASK_RUN_FROM_CLI), which would print the links and then exit."""
     click.echo(f"Serving at http://{host}:{port}  (Ctrl+C to stop)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    run_simple(host, port, current_app._get_current_object(),  # type: ignore[attr-defined]
+               use_reloader=False, use_debugger=False, threaded=True)
 
 
 @main.command("demo")
