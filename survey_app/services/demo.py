@@ -103,16 +103,18 @@ def _load(session: Session, links_file: Path, fieldwork: bool) -> Campaign:
             Response, Response.invitation_id == Invitation.id)))
         appraisal.seed_demo_appraisal(session, campaign, rng)
         waiting = [x for x in issued if x.respondent_id not in answered]
-        links = _sample_links(session, waiting)
+        links = _sample_links(session, campaign, waiting)
     links_file.write_text(json.dumps(links, ensure_ascii=False))
     return campaign
 
 
-def _sample_links(session: Session, waiting: list[invitations.IssuedLink]) -> list[tuple[str, str]]:
+def _sample_links(session: Session, campaign: Campaign,
+                  waiting: list[invitations.IssuedLink]) -> list[tuple[str, str]]:
     """Links to print: first one unanswered respondent per questionnaire, so that every
     instrument of the demo can be tried, then every 7th of the first 84 others."""
     rows = session.execute(select(Invitation.respondent_id, InstrumentRow)
-                           .join(InstrumentRow, InstrumentRow.id == Invitation.instrument_id))
+                           .join(InstrumentRow, InstrumentRow.id == Invitation.instrument_id)
+                           .where(Invitation.campaign_id == campaign.id))
     title_of = {respondent_id: instruments.load(row).title.vi for respondent_id, row in rows}
     first: dict[str, invitations.IssuedLink] = {}
     for link in waiting:

@@ -139,7 +139,7 @@ def find_link(session: Session, key: str) -> Link | None:
         row = session.execute(_LINK_BY_DIGEST, params).first()
         return None if row is None else _link_of(row)
     found = _fetch_one(driver, _LINK_BY_DIGEST_PG, params)
-    return None if found is None else _link_of(_typed_link_row(found))
+    return None if found is None else _link_of(found)
 
 
 def _driver(session: Session) -> Any | None:
@@ -162,17 +162,6 @@ def _fetch_one(driver: Any, sql: str, params: Mapping[str, object]) -> tuple[Any
         return row
 
 
-def _typed_link_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Enum columns of a driver-level ``_LINK_QUERY`` row as enums (SQLAlchemy's job elsewhere);
-    psycopg already gives dates and aware datetimes."""
-    values = list(row)
-    values[2] = InvitationStatus(values[2])
-    values[3] = CampaignStatus(values[3])
-    if values[10] is not None:
-        values[10] = ResponseStatus(values[10])
-    return tuple(values)
-
-
 _PSYCOPG = psycopg_dialect()
 _LINK_BY_DIGEST_PG = str(_LINK_BY_DIGEST.compile(dialect=_PSYCOPG))
 
@@ -182,12 +171,15 @@ def _link_at(session: Session, invitation_id: int) -> Link:
     return _link_of(row)
 
 
-def _link_of(row: Row[Any]) -> Link:
+def _link_of(row: Row[Any] | tuple[Any, ...]) -> Link:
+    """A ``_LINK_QUERY`` row as a Link. Status columns come as enums through SQLAlchemy and as
+    strings from the driver; ``Enum(x)`` takes either. Dates come typed from both."""
     (invitation_id, instrument_id, status, campaign_status, opens, closes, code, version,
      content_hash, response_id, response_status, client_key, digest, submitted_at) = row
     return Link(invitation_id, instrument_id,
                 instruments.load_published(code, version, content_hash),
-                status, campaign_status, opens, closes, response_id, response_status,
+                InvitationStatus(status), CampaignStatus(campaign_status), opens, closes,
+                response_id, None if response_status is None else ResponseStatus(response_status),
                 client_key, digest, submitted_at)
 
 

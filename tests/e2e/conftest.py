@@ -58,27 +58,25 @@ def demo_links(base: str) -> list[str]:
     """Respondent links of the demo (written by the demo loader, as a printed batch), except the
     first one per questionnaire, which ``demo_links_per_instrument`` gives."""
     firsts = set(demo_links_per_instrument(base).values())
-    return [link for link in _printed_links(base) if link not in firsts]
-
-
-def _printed_links(base: str) -> list[str]:
-    import json
-    import os
-
-    path = Path(os.environ["SURVEY_INSTANCE_DIR"]) / "demo_links.json"
-    return [f"{base}/s/{token}" for _label, token in json.loads(path.read_text())]
+    return [link for _title, link in _printed_links(base) if link not in firsts]
 
 
 def demo_links_per_instrument(base: str) -> dict[str, str]:
     """The demo prints one link per questionnaire first: {questionnaire title: link}."""
+    found: dict[str, str] = {}
+    for title, link in _printed_links(base):
+        found.setdefault(title, link)
+    return found
+
+
+def _printed_links(base: str) -> list[tuple[str, str]]:
+    """(questionnaire title, link) of each link the demo printed ("name (unit) · title")."""
     import json
     import os
 
     path = Path(os.environ["SURVEY_INSTANCE_DIR"]) / "demo_links.json"
-    found: dict[str, str] = {}
-    for label, token in json.loads(path.read_text()):
-        found.setdefault(label.rsplit(" · ", 1)[-1], f"{base}/s/{token}")
-    return found
+    return [(label.rsplit(" · ", 1)[-1], f"{base}/s/{token}")
+            for label, token in json.loads(path.read_text())]
 
 
 @pytest.fixture(scope="module")
