@@ -59,6 +59,19 @@ class Mode(StrEnum):
     PHONE = "phone"
 
 
+class JobKind(StrEnum):
+    """What a background job does (``survey_app.services.jobs``)."""
+
+    ISSUE_INVITATIONS = "issue_invitations"
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class AuditAction(StrEnum):
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"

@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from domain import CampaignKind, RespondentGroup, UnitLevel
@@ -36,6 +37,8 @@ from survey_app.persistence.enums import (
     AuditAction,
     CampaignStatus,
     InvitationStatus,
+    JobKind,
+    JobStatus,
     Mode,
     RespondentStatus,
     ResponseStatus,
@@ -189,6 +192,9 @@ class UnitList(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    # Uploaded after the sample was drawn: kept, never current, flagged for the administrator.
+    after_sampling: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=sa_false())
 
     unit: Mapped[Unit] = relationship()
     rows: Mapped[list[ListRow]] = relationship(
@@ -323,6 +329,12 @@ class Invitation(Base):
         enum_col(InvitationStatus, "invitation_status"), default=InvitationStatus.ACTIVE
     )
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    # The clear token and short code, encrypted with the link key (never the database's own),
+    # so letters can be printed again; see docs/adr/0006-sealed-links.md.
+    sealed_link: Mapped[str | None] = mapped_column(Text)
+    # The job that issued it (letters are printed per job). No foreign key: SQLite cannot add
+    # a named one to an existing table, and jobs are only deleted with their campaign.
+    job_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     respondent: Mapped[Respondent] = relationship()
     instrument: Mapped[Instrument] = relationship()
@@ -429,3 +441,59 @@ class AuditEvent(Base):
     target: Mapped[str | None] = mapped_column(String(255))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class Job(Base):
+    """A background job (issuing invitations, …): progress kept, resumable, one active per kind.
+
+    ``uq_jobs_one_active`` lets at most one queued or running job of a kind exist per campaign,
+    so two administrators starting the same work at once get one job, decided by the database.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("uq_jobs_one_active", "campaign_id", "kind", unique=True,
+              sqlite_where=text("status IN ('queued', 'running')"),
+              postgresql_where=text("status IN ('queued', 'running')")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    kind: Mapped[JobKind] = mapped_column(enum_col(JobKind, "job_kind"))
+    status: Mapped[JobStatus] = mapped_column(enum_col(JobStatus, "job_status"),
+                                              default=JobStatus.QUEUED)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error_code: Mapped[str | None] = mapped_column(String(80))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    started_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class UserSession(Base):
+    """A staff login, server-side: logging out or deactivating a user revokes it."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (UniqueConstraint("token_hash", name="uq_user_sessions_token_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class HealthProbe(Base):
+    """One row rewritten by ``/healthz``: the check fails when the database cannot write."""
+
+    __tablename__ = "health_probes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
