@@ -67,6 +67,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Correct the settings, then view the results again.",
     ),
     "no_invitation": ("Người này chưa có giấy mời.", "This person has no invitation yet."),
+    "entry_revoked": (
+        "Người này đã được thay bằng người dự phòng (giấy mời không còn hiệu lực) nên không "
+        "nhập phiếu cho họ được.",
+        "This person was replaced by a reserve (their invitation is revoked); no form can be "
+        "keyed for them.",
+    ),
+    "entry_closed": ("Đợt khảo sát đã kết thúc nên không nhận thêm phiếu.",
+                     "Fieldwork has closed, so no more forms are accepted."),
+    "entry_not_open": ("Đợt khảo sát chưa bắt đầu nên chưa nhập phiếu được.",
+                       "Fieldwork has not started yet, so no form can be keyed."),
     "same_clerk_twice": (
         "Nhập hai lần cần hai người khác nhau; bạn đã nhập phiếu này.",
         "Double entry needs two different clerks; you already keyed this form.",

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 
 from questionnaires import ValidationResult, validate_answers
 from survey_app.errors import ServiceError
-from survey_app.persistence.enums import AuditAction, Mode, ResponseStatus, Role
+from survey_app.persistence.enums import (
+    AuditAction,
+    Mode,
+    RespondentStatus,
+    ResponseStatus,
+    Role,
+)
+from survey_app.persistence.locks import lock_invitation
 from survey_app.persistence.models import Invitation, PaperEntry, Respondent, Response, User
 from survey_app.services import audit, responses
 
@@ -39,7 +46,8 @@ class EntryResult:
 
 def assigned(session: Session, user: User) -> list[Respondent]:
     """Respondents this interviewer keys in (an administrator sees every assigned one)."""
-    query = select(Respondent).where(Respondent.interviewer_id.is_not(None))
+    query = select(Respondent).where(Respondent.interviewer_id.is_not(None),
+                                     Respondent.status == RespondentStatus.ACTIVE)
     if user.role is not Role.ADMIN:
         query = query.where(Respondent.interviewer_id == user.id)
     return list(session.scalars(query.order_by(Respondent.unit_id, Respondent.full_name)))
@@ -65,10 +73,27 @@ def invitation_of(session: Session, respondent: Respondent) -> Invitation:
     return invitation
 
 
+_REFUSAL_CODES = {responses.Refusal.REVOKED: "entry_revoked",
+                  responses.Refusal.CLOSED: "entry_closed",
+                  responses.Refusal.NOT_OPEN: "entry_not_open"}
+
+
+def usable_invitation(session: Session, respondent: Respondent) -> Invitation:
+    """The respondent's invitation if a form may be keyed for it today, as on the web form:
+    not for a person replaced by a reserve (their link is revoked), nor outside fieldwork."""
+    invitation = invitation_of(session, respondent)
+    why = responses.refusal(invitation)
+    if why is None and respondent.status is not RespondentStatus.ACTIVE:
+        why = responses.Refusal.REVOKED
+    if why is not None:
+        raise ServiceError(_REFUSAL_CODES[why])
+    return invitation
+
+
 def enter(session: Session, respondent: Respondent, answers: Mapping[str, object], mode: Mode,
           clerk: User, double_entry: bool) -> EntryResult:
     """Key in one paper or phone form; see the module docstring for double entry."""
-    invitation = invitation_of(session, respondent)
+    invitation = usable_invitation(session, respondent)
     instrument = responses.instrument_of(invitation)
     result = validate_answers(instrument, answers, partial=False)
     existing = responses.response_of(session, invitation)
@@ -94,6 +119,7 @@ def _submit(session: Session, invitation: Invitation, answers: Mapping[str, obje
 
 def _double(session: Session, invitation: Invitation, result: ValidationResult, mode: Mode,
             clerk: User) -> EntryResult:
+    lock_invitation(session, invitation.id)  # two clerks keying the same form take turns
     entries = list(session.scalars(select(PaperEntry).where(
         PaperEntry.invitation_id == invitation.id).order_by(PaperEntry.entry_round)))
     if any(e.clerk_id == clerk.id for e in entries):
@@ -152,7 +178,7 @@ def mismatches(session: Session, campaign_id: int) -> list[Mismatch]:
 def resolve(session: Session, respondent: Respondent, answers: Mapping[str, object],
             admin: User) -> EntryResult:
     """An administrator settles a mismatch with the values read on the paper form."""
-    invitation = invitation_of(session, respondent)
+    invitation = usable_invitation(session, respondent)
     instrument = responses.instrument_of(invitation)
     result = validate_answers(instrument, answers, partial=False)
     if not result.complete:

@@ -203,45 +203,70 @@ def _as_json(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _ensure_draft(session: Session, invitation: Invitation, mode: Mode,
-                  user: User | None) -> Response:
-    """The invitation's response row, created once even under concurrent first saves."""
-    existing = response_of(session, invitation)
-    if existing is not None:
-        return existing
-    try:
-        with session.begin_nested():
-            response = Response(invitation_id=invitation.id,
-                                instrument_id=invitation.instrument_id, mode=mode,
-                                entered_by_id=user.id if user else None)
-            session.add(response)
-    except IntegrityError:
-        winner = response_of(session, invitation)
-        assert winner is not None
-        return winner
-    return response
+def _lock_draft(session: Session, invitation_id: int, instrument_id: int, mode: Mode,
+                user_id: int | None) -> int | None:
+    """The id of the invitation's draft, locked for this transaction; None once submitted.
+
+    Every write of answers goes through this lock first, so the database decides the order of
+    an autosave, a page save and a submit of the same invitation: a conditional UPDATE that
+    only matches a draft takes the row lock (on SQLite, the database's write lock), and a
+    submit that won first leaves nothing to match. A missing draft is created by an INSERT
+    .. ON CONFLICT DO NOTHING, which waits for a concurrent first save or submit and then
+    loses to it; the UPDATE is then tried again on what that request committed.
+    """
+    now = dt.datetime.now(dt.UTC)
+    for _attempt in range(2):
+        locked = session.execute(
+            update(_RESPONSES)
+            .where(_RESPONSES.c.invitation_id == invitation_id,
+                   _RESPONSES.c.status == ResponseStatus.DRAFT)
+            .values(updated_at=now).returning(_RESPONSES.c.id)).scalar()
+        if locked is not None:
+            return int(locked)
+        created = session.execute(
+            _insert_or_nothing(session, {
+                "invitation_id": invitation_id, "instrument_id": instrument_id,
+                "status": ResponseStatus.DRAFT, "mode": mode, "entered_by_id": user_id,
+                "started_at": now, "updated_at": now})
+            .returning(_RESPONSES.c.id)).scalar()
+        if created is not None:
+            return int(created)
+    return None  # the invitation's response exists and is no longer a draft
+
+
+def _insert_or_nothing(session: Session, row: Mapping[str, object]) -> Any:
+    """INSERT INTO responses .. ON CONFLICT DO NOTHING in the session's dialect."""
+    dialect = session.get_bind().dialect.name
+    factory = pg_insert if dialect == "postgresql" else sqlite_insert
+    return factory(_RESPONSES).values(dict(row)).on_conflict_do_nothing()
 
 
 def save_draft(session: Session, invitation: Invitation, answers: Mapping[str, object],
                *, mode: Mode = Mode.WEB) -> ValidationResult:
     """Merge valid answers of a page into the draft. Invalid values are reported, not stored.
 
-    Answers already submitted are never touched: the caller shows the thank-you instead.
+    Answers already submitted are never touched, whatever the timing: the draft is locked
+    before anything is read or written (``_lock_draft``), and a submitted response has none.
     """
     instrument = instrument_of(invitation)
-    response = _ensure_draft(session, invitation, mode, None)
-    if response.status is ResponseStatus.SUBMITTED:
+    response_id = _lock_draft(session, invitation.id, invitation.instrument_id, mode, None)
+    if response_id is None:
         return validate_answers(instrument, answers, partial=True)
-    merged = {**stored_answers(session, response), **answers}
-    result = validate_answers(instrument, merged, partial=True)
+    old = _answers_of(session, response_id)
+    result = validate_answers(instrument, {**old, **answers}, partial=True)
     bad = {e.question_id for e in result.errors}
     keep = {q: v for q, v in result.cleaned.items() if q not in bad}
-    old = stored_answers(session, response)
     keep.update({q: v for q, v in old.items() if q in bad})
-    _write_answers(session, response.id, keep)
-    response.updated_at = dt.datetime.now(dt.UTC)
-    session.flush()
+    _write_answers(session, response_id, keep)
+    _expire_loaded(session, response_id)
     return result
+
+
+def _expire_loaded(session: Session, response_id: int) -> None:
+    """Core SQL changed this response: an ORM copy loaded earlier in the request is stale."""
+    stale = session.identity_map.get(identity_key(Response, response_id))
+    if stale is not None:
+        session.expire(stale)
 
 
 def _write_answers(session: Session, response_id: int, answers: Mapping[str, object],
@@ -273,10 +298,8 @@ def submit(session: Session, invitation: Invitation, answers: Mapping[str, objec
     """Submit once for an invitation already loaded (paper entry, demo); see ``submit_link``."""
     result = submit_link(session, _link_at(session, invitation.id), answers, client_key,
                          mode=mode, user_id=user.id if user else None)
-    stale = None if result.response_id is None else session.identity_map.get(
-        identity_key(Response, result.response_id))
-    if stale is not None:  # a draft loaded earlier in this request was changed by Core SQL
-        session.expire(stale)
+    if result.response_id is not None:
+        _expire_loaded(session, result.response_id)
     return result
 
 
@@ -286,38 +309,83 @@ def submit_link(session: Session, link: Link, answers: Mapping[str, object] | No
     """Submit once. ``answers`` None means: submit the stored draft as it is.
 
     The usual case (complete answers, no draft yet) is one INSERT .. ON CONFLICT DO NOTHING of
-    the response plus one multi-row INSERT of its answers; the unique constraint on the
-    invitation decides races, and the loser reads the winner.
+    the response plus its answers; the unique constraint on the invitation decides races, and
+    the loser reads the winner. Over a draft, the draft is locked first (``_lock_draft``'s
+    rule), so an autosave racing the submit either lands before it or changes nothing.
     """
-    if answers is None:
-        answers = _answers_of(session, link.response_id)
-    result = validate_answers(link.instrument, answers, partial=False)
     if link.response_status is ResponseStatus.SUBMITTED:
-        return _repeat(link, result, client_key)
+        return _repeat_of(session, link, answers, client_key)
+    if link.response_id is not None or answers is None:
+        return _submit_over_draft(session, link, answers, client_key, mode, user_id)
+    result = validate_answers(link.instrument, answers, partial=False)
     if not result.complete:
-        return SubmitResult(SubmitOutcome.INVALID, link.response_id, None, result)
+        return SubmitResult(SubmitOutcome.INVALID, None, None, result)
     now = dt.datetime.now(dt.UTC)
     text = canonical_json(result.cleaned)
-    values = {"status": ResponseStatus.SUBMITTED, "client_key": client_key,
-              "payload_hash": payload_hash(result.cleaned, text), "submitted_at": now,
-              "updated_at": now, "mode": mode, "entered_by_id": user_id}
-    if link.response_id is not None:
-        won_id = _update_draft(session, link.response_id, values)
-        if won_id is not None:
-            _write_answers(session, won_id, result.cleaned)
-    else:
-        won_id = _insert_submitted(session, link, values, result.cleaned, text)
-    if won_id is None:
+    won_id = _insert_submitted(session, link, _submitted_values(
+        result, text, client_key, mode, user_id, now), result.cleaned, text)
+    if won_id is not None:
+        return SubmitResult(SubmitOutcome.ACCEPTED, won_id, now, result)
+    winner = _link_at(session, link.invitation_id)
+    if winner.response_status is ResponseStatus.DRAFT:
+        # an autosave created the draft after we looked: submit over it instead
+        return _submit_over_draft(session, winner, answers, client_key, mode, user_id)
+    if winner.response_status is None:
+        # the client key belongs to another invitation's submission
+        return SubmitResult(SubmitOutcome.CONFLICT, None, None, result)
+    return _repeat(winner, result, client_key)
+
+
+def _submitted_values(result: ValidationResult, text: str, client_key: str, mode: Mode,
+                      user_id: int | None, now: dt.datetime) -> dict[str, object]:
+    return {"status": ResponseStatus.SUBMITTED, "client_key": client_key,
+            "payload_hash": payload_hash(result.cleaned, text), "submitted_at": now,
+            "updated_at": now, "mode": mode, "entered_by_id": user_id}
+
+
+def _submit_over_draft(session: Session, link: Link, answers: Mapping[str, object] | None,
+                       client_key: str, mode: Mode, user_id: int | None) -> SubmitResult:
+    """Lock the draft, then validate and submit it (with ``answers``, or as stored)."""
+    draft_id = _lock_existing_draft(session, link.invitation_id)
+    if draft_id is None:  # submitted meanwhile, or nothing was ever saved
         winner = _link_at(session, link.invitation_id)
-        if winner.response_status is ResponseStatus.DRAFT and link.response_id is None:
-            # an autosave created the draft after we looked: submit over it instead
+        if winner.response_status is ResponseStatus.SUBMITTED:
+            return _repeat_of(session, winner, answers, client_key)
+        if answers is not None:
             return submit_link(session, winner, answers, client_key, mode=mode,
                                user_id=user_id)
-        if winner.response_status is not ResponseStatus.SUBMITTED:
-            # the client key belongs to another invitation's submission
-            return SubmitResult(SubmitOutcome.CONFLICT, None, None, result)
-        return _repeat(winner, result, client_key)
-    return SubmitResult(SubmitOutcome.ACCEPTED, won_id, now, result)
+        return SubmitResult(SubmitOutcome.INVALID, None, None,
+                            validate_answers(link.instrument, {}, partial=False))
+    if answers is None:
+        answers = _answers_of(session, draft_id)
+    result = validate_answers(link.instrument, answers, partial=False)
+    if not result.complete:
+        return SubmitResult(SubmitOutcome.INVALID, draft_id, None, result)
+    now = dt.datetime.now(dt.UTC)
+    values = _submitted_values(result, canonical_json(result.cleaned), client_key, mode,
+                               user_id, now)
+    if not _mark_submitted(session, draft_id, values):
+        # the client key belongs to another invitation's submission
+        return SubmitResult(SubmitOutcome.CONFLICT, None, None, result)
+    _write_answers(session, draft_id, result.cleaned)
+    return SubmitResult(SubmitOutcome.ACCEPTED, draft_id, now, result)
+
+
+def _lock_existing_draft(session: Session, invitation_id: int) -> int | None:
+    """Lock the invitation's draft row (None if it has none, or it was submitted)."""
+    locked = session.execute(
+        update(_RESPONSES)
+        .where(_RESPONSES.c.invitation_id == invitation_id,
+               _RESPONSES.c.status == ResponseStatus.DRAFT)
+        .values(updated_at=dt.datetime.now(dt.UTC)).returning(_RESPONSES.c.id)).scalar()
+    return None if locked is None else int(locked)
+
+
+def _repeat_of(session: Session, link: Link, answers: Mapping[str, object] | None,
+               client_key: str) -> SubmitResult:
+    """``_repeat`` for a request that may not carry its answers (submit the stored draft)."""
+    given = answers if answers is not None else _answers_of(session, link.response_id)
+    return _repeat(link, validate_answers(link.instrument, given, partial=False), client_key)
 
 
 def _answers_of(session: Session, response_id: int | None) -> dict[str, object]:
@@ -378,23 +446,25 @@ _SUBMIT_PG = _submit_statement_pg()
 _SUBMIT_PG_SQL = str(_SUBMIT_PG.compile(dialect=_PSYCOPG))
 
 
-def _update_draft(session: Session, response_id: int, values: dict[str, object]) -> int | None:
-    """Turn the draft into the submitted response unless another request already did."""
+def _mark_submitted(session: Session, draft_id: int, values: dict[str, object]) -> bool:
+    """Turn the locked draft into the submitted response; False when the client key is
+    already another response's (``uq_responses_client_key``)."""
     try:
         with session.begin_nested():
-            changed = session.execute(
-                update(_RESPONSES)
-                .where(_RESPONSES.c.id == response_id,
-                       _RESPONSES.c.status == ResponseStatus.DRAFT)
-                .values(values)).rowcount
+            session.execute(update(_RESPONSES).where(_RESPONSES.c.id == draft_id)
+                            .values(values))
     except IntegrityError:
-        return None
-    return response_id if changed else None
+        return False
+    return True
 
 
 def _repeat(link: Link, result: ValidationResult, client_key: str) -> SubmitResult:
-    """A submission for an already submitted invitation: same one again, or a conflict."""
-    same = link.client_key == client_key or (
-        result.complete and link.payload_hash == payload_hash(result.cleaned))
+    """A submission for an already submitted invitation: the same one again, or a conflict.
+
+    The same answers (under any client key) get the same thank-you. Different answers are a
+    conflict even under the stored client key: a key names one submission, and reusing it for
+    other answers must not look accepted while the answers are dropped.
+    """
+    same = result.complete and link.payload_hash == payload_hash(result.cleaned)
     outcome = SubmitOutcome.ALREADY_ACCEPTED if same else SubmitOutcome.CONFLICT
     return SubmitResult(outcome, link.response_id, link.submitted_at, result)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from domain import UnitLevel
 from questionnaires import Instrument, Question, QuestionType, builtin_instruments
-from survey_app.persistence.enums import ResponseStatus
+from survey_app.persistence.enums import RespondentStatus, ResponseStatus
 from survey_app.persistence.models import (
     Answer,
     Campaign,
@@ -64,7 +64,11 @@ class ResponseData:
 
 
 def load_responses(session: Session, campaign: Campaign) -> ResponseData:
-    """Every submitted response of ``campaign`` with design and domain columns."""
+    """Every submitted response of ``campaign`` with design and domain columns.
+
+    Only respondents still in the sample count: a person replaced by a reserve passed their
+    weight to the reserve, so an answer of theirs (keyed before the replacement) is left out.
+    """
     units = {u.id: u for u in session.scalars(select(Unit).where(
         Unit.campaign_id == campaign.id))}
     rows = session.execute(
@@ -75,7 +79,8 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
         .join(Respondent, Respondent.id == Invitation.respondent_id)
         .join(InstrumentRow, InstrumentRow.id == Response.instrument_id)
         .where(Invitation.campaign_id == campaign.id,
-               Response.status == ResponseStatus.SUBMITTED)
+               Response.status == ResponseStatus.SUBMITTED,
+               Respondent.status == RespondentStatus.ACTIVE)
         .order_by(Response.id)
     ).all()
     records = [_record(row, units) for row in rows]
@@ -87,8 +92,10 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
         for response_id, question_id, text in session.execute(
                 select(Answer.response_id, Answer.question_id, cast(Answer.value, Text))
                 .join(Response).join(Invitation)
+                .join(Respondent, Respondent.id == Invitation.respondent_id)
                 .where(Invitation.campaign_id == campaign.id,
-                       Response.status == ResponseStatus.SUBMITTED)):
+                       Response.status == ResponseStatus.SUBMITTED,
+                       Respondent.status == RespondentStatus.ACTIVE)):
             answers[response_id][question_id] = _decode(text)
     return ResponseData(meta, answers, {u.code: u for u in units.values()})
 

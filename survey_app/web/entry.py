@@ -49,7 +49,7 @@ def form(respondent_id: int) -> Any:
     respondent = _respondent(respondent_id)
     session = get_session()
     try:
-        invitation = entry.invitation_of(session, respondent)
+        invitation = entry.usable_invitation(session, respondent)
     except ServiceError as exc:
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("entry.assigned"))

@@ -110,3 +110,69 @@ def test_double_entry_agreeing_clerks_submit(app: Flask, session: Session, demo:
     entry.enter(session, people[0], answers, Mode.PAPER, clerk1, double_entry=True)
     result = entry.enter(session, people[0], answers, Mode.PAPER, clerk2, double_entry=True)
     assert result.outcome is entry.EntryOutcome.SUBMITTED
+
+
+def _assigned_with_invitation(session: Session, demo: int):  # type: ignore[no-untyped-def]
+    campaign, people = _setup(session, demo, 2)
+    invitations.issue(session, campaign, None)
+    clerk_id = session.scalar(select(User.id).where(User.username == "buudien"))
+    for person in people:
+        person.interviewer_id = clerk_id
+    return campaign, people
+
+
+def _replace_by_hand(session: Session, person) -> None:  # type: ignore[no-untyped-def]
+    """What draws.replace does to the replaced person: status and a revoked invitation."""
+    from survey_app.persistence.enums import RespondentStatus
+
+    person.status = RespondentStatus.REPLACED
+    invitations.revoke(session, entry.invitation_of(session, person))
+
+
+def test_entry_is_refused_for_a_replaced_person(app: Flask, session: Session, demo: int,
+                                                as_role) -> None:
+    _, people = _assigned_with_invitation(session, demo)
+    _replace_by_hand(session, people[0])
+    session.commit()
+    clerk = as_role("buudien")
+    listing = clerk.get("/entry/").get_data(as_text=True)
+    assert "Người Thử 0" not in listing and "Người Thử 1" in listing
+    full = complete_answers(responses.instrument_of(entry.invitation_of(session, people[0])))
+    posted = clerk.post(f"/entry/{people[0].id}", data={**as_form(full), "mode": "paper"},
+                        follow_redirects=True)
+    assert "người dự phòng" in posted.get_data(as_text=True)
+    assert clerk.get(f"/entry/{people[0].id}").status_code == 302
+    assert session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_entry_is_refused_after_fieldwork_closed(app: Flask, session: Session, demo: int,
+                                                 as_role) -> None:
+    import datetime as dt
+
+    campaign, people = _assigned_with_invitation(session, demo)
+    campaign.fieldwork_opens = dt.date.today() - dt.timedelta(days=30)
+    campaign.fieldwork_closes = dt.date.today() - dt.timedelta(days=1)
+    session.commit()
+    full = complete_answers(responses.instrument_of(entry.invitation_of(session, people[1])))
+    posted = as_role("buudien").post(f"/entry/{people[1].id}",
+                                     data={**as_form(full), "mode": "paper"},
+                                     follow_redirects=True)
+    assert "Đợt khảo sát đã kết thúc" in posted.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_results_leave_out_a_replaced_persons_answers(app: Flask, session: Session,
+                                                     demo: int) -> None:
+    from survey_app.services import results_data
+
+    campaign, people = _assigned_with_invitation(session, demo)
+    clerk = session.scalar(select(User).where(User.username == "buudien"))
+    for person in people:
+        invitation = entry.invitation_of(session, person)
+        full = complete_answers(responses.instrument_of(invitation))
+        responses.submit(session, invitation, full, f"key-{person.id}", mode=Mode.PAPER,
+                         user=clerk)
+    _replace_by_hand(session, people[0])
+    session.commit()
+    data = results_data.load_responses(session, campaign)
+    assert len(data.meta) == 1 and set(data.answers) == set(data.meta["response_id"])

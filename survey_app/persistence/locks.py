@@ -1,0 +1,43 @@
+"""Row locks decided by the database, taken before a use case reads what it will change.
+
+On PostgreSQL ``SELECT .. FOR UPDATE`` locks the row until the transaction ends; a second
+transaction asking for it waits, then reads what the first committed. SQLite has no row locks:
+a write takes the database's write lock (with the busy timeout), so touching the row with a
+no-op UPDATE serialises writers the same way. Either way nothing is decided by a read that
+another request may have invalidated before our write.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.orm import Session
+
+from survey_app.persistence.models import Base, Campaign, Invitation
+
+
+def lock_row(session: Session, table: Table, row_id: int) -> bool:
+    """Lock one row of ``table`` by id for this transaction; False if there is no such row."""
+    if session.get_bind().dialect.name == "postgresql":
+        found = session.execute(select(table.c.id).where(table.c.id == row_id)
+                                .with_for_update()).scalar()
+        return found is not None
+    touched = session.execute(update(table).where(table.c.id == row_id)
+                              .values(id=table.c.id)).rowcount
+    return bool(touched)
+
+
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def lock_campaign(session: Session, campaign_id: int) -> bool:
+    """Serialise the campaign-wide changes of the sample: a sampling run, issuing invitations,
+    accepting a list after sampling."""
+    return lock_row(session, _table(Campaign), campaign_id)
+
+
+def lock_invitation(session: Session, invitation_id: int) -> bool:
+    """Serialise the keyings of one paper form (double entry)."""
+    return lock_row(session, _table(Invitation), invitation_id)
