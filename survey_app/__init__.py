@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         RATELIMIT_ENABLED=True,
         AUTO_MIGRATE=False,
+        JOB_RUNNER=settings.job_runner,
     )
     if config:
         app.config.update(config)

@@ -18,6 +18,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
 from domain import RespondentGroup
+from survey_app import worker
 from survey_app.errors import RowsRejected, ServiceError
 from survey_app.persistence.db import upgrade
 from survey_app.persistence.enums import Role
@@ -67,12 +68,27 @@ def demo_command(host: str, port: int, serve: bool) -> None:
 
     upgrade(current_app.config["DATABASE_URL"])
     with _session() as session:
-        info = demo.ensure_demo(session, Path(current_app.instance_path))
+        info = demo.ensure_demo(session, Path(current_app.instance_path),
+                                sealer=worker.context_of(current_app).sealer)
         session.commit()
     base = f"http://{host}:{port}"
     click.echo(demo.describe(info, base))
     if serve:
         _serve(host, port)
+
+
+@main.group("jobs")
+def jobs_group() -> None:
+    """Background jobs (issuing invitations)."""
+
+
+@jobs_group.command("work")
+@click.option("--once", is_flag=True, help="Run what is waiting, then stop.")
+@with_appcontext
+def jobs_work(once: bool) -> None:
+    """Run background jobs: queued ones, and ones whose process died (a standalone worker,
+    for SURVEY_JOB_RUNNER=external or beside the web processes)."""
+    worker.work(current_app._get_current_object(), once=once)  # type: ignore[attr-defined]
 
 
 @main.group("db")

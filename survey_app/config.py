@@ -56,6 +56,8 @@ class Settings:
     trusted_proxies: int = 0
     default_locale: str = "vi"
     public_base_url: str = "http://127.0.0.1:5000"
+    link_key: str | None = None
+    job_runner: str = "thread"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -78,6 +80,8 @@ class Settings:
             trusted_proxies=int(os.environ.get("SURVEY_TRUSTED_PROXIES", "0")),
             default_locale=os.environ.get("SURVEY_DEFAULT_LOCALE", "vi"),
             public_base_url=os.environ.get("SURVEY_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+            link_key=os.environ.get("SURVEY_LINK_KEY") or None,
+            job_runner=os.environ.get("SURVEY_JOB_RUNNER", "thread"),
         )
 
 

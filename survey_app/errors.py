@@ -73,6 +73,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This person was replaced by a reserve (their invitation is revoked); no form can be "
         "keyed for them.",
     ),
+    "not_in_sample": (
+        "Người này không còn trong mẫu (đã được thay bằng người dự phòng) nên không phát hành "
+        "lại giấy mời được.",
+        "This person is no longer in the sample (replaced by a reserve); their letter cannot be "
+        "issued again.",
+    ),
+    "issue_running": (
+        "Đang phát hành giấy mời cho đợt này (bắt đầu lúc {started}); xem tiến độ bên dưới.",
+        "Invitations for this campaign are being issued (started {started}); see the progress "
+        "below.",
+    ),
+    "job_failed": ("Công việc nền bị lỗi và đã dừng: {detail}.",
+                   "The background job failed and stopped: {detail}."),
     "entry_closed": ("Đợt khảo sát đã kết thúc nên không nhận thêm phiếu.",
                      "Fieldwork has closed, so no more forms are accepted."),
     "entry_not_open": ("Đợt khảo sát chưa bắt đầu nên chưa nhập phiếu được.",

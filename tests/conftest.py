@@ -74,6 +74,7 @@ def app(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         "DATABASE_URL": db_url,
         "TESTING": True,
         "RATELIMIT_ENABLED": False,
+        "JOB_RUNNER": "inline",  # background jobs run once their request commits
     })
     yield application
     application.extensions["engine"].dispose()

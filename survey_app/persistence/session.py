@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from flask import Flask, Response, current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +27,20 @@ def keep_on_error() -> None:
     g.db_commit_on_error = True
 
 
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once this request's transaction has committed (e.g. start the job the
+    request queued: a runner must see the committed row). Dropped if the request rolls back."""
+    g.setdefault("db_after_commit", []).append(callback)
+
+
+def _run_after_commit(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 - the request's data is committed; log and go on
+            logging.getLogger(__name__).exception("after-commit callback failed")
+
+
 def init_app(app: Flask) -> None:
     """Commit after a successful response, roll back otherwise, always close."""
 
@@ -32,13 +49,16 @@ def init_app(app: Flask) -> None:
         session: Session | None = g.pop("db_session", None)
         if session is None:
             return response
+        callbacks: list[Callable[[], None]] = g.pop("db_after_commit", [])
         try:
             if response.status_code < 400 or g.pop("db_commit_on_error", False):
                 session.commit()
             else:
                 session.rollback()
+                callbacks = []
         finally:
             session.close()
+        _run_after_commit(callbacks)
         return response
 
     @app.teardown_request

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import CampaignKind
-from survey_app.persistence.enums import CampaignStatus, Role
+from survey_app.persistence.enums import CampaignStatus, JobKind, Role
 from survey_app.persistence.models import Campaign, Invitation, Response
 from survey_app.persistence.models import Instrument as InstrumentRow
+from survey_app.sealing import LinkSealer
 from survey_app.services import (
     accounts,
     appraisal,
@@ -27,6 +28,7 @@ from survey_app.services import (
     draws,
     instruments,
     invitations,
+    jobs,
     registry,
 )
 
@@ -55,16 +57,17 @@ class DemoInfo:
     links: list[tuple[str, str]] = field(default_factory=list)
 
 
-def ensure_demo(session: Session, instance_dir: Path, *, fieldwork: bool = True) -> DemoInfo:
+def ensure_demo(session: Session, instance_dir: Path, *, fieldwork: bool = True,
+                sealer: LinkSealer | None = None) -> DemoInfo:
     """Load the demo campaign unless it exists; return what to print either way.
 
     ``fieldwork=False`` loads only the registry and the accounts (fast, for tests of pages
-    that need no lists or respondents).
+    that need no lists or respondents). ``sealer`` keeps the letters printable again.
     """
     links_file = instance_dir / "demo_links.json"
     existing = session.scalar(select(Campaign).where(Campaign.name == DEMO_NAME))
     if existing is None:
-        existing = _load(session, links_file, fieldwork)
+        existing = _load(session, links_file, fieldwork, sealer)
         created = True
     else:
         created = False
@@ -77,7 +80,8 @@ def ensure_demo(session: Session, instance_dir: Path, *, fieldwork: bool = True)
     )
 
 
-def _load(session: Session, links_file: Path, fieldwork: bool) -> Campaign:
+def _load(session: Session, links_file: Path, fieldwork: bool,
+          sealer: LinkSealer | None) -> Campaign:
     rng = np.random.default_rng(DEMO_SEED)
     year = dt.date.today().year
     campaign = campaigns.create_campaign(session, campaigns.CampaignInput(
@@ -97,7 +101,9 @@ def _load(session: Session, links_file: Path, fieldwork: bool) -> Campaign:
         session.refresh(campaign)
         demo_lists.upload_all(session, campaign, rng)
         draws.run(session, campaign, DEMO_SEED, None)
-        issued = invitations.issue(session, campaign, None)
+        job, _ = jobs.start(session, campaign.id, JobKind.ISSUE_INVITATIONS, None)
+        issued = invitations.issue(session, campaign, None, sealer=sealer, job_id=job.id)
+        jobs.complete(session, job, len(issued))
         demo_responses.seed_demo_responses(session, campaign, rng, share=RESPONSE_SHARE)
         answered = set(session.scalars(select(Invitation.respondent_id).join(
             Response, Response.invitation_id == Invitation.id)))

@@ -28,6 +28,7 @@ from survey_app.persistence.enums import (
     RowStatus,
     SampleRole,
 )
+from survey_app.persistence.locks import lock_campaign
 from survey_app.persistence.models import (
     Campaign,
     DistrictChoice,
@@ -123,7 +124,13 @@ def preview(session: Session, campaign: Campaign) -> pd.DataFrame:
 
 def run(session: Session, campaign: Campaign, seed: int, actor: User | None,
         overrides: Sequence[sampling.DistrictOverride] = ()) -> SamplingRun:
-    """Draw and store the respondents, replacing an earlier draw that has no invitations yet."""
+    """Draw and store the respondents, replacing an earlier draw that has no invitations yet.
+
+    The campaign's lock is taken first (issuing invitations takes it too), so "once invitations
+    exist the sample changes only by replacement" holds under concurrency: a run waits for an
+    issuing step to commit and then sees its invitations, and an issuing step waits for a run.
+    """
+    lock_campaign(session, campaign.id)
     if session.scalar(select(func.count()).select_from(Invitation).where(
             Invitation.campaign_id == campaign.id)):
         raise ServiceError("sample_in_use")

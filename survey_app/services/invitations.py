@@ -1,8 +1,11 @@
-"""Personal links: a token (256 bits) and a short code per respondent, stored only as hashes.
+"""Personal links: a token (256 bits) and a short code per respondent, looked up by hash.
 
-The clear token exists once, in the batch returned by :func:`issue`, which the administrator
-downloads as printable letters (with a QR code) and a CSV of links. A lost letter is handled by
-:func:`reissue`, which revokes the old link.
+Lookups use only SHA-256 hashes. The clear link is also kept sealed (encrypted under the link
+key, ``survey_app.sealing``), so the letters of a batch can be printed again: issuing for a
+whole sample is a background job (:func:`issue_batch` step by step), and its letters are read
+back per unit with :func:`letters`. A lost letter is handled by :func:`reissue`, which revokes
+the old link. Issuing and sampling take the campaign's lock, so a sampling run can never delete
+respondents whose invitations are being issued.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 
 import qrcode
 import qrcode.image.svg
-from sqlalchemy import insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from survey_app.errors import ServiceError
@@ -21,14 +24,16 @@ from survey_app.persistence.enums import (
     InvitationStatus,
     RespondentStatus,
 )
+from survey_app.persistence.locks import lock_campaign
 from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit, User, now
+from survey_app.sealing import LinkSealer
 from survey_app.security import hash_token, new_short_code, new_token
 from survey_app.services import audit, instruments
 
 
 @dataclass(frozen=True)
 class IssuedLink:
-    """A clear token and short code, for letters and messages; never stored."""
+    """A clear token and short code, for letters and messages (stored only sealed)."""
 
     respondent_id: int
     full_name: str
@@ -38,16 +43,19 @@ class IssuedLink:
 
 
 def issue(session: Session, campaign: Campaign, actor: User | None,
-          respondent_ids: list[int] | None = None) -> list[IssuedLink]:
-    """Create invitations for active respondents that have none yet (idempotent)."""
-    query = (select(Respondent).outerjoin(Invitation, Invitation.respondent_id == Respondent.id)
-             .where(Respondent.campaign_id == campaign.id,
-                    Respondent.status == RespondentStatus.ACTIVE,
-                    Invitation.id.is_(None))
-             .options(joinedload(Respondent.unit))
-             .order_by(Respondent.id))
+          respondent_ids: list[int] | None = None, *, sealer: LinkSealer | None = None,
+          job_id: int | None = None, limit: int | None = None) -> list[IssuedLink]:
+    """Create invitations for active respondents that have none yet (idempotent).
+
+    ``limit`` issues at most that many (a job's step); ``sealer`` keeps each clear link sealed
+    so the letters can be printed again; ``job_id`` records the job that issued them.
+    """
+    lock_campaign(session, campaign.id)
+    query = _uninvited(campaign.id).options(joinedload(Respondent.unit)).order_by(Respondent.id)
     if respondent_ids is not None:
         query = query.where(Respondent.id.in_(respondent_ids))
+    if limit is not None:
+        query = query.limit(limit)
     people = list(session.scalars(query))
     instrument_ids = {group: instruments.publish(
         session, instruments.instrument_for(group, campaign.kind)).id
@@ -58,26 +66,74 @@ def issue(session: Session, campaign: Campaign, actor: User | None,
         rows.append({"campaign_id": campaign.id, "respondent_id": respondent.id,
                      "instrument_id": instrument_ids[respondent.group],
                      "token_hash": hash_token(token), "short_code_hash": hash_token(code),
-                     "status": InvitationStatus.ACTIVE, "created_at": now()})
+                     "status": InvitationStatus.ACTIVE, "created_at": now(), "job_id": job_id,
+                     "sealed_link": sealer.seal(token, code) if sealer else None})
         links.append(IssuedLink(respondent.id, respondent.full_name, respondent.unit.name,
                                 token, code))
     if rows:
         session.execute(insert(Invitation), rows)
         audit.record(session, AuditAction.INVITATIONS_ISSUED, user=actor,
-                     campaign_id=campaign.id, count=len(rows))
+                     campaign_id=campaign.id, count=len(rows),
+                     **({"job": job_id} if job_id else {}))
     return links
 
 
-def reissue(session: Session, respondent: Respondent, actor: User | None) -> IssuedLink:
+def _uninvited(campaign_id: int) -> Select[tuple[Respondent]]:
+    return (select(Respondent).outerjoin(Invitation, Invitation.respondent_id == Respondent.id)
+            .where(Respondent.campaign_id == campaign_id,
+                   Respondent.status == RespondentStatus.ACTIVE, Invitation.id.is_(None)))
+
+
+def count_uninvited(session: Session, campaign_id: int) -> int:
+    """Active respondents without an invitation (what an issuing job has left to do)."""
+    subquery = _uninvited(campaign_id).subquery()
+    return int(session.scalar(select(func.count()).select_from(subquery)) or 0)
+
+
+def letters(session: Session, job_id: int, sealer: LinkSealer,
+            unit_id: int | None = None) -> list[IssuedLink]:
+    """The letters of one issuing job (optionally of one unit), read back from the sealed
+    links. Links revoked or re-issued since are left out: their letters would not work."""
+    query = (select(Invitation, Respondent, Unit)
+             .join(Respondent, Respondent.id == Invitation.respondent_id)
+             .join(Unit, Unit.id == Respondent.unit_id)
+             .where(Invitation.job_id == job_id, Invitation.status == InvitationStatus.ACTIVE)
+             .order_by(Unit.code, Respondent.full_name, Respondent.id))
+    if unit_id is not None:
+        query = query.where(Respondent.unit_id == unit_id)
+    found = []
+    for invitation, respondent, unit in session.execute(query):
+        opened = sealer.open(invitation.sealed_link)
+        if opened is not None:
+            found.append(IssuedLink(respondent.id, respondent.full_name, unit.name, *opened))
+    return found
+
+
+def letters_by_unit(session: Session, job_id: int) -> list[tuple[Unit, int]]:
+    """Units with letters in a job, and how many each (for the job's page)."""
+    query = (select(Unit, func.count(Invitation.id))
+             .join(Respondent, Respondent.unit_id == Unit.id)
+             .join(Invitation, Invitation.respondent_id == Respondent.id)
+             .where(Invitation.job_id == job_id, Invitation.status == InvitationStatus.ACTIVE)
+             .group_by(Unit.id).order_by(Unit.code))
+    return [(unit, int(n)) for unit, n in session.execute(query)]
+
+
+def reissue(session: Session, respondent: Respondent, actor: User | None,
+            sealer: LinkSealer | None = None) -> IssuedLink:
     """A new link for a respondent whose letter was lost; the old link stops working."""
     invitation = session.scalar(select(Invitation).where(
-        Invitation.respondent_id == respondent.id))
+        Invitation.respondent_id == respondent.id).with_for_update())
     if invitation is None:
         raise ServiceError("no_invitation")
+    if respondent.status is not RespondentStatus.ACTIVE:
+        raise ServiceError("not_in_sample")
     token, code = new_token(), new_short_code()
     invitation.token_hash = hash_token(token)
     invitation.short_code_hash = hash_token(code)
     invitation.status = InvitationStatus.ACTIVE
+    invitation.sealed_link = sealer.seal(token, code) if sealer else None
+    invitation.job_id = None
     session.flush()
     audit.record(session, AuditAction.INVITATIONS_ISSUED, user=actor,
                  campaign_id=respondent.campaign_id, target=str(respondent.id), reissued=True)

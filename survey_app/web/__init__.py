@@ -56,6 +56,7 @@ def _template_globals() -> dict[str, Any]:
         "level_labels": labels.LEVEL_LABELS,
         "group_labels": labels.GROUP_LABELS,
         "mode_labels": labels.MODE_LABELS,
+        "job_labels": labels.JOB_LABELS,
         "kind_labels": labels.KIND_LABELS,
         "role_labels": labels.ROLE_LABELS,
         "reason_labels": labels.DISTRICT_REASON_LABELS,

@@ -6,16 +6,19 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from domain import UnitLevel
+from survey_app import worker
 from survey_app.errors import ServiceError
-from survey_app.persistence.enums import AuditAction, Role
-from survey_app.persistence.models import Respondent, Unit, User
-from survey_app.persistence.session import get_session
+from survey_app.persistence.enums import AuditAction, JobKind, Role
+from survey_app.persistence.models import Job, Respondent, Unit, User
+from survey_app.persistence.session import after_commit, get_session
+from survey_app.sealing import LinkSealer
 from survey_app.security import current_user, roles_required
-from survey_app.services import audit, campaigns, fieldwork, invitations, registry
+from survey_app.services import audit, campaigns, fieldwork, invitations, jobs, registry
 from survey_app.services.spreadsheet import csv_bytes
 from survey_app.web.helpers import locale_code
 
@@ -37,21 +40,88 @@ def progress() -> str:
     total = fieldwork.totals(rows) if rows else None
     units = sorted({r.unit.id: r.unit for r in rows}.values(), key=lambda u: u.code)
     return render_template("fieldwork/progress.html", campaign=campaign, rows=rows, total=total,
-                           units=units, interviewers=fieldwork.interviewers(get_session()))
+                           units=units, interviewers=fieldwork.interviewers(get_session()),
+                           issue_jobs=jobs.recent(get_session(), campaign.id,
+                                                  JobKind.ISSUE_INVITATIONS))
 
 
 @bp.post("/invitations")
 @roles_required(Role.ADMIN)
 def issue() -> Any:
-    """Issue links to everyone not yet invited; the letters are shown once, never stored."""
+    """Queue the job that issues links to everyone not yet invited; show its page.
+
+    A whole sample takes a minute or more, so it is a background job: the browser may close,
+    and the letters are printed from the job's page, per unit, as often as needed.
+    """
     campaign = _campaign()
-    links = invitations.issue(get_session(), campaign, current_user())
-    if not links:
+    session = get_session()
+    if not invitations.count_uninvited(session, campaign.id):
         flash(_("Mọi người được chọn đều đã có giấy mời."), "success")
         return redirect(url_for("fieldwork.progress"))
-    if request.form.get("format") == "csv":
-        return _links_csv(links)
-    return letters_response(links, campaign)
+    job, created = jobs.start(session, campaign.id, JobKind.ISSUE_INVITATIONS, current_user())
+    if created:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        job_id = job.id
+        after_commit(lambda: worker.kick(app, job_id))
+    else:
+        flash(ServiceError("issue_running", started=format_datetime(job.created_at))
+              .message(locale_code()), "warning")
+    return redirect(url_for("fieldwork.job", job_id=job.id))
+
+
+def _job(job_id: int) -> Job:
+    job = jobs.get(get_session(), job_id)
+    if job is None or job.kind is not JobKind.ISSUE_INVITATIONS:
+        abort(404)
+    return job
+
+
+@bp.get("/jobs/<int:job_id>")
+@roles_required(Role.ADMIN)
+def job(job_id: int) -> Any:
+    """A job's progress (the page refreshes itself while it runs), then its letters per unit.
+
+    A job nobody is running any more (its process died) is taken over from here.
+    """
+    found = _job(job_id)
+    if jobs.is_stale(found):
+        worker.kick(current_app._get_current_object(), found.id)  # type: ignore[attr-defined]
+    units = invitations.letters_by_unit(get_session(), found.id)
+    error = (ServiceError(found.error_code).message(locale_code())
+             if found.error_code and found.error_code != "internal" else None)
+    return render_template("fieldwork/job.html", job=found, units=units, error=error,
+                           active=found.status in jobs.ACTIVE)
+
+
+def _sealer() -> LinkSealer:
+    return worker.context_of(current_app).sealer
+
+
+@bp.get("/jobs/<int:job_id>/letters")
+@roles_required(Role.ADMIN)
+def job_letters(job_id: int) -> Any:
+    """The printable letters of one unit of a job (or of the whole job, when small)."""
+    found = _job(job_id)
+    unit_id = request.args.get("unit", type=int)
+    links = invitations.letters(get_session(), found.id, _sealer(), unit_id)
+    if not links:
+        abort(404)
+    audit.record(get_session(), AuditAction.EXPORT, user=current_user(),
+                 campaign_id=found.campaign_id, target=f"letters job {found.id}",
+                 unit=unit_id, count=len(links))
+    return letters_response(links, campaigns.get_campaign(get_session(), found.campaign_id))
+
+
+@bp.get("/jobs/<int:job_id>/links.csv")
+@roles_required(Role.ADMIN)
+def job_links(job_id: int) -> Any:
+    """Every link of a job as CSV (for mail merge, SMS or Zalo)."""
+    found = _job(job_id)
+    links = invitations.letters(get_session(), found.id, _sealer())
+    audit.record(get_session(), AuditAction.EXPORT, user=current_user(),
+                 campaign_id=found.campaign_id, target=f"links job {found.id}",
+                 count=len(links))
+    return _links_csv(links)
 
 
 def _base_url() -> str:
@@ -87,7 +157,7 @@ def reissue(respondent_id: int) -> Any:
     if respondent is None:
         abort(404)
     try:
-        link = invitations.reissue(get_session(), respondent, current_user())
+        link = invitations.reissue(get_session(), respondent, current_user(), _sealer())
     except ServiceError as exc:
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("fieldwork.progress"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from domain import CampaignKind, RespondentGroup, UnitLevel
-from survey_app.persistence.enums import CampaignStatus, Mode, Role
+from survey_app.persistence.enums import CampaignStatus, JobStatus, Mode, Role
 
 KIND_LABELS = {
     CampaignKind.PROVINCIAL_PAR: _l("Khảo sát Chỉ số CCHC cấp tỉnh"),
@@ -51,6 +51,12 @@ MODE_LABELS = {
     Mode.WEB: _l("Trực tuyến"),
     Mode.PAPER: _l("Phiếu giấy"),
     Mode.PHONE: _l("Điện thoại"),
+}
+JOB_LABELS = {
+    JobStatus.QUEUED: _l("đang chờ"),
+    JobStatus.RUNNING: _l("đang chạy"),
+    JobStatus.DONE: _l("đã xong"),
+    JobStatus.FAILED: _l("bị lỗi"),
 }
 DISTRICT_REASON_LABELS = {
     "forced_in": _l("Lãnh đạo quyết định chọn"),

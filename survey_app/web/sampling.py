@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 import sampling
+from survey_app import worker
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction, Role
 from survey_app.persistence.models import Respondent, Unit
@@ -158,7 +159,7 @@ def replace(respondent_id: int) -> Any:
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("sampling.unit_respondents", unit_id=respondent.unit_id))
     links = invitations.issue(get_session(), respondent.unit.campaign, current_user(),
-                              [chosen.id])
+                              [chosen.id], sealer=worker.context_of(current_app).sealer)
     flash(_("Đã thay bằng %(name)s (dự phòng số %(rank)s).", name=chosen.full_name,
             rank=chosen.reserve_rank), "success")
     if links:

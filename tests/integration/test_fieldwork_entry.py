@@ -26,8 +26,13 @@ def test_progress_letters_and_reminders(app: Flask, session: Session, demo: int,
     admin = as_role("admin")
     page = admin.get("/fieldwork/").get_data(as_text=True)
     assert "Người Thử" not in page and ">2<" in page
-    letters = admin.post("/fieldwork/invitations")
+    issued = admin.post("/fieldwork/invitations")
+    assert issued.status_code == 302
+    job_page = admin.get(issued.headers["Location"]).get_data(as_text=True)
+    job_id = int(issued.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    letters = admin.get(f"/fieldwork/jobs/{job_id}/letters?unit={people[0].unit_id}")
     html = letters.get_data(as_text=True)
+    assert "In thư" in job_page
     assert letters.status_code == 200 and html.count("GIẤY MỜI THAM GIA KHẢO SÁT") == 2
     assert "<svg" in html and "Người Thử 0" in html
     assert letters.headers["Cache-Control"] == "no-store"
