@@ -37,7 +37,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Chỉ cấp xã mới có danh sách lĩnh vực TTHC.",
         "Only communes have procedure fields.",
     ),
-    "parent_cycle": ("Quan hệ cấp trên tạo thành vòng lặp.", "Parent links form a cycle."),
+    "parent_cycle": ("Đơn vị “{value}” nằm trong vòng lặp cấp trên (đơn vị là cấp trên của "
+                     "chính mình, trực tiếp hoặc qua đơn vị khác).",
+                     "Unit “{value}” is in a cycle of parent links (it is its own parent, "
+                     "directly or through other units)."),
     "file_unreadable": (
         "Không đọc được tệp: {detail}. Hãy dùng CSV (UTF-8) hoặc Excel (.xlsx).",
         "The file could not be read: {detail}. Use CSV (UTF-8) or Excel (.xlsx).",

@@ -5,7 +5,7 @@ questionnaire) and, beside it, the clear link encrypted with Fernet (AES-128-CBC
 HMAC-SHA256 tag) under a key that never lives in the database, so the administrator can print a
 lost batch of letters again. The key is ``SURVEY_LINK_KEY`` when set, otherwise derived from the
 application's secret key (HKDF-SHA256, its own label), which already guards staff sessions.
-docs/adr/0006-sealed-links.md says why.
+docs/adr/0001-sealed-links.md says why.
 """
 
 from __future__ import annotations

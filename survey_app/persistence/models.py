@@ -330,7 +330,7 @@ class Invitation(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
     # The clear token and short code, encrypted with the link key (never the database's own),
-    # so letters can be printed again; see docs/adr/0006-sealed-links.md.
+    # so letters can be printed again; see docs/adr/0001-sealed-links.md.
     sealed_link: Mapped[str | None] = mapped_column(Text)
     # The job that issued it (letters are printed per job). No foreign key: SQLite cannot add
     # a named one to an existing table, and jobs are only deleted with their campaign.

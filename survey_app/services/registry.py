@@ -122,9 +122,12 @@ def _xlsx_grid(data: bytes) -> list[list[str]]:
 
 
 def parse_rows(
-    rows: list[tuple[int, dict[str, str]]], known_codes: set[str]
+    rows: list[tuple[int, dict[str, str]]], known: dict[str, str | None]
 ) -> tuple[list[RegistryRow], list[RowProblem]]:
-    """Check every row; return the parsed rows and every problem found (not just the first)."""
+    """Check every row; return the parsed rows and every problem found (not just the first).
+
+    ``known`` maps the codes already in the registry to their parent codes.
+    """
     parsed: list[RegistryRow] = []
     problems: list[RowProblem] = []
     first_seen: dict[str, int] = {}
@@ -134,11 +137,32 @@ def parse_rows(
         if not row_problems:
             parsed.append(_to_row(number, values))
         first_seen.setdefault(values.get("code", ""), number)
-    all_codes = known_codes | {row.code for row in parsed}
+    all_codes = set(known) | {row.code for row in parsed}
     for row in parsed:
         if row.parent_code and row.parent_code not in all_codes:
             problems.append(RowProblem(row.row, "unknown_parent", {"value": row.parent_code}))
+    in_cycle = on_cycles({**known, **{row.code: row.parent_code for row in parsed}})
+    problems.extend(RowProblem(row.row, "parent_cycle", {"value": row.code})
+                    for row in parsed if row.code in in_cycle)
     return parsed, sorted(problems, key=lambda p: p.row)
+
+
+def on_cycles(parents: dict[str, str | None]) -> set[str]:
+    """Codes whose chain of parents comes back to them (A → B → A, or A its own parent)."""
+    state: dict[str, int] = {}  # 1: on the chain being followed, 2: finished
+    cycles: set[str] = set()
+    for start in parents:
+        chain: list[str] = []
+        code: str | None = start
+        while code is not None and code in parents and code not in state:
+            state[code] = 1
+            chain.append(code)
+            code = parents[code]
+        if code is not None and state.get(code) == 1:
+            cycles.update(chain[chain.index(code):])
+        for seen in chain:
+            state[seen] = 2
+    return cycles
 
 
 def _row_problems(number: int, values: dict[str, str], seen: dict[str, int]) -> list[RowProblem]:
@@ -188,7 +212,9 @@ def import_units(
     """Create or update the campaign's units from a file. Any bad row: nothing is written."""
     existing = {u.code: u for u in session.scalars(select(Unit).where(
         Unit.campaign_id == campaign.id))}
-    parsed, problems = parse_rows(read_rows(filename, data), set(existing))
+    codes = {u.id: u.code for u in existing.values()}
+    known = {u.code: codes.get(u.parent_id) if u.parent_id else None for u in existing.values()}
+    parsed, problems = parse_rows(read_rows(filename, data), known)
     if problems:
         raise RowsRejected(problems)
     created = updated = 0

@@ -102,3 +102,24 @@ def test_english_snake_case_headers(session: Session, campaign: Campaign):
     registry.import_units(session, campaign, "u.csv", text.encode(), None)
     commune = registry.unit_by_code(session, campaign, "C")
     assert commune.parent is not None and commune.procedure_fields == ["A", "B"]
+
+
+def test_units_that_are_each_others_parent_are_refused(session: Session, campaign: Campaign):
+    """A and B each other's parent (and a unit its own parent) is a cycle: nothing written."""
+    looped = ("Mã,Tên đơn vị,Cấp,Mã cấp trên\n"
+              "P1,Tỉnh Thử,tỉnh,\nA,Sở A,sở,B\nB,Sở B,sở,A\nS,Sở Tự,sở,S\nC,Sở C,sở,P1\n")
+    with pytest.raises(RowsRejected) as refused:
+        registry.import_units(session, campaign, "units.csv", looped.encode(), None)
+    cycle_rows = sorted(p.row for p in refused.value.problems if p.code == "parent_cycle")
+    assert cycle_rows == [3, 4, 5]
+    assert session.scalar(select(func.count()).select_from(Unit)) == 0
+
+
+def test_a_cycle_through_units_already_imported_is_refused(session: Session, campaign: Campaign):
+    registry.import_units(session, campaign, "units.csv", GOOD.encode(), None)
+    session.commit()
+    back = "Mã,Tên đơn vị,Cấp,Mã cấp trên\nP1,Tỉnh Thử,tỉnh,C1\n"
+    with pytest.raises(RowsRejected) as refused:
+        registry.import_units(session, campaign, "units.csv", back.encode(), None)
+    assert [p.code for p in refused.value.problems] == ["parent_cycle"]
+    assert "vòng lặp" in refused.value.problems[0].message("vi")
