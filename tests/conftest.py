@@ -226,3 +226,46 @@ def as_role(app: Flask, demo: int):  # type: ignore[no-untyped-def]
         return login(app.test_client(), username)
 
     return make
+
+
+class QueryCounter:
+    """The SQL statements a block ran (SQLAlchemy's and the psycopg fast path's)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def kinds(self) -> list[str]:
+        """The first word of each statement (SELECT, INSERT, WITH, UPDATE, DELETE)."""
+        return [s.split(None, 1)[0].upper() for s in self.statements]
+
+
+@pytest.fixture
+def count_queries(app: Flask):  # type: ignore[no-untyped-def]
+    """``with count_queries() as counted: ...`` then ``len(counted)`` (as Indico's fixture)."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    from survey_app.persistence.queries import submissions
+
+    engine = app.extensions["engine"]
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+
+        def on_execute(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+            counter.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", on_execute)
+        submissions.DRIVER_LISTENERS.append(counter.statements.append)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", on_execute)
+            submissions.DRIVER_LISTENERS.remove(counter.statements.append)
+
+    return counting

@@ -15,34 +15,16 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum, StrEnum
-from typing import Any
+from enum import StrEnum
 
-from sqlalchemy import (
-    JSON,
-    Row,
-    Select,
-    Text,
-    bindparam,
-    cast,
-    delete,
-    func,
-    insert,
-    select,
-    true,
-    update,
-)
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from questionnaires import Instrument, ValidationResult, validate_answers
 from survey_app.persistence.enums import CampaignStatus, InvitationStatus, Mode, ResponseStatus
-from survey_app.persistence.models import Answer, Campaign, Invitation, Response, User
-from survey_app.persistence.models import Instrument as InstrumentRow
+from survey_app.persistence.models import Campaign, Invitation, Response, User
+from survey_app.persistence.queries import submissions as sql
 from survey_app.security import hash_token
 from survey_app.services import instruments
 
@@ -113,66 +95,18 @@ def _refusal(status: InvitationStatus, campaign_status: CampaignStatus, opens: d
     return None
 
 
-_INVITATIONS, _RESPONSES, _ANSWERS = Invitation.__table__, Response.__table__, Answer.__table__
-_LINK_QUERY = (
-    select(_INVITATIONS.c.id, _INVITATIONS.c.instrument_id, _INVITATIONS.c.status,
-           Campaign.__table__.c.status, Campaign.__table__.c.fieldwork_opens,
-           Campaign.__table__.c.fieldwork_closes, InstrumentRow.__table__.c.code,
-           InstrumentRow.__table__.c.version, InstrumentRow.__table__.c.content_hash,
-           _RESPONSES.c.id, _RESPONSES.c.status, _RESPONSES.c.client_key,
-           _RESPONSES.c.payload_hash, _RESPONSES.c.submitted_at)
-    .join(Campaign.__table__, Campaign.__table__.c.id == _INVITATIONS.c.campaign_id)
-    .join(InstrumentRow.__table__, InstrumentRow.__table__.c.id == _INVITATIONS.c.instrument_id)
-    .outerjoin(_RESPONSES, _RESPONSES.c.invitation_id == _INVITATIONS.c.id))
-
-
-# Built once: executing the same statement object skips rebuilding and re-keying it per request.
-_LINK_BY_DIGEST = _LINK_QUERY.where((_INVITATIONS.c.token_hash == bindparam("digest"))
-                                    | (_INVITATIONS.c.short_code_hash == bindparam("digest")))
-
-
 def find_link(session: Session, key: str) -> Link | None:
     """The link state of a token or short code (one indexed query), or None if unknown."""
-    params = {"digest": hash_token(key)}
-    driver = _driver(session)
-    if driver is None:
-        row = session.execute(_LINK_BY_DIGEST, params).first()
-        return None if row is None else _link_of(row)
-    found = _fetch_one(driver, _LINK_BY_DIGEST_PG, params)
-    return None if found is None else _link_of(found)
-
-
-def _driver(session: Session) -> Any | None:
-    """The psycopg connection under the session's own transaction on PostgreSQL, else None.
-
-    The form service's two hot statements run on it directly: same connection, same
-    transaction, committed with the session, but without SQLAlchemy's per-execution work
-    (about 0.25 ms of CPU per statement, measured on the bench machine).
-    """
-    connection = session.connection()
-    if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
-        return None
-    return connection.connection.driver_connection
-
-
-def _fetch_one(driver: Any, sql: str, params: Mapping[str, object]) -> tuple[Any, ...] | None:
-    with driver.cursor() as cursor:
-        cursor.execute(sql, params)
-        row: tuple[Any, ...] | None = cursor.fetchone()
-        return row
-
-
-_PSYCOPG = psycopg_dialect()
-_LINK_BY_DIGEST_PG = str(_LINK_BY_DIGEST.compile(dialect=_PSYCOPG))
+    row = sql.link_by_digest(session, hash_token(key))
+    return None if row is None else _link_of(row)
 
 
 def _link_at(session: Session, invitation_id: int) -> Link:
-    row = session.execute(_LINK_QUERY.where(_INVITATIONS.c.id == invitation_id)).one()
-    return _link_of(row)
+    return _link_of(sql.link_at(session, invitation_id))
 
 
-def _link_of(row: Row[Any] | tuple[Any, ...]) -> Link:
-    """A ``_LINK_QUERY`` row as a Link. Status columns come as enums through SQLAlchemy and as
+def _link_of(row: sql.LinkRow) -> Link:
+    """A ``LINK_QUERY`` row as a Link. Status columns come as enums through SQLAlchemy and as
     strings from the driver; ``Enum(x)`` takes either. Dates come typed from both."""
     (invitation_id, instrument_id, status, campaign_status, opens, closes, code, version,
      content_hash, response_id, response_status, client_key, digest, submitted_at) = row
@@ -192,15 +126,7 @@ def response_of(session: Session, invitation: Invitation) -> Response | None:
 
 
 def stored_answers(session: Session, response: Response | None) -> dict[str, object]:
-    return _answers_of(session, response.id if response is not None else None)
-
-
-def _from_json(value: object) -> object:
-    return tuple(value) if isinstance(value, list) else value
-
-
-def _as_json(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value
+    return sql.answers_of(session, response.id if response is not None else None)
 
 
 def _lock_draft(session: Session, invitation_id: int, instrument_id: int, mode: Mode,
@@ -216,29 +142,16 @@ def _lock_draft(session: Session, invitation_id: int, instrument_id: int, mode: 
     """
     now = dt.datetime.now(dt.UTC)
     for _attempt in range(2):
-        locked = session.execute(
-            update(_RESPONSES)
-            .where(_RESPONSES.c.invitation_id == invitation_id,
-                   _RESPONSES.c.status == ResponseStatus.DRAFT)
-            .values(updated_at=now).returning(_RESPONSES.c.id)).scalar()
+        locked = sql.lock_existing_draft(session, invitation_id)
         if locked is not None:
-            return int(locked)
-        created = session.execute(
-            _insert_or_nothing(session, {
-                "invitation_id": invitation_id, "instrument_id": instrument_id,
-                "status": ResponseStatus.DRAFT, "mode": mode, "entered_by_id": user_id,
-                "started_at": now, "updated_at": now})
-            .returning(_RESPONSES.c.id)).scalar()
+            return locked
+        created = sql.insert_draft(session, {
+            "invitation_id": invitation_id, "instrument_id": instrument_id,
+            "status": ResponseStatus.DRAFT, "mode": mode, "entered_by_id": user_id,
+            "started_at": now, "updated_at": now})
         if created is not None:
-            return int(created)
+            return created
     return None  # the invitation's response exists and is no longer a draft
-
-
-def _insert_or_nothing(session: Session, row: Mapping[str, object]) -> Any:
-    """INSERT INTO responses .. ON CONFLICT DO NOTHING in the session's dialect."""
-    dialect = session.get_bind().dialect.name
-    factory = pg_insert if dialect == "postgresql" else sqlite_insert
-    return factory(_RESPONSES).values(dict(row)).on_conflict_do_nothing()
 
 
 def save_draft(session: Session, invitation: Invitation, answers: Mapping[str, object],
@@ -252,12 +165,12 @@ def save_draft(session: Session, invitation: Invitation, answers: Mapping[str, o
     response_id = _lock_draft(session, invitation.id, invitation.instrument_id, mode, None)
     if response_id is None:
         return validate_answers(instrument, answers, partial=True)
-    old = _answers_of(session, response_id)
+    old = sql.answers_of(session, response_id)
     result = validate_answers(instrument, {**old, **answers}, partial=True)
     bad = {e.question_id for e in result.errors}
     keep = {q: v for q, v in result.cleaned.items() if q not in bad}
     keep.update({q: v for q, v in old.items() if q in bad})
-    _write_answers(session, response_id, keep)
+    sql.write_answers(session, response_id, keep)
     _expire_loaded(session, response_id)
     return result
 
@@ -269,22 +182,9 @@ def _expire_loaded(session: Session, response_id: int) -> None:
         session.expire(stale)
 
 
-def _write_answers(session: Session, response_id: int, answers: Mapping[str, object],
-                   *, replace: bool = True) -> None:
-    """Store answers as one executemany of a cached INSERT (the hot path of every submission)."""
-    if replace:
-        session.execute(delete(Answer).where(Answer.response_id == response_id))
-    if answers:
-        # RETURNING makes SQLAlchemy batch the rows into one multi-row INSERT ("insertmanyvalues")
-        # from a cached compilation, instead of one round trip per row.
-        session.execute(insert(_ANSWERS).returning(_ANSWERS.c.question_id), [
-            {"response_id": response_id, "question_id": q, "value": _as_json(v)}
-            for q, v in answers.items()])
-
-
 def canonical_json(answers: Mapping[str, object]) -> str:
     """The canonical JSON text of cleaned answers (tuples as lists, keys sorted, UTF-8)."""
-    canonical = {k: _as_json(v) for k, v in answers.items()}
+    canonical = {k: sql.as_json(v) for k, v in answers.items()}
     return json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -322,8 +222,10 @@ def submit_link(session: Session, link: Link, answers: Mapping[str, object] | No
         return SubmitResult(SubmitOutcome.INVALID, None, None, result)
     now = dt.datetime.now(dt.UTC)
     text = canonical_json(result.cleaned)
-    won_id = _insert_submitted(session, link, _submitted_values(
-        result, text, client_key, mode, user_id, now), result.cleaned, text)
+    values = _submitted_values(result, text, client_key, mode, user_id, now)
+    won_id = sql.insert_submitted(session, {
+        **values, "invitation_id": link.invitation_id, "instrument_id": link.instrument_id,
+        "started_at": now}, result.cleaned, text)
     if won_id is not None:
         return SubmitResult(SubmitOutcome.ACCEPTED, won_id, now, result)
     winner = _link_at(session, link.invitation_id)
@@ -346,7 +248,7 @@ def _submitted_values(result: ValidationResult, text: str, client_key: str, mode
 def _submit_over_draft(session: Session, link: Link, answers: Mapping[str, object] | None,
                        client_key: str, mode: Mode, user_id: int | None) -> SubmitResult:
     """Lock the draft, then validate and submit it (with ``answers``, or as stored)."""
-    draft_id = _lock_existing_draft(session, link.invitation_id)
+    draft_id = sql.lock_existing_draft(session, link.invitation_id)
     if draft_id is None:  # submitted meanwhile, or nothing was ever saved
         winner = _link_at(session, link.invitation_id)
         if winner.response_status is ResponseStatus.SUBMITTED:
@@ -357,105 +259,25 @@ def _submit_over_draft(session: Session, link: Link, answers: Mapping[str, objec
         return SubmitResult(SubmitOutcome.INVALID, None, None,
                             validate_answers(link.instrument, {}, partial=False))
     if answers is None:
-        answers = _answers_of(session, draft_id)
+        answers = sql.answers_of(session, draft_id)
     result = validate_answers(link.instrument, answers, partial=False)
     if not result.complete:
         return SubmitResult(SubmitOutcome.INVALID, draft_id, None, result)
     now = dt.datetime.now(dt.UTC)
     values = _submitted_values(result, canonical_json(result.cleaned), client_key, mode,
                                user_id, now)
-    if not _mark_submitted(session, draft_id, values):
+    if not sql.mark_submitted(session, draft_id, values):
         # the client key belongs to another invitation's submission
         return SubmitResult(SubmitOutcome.CONFLICT, None, None, result)
-    _write_answers(session, draft_id, result.cleaned)
+    sql.write_answers(session, draft_id, result.cleaned)
     return SubmitResult(SubmitOutcome.ACCEPTED, draft_id, now, result)
-
-
-def _lock_existing_draft(session: Session, invitation_id: int) -> int | None:
-    """Lock the invitation's draft row (None if it has none, or it was submitted)."""
-    locked = session.execute(
-        update(_RESPONSES)
-        .where(_RESPONSES.c.invitation_id == invitation_id,
-               _RESPONSES.c.status == ResponseStatus.DRAFT)
-        .values(updated_at=dt.datetime.now(dt.UTC)).returning(_RESPONSES.c.id)).scalar()
-    return None if locked is None else int(locked)
 
 
 def _repeat_of(session: Session, link: Link, answers: Mapping[str, object] | None,
                client_key: str) -> SubmitResult:
     """``_repeat`` for a request that may not carry its answers (submit the stored draft)."""
-    given = answers if answers is not None else _answers_of(session, link.response_id)
+    given = answers if answers is not None else sql.answers_of(session, link.response_id)
     return _repeat(link, validate_answers(link.instrument, given, partial=False), client_key)
-
-
-def _answers_of(session: Session, response_id: int | None) -> dict[str, object]:
-    if response_id is None:
-        return {}
-    rows = session.execute(select(Answer.question_id, Answer.value)
-                           .where(Answer.response_id == response_id))
-    return {q: _from_json(v) for q, v in rows}
-
-
-def _insert_submitted(session: Session, link: Link, values: dict[str, object],
-                      answers: Mapping[str, object], text: str) -> int | None:
-    """INSERT the submitted response and its answers unless a unique constraint says another
-    response exists (None).
-
-    ON CONFLICT DO NOTHING covers both the invitation (another submission won) and the client
-    key (a key reused for another invitation); no savepoint round trips are needed. On
-    PostgreSQL both INSERTs are one statement (``_SUBMIT_PG``): one round trip per submission,
-    given ``text``, the answers' canonical JSON, whose values ``json_each`` stores as they are.
-    """
-    row = {**values, "invitation_id": link.invitation_id, "instrument_id": link.instrument_id,
-           "started_at": values["submitted_at"]}
-    driver = _driver(session)
-    if driver is not None:
-        params = {k: v.value if isinstance(v, Enum) else v for k, v in row.items()}
-        found = _fetch_one(driver, _SUBMIT_PG_SQL, {**params, "answers": text})
-        return None if found is None else int(found[0])
-    if session.get_bind().dialect.name == "postgresql":  # another PostgreSQL driver
-        return session.execute(_SUBMIT_PG, {**row, "answers": text}).scalar()
-    won_id = session.execute(sqlite_insert(_RESPONSES).values(row).on_conflict_do_nothing()
-                             .returning(_RESPONSES.c.id)).scalar()
-    if won_id is not None:
-        _write_answers(session, won_id, answers, replace=False)
-    return won_id
-
-
-def _submit_statement_pg() -> Select[tuple[int]]:
-    """WITH submitted AS (INSERT response ON CONFLICT DO NOTHING RETURNING id), stored AS
-    (INSERT its answers from json_each of one JSON object) SELECT id FROM submitted.
-
-    A data-modifying CTE always runs to completion, and inserts nothing when ``submitted`` is
-    empty (the invitation was already submitted), so the answers are written exactly once.
-    """
-    columns = ("invitation_id", "instrument_id", "status", "mode", "client_key",
-               "payload_hash", "entered_by_id", "started_at", "updated_at", "submitted_at")
-    submitted = (pg_insert(_RESPONSES).values({c: bindparam(c) for c in columns})
-                 .on_conflict_do_nothing().returning(_RESPONSES.c.id).cte("submitted"))
-    given = func.json_each(cast(bindparam("answers", type_=Text), JSON)
-                           ).table_valued("key", "value").render_derived(name="given")
-    stored = insert(_ANSWERS).from_select(
-        ["response_id", "question_id", "value"],
-        select(submitted.c.id, given.c.key, given.c.value)
-        .select_from(submitted).join(given, true())).cte("stored")
-    return select(submitted.c.id).add_cte(stored)
-
-
-_SUBMIT_PG = _submit_statement_pg()
-_SUBMIT_PG_SQL = str(_SUBMIT_PG.compile(dialect=_PSYCOPG))
-
-
-def _mark_submitted(session: Session, draft_id: int, values: dict[str, object]) -> bool:
-    """Turn the locked draft into the submitted response; False when the client key is
-    already another response's (``uq_responses_client_key``)."""
-    try:
-        with session.begin_nested():
-            session.execute(update(_RESPONSES).where(_RESPONSES.c.id == draft_id)
-                            .values(values))
-    except IntegrityError:
-        return False
-    return True
 
 
 def _repeat(link: Link, result: ValidationResult, client_key: str) -> SubmitResult:
