@@ -14,12 +14,18 @@ from survey_app.config import Settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def templates_dir() -> Path:
+    """templates/ of the checkout, or the copy an installed wheel carries."""
+    checkout = ROOT / "templates"
+    return checkout if checkout.is_dir() else Path(__file__).resolve().parent / "templates"
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application. ``config`` overrides settings (tests pass a database URL)."""
     settings = Settings.from_env()
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(templates_dir()),
         static_folder="static",
         instance_path=str(settings.instance_dir),
     )

@@ -20,7 +20,7 @@ from werkzeug.serving import run_simple
 from domain import RespondentGroup
 from survey_app import worker
 from survey_app.errors import RowsRejected, ServiceError
-from survey_app.persistence.db import upgrade
+from survey_app.persistence.db import new_revision, upgrade
 from survey_app.persistence.enums import Role
 
 
@@ -103,6 +103,21 @@ def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION."""
     upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo("Database is at " + revision)
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the change does, in a few words.")
+@click.option("--empty", is_flag=True, help="No autogenerate: an empty upgrade/downgrade.")
+@with_appcontext
+def db_revision(message: str, empty: bool) -> None:
+    """Write the next migration (0004_…) from the models' difference with the database.
+
+    Run it on a database at the current head (`survey-app db upgrade` first), then read and
+    adjust the file: on SQLite, add columns with op.execute('ALTER TABLE ..') rather than
+    batch mode (docs/development.md says why).
+    """
+    path = new_revision(current_app.config["DATABASE_URL"], message, autogenerate=not empty)
+    click.echo(f"Wrote {path}")
 
 
 @main.command("create-user")

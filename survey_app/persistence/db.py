@@ -87,3 +87,16 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the database at ``url`` to ``revision`` (default: the latest)."""
     command.upgrade(alembic_config(url), revision)
+
+
+def new_revision(url: str, message: str, *, autogenerate: bool = True) -> str:
+    """Write the next numbered migration (0004, 0005, …) and return its path."""
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(url)
+    heads = ScriptDirectory.from_config(config).get_heads()
+    number = max((int(h) for h in heads if h.isdigit()), default=0) + 1
+    script = command.revision(config, message=message, autogenerate=autogenerate,
+                              rev_id=f"{number:04d}")
+    assert script is not None and not isinstance(script, list)
+    return str(script.path)
