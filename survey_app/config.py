@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,15 +23,54 @@ def _instance_dir() -> Path:
 
 
 def _secret_key(instance: Path) -> str:
-    """Use SURVEY_SECRET_KEY, or a random key kept in instance/secret_key (mode 0600)."""
+    """Use SURVEY_SECRET_KEY, or a random key kept in instance/secret_key (mode 0600).
+
+    Workers started together on a fresh instance folder agree on one key: the first to link
+    its file into place wins and every other one reads the winner's key.
+    """
     configured = os.environ.get("SURVEY_SECRET_KEY")
     if configured:
         return configured
     key_file = instance / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+        create_file_once(key_file, secrets.token_urlsafe(48).encode())
+    key = key_file.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{key_file} is empty: delete it (a new key is made on the next "
+                           "start) or set SURVEY_SECRET_KEY")
+    return key
+
+
+def create_file_once(path: Path, content: bytes) -> bool:
+    """Create ``path`` holding ``content`` (mode 0600) unless it exists; True if this call did.
+
+    The content goes to a temporary file of this process in the same folder, is synced to
+    disk, then hard-linked to ``path``: linking fails if ``path`` exists, so of processes
+    racing here exactly one creates it, and nobody ever sees it empty or half written.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:  # mkstemp creates it with mode 0600
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        _sync_folder(path.parent)
+        return True
+    finally:
+        os.unlink(tmp)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new directory entry durable (a crash right after start keeps the key)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _bool(name: str, default: bool) -> bool:
