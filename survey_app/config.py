@@ -110,7 +110,7 @@ class Settings:
             secure_cookies=_bool("SURVEY_SECURE_COOKIES", False),
             max_upload_mb=int(os.environ.get("SURVEY_MAX_UPLOAD_MB", "10")),
             max_list_rows=int(os.environ.get("SURVEY_MAX_LIST_ROWS", "100000")),
-            ratelimit_storage_uri=os.environ.get("SURVEY_RATELIMIT_STORAGE_URI", "memory://"),
+            ratelimit_storage_uri=_ratelimit_storage_uri(),
             login_rate_limit=os.environ.get("SURVEY_LOGIN_RATE_LIMIT", "10 per minute"),
             respondent_rate_limit=os.environ.get(
                 "SURVEY_RESPONDENT_RATE_LIMIT", "120 per minute"
@@ -119,6 +119,16 @@ class Settings:
             default_locale=os.environ.get("SURVEY_DEFAULT_LOCALE", "vi"),
             public_base_url=os.environ.get("SURVEY_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         )
+
+
+def _ratelimit_storage_uri() -> str:
+    """SURVEY_RATELIMIT_STORAGE_URI, else the shared Redis when one is configured
+    (SURVEY_REDIS_URL, then REDIS_URL), else ``memory://`` (counts per worker process)."""
+    for name in ("SURVEY_RATELIMIT_STORAGE_URI", "SURVEY_REDIS_URL", "REDIS_URL"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return "memory://"
 
 
 def _normalise_db_url(url: str) -> str:
