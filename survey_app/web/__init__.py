@@ -33,6 +33,7 @@ def register(app: Flask) -> None:
     _register_errors(app)
     app.context_processor(_template_globals)
     app.after_request(_security_headers)
+    app.after_request(_no_store)
     for name, fn in (("datetime", format_datetime), ("decimal", format_decimal),
                      ("percent", format_percent)):
         app.add_template_filter(fn, name)
@@ -71,6 +72,24 @@ def _security_headers(response: Response) -> Response:
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'",
     )
+    return response
+
+
+CACHEABLE_ENDPOINTS = frozenset({"static", "main.healthz"})
+
+
+def _no_store(response: Response) -> Response:
+    """``Cache-Control: no-store`` on every page but static files and the health check.
+
+    Staff pages show names and phones, respondent pages a person's answers, exports whole
+    lists: none may stay in a shared computer's browser cache or a proxy. A view that wants
+    caching marks its response ``public`` (none does now); ``no-cache`` set by ``send_file``
+    is not enough and is replaced.
+    """
+    if request.endpoint in CACHEABLE_ENDPOINTS or response.cache_control.public:
+        return response
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
     return response
 
 
