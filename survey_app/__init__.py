@@ -49,11 +49,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from survey_app import ratelimit
+    from survey_app import ratelimit, redaction
     from survey_app.extensions import babel, csrf, select_locale
     from survey_app.i18n import compiled_translations_dir
     from survey_app.persistence.db import make_engine, make_session_factory, upgrade
 
+    redaction.install(app)
     url = app.config["DATABASE_URL"]
     if app.config["AUTO_MIGRATE"]:
         upgrade(url)

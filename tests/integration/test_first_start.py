@@ -111,7 +111,8 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 @pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed in this venv")
 def test_gunicorn_with_four_workers_boots_on_a_fresh_instance(
         tmp_path: Path, sqlite_template: Path) -> None:
-    """``gunicorn -w 4`` on an empty instance folder: every worker boots and answers."""
+    """``gunicorn -w 4`` on an empty instance folder: every worker boots and answers, and
+    gunicorn's access log shows no personal link."""
     shutil.copy(sqlite_template, tmp_path / "survey.db")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "SURVEY_SECRET_KEY"}
@@ -120,7 +121,8 @@ def test_gunicorn_with_four_workers_boots_on_a_fresh_instance(
     log = (tmp_path / "gunicorn.log").open("w+")
     server = subprocess.Popen(
         [str(GUNICORN), "-w", "4", "-b", f"127.0.0.1:{port}", "--timeout", "20",
-         "--graceful-timeout", "2", "--no-control-socket", "survey_app:create_app()"],
+         "--graceful-timeout", "2", "--no-control-socket", "--access-logfile", "-",
+         "survey_app:create_app()"],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 28
@@ -133,8 +135,14 @@ def test_gunicorn_with_four_workers_boots_on_a_fresh_instance(
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
         assert statuses == [200] * 20, _tail(log)
+        link = "/s/" + "x" * 43
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{link}", timeout=10)
+        except urllib.error.HTTPError as unknown:
+            assert unknown.code == 404
         time.sleep(1.0)  # let every worker finish booting (or fail to)
         text = _tail(log)
+        assert link not in text and "/s/~" in text, text  # the access log is redacted
         assert text.count("Booting worker") == 4, text
         assert "Worker failed to boot" not in text and "Traceback" not in text, text
     finally:
