@@ -50,24 +50,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _init_extensions(app)
     _register_blueprints(app)
+    _init_transactions(app)
     builtin_instruments()  # parse the shipped questionnaires now, not in a respondent's request
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    from survey_app import ratelimit
+    from survey_app import ratelimit, redaction
     from survey_app.extensions import babel, csrf, select_locale
     from survey_app.i18n import compiled_translations_dir
-    from survey_app.persistence import session as db_session
     from survey_app.persistence.db import make_engine, make_session_factory, upgrade
 
+    redaction.install(app)
     url = app.config["DATABASE_URL"]
     if app.config["AUTO_MIGRATE"]:
         upgrade(url)
     engine = make_engine(url)
     app.extensions["engine"] = engine
     app.extensions["session_factory"] = make_session_factory(engine)
-    db_session.init_app(app)
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_translations_dir(app))
     babel.init_app(app, locale_selector=select_locale)
@@ -76,6 +76,14 @@ def _init_extensions(app: Flask) -> None:
     if settings.trusted_proxies:  # behind a reverse proxy: the client address it forwards
         app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
                                 x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
+
+
+def _init_transactions(app: Flask) -> None:
+    """The per-request commit, registered after every other ``after_request`` hook so that
+    it runs first: a response replacing a failed commit still gets the security headers."""
+    from survey_app.persistence import session as db_session
+
+    db_session.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

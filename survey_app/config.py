@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,15 +23,54 @@ def _instance_dir() -> Path:
 
 
 def _secret_key(instance: Path) -> str:
-    """Use SURVEY_SECRET_KEY, or a random key kept in instance/secret_key (mode 0600)."""
+    """Use SURVEY_SECRET_KEY, or a random key kept in instance/secret_key (mode 0600).
+
+    Workers started together on a fresh instance folder agree on one key: the first to link
+    its file into place wins and every other one reads the winner's key.
+    """
     configured = os.environ.get("SURVEY_SECRET_KEY")
     if configured:
         return configured
     key_file = instance / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+        create_file_once(key_file, secrets.token_urlsafe(48).encode())
+    key = key_file.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{key_file} is empty: delete it (a new key is made on the next "
+                           "start) or set SURVEY_SECRET_KEY")
+    return key
+
+
+def create_file_once(path: Path, content: bytes) -> bool:
+    """Create ``path`` holding ``content`` (mode 0600) unless it exists; True if this call did.
+
+    The content goes to a temporary file of this process in the same folder, is synced to
+    disk, then hard-linked to ``path``: linking fails if ``path`` exists, so of processes
+    racing here exactly one creates it, and nobody ever sees it empty or half written.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:  # mkstemp creates it with mode 0600
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        _sync_folder(path.parent)
+        return True
+    finally:
+        os.unlink(tmp)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new directory entry durable (a crash right after start keeps the key)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -72,7 +112,7 @@ class Settings:
             secure_cookies=_bool("SURVEY_SECURE_COOKIES", False),
             max_upload_mb=int(os.environ.get("SURVEY_MAX_UPLOAD_MB", "10")),
             max_list_rows=int(os.environ.get("SURVEY_MAX_LIST_ROWS", "100000")),
-            ratelimit_storage_uri=os.environ.get("SURVEY_RATELIMIT_STORAGE_URI", "memory://"),
+            ratelimit_storage_uri=_ratelimit_storage_uri(),
             login_rate_limit=os.environ.get("SURVEY_LOGIN_RATE_LIMIT", "10 per minute"),
             respondent_rate_limit=os.environ.get(
                 "SURVEY_RESPONDENT_RATE_LIMIT", "120 per minute"
@@ -83,6 +123,16 @@ class Settings:
             link_key=os.environ.get("SURVEY_LINK_KEY") or None,
             job_runner=os.environ.get("SURVEY_JOB_RUNNER", "thread"),
         )
+
+
+def _ratelimit_storage_uri() -> str:
+    """SURVEY_RATELIMIT_STORAGE_URI, else the shared Redis when one is configured
+    (SURVEY_REDIS_URL, then REDIS_URL), else ``memory://`` (counts per worker process)."""
+    for name in ("SURVEY_RATELIMIT_STORAGE_URI", "SURVEY_REDIS_URL", "REDIS_URL"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return "memory://"
 
 
 def _normalise_db_url(url: str) -> str:

@@ -17,6 +17,7 @@ from flask import abort, g, redirect, request, session, url_for
 from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Unit, User
 from survey_app.persistence.session import get_session
+from survey_app.services import staff_sessions
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -58,12 +59,21 @@ def constant_time_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the cookie field holding the token, not a secret
+
+
 def current_user() -> User | None:
-    """The logged-in, active user of this request, or None."""
+    """The logged-in, active user of this request, or None.
+
+    The signed cookie must carry a session token whose server-side row is live (see
+    ``services.staff_sessions``): a cookie saved before logging out, or one from before
+    sessions were kept server-side, opens nothing. Anonymous requests (respondents) carry
+    no token and cost no query.
+    """
     if "user" not in g:
-        user_id = session.get("user_id")
-        user = get_session().get(User, user_id) if user_id else None
-        g.user = user if user is not None and user.is_active else None
+        token = session.get(SESSION_TOKEN_KEY)
+        g.user = (staff_sessions.user_for_token(get_session(), token)
+                  if isinstance(token, str) and token else None)
     result: User | None = g.user
     return result
 

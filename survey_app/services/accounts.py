@@ -1,4 +1,8 @@
-"""Accounts: creation, authentication and role changes."""
+"""Accounts: creation, authentication, role changes and ending a user's sessions.
+
+A change to what an account may do (its role or unit) ends its live sessions, so a demoted
+user's open browser loses the old rights at once; the next login gets the new ones.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction, Role
 from survey_app.persistence.models import User
 from survey_app.security import hash_password, verify_password
-from survey_app.services import audit
+from survey_app.services import audit, staff_sessions
 
 MIN_PASSWORD_LENGTH = 10
 # A hash of a random password: lets unknown usernames cost the same time as wrong passwords.
@@ -63,14 +67,25 @@ def change_role(
     session: Session, user: User, role: Role, unit_code: str | None, actor: User
 ) -> None:
     """Change a user's role (and unit scope for officers); audited."""
-    before = user.role
+    before, before_unit = user.role, user.unit_code
     user.role = role
     user.unit_code = unit_code if role is Role.UNIT_OFFICER else None
     session.flush()
+    changed = (before, before_unit) != (user.role, user.unit_code)
+    ended = staff_sessions.revoke_all(session, user) if changed else 0
     audit.record(
         session, AuditAction.ROLE_CHANGED, user=actor, target=user.username,
-        before=before.value, after=role.value, unit_code=user.unit_code,
+        before=before.value, after=role.value, unit_code=user.unit_code, sessions_ended=ended,
     )
+
+
+def end_sessions(session: Session, user: User, actor: User, ip: str | None) -> int:
+    """Sign ``user`` out on every device (a lost phone, a shared computer); audited as a
+    logout of that user by ``actor``. Returns how many sessions were live."""
+    ended = staff_sessions.revoke_all(session, user)
+    audit.record(session, AuditAction.LOGOUT, user=actor, target=user.username, ip=ip,
+                 reason="revoked_by_admin", sessions_ended=ended)
+    return ended
 
 
 def list_users(session: Session) -> list[User]:

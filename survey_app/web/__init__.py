@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from survey_app.errors import ServiceError
+from survey_app.persistence.session import DATABASE_UNAVAILABLE, discard_session
 from survey_app.security import current_user
 from survey_app.web.helpers import locale_code
 
@@ -33,6 +35,7 @@ def register(app: Flask) -> None:
     _register_errors(app)
     app.context_processor(_template_globals)
     app.after_request(_security_headers)
+    app.after_request(_no_store)
     for name, fn in (("datetime", format_datetime), ("decimal", format_decimal),
                      ("percent", format_percent)):
         app.add_template_filter(fn, name)
@@ -75,6 +78,24 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+CACHEABLE_ENDPOINTS = frozenset({"static", "main.healthz"})
+
+
+def _no_store(response: Response) -> Response:
+    """``Cache-Control: no-store`` on every page but static files and the health check.
+
+    Staff pages show names and phones, respondent pages a person's answers, exports whole
+    lists: none may stay in a shared computer's browser cache or a proxy. A view that wants
+    caching marks its response ``public`` (none does now); ``no-cache`` set by ``send_file``
+    is not enough and is replaced.
+    """
+    if request.endpoint in CACHEABLE_ENDPOINTS or response.cache_control.public:
+        return response
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
@@ -98,6 +119,9 @@ def _register_errors(app: Flask) -> None:
         return render_template("errors/error.html", code=422, kind="service",
                                message=message), 422
 
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.register_error_handler(unavailable, database_unavailable)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if request.accept_mimetypes.best == "application/json":
@@ -105,3 +129,31 @@ def _register_errors(app: Flask) -> None:
         code = error.code or 500
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return render_template("errors/error.html", code=code, kind=str(code)), code, headers
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def wants_json() -> bool:
+    """JSON callers: survey.js posts JSON bodies; API clients ask for JSON."""
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def database_unavailable(error: Exception) -> Any:
+    """503 with Retry-After when the database cannot be used, never a 500 or a false "saved".
+
+    Nothing of the request was stored (the transaction is rolled back here), so the page says
+    so and asks to try again; survey.js keeps the answers on the phone and retries. The page
+    is rendered without the database: the user is not looked up again.
+    """
+    current_app.logger.warning("database unavailable on %s %s: %s", request.method,
+                               request.endpoint, type(error).__name__)
+    discard_session()
+    g.user = None
+    message = _("Hệ thống đang tạm gián đoạn nên chưa lưu được thao tác vừa rồi. "
+                "Hãy thử lại sau vài giây; nếu vẫn không được, hãy báo cho Sở Nội vụ.")
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if wants_json():
+        return {"status": "unavailable", "message": message}, 503, headers
+    return render_template("errors/error.html", code=503, kind="service",
+                           message=message), 503, headers

@@ -156,6 +156,21 @@ def user_role(user_id: int) -> Response:
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/users/<int:user_id>/sessions/revoke")
+@roles_required(Role.ADMIN)
+def user_sessions_revoke(user_id: int) -> Response:
+    """Sign a user out on every device (a lost phone, a cookie copied from a shared PC)."""
+    user = get_session().get(User, user_id)
+    if user is None:
+        abort(404)
+    actor = current_user()
+    assert actor is not None
+    ended = accounts.end_sessions(get_session(), user, actor, request.remote_addr)
+    flash(_("Đã đăng xuất %(username)s trên mọi thiết bị (%(count)d phiên đang mở).",
+            username=user.username, count=ended), "success")
+    return redirect(url_for("admin.users"))
+
+
 @bp.get("/audit")
 @roles_required(Role.ADMIN)
 def audit_log() -> str:

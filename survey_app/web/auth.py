@@ -1,4 +1,5 @@
-"""Login and logout. Attempts are rate-limited per address and per username."""
+"""Login and logout. Attempts are rate-limited per address and per username; each login is a
+server-side session row (``services.staff_sessions``) that logging out revokes."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from wtforms.validators import DataRequired, Length
 from survey_app import ratelimit
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.session import get_session
-from survey_app.security import current_user, login_required, public
-from survey_app.services import accounts, audit
+from survey_app.security import SESSION_TOKEN_KEY, current_user, login_required, public
+from survey_app.services import accounts, audit, staff_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -45,7 +46,8 @@ def login() -> str | Response:
         )
         if user is not None:
             session.clear()
-            session["user_id"] = user.id
+            session[SESSION_TOKEN_KEY] = staff_sessions.open_session(
+                get_session(), user, request.remote_addr)
             session.permanent = True
             if user.locale:
                 session["locale"] = user.locale
@@ -61,7 +63,9 @@ def login() -> str | Response:
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    """End this login on the server too: a copy of the cookie no longer opens anything."""
     audit.record(get_session(), AuditAction.LOGOUT, user=current_user(), ip=request.remote_addr)
+    staff_sessions.revoke(get_session(), str(session.get(SESSION_TOKEN_KEY, "")))
     locale = session.get("locale")
     session.clear()
     if locale:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
-from sqlalchemy import text
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from survey_app.errors import ServiceError
@@ -11,7 +11,7 @@ from survey_app.extensions import LOCALES
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, login_required, public
-from survey_app.services import campaigns, dashboard
+from survey_app.services import campaigns, dashboard, health
 
 bp = Blueprint("main", __name__)
 
@@ -44,9 +44,27 @@ def set_locale() -> Response:
 @bp.get("/healthz")
 @public
 def healthz() -> tuple[dict[str, str], int]:
-    """200 when the database answers; 503 otherwise (for load balancers)."""
+    """200 when the database takes a write and reads it back; 503 otherwise (load balancers).
+
+    A read alone said "ok" on a full disk or a read-only database, which then refused every
+    submission. The probe commits here, not at the end of the request, so its outcome is
+    known before answering; it costs one upsert, one commit and one SELECT.
+    """
+    db = get_session()
     try:
-        get_session().execute(text("SELECT 1"))
+        written = health.write_probe(db)
+        db.commit()
+        if health.read_probe(db) != written:
+            return {"status": "error", "database": "write_not_kept"}, 503
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        _rollback_quietly(db)
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}, 200
+
+
+def _rollback_quietly(db: Session) -> None:
+    """Roll back a failed probe; a database that is gone cannot roll back either."""
+    try:
+        db.rollback()
+    except Exception:  # noqa: BLE001 - already reporting the database as unhealthy
+        current_app.logger.warning("health check: rollback failed")

@@ -57,3 +57,22 @@ def test_login_is_limited_per_username_from_any_address(db_url: str, tmp_path,  
                                                  "csrf_token": csrf(client)}).status_code)
     assert codes == [200, 200, 200, 429]
     app.extensions["engine"].dispose()
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, "memory://"),
+    ({"REDIS_URL": "redis://cache:6379/0"}, "redis://cache:6379/0"),
+    ({"SURVEY_REDIS_URL": "redis://a:6379", "REDIS_URL": "redis://b:6379"}, "redis://a:6379"),
+    ({"SURVEY_RATELIMIT_STORAGE_URI": "memory://", "REDIS_URL": "redis://b:6379"}, "memory://"),
+])
+def test_counts_go_to_the_shared_redis_when_one_is_configured(
+        tmp_path, monkeypatch, env: dict[str, str], expected: str) -> None:  # type: ignore[no-untyped-def]
+    """Per-process counts let N workers × the limit through; a configured Redis is used."""
+    from survey_app.config import Settings
+
+    monkeypatch.setenv("SURVEY_INSTANCE_DIR", str(tmp_path))
+    for name in ("SURVEY_RATELIMIT_STORAGE_URI", "SURVEY_REDIS_URL", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert Settings.from_env().ratelimit_storage_uri == expected
