@@ -13,11 +13,10 @@ from sqlalchemy import select, text
 
 def build(database_url: str | None = None, invitations: int = 5) -> tuple[Any, list[str]]:
     """(app, tokens): an app on a fresh database (SQLite temp file by default)."""
-    from survey_app import create_app
+    from survey_app import create_app, demo
     from survey_app.persistence.db import make_engine, upgrade
     from survey_app.persistence.enums import RespondentStatus, SampleRole
     from survey_app.persistence.models import Campaign, Respondent, Unit
-    from survey_app.services import demo
     from survey_app.services import invitations as invitation_service
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))

@@ -128,10 +128,10 @@ def _service_upload(path: Path) -> Callable[[], float]:
     from sqlalchemy import select
 
     from domain.enums import RespondentGroup, UnitLevel
-    from survey_app import create_app
+    from survey_app import create_app, demo
     from survey_app.persistence.db import upgrade
     from survey_app.persistence.models import Campaign, Unit
-    from survey_app.services import demo, lists
+    from survey_app.services import lists
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     os.environ["SURVEY_INSTANCE_DIR"] = str(workdir / "instance")

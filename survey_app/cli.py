@@ -64,7 +64,7 @@ def _serve(host: str, port: int) -> None:
 @with_appcontext
 def demo_command(host: str, port: int, serve: bool) -> None:
     """Apply migrations, load the demo campaign (once) and serve it."""
-    from survey_app.services import demo
+    from survey_app import demo
 
     upgrade(current_app.config["DATABASE_URL"])
     with _session() as session:

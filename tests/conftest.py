@@ -101,7 +101,7 @@ def light_demo_db(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Pat
 
 
 def _sqlite_demo(root: Path, template: Path, *, fieldwork: bool) -> Path:
-    from survey_app.services import demo as demo_service
+    from survey_app import demo as demo_service
 
     shutil.copy(template, root / "demo.db")
     os.environ["SURVEY_INSTANCE_DIR"] = str(root / "instance")
@@ -144,7 +144,7 @@ def _loaded_demo(app: Flask, session: Session, db_url: str,
     On SQLite each test gets a copy of a file loaded once; on PostgreSQL the first test loads
     the demo and keeps each table's COPY data, later tests copy it back in.
     """
-    from survey_app.services import demo as demo_service
+    from survey_app import demo as demo_service
 
     kind = "full" if fieldwork else "light"
     if db_url.startswith("sqlite"):
@@ -208,7 +208,7 @@ def csrf(client: FlaskClient, page: str = "/login") -> str:
 
 
 def login(client: FlaskClient, username: str, password: str | None = None) -> FlaskClient:
-    from survey_app.services.demo import demo_password
+    from survey_app.demo import demo_password
 
     response = client.post("/login", data={
         "username": username, "password": password or demo_password(username),

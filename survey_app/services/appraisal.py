@@ -1,4 +1,4 @@
-"""Appraisal points: a template to fill in, an all-or-nothing import, and demo points.
+"""Appraisal points: a template to fill in and an all-or-nothing import.
 
 The template lists every unit to be indexed × every appraisal sub-criterion of the campaign's
 criteria tree. An upload is checked row by row against the tree and the unit registry
@@ -13,7 +13,6 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import xlsxwriter
@@ -212,21 +211,3 @@ def store_points(session: Session, campaign: Campaign, rows: list[AppraisalRow],
     audit.record(session, AuditAction.APPRAISAL_IMPORTED, user=actor, campaign_id=campaign.id,
                  target=source, rows=len(rows))
     return len(rows)
-
-
-def seed_demo_appraisal(session: Session, campaign: Campaign, rng: np.random.Generator) -> int:
-    """Plausible appraisal points (70-100 % of each maximum, varying by unit) for every unit
-    the tree ranks; a few sub-criteria marked not applicable."""
-    units = {u.code: u for u in indexed_units(session, campaign)}
-    leaves = [r for r in campaign_tree(campaign).flatten() if r.method is Method.APPRAISAL]
-    rows = []
-    for code in units:
-        quality = float(np.clip(rng.normal(0.88, 0.05), 0.7, 0.99))
-        for leaf in leaves:
-            if rng.random() < 0.02:
-                rows.append(AppraisalRow(0, code, leaf.code, "", True))
-                continue
-            share = float(np.clip(rng.normal(quality, 0.08), 0.5, 1.0))
-            points = round(leaf.max_points * share * 4) / 4
-            rows.append(AppraisalRow(0, code, leaf.code, f"{points:g}", False))
-    return store_points(session, campaign, rows, units, None, "demo") if rows else 0

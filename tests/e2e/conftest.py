@@ -106,7 +106,7 @@ def desktop(browser):  # type: ignore[no-untyped-def]
 
 
 def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    from survey_app.services.demo import demo_password
+    from survey_app.demo import demo_password
 
     page.goto(f"{base}/login")
     page.fill("#username", username)

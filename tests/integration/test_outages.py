@@ -114,7 +114,7 @@ def test_a_failed_commit_is_a_503_and_nothing_is_acknowledged(
 
 def test_a_failed_commit_of_a_login_is_a_503_page(app: Flask, session: Session, demo: int,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from survey_app.services.demo import demo_password
+    from survey_app.demo import demo_password
 
     client: FlaskClient = app.test_client()
     token = csrf(client)

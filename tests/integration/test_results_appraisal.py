@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from survey_app.demo import appraisal as demo_appraisal
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.models import AppraisalPoint, AuditEvent, Campaign
 from survey_app.services import appraisal, results
@@ -106,7 +107,7 @@ def test_demo_appraisal_points_give_every_indexed_unit_an_index(session: Session
                                                                 demo: int) -> None:
     campaign = session.get(Campaign, demo)
     assert campaign is not None
-    stored = appraisal.seed_demo_appraisal(session, campaign, np.random.default_rng(7))
+    stored = demo_appraisal.seed(session, campaign, np.random.default_rng(7))
     units = appraisal.indexed_units(session, campaign)
     assert stored > 50 * len(units)
     ranking = results.compute(session, campaign).ranking

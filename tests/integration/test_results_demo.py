@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import RespondentGroup
+from survey_app.demo.responses import seed_demo_responses
 from survey_app.persistence.enums import Mode, RespondentStatus, SampleRole
 from survey_app.persistence.models import Campaign, Response, Unit
 from survey_app.services import invitations, results
-from survey_app.services.demo_responses import seed_demo_responses
 
 
 def _invite_everyone(session: Session, campaign: Campaign) -> int:

@@ -16,8 +16,9 @@ from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from domain import RespondentGroup, UnitLevel
+from survey_app.demo import data as demo_data
 from survey_app.persistence.models import Campaign, Unit
-from survey_app.services import demo_data, lists
+from survey_app.services import lists
 
 CITIZEN_HEADER = ("STT", "Họ và tên", "Địa chỉ", "Số điện thoại", "Lĩnh vực TTHC",
                   "Tên thủ tục hành chính", "Ngày nộp hồ sơ", "Ngày nhận kết quả")

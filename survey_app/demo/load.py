@@ -14,17 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import CampaignKind
+from survey_app.demo import appraisal
+from survey_app.demo import data as demo_data
+from survey_app.demo import lists as demo_lists
+from survey_app.demo import responses as demo_responses
 from survey_app.persistence.enums import CampaignStatus, JobKind, Role
 from survey_app.persistence.models import Campaign, Invitation, Response
 from survey_app.persistence.models import Instrument as InstrumentRow
 from survey_app.sealing import LinkSealer
 from survey_app.services import (
     accounts,
-    appraisal,
     campaigns,
-    demo_data,
-    demo_lists,
-    demo_responses,
     draws,
     instruments,
     invitations,
@@ -107,7 +107,7 @@ def _load(session: Session, links_file: Path, fieldwork: bool,
         demo_responses.seed_demo_responses(session, campaign, rng, share=RESPONSE_SHARE)
         answered = set(session.scalars(select(Invitation.respondent_id).join(
             Response, Response.invitation_id == Invitation.id)))
-        appraisal.seed_demo_appraisal(session, campaign, rng)
+        appraisal.seed(session, campaign, rng)
         waiting = [x for x in issued if x.respondent_id not in answered]
         links = _sample_links(session, campaign, waiting)
     links_file.write_text(json.dumps(links, ensure_ascii=False))
