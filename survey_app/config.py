@@ -9,9 +9,8 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 ENV_PREFIX = "SURVEY_"
 
@@ -98,7 +97,6 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:5000"
     link_key: str | None = None
     job_runner: str = "thread"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls) -> Settings:

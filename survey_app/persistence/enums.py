@@ -13,11 +13,6 @@ class Role(StrEnum):
     INTERVIEWER = "interviewer"
     ANALYST = "analyst"
 
-    @property
-    def sees_personal_data(self) -> bool:
-        """Analysts read results, never names, phones or tokens."""
-        return self is not Role.ANALYST
-
 
 class CampaignStatus(StrEnum):
     DRAFT = "draft"
@@ -83,7 +78,6 @@ class AuditAction(StrEnum):
     ROLE_CHANGED = "role_changed"
     LIST_UPLOADED = "list_uploaded"
     SAMPLING_RUN = "sampling_run"
-    SAMPLING_OVERRIDE = "sampling_override"
     RESPONDENT_REPLACED = "respondent_replaced"
     INVITATIONS_ISSUED = "invitations_issued"
     PAPER_ENTRY = "paper_entry"
