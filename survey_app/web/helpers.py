@@ -23,7 +23,10 @@ def parse_limits() -> ParseLimits:
 def read_upload(file: FileStorage) -> tuple[str, bytes]:
     """The uploaded file's name and bytes, refusing files over the configured size (413)."""
     limit = current_app.config["SETTINGS"].max_upload_mb * 1024 * 1024
-    data = file.stream.read(limit + 1)
+    try:
+        data = file.stream.read(limit + 1)
+    finally:
+        file.close()  # a large upload is spooled to a temporary file: release it now
     if len(data) > limit:
         abort(413)
     return (file.filename or "upload"), data
