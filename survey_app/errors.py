@@ -117,6 +117,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "No reserve is left for this unit."),
     "not_replaceable": ("Chỉ thay được người dân đang trong mẫu và chưa nộp phiếu.",
                         "Only sampled citizens who have not submitted can be replaced."),
+    "list_upload_conflict": (
+        "Danh sách này vừa được gửi cùng lúc từ một nơi khác nên lần gửi này chưa được lưu. "
+        "Hãy tải lại trang, xem phiên bản mới nhất rồi gửi lại nếu cần.",
+        "This list was being sent at the same moment from elsewhere, so this upload was not "
+        "saved. Reload the page, check the latest version and send it again if needed.",
+    ),
+    "list_sample_in_use": (
+        "Đã phát hành giấy mời theo mẫu của đợt này nên không đổi được danh sách đang dùng: "
+        "mẫu chỉ thay đổi bằng cách thay người từ danh sách dự phòng. Phiên bản mới vẫn được "
+        "lưu nhưng không dùng cho mẫu năm nay.",
+        "Invitations were issued from this campaign's sample, so the list in use cannot "
+        "change: the sample changes only by replacing people from the reserve list. The new "
+        "version stays stored but is not used for this year's sample.",
+    ),
+    "list_not_pending": (
+        "Phiên bản này không chờ quyết định (đã được dùng hoặc đã được xem xét).",
+        "This version is not waiting for a decision (it is in use or was already decided).",
+    ),
     "weak_password": (
         "Mật khẩu phải có ít nhất {min_length} ký tự.",
         "The password must have at least {min_length} characters.",

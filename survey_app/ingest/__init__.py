@@ -3,7 +3,10 @@
 Plain Python (openpyxl, xlrd, python-docx, defusedxml, phonenumbers): no Flask, no
 SQLAlchemy, so it can be tested and benchmarked alone. The public API:
 
-- ``read_table(filename, data, *, max_rows=100_000) -> RawTable``
+- ``read_table(filename, data, *, max_rows=100_000) -> RawTable``, and
+  ``read_table_isolated(..., limits=ParseLimits())``: the same in a child process with
+  memory and CPU-time limits (what the service uses for uploads)
+- ``safe_filename(name) -> str``: an uploaded file's name without directories or controls
 - ``detect_unit_name(table) -> str | None``
 - ``validate_list(table, group, context) -> ListReport``
 - ``annotated_xlsx(table, report) -> bytes`` and ``template_xlsx(group) -> bytes``
@@ -21,6 +24,8 @@ from survey_app.ingest.catalogue import (
 )
 from survey_app.ingest.export import annotated_xlsx, template_xlsx
 from survey_app.ingest.headers import Column, SkipKind
+from survey_app.ingest.isolate import ParseLimits, read_table_isolated
+from survey_app.ingest.names import safe_filename
 from survey_app.ingest.read import detect_unit_name, read_table
 from survey_app.ingest.report import Issue, ListIssue, ListReport, RowResult, RowStatus
 from survey_app.ingest.table import FileType, RawRow, RawTable, SkippedRow
@@ -37,6 +42,7 @@ __all__ = [
     "ListReport",
     "ListWarningCode",
     "Message",
+    "ParseLimits",
     "RawRow",
     "RawTable",
     "ReasonCode",
@@ -48,6 +54,8 @@ __all__ = [
     "annotated_xlsx",
     "detect_unit_name",
     "read_table",
+    "read_table_isolated",
+    "safe_filename",
     "template_xlsx",
     "validate_list",
 ]

@@ -21,6 +21,9 @@ class ErrorCode(StrEnum):
     NO_HEADER = "no_header"
     TOO_MANY_ROWS = "too_many_rows"
     DOC_NEEDS_LIBREOFFICE = "doc_needs_libreoffice"
+    TOO_COMPLEX = "too_complex"
+    UNREADABLE = "unreadable"
+    CELL_TOO_LONG = "cell_too_long"
 
 
 class ReasonCode(StrEnum):
@@ -96,6 +99,25 @@ MESSAGES: dict[Code, Message] = {
     ErrorCode.DOC_NEEDS_LIBREOFFICE: Message(
         "Không đọc được tệp Word cũ (.doc) trên máy chủ này. Vui lòng lưu lại dưới dạng .docx.",
         "Old Word files (.doc) cannot be read on this server. Please save the file as .docx.",
+    ),
+    ErrorCode.TOO_COMPLEX: Message(
+        "Tệp quá lớn hoặc quá phức tạp để đọc (vượt giới hạn bộ nhớ hoặc thời gian xử lý). "
+        "Hãy lưu lại tệp chỉ với bảng danh sách, xóa các ô thừa ở xa bảng, rồi tải lên lại.",
+        "The file is too large or too complex to read (it exceeded the memory or time limit "
+        "for reading). Save it again with only the list table, delete stray cells far from "
+        "the table, and upload it again.",
+    ),
+    ErrorCode.UNREADABLE: Message(
+        "Không đọc được tệp này ({detail}). Hãy mở tệp bằng Excel hoặc LibreOffice, lưu lại "
+        "dưới dạng .xlsx rồi tải lên lại.",
+        "This file cannot be read ({detail}). Open it in Excel or LibreOffice, save it as "
+        ".xlsx and upload it again.",
+    ),
+    ErrorCode.CELL_TOO_LONG: Message(
+        "Có ô dài quá {limit} ký tự (gần dòng {row}). Một ô danh sách không thể dài như vậy; "
+        "hãy kiểm tra lại tệp (có thể thiếu dấu ngoặc kép đóng trong tệp CSV).",
+        "A cell is longer than {limit} characters (near row {row}). No list cell is that "
+        "long; check the file (a CSV file may be missing a closing quote).",
     ),
     ReasonCode.MISSING_NAME: Message("Thiếu họ và tên.", "The name is missing."),
     ReasonCode.MISSING_ADDRESS: Message("Thiếu địa chỉ.", "The address is missing."),

@@ -48,12 +48,27 @@ def sniff_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[:_SNIFF_LINES] if line.strip()]
     best, best_key = ",", (0, 0)
     for delimiter in _DELIMITERS:
-        widths = Counter(len(row) for row in csv.reader(lines, delimiter=delimiter))
+        widths = Counter(len(row) for row in _sniff_rows(lines, delimiter))
         width, count = max(widths.items(), key=lambda item: (item[1] * (item[0] > 1), item[0]))
         key = (count * (width > 1), width)
         if key > best_key:
             best, best_key = delimiter, key
     return best
+
+
+def _sniff_rows(lines: list[str], delimiter: str) -> list[list[str]]:
+    """The first lines split by ``delimiter``; a field over the csv limit stops the file."""
+    try:
+        return list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error as exc:
+        raise _csv_error(exc, 1) from exc
+
+
+def _csv_error(exc: csv.Error, row: int) -> IngestError:
+    """The message for a csv module error: an overlong field has its own, clearer one."""
+    if "field limit" in str(exc):
+        return IngestError.of(ErrorCode.CELL_TOO_LONG, limit=csv.field_size_limit(), row=row)
+    return IngestError.of(ErrorCode.CORRUPT_FILE, kind="CSV", detail=exc)
 
 
 def csv_sheets(data: bytes) -> list[SheetSource]:
@@ -78,4 +93,4 @@ class _CsvGrid:
                 yield previous_line + 1, row
                 previous_line = reader.line_num
         except csv.Error as exc:
-            raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="CSV", detail=exc) from exc
+            raise _csv_error(exc, previous_line + 1) from exc

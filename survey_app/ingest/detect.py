@@ -16,6 +16,10 @@ from survey_app.ingest.table import FileType
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_UNCOMPRESSED = 400 * 1024 * 1024
 _MAX_ZIP_MEMBERS = 10_000
+MAX_COMPRESSION_RATIO = 100
+"""Largest uncompressed / compressed ratio of a zip member over 1 MiB. Office XML packs
+10-30 times; a zip bomb a thousand times or more."""
+_RATIO_FLOOR = 1024 * 1024
 
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -74,21 +78,40 @@ def _zip_type(data: bytes, max_uncompressed: int) -> FileType:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="zip", detail=exc) from exc
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed or len(infos) > _MAX_ZIP_MEMBERS:
         raise IngestError.of(ErrorCode.TOO_LARGE, size=total, limit=max_uncompressed)
+    if any(_bomb_like(info) for info in infos):
+        raise IngestError.of(ErrorCode.TOO_COMPLEX)
     names = {info.filename for info in infos}
     if "xl/workbook.xml" in names or any(n.startswith("xl/worksheets/") for n in names):
         return FileType.XLSX
     if "word/document.xml" in names:
         return FileType.DOCX
-    if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIME:
+    if "mimetype" in names and _member_head(archive, "mimetype").strip() == _ODS_MIME:
         return FileType.ODS
     if "content.xml" in names:
         raise IngestError.of(ErrorCode.UNSUPPORTED_TYPE, kind="OpenDocument (not a spreadsheet)")
     raise IngestError.of(ErrorCode.UNSUPPORTED_TYPE, kind="zip archive")
+
+
+def _member_head(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The first bytes of a member (the ODS mimetype is 46 bytes); b"" when unreadable."""
+    try:
+        with archive.open(name) as member:
+            return member.read(256)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError):
+        return b""
+
+
+def _bomb_like(info: zipfile.ZipInfo) -> bool:
+    """A member whose stated size is far beyond what its compressed bytes plausibly hold."""
+    if info.file_size <= _RATIO_FLOOR:
+        return False
+    return info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
 
 
 def _ole_type(data: bytes) -> FileType:

@@ -12,6 +12,7 @@ import zipfile
 from datetime import datetime
 from typing import Any
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from survey_app.ingest.catalogue import ErrorCode, IngestError
@@ -21,6 +22,11 @@ _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _MAX_COLUMNS = 1024
+_MAX_SPANS = 20_000
+MAX_CELLS = 5_000_000
+"""Most cells (repetitions expanded) one .ods may hold; more is refused, not read."""
+MAX_CELL_CHARS = 32_767
+"""Longest text of one cell (Excel's own limit); text:s runs and paragraphs stop there."""
 
 
 def _q(namespace: str, name: str) -> str:
@@ -47,7 +53,10 @@ def ods_sheets(data: bytes) -> list[SheetSource]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             content = archive.read("content.xml")
         return _parse(content)
-    except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError) as exc:
+    except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError, TypeError,
+            OverflowError, EOFError, NotImplementedError) as exc:
+        raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="ods", detail=exc) from exc
+    except DefusedXmlException as exc:  # entities, external references: never expanded
         raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="ods", detail=exc) from exc
 
 
@@ -80,6 +89,7 @@ class _SheetState:
         self.cells: list[object] = []
         self.pending_empty = 0
         self.spans: list[tuple[int, int, int, int, object]] = []
+        self.cell_count = 0
 
     def add_cell(self, element: Any) -> None:
         """Append a cell (and its repetitions) to the current row."""
@@ -100,7 +110,11 @@ class _SheetState:
     def end_row(self, repeat: int) -> None:
         """Close the current row; empty repeated rows only advance the row number."""
         if any(cell is not None for cell in self.cells):
-            for offset in range(min(repeat, 1000)):
+            copies = min(repeat, 1000)
+            self.cell_count += copies * len(self.cells)
+            if self.cell_count > MAX_CELLS:
+                raise IngestError.of(ErrorCode.TOO_COMPLEX)
+            for offset in range(copies):
                 self.rows.append((self.row_number + offset, list(self.cells)))
         self.row_number += repeat
         self.cells = []
@@ -110,7 +124,7 @@ class _SheetState:
         """Remember a merged cell so the cells it covers can take its value."""
         columns = int(element.get(_A_COLS_SPANNED, "1"))
         rows = int(element.get(_A_ROWS_SPANNED, "1"))
-        if (columns > 1 or rows > 1) and value is not None:
+        if (columns > 1 or rows > 1) and value is not None and len(self.spans) < _MAX_SPANS:
             col = len(self.cells) + self.pending_empty
             self.spans.append((self.row_number, self.row_number + rows - 1, col,
                                col + columns - 1, value))
@@ -129,21 +143,34 @@ def _cell_value(element: Any) -> object:
     if kind in ("float", "percentage", "currency"):
         number = float(element.get(_A_VALUE, "nan"))
         return int(number) if number.is_integer() else number
-    if kind == "date":
-        return datetime.fromisoformat(element.get(_A_DATE))
+    if kind == "date" and element.get(_A_DATE):
+        return _date_value(element)
     if kind == "boolean":
         return element.get(_A_BOOL) == "true"
-    text = "\n".join(_paragraph_text(p) for p in element.iter(_T_P))
+    text = "\n".join(_paragraph_text(p) for p in element.iter(_T_P))[:MAX_CELL_CHARS]
     return text or None
+
+
+def _date_value(element: Any) -> object:
+    """An office:date-value as a datetime; a value that is no ISO date keeps its text."""
+    try:
+        return datetime.fromisoformat(element.get(_A_DATE))
+    except ValueError:
+        text = "\n".join(_paragraph_text(p) for p in element.iter(_T_P))
+        return text[:MAX_CELL_CHARS] or element.get(_A_DATE)
 
 
 def _paragraph_text(paragraph: Any) -> str:
     """Text of a text:p, with text:s runs of spaces expanded."""
     parts: list[str] = [paragraph.text or ""]
+    length = len(parts[0])
     for child in paragraph:
+        if length > MAX_CELL_CHARS:
+            break
         if child.tag == _T_S:
-            parts.append(" " * int(child.get(_A_C, "1")))
+            parts.append(" " * max(0, min(int(child.get(_A_C, "1")), MAX_CELL_CHARS)))
         else:
             parts.append("".join(child.itertext()))
         parts.append(child.tail or "")
+        length += len(parts[-1]) + len(parts[-2])
     return "".join(parts)

@@ -27,6 +27,14 @@ from survey_app.ingest.table import GridRow, SheetSource
 
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
 _MAX_MERGES = 20_000
+MAX_DENSE_CELLS = 6_000_000
+"""Largest rows x columns box calamine may fill (it allocates the whole box, ~32 bytes a
+cell, even for one cell at XFD1048576); a larger sheet is read row by row by openpyxl."""
+# A cell reference with two or more column letters (past Z) or a row of six digits or more
+# (past 99,999): refs without either are inside the 26 x 99,999 box below.
+_FAR_REF = re.compile(rb' r="([A-Z]{2,}[0-9]+|[A-Z][0-9]{6,})"')
+_NEAR_COLUMNS, _NEAR_ROWS = 26, 99_999
+_REF_PARTS = re.compile(rb"([A-Z]+)([0-9]+)")
 _SOFFICE_TIMEOUT_S = 120
 
 Merge = tuple[int, int, int, int]
@@ -41,10 +49,47 @@ def xlsx_sheets(data: bytes) -> list[SheetSource]:
     the reference reader: it is used when calamine cannot open the file, and it produces the
     corrupt-file messages.
     """
+    if largest_grid(data) <= MAX_DENSE_CELLS:
+        try:
+            return _calamine_sheets(data)
+        except Exception:  # noqa: BLE001, S110 - calamine failed: the reference reader decides
+            pass
+    return _openpyxl_sheets(data)
+
+
+def largest_grid(data: bytes) -> int:
+    """The largest rows x columns box any worksheet of an .xlsx spans, from its cell refs.
+
+    Read from the XML with one regular expression, before any reader builds a grid; an
+    upper bound (a sheet inside A1:Z99999 counts as the whole box). An unreadable zip
+    counts as too large, so the reference reader reports it.
+    """
     try:
-        return _calamine_sheets(data)
-    except Exception:  # noqa: BLE001 - calamine failed: the reference reader decides
-        return _openpyxl_sheets(data)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return max((_grid_of(archive.read(name)) for name in archive.namelist()
+                        if name.startswith("xl/worksheets/") and name.endswith(".xml")),
+                       default=0)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return MAX_DENSE_CELLS + 1
+
+
+def _column_number(letters: bytes) -> int:
+    """1-based column of letters ("A" 1, "AA" 27, "XFD" 16384), without the XFD cap."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _grid_of(xml: bytes) -> int:
+    """rows x columns bound of one worksheet's XML (see ``largest_grid``)."""
+    columns, rows = _NEAR_COLUMNS, _NEAR_ROWS
+    for ref in set(_FAR_REF.findall(xml)):
+        match = _REF_PARTS.fullmatch(ref)
+        if match:
+            columns = max(columns, _column_number(match.group(1)))
+            rows = max(rows, int(match.group(2)))
+    return columns * rows
 
 
 def _calamine_sheets(data: bytes) -> list[SheetSource]:
@@ -71,8 +116,8 @@ def _openpyxl_sheets(data: bytes) -> list[SheetSource]:
                 continue  # a chartsheet
             path = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
             sheets.append(SheetSource(sheet.title, _XlsxGrid(sheet, merges.get(path, []))))
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xlsx", detail=exc) from exc
+    except Exception as exc:  # noqa: BLE001 - zip, XML, defusedxml and openpyxl's own errors
+        raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xlsx", detail=_detail(exc)) from exc
     return sheets
 
 
@@ -110,8 +155,11 @@ class _XlsxGrid:
         rows = enumerate(self._sheet.iter_rows(min_row=1, values_only=True), start=1)
         try:
             yield from _fill_merges(rows, self._merges)
-        except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
-            raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xlsx", detail=exc) from exc
+        except IngestError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl's own errors
+            raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xlsx",
+                                 detail=_detail(exc)) from exc
 
 
 def _xlsx_merges(data: bytes) -> dict[str, list[Merge]]:
@@ -164,8 +212,8 @@ def xls_sheets(data: bytes) -> list[SheetSource]:
         if "encrypted" in str(exc).lower():
             raise IngestError.of(ErrorCode.PASSWORD_PROTECTED) from exc
         raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xls", detail=exc) from exc
-    except (ValueError, IndexError, AssertionError, OSError) as exc:
-        raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xls", detail=exc) from exc
+    except Exception as exc:  # noqa: BLE001 - xlrd raises CompDocError, struct.error, KeyError...
+        raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xls", detail=_detail(exc)) from exc
     sheets = []
     for sheet in book.sheets():
         rows = [
@@ -175,6 +223,12 @@ def xls_sheets(data: bytes) -> list[SheetSource]:
         merges = [(c1 + 1, r1 + 1, c2, r2) for r1, r2, c1, c2 in sheet.merged_cells]
         sheets.append(SheetSource(sheet.name, list(_fill_merges(iter(rows), merges))))
     return sheets
+
+
+def _detail(exc: Exception) -> str:
+    """A short, single-line description of a reader's exception for the message."""
+    text = " ".join(str(exc).split())[:200]
+    return text or type(exc).__name__
 
 
 def _xls_value(cell: Any, datemode: int) -> object:

@@ -4,6 +4,13 @@ An upload is read and validated by ``survey_app.ingest``; every data row is stor
 status and reasons (``list_rows``), whatever its status. Identical content is recognised by
 its SHA-256 and never stored twice; a new version replaces the current list of that unit and
 group (``uq_unit_lists_one_current``) and the older versions stay as history.
+
+Once the sample is drawn (a sampling run or respondents exist), a new upload is kept as a
+version ``after_sampling`` that is not current: people drawn from the list in use stay in
+the field. The administrator sees it on the board and decides: use it as current (only while
+no invitation exists) or leave it unused. Files are read in a limited child process
+(``read_table_isolated``); the unit row is locked before the next version is chosen, so two
+uploads at once become consecutive versions, never a 500.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from domain import CampaignKind, RespondentGroup, UnitLevel
@@ -26,13 +34,24 @@ from survey_app.ingest import (
     Issue,
     ListContext,
     ListReport,
+    ParseLimits,
     annotated_xlsx,
-    read_table,
+    read_table_isolated,
+    safe_filename,
     validate_list,
 )
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.enums import RowStatus as StoredRowStatus
-from survey_app.persistence.models import Campaign, ListRow, Unit, UnitList, User
+from survey_app.persistence.models import (
+    Campaign,
+    Invitation,
+    ListRow,
+    Respondent,
+    SamplingRun,
+    Unit,
+    UnitList,
+    User,
+)
 from survey_app.services import audit
 from survey_app.services.spreadsheet import csv_bytes
 
@@ -57,11 +76,23 @@ class BoardStatus(StrEnum):
     LATE = "late"
 
 
+DECISION_KEY = "after_sampling_decision"
+"""Key in ``UnitList.summary`` recording the administrator's choice for a late version."""
+
+
+class Decision(StrEnum):
+    """What the administrator decided for a version received after sampling."""
+
+    ACCEPTED = "accepted"
+    NOT_USED = "not_used"
+
+
 @dataclass(frozen=True)
 class UploadResult:
     unit_list: UnitList
     report: ListReport
     new_version: bool
+    after_sampling: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +101,8 @@ class BoardRow:
     group: RespondentGroup
     status: BoardStatus
     current: UnitList | None
+    pending: UnitList | None = None
+    """The newest version received after sampling that awaits the administrator."""
 
 
 def required_groups(campaign: Campaign, unit: Unit) -> tuple[RespondentGroup, ...]:
@@ -92,41 +125,140 @@ def context_for(session: Session, campaign: Campaign, unit: Unit,
 
 
 def validate(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
-             filename: str, data: bytes, max_rows: int = 100_000) -> ListReport:
-    """Read and validate a file without storing anything; IngestError for unreadable files."""
-    table = read_table(filename, data, max_rows=max_rows)
+             filename: str, data: bytes, max_rows: int = 100_000,
+             limits: ParseLimits | None = None) -> ListReport:
+    """Read (in a limited child process) and validate a file without storing anything;
+    IngestError for unreadable files."""
+    table = read_table_isolated(filename, data, max_rows=max_rows, limits=limits)
     return validate_list(table, group, context_for(session, campaign, unit, group))
 
 
 def upload(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
            filename: str, data: bytes, actor: User | None, *, today: dt.date | None = None,
-           max_rows: int = 100_000) -> UploadResult:
-    """Store a new version of the list (or recognise identical content). All or nothing."""
+           max_rows: int = 100_000, limits: ParseLimits | None = None) -> UploadResult:
+    """Store a new version of the list (or recognise identical content). All or nothing.
+
+    Refuses a file without data rows (``empty_file``). After sampling the version is kept but
+    not made current (``after_sampling``). A concurrent upload that wins the race makes this
+    one ``list_upload_conflict`` (the session is rolled back: its flush already failed).
+    """
     if group not in required_groups(campaign, unit):
         raise ServiceError("group_not_for_unit", group=group.value, unit=unit.name)
     late = _late(campaign, today or dt.date.today())
-    report = validate(session, campaign, unit, group, filename, data, max_rows)
+    report = validate(session, campaign, unit, group, filename, data, max_rows, limits)
+    if report.data_rows == 0:
+        raise ServiceError("empty_file")
+    try:
+        return _store_version(session, campaign, unit, group, safe_filename(filename), data,
+                              report, actor, late)
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and "locked" not in str(exc).lower():
+            raise
+        session.rollback()
+        raise ServiceError("list_upload_conflict") from exc
+
+
+def _store_version(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
+                   filename: str, data: bytes, report: ListReport, actor: User | None,
+                   late: bool) -> UploadResult:
+    """The writing half of ``upload``, decided under the unit's row lock."""
+    lock_unit(session, unit)
+    after = sample_drawn(session, campaign)
     digest = hashlib.sha256(data).hexdigest()
     same = session.scalar(select(UnitList).where(
         UnitList.unit_id == unit.id, UnitList.group == group, UnitList.content_hash == digest))
     if same is not None:
-        _make_current(session, same)
-        return UploadResult(same, report, new_version=False)
+        return _same_content(session, same, report, after)
     version = (session.scalar(select(func.max(UnitList.version)).where(
         UnitList.unit_id == unit.id, UnitList.group == group)) or 0) + 1
-    session.execute(update(UnitList).where(UnitList.unit_id == unit.id, UnitList.group == group)
-                    .values(is_current=False))
+    if not after:
+        session.execute(update(UnitList).where(UnitList.unit_id == unit.id,
+                                               UnitList.group == group).values(is_current=False))
     unit_list = UnitList(campaign_id=campaign.id, unit_id=unit.id, group=group, version=version,
-                         is_current=True, is_late=late, content_hash=digest,
-                         filename=filename[:255], content=data, summary=report.to_summary_dict(),
+                         is_current=not after, is_late=late, after_sampling=after,
+                         content_hash=digest, filename=filename, content=data,
+                         summary=report.to_summary_dict(),
                          uploaded_by_id=actor.id if actor else None)
     session.add(unit_list)
     session.flush()
     _store_rows(session, unit_list.id, report)
     audit.record(session, AuditAction.LIST_UPLOADED, user=actor, campaign_id=campaign.id,
                  target=f"{unit.code}/{group.value}", version=version, late=late,
-                 rows=report.data_rows, eligible=report.eligible)
-    return UploadResult(unit_list, report, new_version=True)
+                 rows=report.data_rows, eligible=report.eligible, after_sampling=after)
+    return UploadResult(unit_list, report, new_version=True, after_sampling=after)
+
+
+def _same_content(session: Session, same: UnitList, report: ListReport,
+                  after: bool) -> UploadResult:
+    """Identical content sent again: made current before sampling; after it, an older
+    version sent again waits for the administrator like a new one."""
+    if not after:
+        _make_current(session, same)
+        return UploadResult(same, report, new_version=False)
+    if same.is_current:
+        return UploadResult(same, report, new_version=False)
+    same.after_sampling = True
+    same.summary = {k: v for k, v in (same.summary or {}).items() if k != DECISION_KEY}
+    session.flush()
+    return UploadResult(same, report, new_version=False, after_sampling=True)
+
+
+def lock_unit(session: Session, unit: Unit) -> None:
+    """Take the unit's row lock until the transaction ends, so uploads for it queue.
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite has no row locks: a write to the row takes the
+    database's write lock (waiting on the busy timeout), and later reads see what the
+    previous writer committed.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        table = Unit.__table__
+        session.execute(update(table).where(table.c.id == unit.id).values(code=table.c.code))
+    else:
+        session.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
+
+
+def sample_drawn(session: Session, campaign: Campaign) -> bool:
+    """Whether the campaign's sample exists (a sampling run or any respondent)."""
+    return bool(session.scalar(select(
+        exists().where(SamplingRun.campaign_id == campaign.id)
+        | exists().where(Respondent.campaign_id == campaign.id))))
+
+
+def invitations_issued(session: Session, campaign: Campaign) -> bool:
+    """Whether any invitation exists for the campaign (the sample is then fixed)."""
+    return bool(session.scalar(select(exists().where(Invitation.campaign_id == campaign.id))))
+
+
+def is_pending(unit_list: UnitList) -> bool:
+    """A version received after sampling, not in use, that nobody has decided on yet."""
+    return (unit_list.after_sampling and not unit_list.is_current
+            and DECISION_KEY not in (unit_list.summary or {}))
+
+
+def decide_after_sampling(session: Session, unit_list: UnitList, decision: Decision,
+                          actor: User | None) -> None:
+    """The administrator's choice for a version received after sampling.
+
+    ACCEPTED makes it the current list (refused with ``list_sample_in_use`` once invitations
+    exist: the sample then changes only by replacement); NOT_USED leaves it stored, unused.
+    Either is recorded in the version's summary and in the audit log.
+    """
+    unit = unit_list.unit
+    lock_unit(session, unit)
+    session.refresh(unit_list)
+    if not is_pending(unit_list):
+        raise ServiceError("list_not_pending")
+    if decision is Decision.ACCEPTED:
+        if invitations_issued(session, unit.campaign):
+            raise ServiceError("list_sample_in_use")
+        _make_current(session, unit_list)
+    unit_list.summary = {**(unit_list.summary or {}), DECISION_KEY: {
+        "decision": decision.value, "by": actor.username if actor else None,
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}}
+    session.flush()
+    audit.record(session, AuditAction.LIST_UPLOADED, user=actor, campaign_id=unit.campaign_id,
+                 target=f"{unit.code}/{unit_list.group.value}", version=unit_list.version,
+                 after_sampling=True, decision=decision.value)
 
 
 def _late(campaign: Campaign, today: dt.date) -> bool:
@@ -197,15 +329,16 @@ def history(session: Session, unit: Unit, group: RespondentGroup) -> list[UnitLi
         UnitList.unit_id == unit.id, UnitList.group == group).order_by(UnitList.version.desc())))
 
 
-def stored_report(session: Session, unit_list: UnitList) -> ListReport:
+def stored_report(session: Session, unit_list: UnitList,
+                  limits: ParseLimits | None = None) -> ListReport:
     """The validation report of a stored version (re-read from its original bytes)."""
     return validate(session, unit_list.unit.campaign, unit_list.unit, unit_list.group,
-                    unit_list.filename, unit_list.content)
+                    unit_list.filename, unit_list.content, limits=limits)
 
 
-def annotated(session: Session, unit_list: UnitList) -> bytes:
+def annotated(session: Session, unit_list: UnitList, limits: ParseLimits | None = None) -> bytes:
     """The officer's own rows as XLSX with status and reason columns, problem cells marked."""
-    table = read_table(unit_list.filename, unit_list.content)
+    table = read_table_isolated(unit_list.filename, unit_list.content, limits=limits)
     report = validate_list(table, unit_list.group, context_for(
         session, unit_list.unit.campaign, unit_list.unit, unit_list.group))
     return annotated_xlsx(table, report)
@@ -217,12 +350,25 @@ def board(session: Session, campaign: Campaign) -> list[BoardRow]:
                             .order_by(Unit.level, Unit.code))
     current = {(ul.unit_id, ul.group): ul for ul in session.scalars(
         select(UnitList).where(UnitList.campaign_id == campaign.id, UnitList.is_current))}
+    pending = pending_lists(session, campaign)
     rows = []
     for unit in units:
         for group in required_groups(campaign, unit):
             ul = current.get((unit.id, group))
-            rows.append(BoardRow(unit, group, _status(ul), ul))
+            rows.append(BoardRow(unit, group, _status(ul), ul, pending.get((unit.id, group))))
     return rows
+
+
+def pending_lists(session: Session, campaign: Campaign) -> dict[tuple[int, RespondentGroup],
+                                                                 UnitList]:
+    """The newest version awaiting a decision, by (unit id, group)."""
+    found: dict[tuple[int, RespondentGroup], UnitList] = {}
+    for ul in session.scalars(select(UnitList).where(
+            UnitList.campaign_id == campaign.id, UnitList.after_sampling,
+            UnitList.is_current.is_(False)).order_by(UnitList.version)):
+        if is_pending(ul):
+            found[(ul.unit_id, ul.group)] = ul
+    return found
 
 
 def _status(unit_list: UnitList | None) -> BoardStatus:
@@ -243,8 +389,9 @@ def all_lists_zip(session: Session, campaign: Campaign, actor: User | None) -> b
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for ul in session.scalars(select(UnitList).where(UnitList.campaign_id == campaign.id,
                                                          UnitList.is_current)):
-            archive.writestr(f"{ul.unit.code}_{ul.group.value}_v{ul.version}_{ul.filename}",
-                             ul.content)
+            member = (f"{safe_filename(ul.unit.code, 'don_vi')}_{ul.group.value}_"
+                      f"v{ul.version}_{safe_filename(ul.filename)}")
+            archive.writestr(member, ul.content)
             lines += [[ul.unit.code, ul.unit.name, ul.group.value, r.source_row, r.status.value,
                        ", ".join(r.reasons), r.full_name, r.position, r.phone, r.email,
                        r.address, r.field] for r in ul.rows]

@@ -6,16 +6,27 @@ from flask import abort, current_app
 from flask_babel import get_locale
 from werkzeug.datastructures import FileStorage
 
+from survey_app.ingest import ParseLimits
+
 
 def locale_code() -> str:
     """'vi' or 'en' for the error catalogue."""
     return "en" if str(get_locale() or "vi").startswith("en") else "vi"
 
 
+def parse_limits() -> ParseLimits:
+    """Memory and CPU-time limits for reading one upload (SURVEY_UPLOAD_PARSE_*)."""
+    settings = current_app.config["SETTINGS"]
+    return ParseLimits(seconds=settings.upload_parse_seconds, memory_mb=settings.upload_parse_mb)
+
+
 def read_upload(file: FileStorage) -> tuple[str, bytes]:
     """The uploaded file's name and bytes, refusing files over the configured size (413)."""
     limit = current_app.config["SETTINGS"].max_upload_mb * 1024 * 1024
-    data = file.stream.read(limit + 1)
+    try:
+        data = file.stream.read(limit + 1)
+    finally:
+        file.close()  # a large upload is spooled to a temporary file: release it now
     if len(data) > limit:
         abort(413)
     return (file.filename or "upload"), data

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from domain import RespondentGroup
@@ -16,7 +25,7 @@ from survey_app.persistence.session import get_session
 from survey_app.security import current_user, require_unit_access, roles_required
 from survey_app.services import campaigns, lists
 from survey_app.web.forms import FileUploadForm
-from survey_app.web.helpers import locale_code, read_upload
+from survey_app.web.helpers import locale_code, parse_limits, read_upload
 
 bp = Blueprint("lists", __name__, url_prefix="/lists")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,30 +63,81 @@ def upload(unit_id: int, group: str) -> Any:
     session = get_session()
     campaign = unit.campaign
     form = FileUploadForm()
-    report, status = None, 200
+    report, status, shown = None, 200, None
     if form.validate_on_submit():
         filename, data = read_upload(form.file.data)
         try:
             result = lists.upload(session, campaign, unit, chosen, filename, data, current_user(),
-                                  max_rows=current_app.config["SETTINGS"].max_list_rows)
-            report = result.report
-            flash(_("Đã nhận phiên bản %(v)d.", v=result.unit_list.version) if result.new_version
-                  else _("Tệp giống hệt phiên bản %(v)d đã gửi; không tạo phiên bản mới.",
-                         v=result.unit_list.version), "success")
+                                  max_rows=current_app.config["SETTINGS"].max_list_rows,
+                                  limits=parse_limits())
+            report, shown = result.report, result.unit_list
+            _flash_received(result, lists.current_list(session, unit, chosen))
         except IngestError as exc:
             flash(lists.ingest_message(exc, locale_code()), "error")
             status = 422
         except ServiceError as exc:
             flash(exc.message(locale_code()), "error")
-            status = 422
+            status = 409 if exc.code == "list_upload_conflict" else 422
     current = lists.current_list(session, unit, chosen)
     if report is None and current is not None:
-        report = lists.stored_report(session, current)
+        report, shown = _stored_report(current), current
     rows = _report_rows(report) if report else []
     return render_template("lists/upload.html", unit=unit, group=chosen, form=form,
-                           report=report, rows=rows, current=current, campaign=campaign,
-                           history=lists.history(session, unit, chosen),
-                           Excluded=RowStatus.EXCLUDED, limit=REPORT_ROW_LIMIT), status
+                           report=report, rows=rows, current=current, shown=shown,
+                           campaign=campaign, history=lists.history(session, unit, chosen),
+                           is_pending=lists.is_pending, Excluded=RowStatus.EXCLUDED,
+                           limit=REPORT_ROW_LIMIT), status
+
+
+def _flash_received(result: lists.UploadResult, current: UnitList | None) -> None:
+    """Green for a version in use or identical content; amber for one after sampling."""
+    version = result.unit_list.version
+    if result.after_sampling:
+        flash(_("Đã nhận phiên bản %(v)d sau khi mẫu khảo sát đã được chọn: phiên bản này được "
+                "lưu nhưng không dùng cho mẫu năm nay. Sở Nội vụ đã được báo để xem xét.",
+                v=version), "warning")
+        if current is not None:
+            flash(_("Danh sách đang dùng vẫn là phiên bản %(c)d.", c=current.version), "warning")
+    elif result.new_version:
+        flash(_("Đã nhận phiên bản %(v)d.", v=version), "success")
+    else:
+        flash(_("Tệp giống hệt phiên bản %(v)d đã gửi; không tạo phiên bản mới.", v=version),
+              "success")
+
+
+def _stored_report(current: UnitList) -> lists.ListReport | None:
+    """The report of the version in use, or None (with the reason shown) if it cannot be read."""
+    try:
+        return lists.stored_report(get_session(), current, parse_limits())
+    except IngestError as exc:
+        flash(lists.ingest_message(exc, locale_code()), "error")
+        return None
+
+
+@bp.post("/file/<int:list_id>/decision")
+@roles_required(Role.ADMIN)
+def decide(list_id: int) -> Any:
+    """The administrator's choice for a version received after sampling."""
+    session = get_session()
+    unit_list = session.get(UnitList, list_id)
+    if unit_list is None:
+        abort(404)
+    choice = request.form.get("decision", "")
+    if choice not in set(lists.Decision):
+        abort(400)
+    target = url_for("lists.upload", unit_id=unit_list.unit_id, group=unit_list.group.value)
+    try:
+        lists.decide_after_sampling(session, unit_list, lists.Decision(choice), current_user())
+    except ServiceError as exc:
+        flash(exc.message(locale_code()), "error")
+        return redirect(target)
+    if choice == lists.Decision.ACCEPTED:
+        flash(_("Đã dùng phiên bản %(v)d làm danh sách hiện tại. Hãy chọn mẫu lại để mẫu dùng "
+                "danh sách này.", v=unit_list.version), "success")
+    else:
+        flash(_("Phiên bản %(v)d được lưu lại và không dùng cho mẫu năm nay.",
+                v=unit_list.version), "success")
+    return redirect(target)
 
 
 def _report_rows(report: lists.ListReport) -> list[Any]:
@@ -102,7 +162,12 @@ def annotated(list_id: int) -> Any:
     if unit_list is None:
         abort(404)
     require_unit_access(unit_list.unit)
-    body = lists.annotated(get_session(), unit_list)
+    try:
+        body = lists.annotated(get_session(), unit_list, parse_limits())
+    except IngestError as exc:
+        flash(lists.ingest_message(exc, locale_code()), "error")
+        return redirect(url_for("lists.upload", unit_id=unit_list.unit_id,
+                                group=unit_list.group.value))
     return current_app.response_class(body, mimetype=XLSX, headers={
         "Content-Disposition": f"attachment; filename=ket_qua_kiem_tra_v{unit_list.version}.xlsx"})
 
@@ -116,8 +181,9 @@ def status_board() -> Any:
         abort(404)
     rows = lists.board(get_session(), campaign)
     counts = {s: sum(1 for r in rows if r.status is s) for s in lists.BoardStatus}
+    pending = sum(1 for r in rows if r.pending is not None)
     return render_template("lists/board.html", rows=rows, counts=counts, campaign=campaign,
-                           Status=lists.BoardStatus)
+                           pending=pending, Status=lists.BoardStatus)
 
 
 @bp.get("/board/all.zip")
