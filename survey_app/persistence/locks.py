@@ -26,7 +26,7 @@ def lock_row(session: Session, table: Table, row_id: int) -> bool:
     return bool(touched)
 
 
-def _table(model: type[Base]) -> Table:
+def table_of(model: type[Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
@@ -34,10 +34,10 @@ def _table(model: type[Base]) -> Table:
 
 def lock_campaign(session: Session, campaign_id: int) -> bool:
     """Serialise the campaign-wide changes of the sample: a sampling run, issuing invitations,
-    accepting a list after sampling."""
-    return lock_row(session, _table(Campaign), campaign_id)
+    storing a list version, accepting a list after sampling. Taken before any other lock."""
+    return lock_row(session, table_of(Campaign), campaign_id)
 
 
 def lock_invitation(session: Session, invitation_id: int) -> bool:
     """Serialise the keyings of one paper form (double entry)."""
-    return lock_row(session, _table(Invitation), invitation_id)
+    return lock_row(session, table_of(Invitation), invitation_id)

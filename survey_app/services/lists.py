@@ -42,6 +42,7 @@ from survey_app.ingest import (
 )
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.enums import RowStatus as StoredRowStatus
+from survey_app.persistence.locks import lock_campaign, lock_row, table_of
 from survey_app.persistence.models import (
     Campaign,
     Invitation,
@@ -161,7 +162,9 @@ def upload(session: Session, campaign: Campaign, unit: Unit, group: RespondentGr
 def _store_version(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
                    filename: str, data: bytes, report: ListReport, actor: User | None,
                    late: bool) -> UploadResult:
-    """The writing half of ``upload``, decided under the unit's row lock."""
+    """The writing half of ``upload``, decided under the campaign's and the unit's row locks
+    (the campaign's: a sampling run cannot draw between "no sample yet" and this commit)."""
+    lock_campaign(session, campaign.id)
     lock_unit(session, unit)
     after = sample_drawn(session, campaign)
     digest = hashlib.sha256(data).hexdigest()
@@ -204,17 +207,9 @@ def _same_content(session: Session, same: UnitList, report: ListReport,
 
 
 def lock_unit(session: Session, unit: Unit) -> None:
-    """Take the unit's row lock until the transaction ends, so uploads for it queue.
-
-    PostgreSQL: SELECT ... FOR UPDATE. SQLite has no row locks: a write to the row takes the
-    database's write lock (waiting on the busy timeout), and later reads see what the
-    previous writer committed.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        table = Unit.__table__
-        session.execute(update(table).where(table.c.id == unit.id).values(code=table.c.code))
-    else:
-        session.execute(select(Unit.id).where(Unit.id == unit.id).with_for_update())
+    """Take the unit's row lock until the transaction ends, so uploads for it queue
+    (``persistence.locks``: FOR UPDATE on PostgreSQL, the write lock on SQLite)."""
+    lock_row(session, table_of(Unit), unit.id)
 
 
 def sample_drawn(session: Session, campaign: Campaign) -> bool:
@@ -244,6 +239,7 @@ def decide_after_sampling(session: Session, unit_list: UnitList, decision: Decis
     Either is recorded in the version's summary and in the audit log.
     """
     unit = unit_list.unit
+    lock_campaign(session, unit.campaign_id)  # issuing invitations takes it too
     lock_unit(session, unit)
     session.refresh(unit_list)
     if not is_pending(unit_list):
