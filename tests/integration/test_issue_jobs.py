@@ -151,3 +151,30 @@ def test_a_sampling_run_waits_for_issuing_and_then_refuses(
     assert _count(session, Invitation) == len(issued) == 200
     tokens_work = [invitations.find(session, link.token) for link in issued[:20]]
     assert all(found is not None for found in tokens_work)
+
+
+def test_two_sampling_runs_at_once_queue_instead_of_failing(
+        app: Flask, session: Session, full_demo: int, as_role) -> None:
+    """Both administrators' runs go through one after the other: no 500, one clean draw."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from survey_app.persistence.models import SamplingRun
+
+    session.execute(delete(Invitation))
+    session.commit()
+    clients = [as_role("admin"), as_role("admin")]
+    start = threading.Barrier(2)
+
+    def run(pair: tuple[int, object]) -> int:
+        seed, client = pair
+        start.wait()
+        return client.post("/sampling/run", data={"seed": seed}).status_code  # type: ignore[attr-defined]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        codes = list(pool.map(run, [(11, clients[0]), (12, clients[1])]))
+    assert codes == [302, 302]
+    session.expire_all()
+    last = session.scalar(select(SamplingRun).order_by(SamplingRun.id.desc()))
+    assert last is not None and _count(session, SamplingRun) >= 2
+    rows = session.scalars(select(Respondent.run_id)).all()
+    assert set(rows) == {last.id}  # only the later run's respondents remain
