@@ -26,6 +26,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy --strict domain questionnaires sampling analysis
+	$(BIN)/mypy survey_app
 	$(BIN)/lint-imports
 
 # Debian packages for the browser tests, .doc conversion and the XLSX check (needs root).

@@ -163,7 +163,7 @@ class RowProblem:
 class ServiceError(Exception):
     """A rule violation a user can fix; never a 500."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, /, **params: Any) -> None:
         super().__init__(code)
         self.code = code
         self.params = params

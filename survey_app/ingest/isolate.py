@@ -102,6 +102,10 @@ def _result(message: bytes | None) -> RawTable:
     raise IngestError(ErrorCode(code), message_vi, message_en)
 
 
+def _error_outcome(error: IngestError) -> tuple[str, object]:
+    return ("error", (str(error.code), error.message_vi, error.message_en))
+
+
 def _child_main(sender: Connection, filename: str, data: bytes, max_rows: int,
                 limits: ParseLimits) -> None:
     """In the child: set the limits, read, send ("table", RawTable) or ("error", codes)."""
@@ -109,14 +113,13 @@ def _child_main(sender: Connection, filename: str, data: bytes, max_rows: int,
     try:
         outcome: tuple[str, object] = ("table", _pack(read_table(filename, data,
                                                                   max_rows=max_rows)))
-    except IngestError as error:
-        outcome = ("error", (str(error.code), error.message_vi, error.message_en))
+    except IngestError as refused:
+        outcome = _error_outcome(refused)
     except (MemoryError, RecursionError):
-        error = IngestError.of(ErrorCode.TOO_COMPLEX)
-        outcome = ("error", (str(error.code), error.message_vi, error.message_en))
+        outcome = _error_outcome(IngestError.of(ErrorCode.TOO_COMPLEX))
     except Exception as exc:  # noqa: BLE001 - a reader bug must be a message, never a 500
-        error = IngestError.of(ErrorCode.UNREADABLE, detail=type(exc).__name__)
-        outcome = ("error", (str(error.code), error.message_vi, error.message_en))
+        outcome = _error_outcome(IngestError.of(ErrorCode.UNREADABLE,
+                                                detail=type(exc).__name__))
     del data
     sender.send_bytes(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
     sender.close()

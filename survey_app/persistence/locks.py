@@ -21,9 +21,8 @@ def lock_row(session: Session, table: Table, row_id: int) -> bool:
         found = session.execute(select(table.c.id).where(table.c.id == row_id)
                                 .with_for_update()).scalar()
         return found is not None
-    touched = session.execute(update(table).where(table.c.id == row_id)
-                              .values(id=table.c.id)).rowcount
-    return bool(touched)
+    result = session.execute(update(table).where(table.c.id == row_id).values(id=table.c.id))
+    return bool(getattr(result, "rowcount", 0))
 
 
 def table_of(model: type[Base]) -> Table:

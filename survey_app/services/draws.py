@@ -191,15 +191,20 @@ def _store_respondents(session: Session, campaign: Campaign, run_row: SamplingRu
     units = {u.code: u for u in session.scalars(select(Unit).where(
         Unit.campaign_id == campaign.id))}
     records = []
-    for rec in result.officials.rows.to_dict("records"):
+    for rec in _records(result.officials.rows):
         records.append(_respondent(frames, units, province, run_row, rec,
                                    RespondentGroup(rec["group"]), stratum=str(rec["unit_code"])))
     if result.citizens is not None:
-        for rec in result.citizens.rows.to_dict("records"):
+        for rec in _records(result.citizens.rows):
             records.append(_respondent(frames, units, None, run_row, rec,
                                        RespondentGroup.CITIZEN, stratum=str(rec["field"])))
     session.add_all(records)
     session.flush()
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a draw as dicts keyed by column name."""
+    return [{str(k): v for k, v in rec.items()} for rec in frame.to_dict("records")]
 
 
 def _respondent(frames: Frames, units: dict[str, Unit], rated: Unit | None, run_row: SamplingRun,

@@ -73,12 +73,11 @@ def issue(session: Session, campaign: Campaign, actor: User | None,
     if rows:
         session.execute(insert(Invitation), rows)
         audit.record(session, AuditAction.INVITATIONS_ISSUED, user=actor,
-                     campaign_id=campaign.id, count=len(rows),
-                     **({"job": job_id} if job_id else {}))
+                     campaign_id=campaign.id, count=len(rows), job=job_id)
     return links
 
 
-def _uninvited(campaign_id: int) -> Select[tuple[Respondent]]:
+def _uninvited(campaign_id: int) -> Select[Respondent]:
     return (select(Respondent).outerjoin(Invitation, Invitation.respondent_id == Respondent.id)
             .where(Respondent.campaign_id == campaign_id,
                    Respondent.status == RespondentStatus.ACTIVE, Invitation.id.is_(None)))

@@ -71,12 +71,12 @@ def _claimable_now() -> Any:
 def claim(session: Session, job_id: int) -> bool:
     """Take the job for this runner (decided by the database: one runner wins)."""
     now = _now()
-    taken = session.execute(
+    result = session.execute(
         update(Job).where(Job.id == job_id, _claimable_now())
         .values(status=JobStatus.RUNNING, heartbeat_at=now, attempts=Job.attempts + 1,
                 started_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    return bool(taken)
+        .execution_options(synchronize_session=False))
+    return bool(getattr(result, "rowcount", 0))
 
 
 def is_stale(job: Job) -> bool:

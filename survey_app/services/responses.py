@@ -109,7 +109,7 @@ def _link_of(row: sql.LinkRow) -> Link:
     """A ``LINK_QUERY`` row as a Link. Status columns come as enums through SQLAlchemy and as
     strings from the driver; ``Enum(x)`` takes either. Dates come typed from both."""
     (invitation_id, instrument_id, status, campaign_status, opens, closes, code, version,
-     content_hash, response_id, response_status, client_key, digest, submitted_at) = row
+     content_hash, response_id, response_status, client_key, digest, submitted_at) = tuple(row)
     return Link(invitation_id, instrument_id,
                 instruments.load_published(code, version, content_hash),
                 InvitationStatus(status), CampaignStatus(campaign_status), opens, closes,

@@ -79,14 +79,15 @@ def form(respondent_id: int) -> Any:
 
 
 def _outcome_message(outcome: EntryOutcome) -> str:
-    return {
+    messages: dict[EntryOutcome, str] = {
         EntryOutcome.SUBMITTED: _("Đã ghi nhận phiếu."),
         EntryOutcome.WAITING_SECOND: _("Đã lưu lần nhập thứ nhất; chờ người thứ hai nhập lại."),
         EntryOutcome.MISMATCH: _("Hai lần nhập khác nhau; phiếu được chuyển cho quản trị "
                                  "đối chiếu."),
         EntryOutcome.ALREADY_SUBMITTED: _("Phiếu này đã được ghi nhận trước đó; "
                                           "không ghi thêm."),
-    }[outcome]
+    }
+    return messages[outcome]
 
 
 @bp.get("/mismatches")

@@ -14,7 +14,7 @@ from domain import UnitLevel
 from survey_app import worker
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction, JobKind, Role
-from survey_app.persistence.models import Job, Respondent, Unit, User
+from survey_app.persistence.models import Campaign, Job, Respondent, Unit, User
 from survey_app.persistence.session import after_commit, get_session
 from survey_app.sealing import LinkSealer
 from survey_app.security import current_user, roles_required
@@ -25,7 +25,7 @@ from survey_app.web.helpers import locale_code
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 
 
-def _campaign():  # type: ignore[no-untyped-def]
+def _campaign() -> Campaign:
     try:
         return campaigns.get_campaign(get_session(), request.args.get("campaign", type=int))
     except ServiceError:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import abort, current_app
 from flask_babel import get_locale
 from werkzeug.datastructures import FileStorage
 
 from survey_app.ingest import ParseLimits
+
+T = TypeVar("T")
+
+
+def get_or_404(found: T | None) -> T:
+    """What a lookup found, or a 404 page (unknown ids never become a 500)."""
+    if found is None:
+        abort(404)
+    return found
 
 
 def locale_code() -> str:

@@ -13,7 +13,7 @@ import sampling
 from survey_app import worker
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction, Role
-from survey_app.persistence.models import Respondent, Unit
+from survey_app.persistence.models import Campaign, Respondent, Unit
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
 from survey_app.services import audit, campaigns, draws, invitations, sample_export
@@ -24,7 +24,7 @@ bp = Blueprint("sampling", __name__, url_prefix="/sampling")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _campaign():  # type: ignore[no-untyped-def]
+def _campaign() -> Campaign:
     try:
         return campaigns.current_campaign(get_session())
     except ServiceError:

@@ -36,11 +36,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey_app.persistence.enums import ResponseStatus
+from survey_app.persistence.locks import table_of
 from survey_app.persistence.models import Answer, Campaign, Invitation, Response
 from survey_app.persistence.models import Instrument as InstrumentRow
 
-_INVITATIONS, _RESPONSES, _ANSWERS = Invitation.__table__, Response.__table__, Answer.__table__
-_CAMPAIGNS, _INSTRUMENTS = Campaign.__table__, InstrumentRow.__table__
+_INVITATIONS, _RESPONSES, _ANSWERS = (table_of(m) for m in (Invitation, Response, Answer))
+_CAMPAIGNS, _INSTRUMENTS = table_of(Campaign), table_of(InstrumentRow)
 
 LINK_QUERY = (
     select(_INVITATIONS.c.id, _INVITATIONS.c.instrument_id, _INVITATIONS.c.status,
@@ -58,7 +59,7 @@ client key, payload hash, submitted at)."""
 # Built once: executing the same statement object skips rebuilding and re-keying it per request.
 _LINK_BY_DIGEST = LINK_QUERY.where((_INVITATIONS.c.token_hash == bindparam("digest"))
                                    | (_INVITATIONS.c.short_code_hash == bindparam("digest")))
-_PSYCOPG = psycopg_dialect()
+_PSYCOPG = psycopg_dialect()  # type: ignore[no-untyped-call]
 _LINK_BY_DIGEST_PG = str(_LINK_BY_DIGEST.compile(dialect=_PSYCOPG))
 
 LinkRow = Row[Any] | tuple[Any, ...]
