@@ -116,6 +116,36 @@ def draw(frames: Frames, seed: int, settings: sampling.SamplingSettings,
     return Draw(districts, officials, citizens, frames.hash())
 
 
+def save_settings(session: Session, campaign: Campaign, actor: User | None, *,
+                  sample_size: int | None, reserve_size: int | None,
+                  districts: int | None) -> sampling.SamplingSettings:
+    """Check and store the administrator's sampling settings (audited); ``bad_sampling_settings``
+    when a value is missing or out of range."""
+    try:
+        settings = sampling.SamplingSettings.from_dict({
+            "citizens": {"sample_size": sample_size, "reserve_size": reserve_size},
+            "districts": {"districts_per_province": districts},
+        })
+    except (sampling.SamplingError, TypeError, ValueError) as exc:
+        raise ServiceError("bad_sampling_settings") from exc
+    campaign.settings = {**campaign.settings, "sampling": settings.to_dict()}
+    session.flush()
+    audit.record(session, AuditAction.CAMPAIGN_UPDATED, user=actor, campaign_id=campaign.id,
+                 target="sampling settings", **settings.to_dict())
+    return settings
+
+
+def expected_forms(session: Session, campaign: Campaign) -> list[dict[str, Any]]:
+    """Drawn people per group beside what the Ministry's plan expects (empty before a draw)."""
+    drawn = counts(session, campaign)
+    if not len(drawn):
+        return []
+    sampled = drawn[drawn["role"] == sampling.Role.SAMPLE.value]
+    by_group = {RespondentGroup(str(g)): int(n)
+                for g, n in sampled.groupby("group")["count"].sum().items()}
+    return _records(sampling.compare_with_expected(by_group))
+
+
 def preview(session: Session, campaign: Campaign) -> pd.DataFrame:
     """Frame size, sample size and expected forms per unit and group; nothing is drawn."""
     frames = build_frames(session, campaign)
@@ -161,8 +191,8 @@ def _summary(result: Draw) -> dict[str, Any]:
                                "chosen_districts": list(result.districts.chosen_codes)}
     if result.citizens is not None:
         rows = result.citizens.rows
-        summary["citizens"] = int((rows["role"] == "sample").sum())
-        summary["reserves"] = int((rows["role"] == "reserve").sum())
+        summary["citizens"] = int((rows["role"] == sampling.Role.SAMPLE).sum())
+        summary["reserves"] = int((rows["role"] == sampling.Role.RESERVE).sum())
         summary["shortfalls"] = [{"unit_code": s.unit_code, "shortfall": s.shortfall}
                                  for s in result.citizens.shortfalls]
     return summary
@@ -211,7 +241,7 @@ def _respondent(frames: Frames, units: dict[str, Unit], rated: Unit | None, run_
                 rec: dict[str, Any], group: RespondentGroup, stratum: str) -> Respondent:
     row = frames.rows[int(rec["person_id"])]
     unit = units[str(rec["unit_code"])]
-    reserve = rec.get("role") == "reserve"
+    reserve = rec.get("role") == sampling.Role.RESERVE
     weight = rec.get("weight")
     return Respondent(
         campaign_id=run_row.campaign_id, run_id=run_row.id, unit_id=unit.id,

@@ -90,9 +90,16 @@ def usable_invitation(session: Session, respondent: Respondent) -> Invitation:
     return invitation
 
 
+def uses_double_entry(respondent: Respondent) -> bool:
+    """Whether the respondent's campaign has forms keyed twice (setting ``double_entry``)."""
+    return bool(respondent.unit.campaign.settings.get("double_entry", False))
+
+
 def enter(session: Session, respondent: Respondent, answers: Mapping[str, object], mode: Mode,
-          clerk: User, double_entry: bool) -> EntryResult:
-    """Key in one paper or phone form; see the module docstring for double entry."""
+          clerk: User, double_entry: bool | None = None) -> EntryResult:
+    """Key in one paper or phone form; see the module docstring for double entry.
+
+    ``double_entry`` defaults to the campaign's setting."""
     invitation = usable_invitation(session, respondent)
     instrument = responses.instrument_of(invitation)
     result = validate_answers(instrument, answers, partial=False)
@@ -103,7 +110,7 @@ def enter(session: Session, respondent: Respondent, answers: Mapping[str, object
         return EntryResult(EntryOutcome.INVALID, result)
     audit.record(session, AuditAction.PAPER_ENTRY, user=clerk,
                  campaign_id=respondent.campaign_id, target=str(respondent.id), mode=mode.value)
-    if not double_entry:
+    if not (uses_double_entry(respondent) if double_entry is None else double_entry):
         return _submit(session, invitation, result.cleaned, mode, clerk, result)
     return _double(session, invitation, result, mode, clerk)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import RespondentGroup
-from survey_app.persistence.enums import Mode, RespondentStatus, ResponseStatus, Role
+from survey_app.persistence.enums import AuditAction, Mode, RespondentStatus, ResponseStatus, Role
 from survey_app.persistence.models import (
     Campaign,
     Invitation,
@@ -18,6 +18,7 @@ from survey_app.persistence.models import (
     Unit,
     User,
 )
+from survey_app.services import audit
 from survey_app.services.spreadsheet import csv_bytes
 
 
@@ -80,8 +81,10 @@ def totals(rows: list[ProgressRow]) -> ProgressRow:
     return total
 
 
-def non_respondents_csv(session: Session, campaign: Campaign) -> bytes:
-    """Invited but not submitted, for reminders: personal data, administrators only."""
+def non_respondents_csv(session: Session, campaign: Campaign, actor: User | None) -> bytes:
+    """Invited but not submitted, for reminders: personal data, administrators only; audited."""
+    audit.record(session, AuditAction.EXPORT, user=actor, campaign_id=campaign.id,
+                 target="non_respondents")
     header = ["Mã đơn vị", "Đơn vị", "Nhóm", "Họ và tên", "Chức vụ", "Điện thoại", "Email",
               "Trạng thái"]
     lines = []

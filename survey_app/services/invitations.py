@@ -25,7 +25,15 @@ from survey_app.persistence.enums import (
     RespondentStatus,
 )
 from survey_app.persistence.locks import lock_campaign
-from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit, User, now
+from survey_app.persistence.models import (
+    Campaign,
+    Invitation,
+    Job,
+    Respondent,
+    Unit,
+    User,
+    now,
+)
 from survey_app.sealing import LinkSealer
 from survey_app.security import hash_token, new_short_code, new_token
 from survey_app.services import audit, instruments
@@ -105,6 +113,17 @@ def letters(session: Session, job_id: int, sealer: LinkSealer,
         opened = sealer.open(invitation.sealed_link)
         if opened is not None:
             found.append(IssuedLink(respondent.id, respondent.full_name, unit.name, *opened))
+    return found
+
+
+def print_letters(session: Session, job: Job, sealer: LinkSealer, actor: User | None,
+                  unit_id: int | None = None, *, as_csv: bool = False) -> list[IssuedLink]:
+    """``letters`` for printing or the CSV of links, audited (they carry clear links)."""
+    found = letters(session, job.id, sealer, unit_id)
+    if found:
+        audit.record(session, AuditAction.EXPORT, user=actor, campaign_id=job.campaign_id,
+                     target=f"{'links' if as_csv else 'letters'} job {job.id}", unit=unit_id,
+                     count=len(found))
     return found
 
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from domain import RespondentGroup
-from survey_app.persistence.enums import RespondentStatus
-from survey_app.persistence.models import Campaign, Respondent
+from survey_app.persistence.enums import AuditAction, RespondentStatus
+from survey_app.persistence.models import Campaign, Respondent, User
+from survey_app.services import audit
 from survey_app.services.spreadsheet import safe_cell
 
 HEADER = ("STT", "Đơn vị", "Họ và tên", "Chức vụ", "Số điện thoại", "Email", "Trọng số")
@@ -24,8 +25,10 @@ SHEET_NAMES = {
 }
 
 
-def respondents_xlsx(session: Session, campaign: Campaign) -> bytes:
-    """One sheet per group of the active respondents (reserves excluded)."""
+def respondents_xlsx(session: Session, campaign: Campaign, actor: User | None) -> bytes:
+    """One sheet per group of the active respondents (reserves excluded); audited."""
+    audit.record(session, AuditAction.EXPORT, user=actor, campaign_id=campaign.id,
+                 target="respondent_lists")
     people = session.scalars(
         select(Respondent).where(Respondent.campaign_id == campaign.id,
                                  Respondent.status == RespondentStatus.ACTIVE)

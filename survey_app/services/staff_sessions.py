@@ -15,7 +15,9 @@ import secrets
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.models import User, UserSession
+from survey_app.services import audit
 
 LIFETIME = dt.timedelta(hours=8)  # as PERMANENT_SESSION_LIFETIME: a working day
 
@@ -51,6 +53,12 @@ def revoke(session: Session, token: str) -> None:
     session.execute(update(UserSession).where(
         UserSession.token_hash == _digest(token), UserSession.revoked_at.is_(None))
         .values(revoked_at=dt.datetime.now(dt.UTC)))
+
+
+def log_out(session: Session, user: User | None, token: str, ip: str | None) -> None:
+    """End one login: audited, and its server-side session revoked."""
+    audit.record(session, AuditAction.LOGOUT, user=user, ip=ip)
+    revoke(session, token)
 
 
 def revoke_all(session: Session, user: User) -> int:

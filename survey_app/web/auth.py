@@ -11,10 +11,9 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from survey_app import ratelimit
-from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.session import get_session
 from survey_app.security import SESSION_TOKEN_KEY, current_user, login_required, public
-from survey_app.services import accounts, audit, staff_sessions
+from survey_app.services import accounts, staff_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -64,8 +63,8 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     """End this login on the server too: a copy of the cookie no longer opens anything."""
-    audit.record(get_session(), AuditAction.LOGOUT, user=current_user(), ip=request.remote_addr)
-    staff_sessions.revoke(get_session(), str(session.get(SESSION_TOKEN_KEY, "")))
+    staff_sessions.log_out(get_session(), current_user(), str(session.get(SESSION_TOKEN_KEY, "")),
+                           request.remote_addr)
     locale = session.get("locale")
     session.clear()
     if locale:

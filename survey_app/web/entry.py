@@ -60,11 +60,10 @@ def form(respondent_id: int) -> Any:
         answers = parse_form(instrument, request.form.to_dict(flat=False), ignore=IGNORED)
         mode = Mode(request.form.get("mode", "paper")) if request.form.get("mode") in (
             Mode.PAPER, Mode.PHONE) else Mode.PAPER
-        double = bool(respondent.unit.campaign.settings.get("double_entry", False))
         user = current_user()
         assert user is not None
         try:
-            result = entry.enter(session, respondent, answers, mode, user, double)
+            result = entry.enter(session, respondent, answers, mode, user)
         except ServiceError as exc:
             flash(exc.message(locale_code()), "error")
             return redirect(url_for("entry.assigned"))

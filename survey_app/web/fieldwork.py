@@ -13,14 +13,14 @@ from markupsafe import Markup
 from domain import UnitLevel
 from survey_app import worker
 from survey_app.errors import ServiceError
-from survey_app.persistence.enums import AuditAction, JobKind, Role
+from survey_app.persistence.enums import JobKind, Role
 from survey_app.persistence.models import Campaign, Job, Respondent, Unit, User
 from survey_app.persistence.session import after_commit, get_session
 from survey_app.sealing import LinkSealer
 from survey_app.security import current_user, roles_required
-from survey_app.services import audit, campaigns, fieldwork, invitations, jobs, registry
+from survey_app.services import campaigns, fieldwork, invitations, jobs, registry
 from survey_app.services.spreadsheet import csv_bytes
-from survey_app.web.helpers import locale_code
+from survey_app.web.helpers import get_or_404, locale_code
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 
@@ -103,12 +103,8 @@ def job_letters(job_id: int) -> Any:
     """The printable letters of one unit of a job (or of the whole job, when small)."""
     found = _job(job_id)
     unit_id = request.args.get("unit", type=int)
-    links = invitations.letters(get_session(), found.id, _sealer(), unit_id)
-    if not links:
-        abort(404)
-    audit.record(get_session(), AuditAction.EXPORT, user=current_user(),
-                 campaign_id=found.campaign_id, target=f"letters job {found.id}",
-                 unit=unit_id, count=len(links))
+    links = get_or_404(invitations.print_letters(get_session(), found, _sealer(),
+                                                 current_user(), unit_id) or None)
     return letters_response(links, campaigns.get_campaign(get_session(), found.campaign_id))
 
 
@@ -117,11 +113,8 @@ def job_letters(job_id: int) -> Any:
 def job_links(job_id: int) -> Any:
     """Every link of a job as CSV (for mail merge, SMS or Zalo)."""
     found = _job(job_id)
-    links = invitations.letters(get_session(), found.id, _sealer())
-    audit.record(get_session(), AuditAction.EXPORT, user=current_user(),
-                 campaign_id=found.campaign_id, target=f"links job {found.id}",
-                 count=len(links))
-    return _links_csv(links)
+    return _links_csv(invitations.print_letters(get_session(), found, _sealer(), current_user(),
+                                                as_csv=True))
 
 
 def _base_url() -> str:
@@ -167,11 +160,9 @@ def reissue(respondent_id: int) -> Any:
 @bp.get("/non-respondents.csv")
 @roles_required(Role.ADMIN)
 def non_respondents() -> Any:
-    campaign = _campaign()
-    audit.record(get_session(), AuditAction.EXPORT, user=current_user(),
-                 campaign_id=campaign.id, target="non_respondents")
     return current_app.response_class(
-        fieldwork.non_respondents_csv(get_session(), campaign), mimetype="text/csv",
+        fieldwork.non_respondents_csv(get_session(), _campaign(), current_user()),
+        mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=chua-tra-loi.csv"})
 
 

@@ -12,11 +12,11 @@ from sqlalchemy import select
 import sampling
 from survey_app import worker
 from survey_app.errors import ServiceError
-from survey_app.persistence.enums import AuditAction, Role
+from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Campaign, Respondent, Unit
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
-from survey_app.services import audit, campaigns, draws, invitations, sample_export
+from survey_app.services import campaigns, draws, invitations, sample_export
 from survey_app.web.fieldwork import letters_response
 from survey_app.web.helpers import locale_code
 
@@ -38,14 +38,10 @@ def index() -> str:
     session = get_session()
     run = draws.latest_run(session, campaign)
     preview = draws.preview(session, campaign)
-    counts = draws.counts(session, campaign)
-    expected = sampling.compare_with_expected(
-        {sampling_group: int(n) for sampling_group, n in counts[counts["role"] == "sample"]
-         .groupby("group")["count"].sum().items()}) if len(counts) else None
     return render_template(
         "sampling/index.html", campaign=campaign, run=run, settings=draws.settings_of(campaign),
-        preview=preview.to_dict("records"), expected=expected.to_dict("records")
-        if expected is not None else [], districts=draws.district_choices(session, run)
+        preview=preview.to_dict("records"), expected=draws.expected_forms(session, campaign),
+        districts=draws.district_choices(session, run)
         if run else [], suggested_seed=secrets.randbelow(10**6),
         district_units=[u for u in campaign.units if u.level.value == "district"])
 
@@ -53,19 +49,14 @@ def index() -> str:
 @bp.post("/settings")
 @roles_required(Role.ADMIN)
 def save_settings() -> Any:
-    campaign = _campaign()
     try:
-        settings = sampling.SamplingSettings.from_dict({
-            "citizens": {"sample_size": request.form.get("sample_size", type=int),
-                         "reserve_size": request.form.get("reserve_size", type=int)},
-            "districts": {"districts_per_province": request.form.get("districts", type=int)},
-        })
-    except (sampling.SamplingError, TypeError, ValueError):
-        flash(_("Thiết lập không hợp lệ: cỡ mẫu ≥ 1, dự phòng ≥ 0, số huyện 3–4."), "error")
+        draws.save_settings(get_session(), _campaign(), current_user(),
+                            sample_size=request.form.get("sample_size", type=int),
+                            reserve_size=request.form.get("reserve_size", type=int),
+                            districts=request.form.get("districts", type=int))
+    except ServiceError as exc:
+        flash(exc.message(locale_code()), "error")
         return redirect(url_for("sampling.index"))
-    campaign.settings = {**campaign.settings, "sampling": settings.to_dict()}
-    audit.record(get_session(), AuditAction.CAMPAIGN_UPDATED, user=current_user(),
-                 campaign_id=campaign.id, target="sampling settings", **settings.to_dict())
     flash(_("Đã lưu thiết lập chọn mẫu."), "success")
     return redirect(url_for("sampling.index"))
 
@@ -123,11 +114,9 @@ def verify() -> Any:
 @bp.get("/export.xlsx")
 @roles_required(Role.ADMIN)
 def export() -> Any:
-    campaign = _campaign()
-    audit.record(get_session(), AuditAction.EXPORT, user=current_user(),
-                 campaign_id=campaign.id, target="respondent_lists")
     return current_app.response_class(
-        sample_export.respondents_xlsx(get_session(), campaign), mimetype=XLSX,
+        sample_export.respondents_xlsx(get_session(), _campaign(), current_user()),
+        mimetype=XLSX,
         headers={"Content-Disposition": "attachment; filename=danh_sach_doi_tuong.xlsx"})
 
 
