@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 import sampling
 from domain import RespondentGroup, UnitLevel
@@ -275,27 +275,28 @@ class Verification:
 
 
 def verify(session: Session, campaign: Campaign, run_row: SamplingRun) -> Verification:
-    """Redraw with the stored seed and settings from today's frames and compare."""
+    """Redraw with the stored seed and settings from today's frames and compare.
+
+    Citizens go through the library's ``sampling.verify_citizen_draw``: roles, reserve ranks
+    and weights, with reserve replacements undone; officials by who was drawn.
+    """
     frames = build_frames(session, campaign)
     settings = sampling.SamplingSettings.from_dict(run_row.settings)
     overrides = [sampling.DistrictOverride(o["code"], o["include"], o["reason"])
                  for o in run_row.settings.get("district_overrides", [])]
     redrawn = draw(frames, run_row.seed, settings, overrides)
-    expected = _design_keys(redrawn)
-    stored = {(r.list_row_id, r.sample_role.value, r.reserve_rank or 0)
-              for r in session.scalars(select(Respondent).where(Respondent.run_id == run_row.id))}
-    differences = len(expected ^ stored)
+    stored = list(session.scalars(select(Respondent).where(Respondent.run_id == run_row.id)
+                                  .options(joinedload(Respondent.unit))))
+    citizens = [r for r in stored if r.group is RespondentGroup.CITIZEN]
+    differences = len({int(p) for p in redrawn.officials.rows["person_id"]}
+                      ^ {r.list_row_id for r in stored if r.group is not RespondentGroup.CITIZEN})
+    if redrawn.citizens is not None:
+        checked = sampling.verify_citizen_draw(frames.citizens, _draw_rows(citizens),
+                                               redrawn.citizens.provenance)
+        differences += len(checked.differences)
+    elif citizens:
+        differences += len(citizens)
     return Verification(redrawn.frame_hash == run_row.frame_hash, differences == 0, differences)
-
-
-def _design_keys(result: Draw) -> set[tuple[int, str, int]]:
-    keys = {(int(r), "sample", 0) for r in result.officials.rows["person_id"]}
-    if result.citizens is not None:
-        for rec in result.citizens.rows.to_dict("records"):
-            rank = rec.get("reserve_rank")
-            keys.add((int(rec["person_id"]), str(rec["role"]),
-                      int(rank) if rank is not None and not pd.isna(rank) else 0))
-    return keys
 
 
 def counts(session: Session, campaign: Campaign) -> pd.DataFrame:
@@ -351,16 +352,20 @@ def _submitted(session: Session, respondent: Respondent) -> bool:
         Response.status == ResponseStatus.SUBMITTED)))
 
 
-_ROLE_OF = {RespondentStatus.ACTIVE: "sample", RespondentStatus.RESERVE: "reserve",
-            RespondentStatus.REPLACED: "replaced"}
+_ROLE_OF = {RespondentStatus.ACTIVE: sampling.Role.SAMPLE,
+            RespondentStatus.RESERVE: sampling.Role.RESERVE,
+            RespondentStatus.REPLACED: sampling.Role.REPLACED}
 
 
 def _draw_rows(peers: list[Respondent]) -> pd.DataFrame:
-    """Stored respondents of one commune in the shape of a CitizenDraw's rows."""
+    """Stored citizen respondents in the shape of a CitizenDraw's rows (a replacement names
+    the list row of the person it replaced)."""
+    row_of = {p.id: p.list_row_id for p in peers}
     return pd.DataFrame([{
         "unit_code": p.unit.code, "person_id": str(p.list_row_id), "field": p.stratum,
-        "role": _ROLE_OF[p.status],
+        "role": _ROLE_OF[p.status].value,
         "reserve_rank": float(p.reserve_rank) if p.reserve_rank else np.nan,
         "weight": p.weight if p.status is not RespondentStatus.RESERVE else np.nan,
         "stratum_size": np.nan, "stratum_sample": np.nan,
-        "replaces": None} for p in peers])
+        "replaces": str(row_of[p.replaces_id]) if p.replaces_id in row_of else None}
+        for p in peers], columns=list(sampling.DRAW_COLUMNS))

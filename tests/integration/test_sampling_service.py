@@ -99,3 +99,24 @@ def test_cli_sample_verify(app: Flask, full_demo: int) -> None:
     result = app.test_cli_runner().invoke(main, ["sample", "--seed", "1", "--verify"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["matches"] is True
+
+
+def test_verify_undoes_replacements_and_catches_a_changed_weight(session: Session,
+                                                                  full_demo: int) -> None:
+    """The library's verify_citizen_draw: a reserve replacement still matches the redraw, a
+    weight edited in the database does not (the old check compared who, never weights)."""
+    campaign = session.get(Campaign, full_demo)
+    run = draws.latest_run(session, campaign)
+    sampled = session.scalars(select(Respondent).where(
+        Respondent.group == RespondentGroup.CITIZEN, Respondent.status == RespondentStatus.ACTIVE,
+        Respondent.sample_role == SampleRole.SAMPLE)).all()
+    person = next(p for p in sampled
+                  if not draws._submitted(session, p))  # noqa: SLF001 - pick a replaceable one
+    draws.replace(session, person, "Không liên lạc được", None)
+    session.flush()
+    assert draws.verify(session, campaign, run).matches
+    other = next(p for p in sampled if p.id != person.id)
+    other.weight += 0.5
+    session.flush()
+    result = draws.verify(session, campaign, run)
+    assert not result.matches and result.differences == 1 and result.frame_hash_matches
