@@ -253,6 +253,13 @@ def _respondent(frames: Frames, units: dict[str, Unit], rated: Unit | None, run_
         full_name=row.full_name or "", phone=row.phone, email=row.email, position=row.position)
 
 
+def unit_respondents(session: Session, unit: Unit) -> list[Respondent]:
+    """A unit's drawn people: the sample, then the reserves in rank order."""
+    return list(session.scalars(select(Respondent).where(Respondent.unit_id == unit.id)
+                                .order_by(Respondent.sample_role, Respondent.reserve_rank,
+                                          Respondent.full_name)))
+
+
 def latest_run(session: Session, campaign: Campaign) -> SamplingRun | None:
     return session.scalar(select(SamplingRun).where(SamplingRun.campaign_id == campaign.id)
                           .order_by(SamplingRun.id.desc()))

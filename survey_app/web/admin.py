@@ -3,35 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from domain import CampaignKind, UnitLevel
 from survey_app.errors import RowsRejected, ServiceError
 from survey_app.persistence.enums import AuditAction, CampaignStatus, Role
-from survey_app.persistence.models import Campaign, User
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
-from survey_app.services import accounts, audit, campaigns, registry
+from survey_app.services import accounts, audit, campaigns, lookup, registry
 from survey_app.web.forms import (
     CampaignForm,
     FileUploadForm,
     RoleForm,
     UserForm,
 )
-from survey_app.web.helpers import locale_code, read_upload
+from survey_app.web.helpers import get_or_404, locale_code, read_upload
 from survey_app.web.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+
+if TYPE_CHECKING:  # annotations only: views never touch the models themselves
+    from survey_app.persistence.models import Campaign
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _campaign(campaign_id: int) -> Campaign:
-    campaign = get_session().get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
-    return campaign
+    return get_or_404(lookup.campaign(get_session(), campaign_id))
 
 
 @bp.get("/campaigns")
@@ -140,9 +140,7 @@ def users() -> str | Response:
 @bp.post("/users/<int:user_id>/role")
 @roles_required(Role.ADMIN)
 def user_role(user_id: int) -> Response:
-    user = get_session().get(User, user_id)
-    if user is None:
-        abort(404)
+    user = get_or_404(lookup.user(get_session(), user_id))
     form = RoleForm()
     actor = current_user()
     assert actor is not None
@@ -160,9 +158,7 @@ def user_role(user_id: int) -> Response:
 @roles_required(Role.ADMIN)
 def user_sessions_revoke(user_id: int) -> Response:
     """Sign a user out on every device (a lost phone, a cookie copied from a shared PC)."""
-    user = get_session().get(User, user_id)
-    if user is None:
-        abort(404)
+    user = get_or_404(lookup.user(get_session(), user_id))
     actor = current_user()
     assert actor is not None
     ended = accounts.end_sessions(get_session(), user, actor, request.remote_addr)

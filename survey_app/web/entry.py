@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,22 +10,22 @@ from flask_babel import gettext as _
 from questionnaires import parse_form
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Mode, ResponseStatus, Role
-from survey_app.persistence.models import Respondent
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
-from survey_app.services import entry, responses
+from survey_app.services import entry, lookup, responses
 from survey_app.services.entry import EntryOutcome
-from survey_app.web.helpers import locale_code
+from survey_app.web.helpers import get_or_404, locale_code
+
+if TYPE_CHECKING:  # annotations only: views never touch the models themselves
+    from survey_app.persistence.models import Respondent
 
 bp = Blueprint("entry", __name__, url_prefix="/entry")
 IGNORED = ("csrf_token", "mode")
 
 
 def _respondent(respondent_id: int) -> Respondent:
-    respondent = get_session().get(Respondent, respondent_id)
+    respondent = get_or_404(lookup.respondent(get_session(), respondent_id))
     user = current_user()
-    if respondent is None:
-        abort(404)
     if user is None or not entry.may_enter(user, respondent):
         abort(403)
     return respondent

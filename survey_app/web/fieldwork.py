@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
@@ -14,13 +14,15 @@ from domain import UnitLevel
 from survey_app import worker
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import JobKind, Role
-from survey_app.persistence.models import Campaign, Job, Respondent, Unit, User
 from survey_app.persistence.session import after_commit, get_session
 from survey_app.sealing import LinkSealer
 from survey_app.security import current_user, roles_required
-from survey_app.services import campaigns, fieldwork, invitations, jobs, registry
+from survey_app.services import campaigns, fieldwork, invitations, jobs, lookup, registry
 from survey_app.services.spreadsheet import csv_bytes
 from survey_app.web.helpers import get_or_404, locale_code
+
+if TYPE_CHECKING:  # annotations only: views never touch the models themselves
+    from survey_app.persistence.models import Campaign, Job
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 
@@ -146,9 +148,7 @@ def letters_response(links: list[invitations.IssuedLink], campaign: Any) -> Any:
 @bp.post("/respondents/<int:respondent_id>/reissue")
 @roles_required(Role.ADMIN)
 def reissue(respondent_id: int) -> Any:
-    respondent = get_session().get(Respondent, respondent_id)
-    if respondent is None:
-        abort(404)
+    respondent = get_or_404(lookup.respondent(get_session(), respondent_id))
     try:
         link = invitations.reissue(get_session(), respondent, current_user(), _sealer())
     except ServiceError as exc:
@@ -170,11 +170,10 @@ def non_respondents() -> Any:
 @roles_required(Role.ADMIN)
 def assign() -> Any:
     campaign = _campaign()
-    unit = get_session().get(Unit, request.form.get("unit_id", type=int))
-    if unit is None or unit.campaign_id != campaign.id:
+    unit = get_or_404(lookup.unit(get_session(), request.form.get("unit_id", type=int)))
+    if unit.campaign_id != campaign.id:
         abort(404)
-    interviewer_id = request.form.get("interviewer_id", type=int)
-    interviewer = get_session().get(User, interviewer_id) if interviewer_id else None
+    interviewer = lookup.user(get_session(), request.form.get("interviewer_id", type=int))
     if interviewer is not None and interviewer.role is not Role.INTERVIEWER:
         abort(400)
     count = fieldwork.assign(get_session(), campaign, unit, interviewer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from flask import Blueprint, abort, flash, render_template, request
@@ -15,14 +16,16 @@ from analysis.errors import ErrorCode
 from analysis.sipas import SipasLevel
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Role
-from survey_app.persistence.models import Campaign, Unit
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
-from survey_app.services import appraisal, campaigns, exports, microdata, results
+from survey_app.services import appraisal, campaigns, exports, lookup, microdata, results
 from survey_app.services.results_quality import quality_report
 from survey_app.web.charts import Bar, bar_chart
 from survey_app.web.forms import FileUploadForm
-from survey_app.web.helpers import locale_code, read_upload
+from survey_app.web.helpers import get_or_404, locale_code, read_upload
+
+if TYPE_CHECKING:  # annotations only: views never touch the models themselves
+    from survey_app.persistence.models import Campaign
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 ANALYSTS = (Role.ANALYST, Role.ADMIN)
@@ -117,8 +120,8 @@ def _ranking_chart(ranking: pd.DataFrame) -> str:
 @roles_required(*ANALYSTS)
 def unit(campaign_id: int, unit_id: int) -> str:
     r = _results(campaign_id)
-    found = get_session().get(Unit, unit_id)
-    if found is None or found.campaign_id != campaign_id:
+    found = get_or_404(lookup.unit(get_session(), unit_id))
+    if found.campaign_id != campaign_id:
         abort(404)
     index = r.index
     fields = index.fields[index.fields["unit_code"] == found.code] if index else None

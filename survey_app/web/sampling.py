@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 import sampling
 from survey_app import worker
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Role
-from survey_app.persistence.models import Campaign, Respondent, Unit
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
-from survey_app.services import campaigns, draws, invitations, sample_export
+from survey_app.services import campaigns, draws, invitations, lookup, sample_export
 from survey_app.web.fieldwork import letters_response
-from survey_app.web.helpers import locale_code
+from survey_app.web.helpers import get_or_404, locale_code
+
+if TYPE_CHECKING:  # annotations only: views never touch the models themselves
+    from survey_app.persistence.models import Campaign
 
 bp = Blueprint("sampling", __name__, url_prefix="/sampling")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -123,21 +124,15 @@ def export() -> Any:
 @bp.get("/units/<int:unit_id>")
 @roles_required(Role.ADMIN)
 def unit_respondents(unit_id: int) -> str:
-    unit = get_session().get(Unit, unit_id)
-    if unit is None:
-        abort(404)
-    people = get_session().scalars(select(Respondent).where(Respondent.unit_id == unit.id)
-                                   .order_by(Respondent.sample_role, Respondent.reserve_rank,
-                                             Respondent.full_name))
-    return render_template("sampling/unit.html", unit=unit, people=list(people))
+    unit = get_or_404(lookup.unit(get_session(), unit_id))
+    return render_template("sampling/unit.html", unit=unit,
+                           people=draws.unit_respondents(get_session(), unit))
 
 
 @bp.post("/respondents/<int:respondent_id>/replace")
 @roles_required(Role.ADMIN)
 def replace(respondent_id: int) -> Any:
-    respondent = get_session().get(Respondent, respondent_id)
-    if respondent is None:
-        abort(404)
+    respondent = get_or_404(lookup.respondent(get_session(), respondent_id))
     reason = request.form.get("reason", "").strip()
     if not reason:
         flash(_("Hãy ghi lý do thay người."), "error")
