@@ -58,6 +58,9 @@ class AppraisalRow:
 
 @dataclass(frozen=True)
 class AppraisalProblem:
+    """One bad row: its number, the code (its message is in the catalogue) and the values as
+    written (unit, sub-criterion, points), never the library's English text."""
+
     row: int
     code: ErrorCode
     detail: str
@@ -177,8 +180,13 @@ def check_rows(rows: list[AppraisalRow], tree: CriteriaTree,
         "points": ["0" if r.not_applicable else r.points for r in rows],
     })
     checked = validate_appraisal(frame, analysis_tree(tree), unit_codes)
-    return [AppraisalProblem(rows[e.row].row, e.code, e.message) for e in checked.errors
+    return [AppraisalProblem(rows[e.row].row, e.code, _values(rows[e.row]))
+            for e in checked.errors
             if not (rows[e.row].not_applicable and e.code is ErrorCode.NOT_APPRAISAL_CRITERION)]
+
+
+def _values(row: AppraisalRow) -> str:
+    return ", ".join(v for v in (row.unit_code, row.sub_criterion, row.points) if v)
 
 
 def import_appraisal(session: Session, campaign: Campaign, filename: str, data: bytes,

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from domain import UnitLevel
 from survey_app import worker
-from survey_app.errors import ServiceError
+from survey_app.errors import CATALOGUE, ServiceError, render
 from survey_app.persistence.enums import JobKind, Role
 from survey_app.persistence.session import after_commit, get_session
 from survey_app.sealing import LinkSealer
@@ -89,8 +89,8 @@ def job(job_id: int) -> Any:
     if jobs.is_stale(found):
         worker.kick(current_app._get_current_object(), found.id)  # type: ignore[attr-defined]
     units = invitations.letters_by_unit(get_session(), found.id)
-    error = (ServiceError(found.error_code).message(locale_code())
-             if found.error_code and found.error_code != "internal" else None)
+    error = (render(found.error_code, locale_code(), {})
+             if found.error_code in CATALOGUE else None)
     return render_template("fieldwork/job.html", job=found, units=units, error=error,
                            active=found.status in jobs.ACTIVE)
 

@@ -12,9 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from analysis.errors import ErrorCode
 from analysis.sipas import SipasLevel
-from survey_app.errors import ServiceError
+from survey_app.errors import ServiceError, render
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
@@ -32,15 +31,6 @@ ANALYSTS = (Role.ANALYST, Role.ADMIN)
 ELEMENT_LABELS = {"access": _l("Tiếp cận dịch vụ"), "procedure": _l("Thủ tục hành chính"),
                   "civil_servant": _l("Công chức giải quyết"), "result": _l("Kết quả"),
                   "feedback": _l("Tiếp nhận, xử lý góp ý")}
-PROBLEM_LABELS = {
-    ErrorCode.MISSING_POINTS: _l("Thiếu điểm hoặc điểm không phải là số"),
-    ErrorCode.UNKNOWN_UNIT: _l("Không có đơn vị mã này"),
-    ErrorCode.UNKNOWN_CRITERION: _l("Không có tiêu chí thành phần mã này"),
-    ErrorCode.NOT_APPRAISAL_CRITERION: _l("Tiêu chí này chấm bằng điều tra, không thẩm định"),
-    ErrorCode.NEGATIVE_POINTS: _l("Điểm âm"),
-    ErrorCode.POINTS_ABOVE_MAX: _l("Điểm vượt quá điểm tối đa"),
-    ErrorCode.DUPLICATE_ROW: _l("Trùng đơn vị và tiêu chí với dòng trước"),
-}
 
 
 def number(value: object, digits: int = 2) -> str:
@@ -205,7 +195,7 @@ def appraisal_import(campaign_id: int) -> tuple[str, int]:
                                                current_user())
             flash(_("Đã nhập %(count)d dòng điểm thẩm định.", count=count), "success")
         except appraisal.AppraisalRejected as exc:
-            problems = [(p.row, PROBLEM_LABELS.get(p.code, p.code), p.detail)
+            problems = [(p.row, render(p.code.value, locale_code(), {}), p.detail)
                         for p in exc.problems]
             flash(_("Có %(count)d dòng lỗi; chưa nhập dòng nào.", count=len(problems)), "error")
             status = 422

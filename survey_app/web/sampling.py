@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 import sampling
 from survey_app import worker
+from survey_app.catalogue import library_message
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
@@ -74,8 +75,8 @@ def run() -> Any:
     try:
         stored = draws.run(get_session(), campaign, seed, current_user(), overrides)
     except (ServiceError, sampling.SamplingError) as exc:
-        flash(exc.message(locale_code()) if isinstance(exc, ServiceError) else str(exc),
-              "error")
+        flash(exc.message(locale_code()) if isinstance(exc, ServiceError)
+              else library_message(exc, locale_code()), "error")
         return redirect(url_for("sampling.index"))
     flash(_("Đã chọn mẫu (lần chạy %(id)d, hạt giống %(seed)d).", id=stored.id, seed=seed),
           "success")

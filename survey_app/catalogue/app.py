@@ -1,0 +1,136 @@
+"""Messages of the application's own codes (services raise them as ``ServiceError``)."""
+
+from __future__ import annotations
+
+APP: dict[str, tuple[str, str]] = {
+    "internal": ("Đã có lỗi nên thao tác chưa được thực hiện. Hãy thử lại hoặc báo Sở Nội vụ.",
+                 "Something went wrong, so nothing was done. Try again or tell the Department "
+                 "of Home Affairs."),
+    "required": ("Thiếu giá trị bắt buộc: {column}.", "Missing required value: {column}."),
+    "unknown_level": (
+        "Cấp đơn vị không hợp lệ: “{value}”. Dùng một trong: {allowed}.",
+        "Unknown unit level “{value}”. Use one of: {allowed}.",
+    ),
+    "duplicate_code": (
+        "Mã đơn vị “{value}” bị trùng (đã có ở dòng {first_row}).",
+        "Unit code “{value}” is repeated (first on row {first_row}).",
+    ),
+    "unknown_parent": (
+        "Không tìm thấy đơn vị cấp trên có mã “{value}”.",
+        "No parent unit with code “{value}”.",
+    ),
+    "bad_tier": (
+        "Nhóm kinh tế - xã hội phải là số từ 1 đến 9, không phải “{value}”.",
+        "Socio-economic tier must be a number from 1 to 9, not “{value}”.",
+    ),
+    "tier_not_district": (
+        "Chỉ cấp huyện mới có nhóm kinh tế - xã hội.",
+        "Only districts have a socio-economic tier.",
+    ),
+    "bad_size": ("Quy mô phải là số nguyên không âm, không phải “{value}”.",
+                 "Size must be a non-negative whole number, not “{value}”."),
+    "fields_not_commune": (
+        "Chỉ cấp xã mới có danh sách lĩnh vực TTHC.",
+        "Only communes have procedure fields.",
+    ),
+    "parent_cycle": ("Đơn vị “{value}” nằm trong vòng lặp cấp trên (đơn vị là cấp trên của "
+                     "chính mình, trực tiếp hoặc qua đơn vị khác).",
+                     "Unit “{value}” is in a cycle of parent links (it is its own parent, "
+                     "directly or through other units)."),
+    "file_unreadable": (
+        "Không đọc được tệp: {detail}. Hãy dùng CSV (UTF-8) hoặc Excel (.xlsx).",
+        "The file could not be read: {detail}. Use CSV (UTF-8) or Excel (.xlsx).",
+    ),
+    "missing_columns": (
+        "Thiếu cột bắt buộc: {columns}.",
+        "Required columns are missing: {columns}.",
+    ),
+    "empty_file": ("Tệp không có dòng dữ liệu nào.", "The file has no data rows."),
+    "username_taken": ("Tên đăng nhập “{value}” đã tồn tại.", "Username “{value}” is taken."),
+    "unknown_unit": ("Không có đơn vị mã “{value}”.", "There is no unit with code “{value}”."),
+    "no_campaign": ("Chưa có đợt khảo sát nào.", "There is no campaign yet."),
+    "no_instrument": ("Chưa có phiếu khảo sát cho nhóm {group}.",
+                      "There is no questionnaire for group {group}."),
+    "instrument_changed": (
+        "Phiếu {code} phiên bản {version} đã bị thay đổi sau khi phát hành.",
+        "Questionnaire {code} version {version} changed after it was published.",
+    ),
+    "bad_analysis_settings": (
+        "Thiết lập phân tích của đợt khảo sát có giá trị không dùng được ở mục “{key}”. "
+        "Hãy sửa thiết lập rồi xem lại kết quả.",
+        "The campaign's analysis settings have an unusable value under “{key}”. "
+        "Correct the settings, then view the results again.",
+    ),
+    "no_invitation": ("Người này chưa có giấy mời.", "This person has no invitation yet."),
+    "entry_revoked": (
+        "Người này đã được thay bằng người dự phòng (giấy mời không còn hiệu lực) nên không "
+        "nhập phiếu cho họ được.",
+        "This person was replaced by a reserve (their invitation is revoked); no form can be "
+        "keyed for them.",
+    ),
+    "bad_sampling_settings": (
+        "Thiết lập không hợp lệ: cỡ mẫu ≥ 1, dự phòng ≥ 0, số huyện 3–4.",
+        "Invalid settings: sample size ≥ 1, reserves ≥ 0, 3–4 districts.",
+    ),
+    "not_in_sample": (
+        "Người này không còn trong mẫu (đã được thay bằng người dự phòng) nên không phát hành "
+        "lại giấy mời được.",
+        "This person is no longer in the sample (replaced by a reserve); their letter cannot be "
+        "issued again.",
+    ),
+    "issue_running": (
+        "Đang phát hành giấy mời cho đợt này (bắt đầu lúc {started}); xem tiến độ bên dưới.",
+        "Invitations for this campaign are being issued (started {started}); see the progress "
+        "below.",
+    ),
+    "entry_closed": ("Đợt khảo sát đã kết thúc nên không nhận thêm phiếu.",
+                     "Fieldwork has closed, so no more forms are accepted."),
+    "entry_not_open": ("Đợt khảo sát chưa bắt đầu nên chưa nhập phiếu được.",
+                       "Fieldwork has not started yet, so no form can be keyed."),
+    "same_clerk_twice": (
+        "Nhập hai lần cần hai người khác nhau; bạn đã nhập phiếu này.",
+        "Double entry needs two different clerks; you already keyed this form.",
+    ),
+    "deadline_passed": (
+        "Đã quá hạn gửi danh sách ({deadline}). Hãy liên hệ Sở Nội vụ để được cho phép nộp muộn.",
+        "The list deadline ({deadline}) has passed. Ask the Department of Home Affairs to "
+        "allow a late upload.",
+    ),
+    "group_not_for_unit": (
+        "Đơn vị {unit} không gửi danh sách nhóm này ({group}).",
+        "Unit {unit} does not send this group's list ({group}).",
+    ),
+    "sample_in_use": (
+        "Đã phát hành giấy mời theo mẫu hiện tại nên không chọn lại được. Hãy thay người "
+        "bằng danh sách dự phòng.",
+        "Invitations were issued from the current sample, so it cannot be redrawn. Replace "
+        "people from the reserve list instead.",
+    ),
+    "no_districts": ("Danh mục chưa có huyện nào.", "The registry has no districts."),
+    "no_reserve": ("Không còn người dự phòng cho đơn vị này.",
+                   "No reserve is left for this unit."),
+    "not_replaceable": ("Chỉ thay được người dân đang trong mẫu và chưa nộp phiếu.",
+                        "Only sampled citizens who have not submitted can be replaced."),
+    "list_upload_conflict": (
+        "Danh sách này vừa được gửi cùng lúc từ một nơi khác nên lần gửi này chưa được lưu. "
+        "Hãy tải lại trang, xem phiên bản mới nhất rồi gửi lại nếu cần.",
+        "This list was being sent at the same moment from elsewhere, so this upload was not "
+        "saved. Reload the page, check the latest version and send it again if needed.",
+    ),
+    "list_sample_in_use": (
+        "Đã phát hành giấy mời theo mẫu của đợt này nên không đổi được danh sách đang dùng: "
+        "mẫu chỉ thay đổi bằng cách thay người từ danh sách dự phòng. Phiên bản mới vẫn được "
+        "lưu nhưng không dùng cho mẫu năm nay.",
+        "Invitations were issued from this campaign's sample, so the list in use cannot "
+        "change: the sample changes only by replacing people from the reserve list. The new "
+        "version stays stored but is not used for this year's sample.",
+    ),
+    "list_not_pending": (
+        "Phiên bản này không chờ quyết định (đã được dùng hoặc đã được xem xét).",
+        "This version is not waiting for a decision (it is in use or was already decided).",
+    ),
+    "weak_password": (
+        "Mật khẩu phải có ít nhất {min_length} ký tự.",
+        "The password must have at least {min_length} characters.",
+    ),
+}

@@ -1,0 +1,72 @@
+"""The one error catalogue: every code has a Vietnamese and an English message, every code is
+raised somewhere, and no library's English text reaches the Vietnamese interface."""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from analysis.errors import ErrorCode as AnalysisCode
+from survey_app.catalogue import CATALOGUE, library_message
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _has_vietnamese(text: str) -> bool:
+    """A letter with a Vietnamese mark (ă â ê ô ơ ư, the tones) or đ."""
+    return any(c in "đĐ" or (c.isalpha() and unicodedata.normalize("NFD", c) != c)
+               for c in text)
+
+
+def _source(*folders: str, skip: str = "catalogue") -> str:
+    return "\n".join(p.read_text() for folder in folders for p in (ROOT / folder).rglob("*.py")
+                     if skip not in p.parts)
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_every_code_has_a_vietnamese_and_an_english_message(code: str) -> None:
+    vi, en = CATALOGUE[code]
+    assert vi.strip() and en.strip()
+    assert _has_vietnamese(vi), f"{code}: the Vietnamese message has no Vietnamese letters"
+    assert not _has_vietnamese(en), f"{code}: the English message has Vietnamese letters"
+    assert _fields(vi) == _fields(en), f"{code}: parameters differ between the languages"
+
+
+def test_every_sampling_code_is_catalogued_and_every_catalogued_one_is_raised() -> None:
+    source = _source("sampling")
+    raised = set(re.findall(r'Error\(\s*"([a-z_]+)"', source))
+    raised |= {f"invalid_{name}" for name in re.findall(r'_check\([^"]*"([a-z_]+)"', source)}
+    catalogued = {c.removeprefix("sampling.") for c in CATALOGUE if c.startswith("sampling.")}
+    assert raised == catalogued
+
+
+def test_every_analysis_code_is_catalogued_and_used() -> None:
+    source = _source("analysis")
+    for code in AnalysisCode:
+        assert code.value in CATALOGUE
+        assert f"ErrorCode.{code.name}" in source, f"{code} is never raised"
+
+
+def test_every_application_code_is_raised_somewhere() -> None:
+    source = _source("survey_app")
+    library = ("sampling.", "analysis.", "appraisal.")
+    for code in (c for c in CATALOGUE if not c.startswith(library)):
+        assert f'"{code}"' in source, f"{code} is catalogued but never raised"
+
+
+def test_a_sampling_failure_reaches_the_interface_in_vietnamese(app: Flask) -> None:
+    import sampling
+
+    error = sampling.ReplacementError("no_reserve_left", "commune 'X' has no unused reserve")
+    with app.test_request_context():
+        vi, en = library_message(error, "vi"), library_message(error, "en")
+    assert "dự phòng" in vi and "commune" not in vi and "reserve" in en
