@@ -28,7 +28,7 @@ class ErrorCode(StrEnum):
     INVALID_TYPE = "invalid_type"
     HIDDEN_ANSWERED = "hidden_answered"
     NUMBER_TOO_LONG = "number_too_long"
-    CONTROL_CHARACTER = "control_character"
+    INVALID_CHARACTER = "invalid_character"
 
 
 class Severity(StrEnum):
@@ -59,8 +59,8 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
                              "The answer has the wrong format."),
     ErrorCode.NUMBER_TOO_LONG: ("Số quá dài: tối đa {limit} chữ số.",
                                 "The number is too long: at most {limit} digits."),
-    ErrorCode.CONTROL_CHARACTER: ("Câu trả lời có ký tự điều khiển không hợp lệ.",
-                                  "The answer contains an invalid control character."),
+    ErrorCode.INVALID_CHARACTER: ("Câu trả lời có ký tự không hợp lệ (ký tự điều khiển).",
+                                  "The answer contains an invalid (control) character."),
     ErrorCode.HIDDEN_ANSWERED: (
         "Câu hỏi này không áp dụng theo các câu trả lời trước; câu trả lời đã được bỏ qua.",
         "This question does not apply given earlier answers; the answer was ignored."),

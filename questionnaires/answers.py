@@ -32,9 +32,10 @@ from questionnaires.model import Instrument, Question, QuestionType
 
 _MAX_KEY_IN_MESSAGE = 80
 _LARGEST_NUMBER = 10 ** MAX_NUMBER_DIGITS
-# C0 controls but tab, line feed and carriage return, and DEL: never typed, NUL cannot even
-# be stored in a PostgreSQL text column.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab, line feed and carriage return, DEL, lone surrogates (from JSON
+# "\ud800") and U+FFFD (what a decoder puts for bytes that were not UTF-8): never typed,
+# and neither NUL nor a surrogate can be stored as UTF-8 text.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffd]")
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,8 @@ def _clean_text(q: Question, value: object) -> _Cleaned:
     if not isinstance(value, str):
         return None, make_error(q.id, ErrorCode.INVALID_TYPE)
     text = value.strip()
-    if _CONTROL.search(text):
-        return None, make_error(q.id, ErrorCode.CONTROL_CHARACTER)
+    if _UNSTORABLE.search(text):
+        return None, make_error(q.id, ErrorCode.INVALID_CHARACTER)
     if q.max_length is not None and len(text) > q.max_length:
         return None, make_error(q.id, ErrorCode.TOO_LONG, limit=q.max_length)
     return text, None

@@ -70,7 +70,9 @@ def test_required_missing_only_at_final_submit(demo: Instrument) -> None:
     ("q.number", "-1" + "0" * 15, "number_too_long"),
     pytest.param("q.number", 10 ** 400, "number_too_long", id="q.number-10**400"),
     ("q.number", 1e300, "number_too_long"),
-    ("q.short", "o\x00k", "control_character"),
+    ("q.short", "o\x00k", "invalid_character"),
+    ("q.short", "o\ud800k", "invalid_character"),
+    ("q.short", "o\ufffdk", "invalid_character"),  # bytes that were not UTF-8
     ("q.short", "toolong", "too_long"),
     ("q.short", 5, "invalid_type"),
 ])
