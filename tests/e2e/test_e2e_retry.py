@@ -26,6 +26,14 @@ def _stored(link: str) -> list[tuple[str, str]]:
 Reply = tuple[int, dict[str, str], str]
 
 
+def _phone_at(browser, url: str):  # type: ignore[no-untyped-def]
+    """A fresh 360×740 phone context with a page open at ``url``."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(url)
+    return context, page
+
+
 def _planned(replies: list[Reply], seen: list[dict[str, object]]):  # type: ignore[no-untyped-def]
     """A route handler answering the first requests with ``replies`` (status, headers, body),
     then letting them through to the server; ``seen`` collects every JSON body sent."""
@@ -44,9 +52,7 @@ def _planned(replies: list[Reply], seen: list[dict[str, object]]):  # type: igno
 def test_a_submit_that_gets_503_twice_is_retried_with_the_same_key(  # type: ignore[no-untyped-def]
         live_server: str, browser) -> None:
     link = demo_links(live_server)[0]
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(link + "/p/0")
+    context, page = _phone_at(browser, link + "/p/0")
     _finish(page)
     sent: list[dict[str, object]] = []
     # the first 503 says when to come back (now), the second leaves it to the back-off
@@ -62,9 +68,7 @@ def test_a_submit_that_gets_503_twice_is_retried_with_the_same_key(  # type: ign
 
 def test_an_autosave_that_gets_502_is_retried(live_server: str, browser) -> None:  # type: ignore[no-untyped-def]
     link = demo_links(live_server)[1]
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(link + "/p/0")
+    context, page = _phone_at(browser, link + "/p/0")
     sent: list[dict[str, object]] = []
     page.route("**/autosave", _planned([(502, {}, "")], sent))
     page.locator("fieldset").first.locator("input").first.check()
@@ -76,9 +80,7 @@ def test_an_autosave_that_gets_502_is_retried(live_server: str, browser) -> None
 
 def test_a_409_is_final_and_its_message_is_shown(live_server: str, browser) -> None:  # type: ignore[no-untyped-def]
     link = demo_links(live_server)[2]
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(link + "/p/0")
+    context, page = _phone_at(browser, link + "/p/0")
     _finish(page)
     sent: list[dict[str, object]] = []
     message = "Phiếu đã được gửi trước đó với câu trả lời khác"
