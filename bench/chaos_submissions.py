@@ -29,12 +29,9 @@ database must hold every acknowledged submission exactly once with exactly those
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,13 +39,15 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench._common import Device, Reply, children, free_port, wait_for  # noqa: E402
+from bench._chaos_faults import Faults, Server, chaos  # noqa: E402
+from bench._chaos_ledger import Figures, Ledger, check, server_errors_outside  # noqa: E402
+from bench._common import Device, Reply, free_port  # noqa: E402
 
 ADMIN_URL = os.environ.get("CHAOS_ADMIN_URL",
                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -61,32 +60,6 @@ CSRF_FIELD = b'name="csrf_token"'
 
 class GaveUp(Exception):
     """A request failed every retry (the server never came back)."""
-
-
-@dataclass
-class Ledger:
-    """What the clients were told, shared by their threads."""
-
-    allowed: dict[str, set[str]] = field(default_factory=dict)
-    acks: dict[str, int] = field(default_factory=dict)
-    server_errors: list[float] = field(default_factory=list)
-    conflict_not_409: list[str] = field(default_factory=list)
-    outcomes: dict[str, int] = field(default_factory=dict)
-    kinds: dict[str, str] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def ack(self, key: str, allowed: set[str], kind: str) -> None:
-        """An acknowledgement of ``key`` (a link token, or entry:<respondent id>) by a flow of
-        ``kind``: the stored answers must be one of ``allowed`` (canonical JSON), for every
-        acknowledgement."""
-        with self.lock:
-            self.kinds[key] = kind
-            self.allowed[key] = self.allowed.get(key, allowed) & allowed
-            self.acks[key] = self.acks.get(key, 0) + 1
-
-    def count(self, outcome: str) -> None:
-        with self.lock:
-            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
 
 
 @dataclass(frozen=True)
@@ -337,179 +310,6 @@ def _prepare(url: str, invitations: int) -> tuple[Forms, list[str], list[int]]:
     return forms, tokens[len(paper):], [int(i) for i in ids]
 
 
-# --- the server and its faults --------------------------------------------------------------
-
-class Server:
-    """gunicorn masters started here (each in its own process group), on one port."""
-
-    def __init__(self, port: int, env: dict[str, str], workers: int, log: Path) -> None:
-        self.port, self.env, self.workers, self.log = port, env, workers, log
-        self.masters: list[subprocess.Popen[bytes]] = []
-        self.orphans: list[int] = []
-
-    @property
-    def master(self) -> subprocess.Popen[bytes]:
-        return self.masters[-1]
-
-    def start(self) -> None:
-        """A new master; --reuse-port lets it bind while a dead master's workers still hold
-        the socket."""
-        self.masters.append(subprocess.Popen(
-            [str(GUNICORN), "-w", str(self.workers), "-k", "sync", "--reuse-port",
-             "-b", f"127.0.0.1:{self.port}", "--log-level", "error", "--error-logfile",
-             str(self.log), "--keep-alive", "30", "--timeout", "30", "survey_app:create_app()"],
-            env=self.env, cwd=ROOT, start_new_session=True))
-        for _ in range(600):  # its own workers, not a dead master's, must be answering
-            if len(children(self.master.pid)) >= self.workers:
-                break
-            time.sleep(0.1)
-        wait_for(self.port, attempts=600)
-
-    def kill_worker(self) -> int | None:
-        workers = children(self.master.pid)
-        if not workers:
-            return None
-        victim = random.choice(workers)
-        os.kill(victim, signal.SIGKILL)
-        return victim
-
-    def restart_master(self) -> None:
-        """SIGKILL the master (its workers are left to notice and exit), start another."""
-        self.orphans.extend(children(self.master.pid))
-        self.master.kill()
-        self.master.wait()
-        self.start()
-
-    def stop(self) -> None:
-        for master in self.masters:
-            if master.poll() is None:
-                master.terminate()
-                master.wait(timeout=30)
-        for pid in self.orphans:  # workers of a killed master that are still alive
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-
-
-@dataclass
-class Faults:
-    """When each fault happened (time.time()), for the report and the 5xx windows."""
-
-    worker_kills: int = 0
-    windows: list[tuple[str, float, float]] = field(default_factory=list)
-
-
-def chaos(server: Server, seconds: float, kill_every: float, pg_restart: bool,
-          stop: threading.Event) -> Faults:
-    """Kill a worker every ``kill_every`` s; restart the master at 60 % of the run and, with
-    ``pg_restart``, PostgreSQL at 30 %."""
-    faults = Faults()
-    start = time.monotonic()
-    pg_done, master_done = not pg_restart, False
-    while not stop.wait(kill_every * random.uniform(0.5, 1.5)):
-        elapsed = time.monotonic() - start
-        if elapsed > seconds:
-            break
-        if not pg_done and elapsed > 0.3 * seconds:
-            faults.windows.append(_timed("postgresql restart", _restart_postgresql))
-            pg_done = True
-        elif not master_done and elapsed > 0.6 * seconds:
-            faults.windows.append(_timed("master restart", server.restart_master))
-            master_done = True
-        elif server.kill_worker() is not None:
-            faults.worker_kills += 1
-    return faults
-
-
-def _timed(name: str, action: Any) -> tuple[str, float, float]:
-    began = time.time()
-    action()
-    return name, began, time.time()
-
-
-def _restart_postgresql() -> None:
-    version = sorted(os.listdir("/etc/postgresql"))[-1]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
-                   check=True)
-
-
-# --- the check ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Figures:
-    acknowledged: int
-    stored: int
-    lost: int
-    changed: int
-    duplicated: int
-    partial: int
-    changed_by_kind: dict[str, int]
-
-
-def stored_answers(url: str) -> tuple[dict[str, list[str]], dict[int, list[str]]]:
-    """Canonical JSON of each submitted response, by link token hash and by respondent id."""
-    from sqlalchemy import create_engine, text
-
-    from survey_app.services.responses import canonical_json
-
-    engine = create_engine(url)
-    by_link: dict[str, list[str]] = {}
-    by_respondent: dict[int, list[str]] = {}
-    with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT r.id, i.token_hash, i.respondent_id, a.question_id, a.value "
-            "FROM responses r JOIN invitations i ON i.id = r.invitation_id "
-            "LEFT JOIN answers a ON a.response_id = r.id WHERE r.status = 'submitted' "
-            "ORDER BY r.id")).all()
-    engine.dispose()
-    answers: dict[int, tuple[str, int, dict[str, object]]] = {}
-    for response_id, digest, respondent_id, question, value in rows:
-        entry = answers.setdefault(response_id, (digest, respondent_id, {}))
-        if question is not None:
-            entry[2][question] = value
-    for digest, respondent_id, values in answers.values():
-        text_ = canonical_json(values)
-        by_link.setdefault(digest, []).append(text_)
-        by_respondent.setdefault(respondent_id, []).append(text_)
-    return by_link, by_respondent
-
-
-def check(url: str, ledger: Ledger) -> Figures:
-    """Compare every acknowledgement with what the database holds."""
-    from survey_app.security import hash_token
-
-    by_link, by_respondent = stored_answers(url)
-    lost = changed = duplicated = partial = stored = 0
-    by_kind: dict[str, int] = {}
-    for key, allowed in ledger.allowed.items():
-        if key.startswith("entry:"):
-            found = by_respondent.get(int(key.split(":")[1]), [])
-        else:
-            found = by_link.get(hash_token(key), [])
-        stored += bool(found)
-        if not found or found == ["{}"]:
-            lost += 1
-            continue
-        duplicated += len(found) - 1
-        if not allowed:  # acknowledged twice with different answers
-            changed += 1
-            by_kind[ledger.kinds[key]] = by_kind.get(ledger.kinds[key], 0) + 1
-        elif found[0] not in allowed:
-            expected = json.loads(next(iter(allowed)))
-            got = json.loads(found[0])
-            if set(got) < set(expected) and all(got[q] == expected[q] for q in got):
-                partial += 1
-            else:
-                changed += 1
-                by_kind[ledger.kinds[key]] = by_kind.get(ledger.kinds[key], 0) + 1
-    return Figures(len(ledger.allowed), stored, lost, changed, duplicated, partial, by_kind)
-
-
-def server_errors_outside(ledger: Ledger, faults: Faults, grace: float = 5.0) -> int:
-    """5xx answered outside the restart windows (and ``grace`` seconds after each)."""
-    return sum(1 for at in ledger.server_errors
-               if not any(began <= at <= ended + grace for _, began, ended in faults.windows))
-
-
 # --- main -----------------------------------------------------------------------------------
 
 def main() -> None:
@@ -541,7 +341,7 @@ def run(args: argparse.Namespace, url: str) -> None:
     redis.Redis.from_url(REDIS_URL).flushdb()  # db 3 is this bench's own
     env = {**os.environ, "DATABASE_URL": url, "SURVEY_RATELIMIT_STORAGE_URI": REDIS_URL}
     log = Path(tempfile.mkdtemp(prefix="chaos-")) / "gunicorn.log"
-    server = Server(free_port(), env, args.workers, log)
+    server = Server(GUNICORN, free_port(), env, args.workers, log)
     server.start()
     ledger = Ledger()
     work = iter([(KINDS[i % len(KINDS)], t) for i, t in enumerate(tokens)])
