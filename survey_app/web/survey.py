@@ -44,7 +44,7 @@ from survey_app.security import hash_token, public
 from survey_app.services import invitations, responses
 from survey_app.services.responses import SubmitOutcome
 from survey_app.web.helpers import locale_code
-from survey_app.web.json_body import MAX_JSON_BYTES, BodyProblem, read_object
+from survey_app.web.json_body import BodyProblem, read_object
 
 bp = Blueprint("survey", __name__)
 IGNORED_FIELDS = ("csrf_token", "client_key", "go", "shown")
@@ -245,7 +245,7 @@ def submit(key: str) -> Any:
         return _answer(wants_json, "refused", 403, why=why.value)
     payload = read_object(request) if wants_json else {}
     if isinstance(payload, BodyProblem):
-        return _answer(True, payload.value, 413 if payload is BodyProblem.TOO_LARGE else 400)
+        return _refused_body(payload)
     client_key = payload.get("client_key") if wants_json else request.form.get("client_key")
     if not isinstance(client_key, str) or not CLIENT_KEY.fullmatch(client_key):
         return _answer(wants_json, "bad_client_key", 400)
@@ -293,7 +293,7 @@ def _json_answers(instrument: Instrument, raw: dict[str, object]) -> dict[str, o
 def _problem_message(kind: str) -> str:
     """The respondent's message for a refused request (kinds of ``BodyProblem`` and more)."""
     messages = {
-        "too_large": _("Dữ liệu gửi lên quá lớn (tối đa %(kb)s KB).", kb=MAX_JSON_BYTES // 1024),
+        "too_large": _("Dữ liệu gửi lên quá lớn. Hãy rút ngắn câu trả lời rồi gửi lại."),
         "not_json": _("Dữ liệu gửi lên không phải JSON hợp lệ (UTF-8)."),
         "too_deep": _("Dữ liệu gửi lên lồng nhau quá sâu."),
         "not_an_object": _("Dữ liệu gửi lên phải là một đối tượng JSON, câu trả lời trong "
@@ -307,6 +307,11 @@ def _problem_message(kind: str) -> str:
         "csrf": _("Phiên làm việc đã hết hạn. Hãy tải lại trang và gửi lại."),
     }
     return messages.get(kind, _("Yêu cầu không hợp lệ. Hãy tải lại trang và thử lại."))
+
+
+def _refused_body(problem: BodyProblem) -> Any:
+    """The JSON refusal of a body ``read_object`` would not read."""
+    return _answer(True, problem.value, 413 if problem is BodyProblem.TOO_LARGE else 400)
 
 
 def _answer(wants_json: bool, kind: str, status: int, **params: str) -> Any:
@@ -325,12 +330,12 @@ def autosave(key: str) -> Any:
     invitation = _invitation(key)
     why = responses.refusal(invitation)
     if why is not None:
-        return jsonify(status="refused", why=why.value), 403
+        return _answer(True, "refused", 403, why=why.value)
     if not request.is_json:
         return _answer(True, "not_json", 415)
     payload = read_object(request)
     if isinstance(payload, BodyProblem):
-        return _answer(True, payload.value, 413 if payload is BodyProblem.TOO_LARGE else 400)
+        return _refused_body(payload)
     raw = payload.get("answers")
     if not isinstance(raw, dict):
         return _answer(True, "not_an_object", 400)
@@ -360,7 +365,9 @@ def csrf_expired() -> Any:
         return _answer(True, "csrf", 400)
     args = request.view_args or {}
     key, page = str(args.get("key", "")), args.get("page")
-    invitation = _invitation(key)
+    invitation = invitations.find(get_session(), key) if len(key) <= 100 else None
+    if invitation is None:  # an error handler must not abort(404): that would be a 500
+        return render_template("errors/error.html", code=404, kind="404"), 404
     if page is None or responses.refusal(invitation) is not None:
         return redirect(url_for("survey.landing", key=key))
     instrument = responses.instrument_of(invitation)

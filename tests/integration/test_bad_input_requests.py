@@ -141,6 +141,12 @@ RESPONDENT_CASES: dict[str, Case] = {
     "section: no CSRF token": lambda c: c.client.post(f"/s/{c.link}/p/0", data={CHOICE: "a"}),
     "autosave: no CSRF token": lambda c: c.client.post(
         f"/s/{c.link}/autosave", json={"answers": {CHOICE: "a"}}),
+    "section: unknown link, no CSRF token": lambda c: c.client.post(
+        "/s/" + "C" * 43 + "/p/0", data={CHOICE: "a"}),
+    "submit: unknown link, no CSRF token": lambda c: c.client.post(
+        "/s/" + "C" * 43 + "/submit", data={"client_key": "k"}),
+    "autosave: unknown link, a form post": lambda c: c.client.post(
+        "/s/" + "C" * 43 + "/autosave", data={CHOICE: "a"}),
     "section: page -1": _page("-1", {CHOICE: "a"}),
     "section: page 10**30": _page(str(10 ** 30), {CHOICE: "a"}),
     "section: page of 5,000 digits": lambda c: c.client.get(f"/s/{c.link}/p/{'9' * 5000}"),
