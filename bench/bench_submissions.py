@@ -29,7 +29,6 @@ import json
 import multiprocessing as mp
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +38,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench._common import (  # noqa: E402 - after the path is set
+    Device,
+    cpu_seconds,
+    free_port,
+    rate_limit_storage,
+    wait_for,
+    wait_until_idle,
+)
+
 ADMIN_URL = os.environ.get("BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BENCH_DB = "survey_bench"
 ODK_CENTRAL_PER_S = 41.0
@@ -56,12 +64,6 @@ def _database_url() -> str:
             conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
     engine.dispose()
     return ADMIN_URL.rsplit("/", 1)[0] + "/" + BENCH_DB
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _payloads(app, tokens: list[str]) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -94,12 +96,7 @@ def _client_process(port: int, shares: list[list[tuple[str, str]]],
 
 def _client(port: int, work: list[tuple[str, str]],
             out: list[tuple[str, float, str, int]]) -> None:
-    """One respondent device after another on one keep-alive connection.
-
-    Requests are written as bytes on a plain socket and the replies read with a minimal
-    parser: the load generator shares the 2 cores with the server, so it must cost little
-    (http.client cost about 0.8 ms of CPU per request, this about a quarter of that).
-    """
+    """One respondent device after another on one keep-alive connection (``Device``)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", f"/s/{work[0][0]}/token")
     first = conn.getresponse()
@@ -108,7 +105,7 @@ def _client(port: int, work: list[tuple[str, str]],
     conn.close()
     head = (f"Host: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
             f"X-CSRFToken: {csrf}\r\nCookie: {cookie}\r\n")
-    device = _Device(port)
+    device = Device(port)
     for i, (token, body) in enumerate(work):
         data = body.encode()
         request = (f"POST /s/{token}/submit HTTP/1.1\r\n{head}"
@@ -116,66 +113,6 @@ def _client(port: int, work: list[tuple[str, str]],
         for _ in range(2 if i % 20 == 0 else 1):
             out.append(device.send(token, request))
     device.close()
-
-
-class _Device:
-    """A keep-alive HTTP/1.1 connection that reconnects and retries (same request, same client
-    key) when the connection fails."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.sock: socket.socket | None = None
-
-    def close(self) -> None:
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
-
-    def send(self, token: str, request: bytes) -> tuple[str, float, str, int]:
-        for attempt in range(5):
-            start = time.perf_counter()
-            try:
-                if self.sock is None:
-                    self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
-                self.sock.sendall(request)
-                status, body = self._reply()
-            except OSError:
-                self.close()
-                continue
-            elapsed = time.perf_counter() - start
-            if status == 200:
-                return token, elapsed, json.loads(body)["status"], attempt
-            if status < 500:
-                return token, elapsed, f"http_{status}", attempt
-        return token, 0.0, "gave_up", 5
-
-    def _reply(self) -> tuple[int, bytes]:
-        assert self.sock is not None
-        buffer = b""
-        while b"\r\n\r\n" not in buffer:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionResetError("closed by the server")
-            buffer += chunk
-        header, _, body = buffer.partition(b"\r\n\r\n")
-        lines = header.split(b"\r\n")
-        status = int(lines[0].split()[1])
-        length, close = 0, False
-        for line in lines[1:]:
-            name, _, value = line.partition(b":")
-            name = name.strip().lower()
-            if name == b"content-length":
-                length = int(value)
-            elif name == b"connection" and value.strip().lower() == b"close":
-                close = True
-        while len(body) < length:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionResetError("closed by the server")
-            body += chunk
-        if close:
-            self.close()
-        return status, body
 
 
 def main() -> None:
@@ -202,8 +139,8 @@ def main() -> None:
         return
     url = _database_url()
     payloads = _prepared(url, args.forms, args.reuse)
-    port = _free_port()
-    limits = _rate_limit_storage()
+    port = free_port()
+    limits = rate_limit_storage()
     env = {**os.environ, "DATABASE_URL": url, "SURVEY_RATELIMIT_STORAGE_URI": limits}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers), "-k", args.worker_class,
@@ -215,14 +152,14 @@ def main() -> None:
           f"{limits.split(':')[0]}")
     rounds = []
     try:
-        _wait_for(port)
-        _wait_until_idle(server.pid)
+        wait_for(port)
+        wait_until_idle(server.pid)
         for number in range(1, args.rounds + 1):
             if number > 1:
                 _delete_bench_submissions(url)
-            before = _cpu_seconds(server.pid)
+            before = cpu_seconds(server.pid)
             results, wall, client_cpu = _run(port, payloads, args.clients)
-            used = {k: v - before[k] for k, v in _cpu_seconds(server.pid).items()}
+            used = {k: v - before[k] for k, v in cpu_seconds(server.pid).items()}
             rounds.append(_report(number, results, wall, client_cpu, used, url, args.forms))
     finally:
         server.terminate()
@@ -237,18 +174,6 @@ def _delete_bench_submissions(url: str) -> None:
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM responses WHERE client_key LIKE 'bench-%'"))
     engine.dispose()
-
-
-def _rate_limit_storage() -> str:
-    """Redis, as in production (limits shared by all workers), when a server answers locally."""
-    uri = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
-    try:
-        import redis
-
-        redis.Redis.from_url(uri, socket_connect_timeout=1).ping()
-    except Exception:  # noqa: BLE001 - no Redis here: per-worker memory storage
-        return "memory://"
-    return uri
 
 
 def _prepared(url: str, forms: int, reuse: bool) -> list[tuple[str, str]]:
@@ -267,49 +192,6 @@ def _prepared(url: str, forms: int, reuse: bool) -> list[tuple[str, str]]:
     app.extensions["engine"].dispose()
     saved.write_text(json.dumps(payloads))
     return payloads
-
-
-def _cpu_seconds(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the gunicorn processes and by all PostgreSQL processes."""
-    tick = os.sysconf("SC_CLK_TCK")
-    totals = {"server": 0.0, "postgres": 0.0}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        name = text[text.index("(") + 1:text.rindex(")")]
-        fields = text[text.rindex(")") + 2:].split()
-        pid, ppid = int(stat.parent.name), int(fields[1])
-        cpu = (int(fields[11]) + int(fields[12])) / tick
-        if pid == server_pid or ppid == server_pid:
-            totals["server"] += cpu
-        elif name.startswith("postgres"):
-            totals["postgres"] += cpu
-    return totals
-
-
-def _wait_for(port: int) -> None:
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
-
-
-def _wait_until_idle(server_pid: int, timeout: float = 60.0) -> None:
-    """Wait until every worker has booted (create_app imports pandas, scipy...: seconds of CPU
-    each), so that neither the clock nor the CPU figures include workers still starting."""
-    deadline = time.monotonic() + timeout
-    last = _cpu_seconds(server_pid)["server"]
-    while time.monotonic() < deadline:
-        time.sleep(0.5)
-        now = _cpu_seconds(server_pid)["server"]
-        if now - last < 0.02:
-            return
-        last = now
 
 
 def _run(port: int, payloads: list[tuple[str, str]], clients: int):  # type: ignore[no-untyped-def]

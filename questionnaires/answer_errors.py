@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
     NOT_AN_INTEGER = "not_an_integer"
     INVALID_TYPE = "invalid_type"
     HIDDEN_ANSWERED = "hidden_answered"
+    NUMBER_TOO_LONG = "number_too_long"
+    INVALID_CHARACTER = "invalid_character"
 
 
 class Severity(StrEnum):
@@ -55,6 +57,10 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.NOT_AN_INTEGER: ("Vui lòng nhập một số nguyên.", "Please enter a whole number."),
     ErrorCode.INVALID_TYPE: ("Câu trả lời không đúng định dạng.",
                              "The answer has the wrong format."),
+    ErrorCode.NUMBER_TOO_LONG: ("Số quá dài: tối đa {limit} chữ số.",
+                                "The number is too long: at most {limit} digits."),
+    ErrorCode.INVALID_CHARACTER: ("Câu trả lời có ký tự không hợp lệ (ký tự điều khiển).",
+                                  "The answer contains an invalid (control) character."),
     ErrorCode.HIDDEN_ANSWERED: (
         "Câu hỏi này không áp dụng theo các câu trả lời trước; câu trả lời đã được bỏ qua.",
         "This question does not apply given earlier answers; the answer was ignored."),

@@ -14,6 +14,7 @@ problem becomes an ``AnswerError``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -26,9 +27,15 @@ from questionnaires.answer_errors import (
     make_error,
     range_phrases,
 )
+from questionnaires.forms import MAX_NUMBER_DIGITS, is_overlong_number
 from questionnaires.model import Instrument, Question, QuestionType
 
 _MAX_KEY_IN_MESSAGE = 80
+_LARGEST_NUMBER = 10 ** MAX_NUMBER_DIGITS
+# C0 controls but tab, line feed and carriage return, DEL, lone surrogates (from JSON
+# "\ud800") and U+FFFD (what a decoder puts for bytes that were not UTF-8): never typed,
+# and neither NUL nor a surrogate can be stored as UTF-8 text.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffd]")
 
 
 @dataclass(frozen=True)
@@ -109,11 +116,15 @@ def _clean_choices(q: Question, value: object, partial: bool) -> _Cleaned:
 
 
 def _clean_number(q: Question, value: object) -> _Cleaned:
+    if isinstance(value, str) and is_overlong_number(value):
+        return None, make_error(q.id, ErrorCode.NUMBER_TOO_LONG, limit=MAX_NUMBER_DIGITS)
     if isinstance(value, bool) or not isinstance(value, int | float):
         code = ErrorCode.NOT_A_NUMBER if isinstance(value, str) else ErrorCode.INVALID_TYPE
         return None, make_error(q.id, code)
     if isinstance(value, float) and not math.isfinite(value):
         return None, make_error(q.id, ErrorCode.NOT_A_NUMBER)
+    if not -_LARGEST_NUMBER < value < _LARGEST_NUMBER:
+        return None, make_error(q.id, ErrorCode.NUMBER_TOO_LONG, limit=MAX_NUMBER_DIGITS)
     if q.integer and value != math.floor(value):
         return None, make_error(q.id, ErrorCode.NOT_AN_INTEGER)
     if (q.minimum is not None and value < q.minimum) or \
@@ -127,6 +138,8 @@ def _clean_text(q: Question, value: object) -> _Cleaned:
     if not isinstance(value, str):
         return None, make_error(q.id, ErrorCode.INVALID_TYPE)
     text = value.strip()
+    if _UNSTORABLE.search(text):
+        return None, make_error(q.id, ErrorCode.INVALID_CHARACTER)
     if q.max_length is not None and len(text) > q.max_length:
         return None, make_error(q.id, ErrorCode.TOO_LONG, limit=q.max_length)
     return text, None

@@ -13,14 +13,32 @@ from collections.abc import Collection, Mapping, Sequence
 from questionnaires.model import Instrument, Question, QuestionType
 
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+MAX_NUMBER_DIGITS = 15
+"""Digits a number answer may have (a float holds 15 exactly): longer strings are never
+converted, so that a 5,000-digit field cannot hit Python's int() limit or eat CPU."""
 
 
-def _parse_number(text: str, integer: bool) -> object:
-    """A decimal from the field; accepts a Vietnamese decimal comma ("3,5")."""
+def _compact_number(text: str) -> str:
+    """The field without spaces, a Vietnamese decimal comma ("3,5") made a point."""
     compact = text.replace(" ", "").replace("\u00a0", "")
     if "," in compact and "." not in compact:
         compact = compact.replace(",", ".")
-    if not _NUMBER.fullmatch(compact):
+    return compact
+
+
+def is_overlong_number(text: str) -> bool:
+    """Whether a field is written as a decimal number with more than ``MAX_NUMBER_DIGITS``
+    digits (checked by counting, before any conversion)."""
+    compact = _compact_number(text)
+    return sum(c.isdigit() for c in compact) > MAX_NUMBER_DIGITS and (
+        _NUMBER.fullmatch(compact) is not None)
+
+
+def _parse_number(text: str, integer: bool) -> object:
+    """A decimal from the field; accepts a Vietnamese decimal comma ("3,5"). Fields that are
+    not numbers, or have more than ``MAX_NUMBER_DIGITS`` digits, are passed on unchanged."""
+    compact = _compact_number(text)
+    if sum(c.isdigit() for c in compact) > MAX_NUMBER_DIGITS or not _NUMBER.fullmatch(compact):
         return text
     number = float(compact)
     if "." not in compact:

@@ -12,9 +12,10 @@ from typing import Any
 
 from survey_app.catalogue.analysis import ANALYSIS
 from survey_app.catalogue.app import APP
+from survey_app.catalogue.requests import REQUESTS
 from survey_app.catalogue.sampling import SAMPLING
 
-CATALOGUE: dict[str, tuple[str, str]] = {**APP, **SAMPLING, **ANALYSIS}
+CATALOGUE: dict[str, tuple[str, str]] = {**APP, **REQUESTS, **SAMPLING, **ANALYSIS}
 
 
 def render(code: str, locale: str, params: dict[str, Any]) -> str:

@@ -48,15 +48,45 @@
       headers: {"Content-Type": "application/json", "X-CSRFToken": token(f)},
       body: JSON.stringify(body)
     }).then(function (r) {
-      if (r.status === 400 && !retried) {
-        return r.json().then(function (j) {
-          if (j.status !== "csrf") throw new Error("bad request");
-          return refreshToken(f).then(function () { return post(f, url, body, true); });
-        });
-      }
-      if (r.status >= 500) throw new Error("server " + r.status);
-      return r;
+      if (r.status !== 400 || retried) return r;
+      return r.clone().json().then(function (j) {
+        if (j.status !== "csrf") return r;
+        return refreshToken(f).then(function () { return post(f, url, body, true); });
+      }, function () { return r; });
     });
+  }
+
+  // Wait ms, or less if the phone comes back online.
+  function pause(ms) {
+    return new Promise(function (done) {
+      var t = setTimeout(done, ms);
+      window.addEventListener("online", function () { clearTimeout(t); done(); }, {once: true});
+    });
+  }
+
+  // POST the same body (same client key) until the server answers below 500: a 5xx, a 429
+  // or a network error is tried again after 1, 2, 4... s (at most 60 s, jittered), or after
+  // Retry-After. Other 4xx are final; the caller shows them.
+  function send(f, url, body, waiting) {
+    var attempt = 0;
+    var again = function (r) {
+      var after = r ? parseFloat(r.headers.get("Retry-After")) : NaN;
+      var ms = after >= 0 ? after * 1000 : Math.min(60000, 1000 * Math.pow(2, attempt)) * (0.5 + Math.random());
+      attempt++;
+      waiting();
+      return pause(ms).then(go);
+    };
+    var go = function () {
+      return post(f, url, body).then(function (r) {
+        return r.status >= 500 || r.status === 429 ? again(r) : r;
+      }, function () { return again(null); });
+    };
+    return go();
+  }
+
+  // The server's message of a final refusal (JSON {message}), else the fallback.
+  function message(r, fallback) {
+    return r.json().then(function (j) { return j.message || fallback; }, function () { return fallback; });
   }
 
   if (form) {
@@ -65,16 +95,23 @@
     var pending = JSON.parse(store.getItem(key) || "null");
     if (pending) { restore(form, pending); }
 
+    var busy = null;
     var flush = function () {
+      if (busy) return busy;
       var answers = JSON.parse(store.getItem(key) || "null");
       if (!answers) return Promise.resolve(true);
-      if (!navigator.onLine) { state(form, form.dataset.msgWaiting, true); return Promise.resolve(false); }
-      state(form, form.dataset.msgSaving, false);
-      return post(form, form.dataset.autosave, {answers: answers}).then(function () {
-        if (store.getItem(key) === JSON.stringify(answers)) store.removeItem(key);
+      state(form, navigator.onLine ? form.dataset.msgSaving : form.dataset.msgWaiting, !navigator.onLine);
+      var sent = JSON.stringify(answers);
+      busy = send(form, form.dataset.autosave, {answers: answers}, function () {
+        state(form, form.dataset.msgWaiting, true);
+      }).then(function (r) {
+        busy = null;
+        if (!r.ok) return message(r, form.dataset.msgWaiting).then(function (m) { state(form, m, true); return false; });
+        if (store.getItem(key) === sent) store.removeItem(key); else flush();
         state(form, form.dataset.msgSaved, false);
         return true;
-      }).catch(function () { state(form, form.dataset.msgWaiting, true); return false; });
+      });
+      return busy;
     };
 
     var changed = function () {
@@ -99,15 +136,15 @@
 
   if (submitForm) {
     var sent = false;
-    var send = function () {
+    var waiting = function () { state(submitForm, submitForm.dataset.msgWaiting, true); };
+    var go = function () {
       var keyField = submitForm.querySelector("input[name=client_key]");
-      post(submitForm, submitForm.action, {client_key: keyField.value}).then(function (r) {
+      send(submitForm, submitForm.action, {client_key: keyField.value}, waiting).then(function (r) {
+        if (r.status === 422) { submitForm.submit(); return; }  // the review page says what is missing
         return r.json().then(function (j) {
-          if (j.thanks_url) window.location = j.thanks_url; else submitForm.submit();
-        });
-      }).catch(function () {
-        state(submitForm, submitForm.dataset.msgWaiting, true);
-        window.addEventListener("online", send, {once: true});
+          if (r.ok && j.thanks_url) window.location = j.thanks_url;
+          else state(submitForm, j.message || String(r.status), true);
+        }, function () { state(submitForm, String(r.status), true); });
       });
     };
     submitForm.addEventListener("submit", function (ev) {
@@ -115,9 +152,8 @@
       if (sent) return;
       sent = true;
       submitForm.querySelector("button").disabled = true;
-      if (navigator.onLine) { send(); return; }
-      state(submitForm, submitForm.dataset.msgWaiting, true);
-      window.addEventListener("online", send, {once: true});
+      if (!navigator.onLine) waiting();
+      go();
     });
   }
 })();

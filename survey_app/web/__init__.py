@@ -29,7 +29,9 @@ def register(app: Flask) -> None:
         sampling,
         survey,
     )
+    from survey_app.web.converters import BoundedIntConverter
 
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     for module in (main, auth, admin, survey, entry, fieldwork, results, api, lists, sampling):
         app.register_blueprint(module.bp)
     _register_errors(app)

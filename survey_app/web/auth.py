@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Regexp
 
 from survey_app import ratelimit
 from survey_app.persistence.session import get_session
@@ -19,7 +19,9 @@ bp = Blueprint("auth", __name__)
 
 
 class LoginForm(FlaskForm):
-    username = StringField("username", validators=[DataRequired(), Length(max=80)])
+    # no control characters: NUL cannot even be compared with a PostgreSQL text column
+    username = StringField("username", validators=[DataRequired(), Length(max=80),
+                                                   Regexp(r"^[^\x00-\x1f\x7f]*$")])
     password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
 
 
@@ -54,6 +56,8 @@ def login() -> str | Response:
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for("main.home")
             return redirect(target)
+        error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
+    elif form.is_submitted():  # too long, blank or with control characters: same answer
         error = _("Tên đăng nhập hoặc mật khẩu không đúng.")
     # A failed attempt answers 200 so that its audit event is committed with the request.
     return render_template("auth/login.html", form=form, error=error)

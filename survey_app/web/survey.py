@@ -6,6 +6,7 @@ page and redirects to the next one. ``static/survey.js`` adds autosave, offline 
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -22,7 +23,9 @@ from flask import (
 from flask import (
     session as flask_session,
 )
+from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from questionnaires import (
@@ -34,6 +37,7 @@ from questionnaires import (
     validate_answers,
 )
 from survey_app import ratelimit
+from survey_app.errors import CATALOGUE, render
 from survey_app.persistence.enums import ResponseStatus
 from survey_app.persistence.models import Invitation
 from survey_app.persistence.session import get_session, keep_on_error
@@ -41,10 +45,17 @@ from survey_app.security import hash_token, public
 from survey_app.services import invitations, responses
 from survey_app.services.responses import SubmitOutcome
 from survey_app.web.helpers import locale_code
+from survey_app.web.json_body import BodyProblem, read_object
 
 bp = Blueprint("survey", __name__)
 IGNORED_FIELDS = ("csrf_token", "client_key", "go", "shown")
 MAX_FIELD_CHARS = 5000
+CLIENT_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+"""A submission's client key: survey.js sends 32 hex digits; longer keys are refused, never
+cut (two keys cut to one would make two submissions look like one)."""
+MISSES_PER_ADDRESS = "60 per minute"
+"""Unknown links answered to one address: guessing codes costs a 404 each, and a village
+behind one address does not mistype 60 links a minute."""
 
 
 def _rate() -> str:
@@ -59,12 +70,17 @@ def _by_key() -> str:
 
 
 def _invitation(key: str) -> Invitation:
-    if len(key) > 100:
-        abort(404)
-    invitation = invitations.find(get_session(), key)
+    invitation = invitations.find(get_session(), key) if len(key) <= 100 else None
     if invitation is None:
-        abort(404)
+        _unknown_link()
+    assert invitation is not None
     return invitation
+
+
+def _unknown_link() -> None:
+    """404 for a link that does not exist, counted per address (429 once guessing)."""
+    ratelimit.check(MISSES_PER_ADDRESS, f"survey.miss:{ratelimit.address()}")
+    abort(404)
 
 
 def _saved(invitation: Invitation) -> dict[str, object]:
@@ -128,7 +144,6 @@ def section(key: str, page: int) -> Any:
     if done is not None:
         return done
     instrument = responses.instrument_of(invitation)
-    session = get_session()
     answers = _saved(invitation)
     sections = _visible_sections(instrument, answers)
     if not 0 <= page < len(sections):
@@ -137,7 +152,7 @@ def section(key: str, page: int) -> Any:
     result: ValidationResult | None = None
     if request.method == "POST":
         posted = _page_answers(instrument, current)
-        result = responses.save_draft(session, invitation, posted)
+        result = _save_draft(invitation, instrument, posted)
         page_errors = [e for e in result.errors if current.questions and any(
             q.id == e.question_id for q in current.questions)] or [
             e for e in result.errors if not instrument.has_question(e.question_id)]
@@ -155,6 +170,17 @@ def section(key: str, page: int) -> Any:
         keep_on_error()
     return _section_page(key, instrument, current, page, len(sections), answers, result,
                          more=bool(request.args.get("more"))), 422 if result else 200
+
+
+def _save_draft(invitation: Invitation, instrument: Instrument,
+                answers: dict[str, object]) -> ValidationResult:
+    """``responses.save_draft``, unless every answer given is refused: then nothing at all
+    is written (not even an empty draft) and the validation says why."""
+    result = validate_answers(instrument, {**_saved(invitation), **answers}, partial=True)
+    given = [q for q, value in answers.items() if not is_missing(value)]
+    if result.errors and not any(q in result.cleaned for q in given):
+        return result
+    return responses.save_draft(get_session(), invitation, answers)
 
 
 def _section_page(key: str, instrument: Instrument, current: Section, page: int, pages: int,
@@ -212,22 +238,24 @@ def submit(key: str) -> Any:
     """
     link = responses.find_link(get_session(), key) if len(key) <= 100 else None
     if link is None:
-        abort(404)
+        _unknown_link()
+    assert link is not None
     why = link.refusal()
     wants_json = request.is_json
     if why is not None:
         return _answer(wants_json, "refused", 403, why=why.value)
-    payload = request.get_json(silent=True) if wants_json else None
-    client_key = str((payload or {}).get("client_key") or request.form.get("client_key")
-                     or "")[:64]
-    if not client_key:
-        return _answer(wants_json, "bad_request", 400)
+    payload = read_object(request) if wants_json else {}
+    if isinstance(payload, BodyProblem):
+        return _refused_body(payload)
+    client_key = payload.get("client_key") if wants_json else request.form.get("client_key")
+    if not isinstance(client_key, str) or not CLIENT_KEY.fullmatch(client_key):
+        return _answer(wants_json, "bad_client_key", 400)
     answers = None
-    raw = (payload or {}).get("answers")
+    raw = payload.get("answers")
     if raw is not None:
         if not isinstance(raw, dict):
-            return _answer(wants_json, "bad_request", 400)
-        answers = parse_form(link.instrument, {k: _as_list(v) for k, v in raw.items()})
+            return _answer(wants_json, "not_an_object", 400)
+        answers = _json_answers(link.instrument, raw)
     outcome = responses.submit_link(get_session(), link, answers, client_key)
     if outcome.outcome in (SubmitOutcome.ACCEPTED, SubmitOutcome.ALREADY_ACCEPTED):
         if wants_json:
@@ -237,7 +265,7 @@ def submit(key: str) -> Any:
     if outcome.outcome is SubmitOutcome.CONFLICT:
         return _answer(wants_json, "conflict", 409)
     if answers is not None:
-        responses.save_draft(get_session(), _invitation(key), answers)
+        _save_draft(_invitation(key), link.instrument, answers)
         keep_on_error()
     if wants_json:
         errors = outcome.validation.errors if outcome.validation else ()
@@ -248,15 +276,38 @@ def submit(key: str) -> Any:
     return redirect(url_for("survey.review", key=key))
 
 
-def _as_list(value: object) -> list[str]:
-    values = value if isinstance(value, list) else [value]
-    return [str(v)[:MAX_FIELD_CHARS] for v in values if v is not None]
+def _json_answers(instrument: Instrument, raw: dict[str, object]) -> dict[str, object]:
+    """Typed answers from a JSON {question id: value or [values]} as ``parse_form`` makes
+    them from form fields. Values that no form could send (objects, nested arrays, true) are
+    passed on as they are, for validation to refuse as ``invalid_type``."""
+    fields: dict[str, list[str]] = {}
+    odd: dict[str, object] = {}
+    for question_id, value in raw.items():
+        values = value if isinstance(value, list) else [value]
+        if all(v is None or isinstance(v, str) for v in values):
+            fields[question_id] = [v[:MAX_FIELD_CHARS] for v in values if isinstance(v, str)]
+        else:
+            odd[question_id] = value
+    return {**parse_form(instrument, fields), **odd}
+
+
+def _problem_message(kind: str) -> str:
+    """The respondent's message for a refused request (kinds of ``BodyProblem`` and more)."""
+    code = f"request.{kind}"
+    return render(code if code in CATALOGUE else "request.bad_request", locale_code(), {})
+
+
+def _refused_body(problem: BodyProblem) -> Any:
+    """The JSON refusal of a body ``read_object`` would not read."""
+    return _answer(True, problem.value, 413 if problem is BodyProblem.TOO_LARGE else 400)
 
 
 def _answer(wants_json: bool, kind: str, status: int, **params: str) -> Any:
+    """A refusal: JSON {status, message} for survey.js, else the page that explains it."""
     if wants_json:
-        return jsonify(status=kind, **params), status
-    return render_template("survey/refused.html", why=kind, **params), status
+        return jsonify(status=kind, message=_problem_message(kind), **params), status
+    return render_template("survey/refused.html", why=kind, message=_problem_message(kind),
+                           **params), status
 
 
 @bp.post("/s/<key>/autosave")
@@ -267,13 +318,18 @@ def autosave(key: str) -> Any:
     invitation = _invitation(key)
     why = responses.refusal(invitation)
     if why is not None:
-        return jsonify(status="refused", why=why.value), 403
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
-        return jsonify(status="bad_request"), 400
+        return _answer(True, "refused", 403, why=why.value)
+    if not request.is_json:
+        return _answer(True, "not_json", 415)
+    payload = read_object(request)
+    if isinstance(payload, BodyProblem):
+        return _refused_body(payload)
+    raw = payload.get("answers")
+    if not isinstance(raw, dict):
+        return _answer(True, "not_an_object", 400)
     instrument = responses.instrument_of(invitation)
-    answers = parse_form(instrument, {k: _as_list(v) for k, v in payload["answers"].items()})
-    result = responses.save_draft(get_session(), invitation, answers)
+    answers = _json_answers(instrument, raw)
+    result = _save_draft(invitation, instrument, answers)
     return jsonify(status="saved", errors=[
         {"question": e.question_id, "message": e.message.get(locale_code())}
         for e in result.errors])
@@ -281,6 +337,7 @@ def autosave(key: str) -> Any:
 
 @bp.get("/s/<key>/token")
 @public
+@ratelimit.limited(_rate, _by_key)
 def fresh_token(key: str) -> Any:
     """A fresh CSRF token for a page left open so long that its token no longer matches."""
     _invitation(key)
@@ -293,10 +350,12 @@ def csrf_expired() -> Any:
     JSON callers (survey.js) get 400 {"status": "csrf"} and fetch a fresh token, then retry.
     """
     if request.is_json:
-        return jsonify(status="csrf"), 400
+        return _answer(True, "csrf", 400)
     args = request.view_args or {}
     key, page = str(args.get("key", "")), args.get("page")
-    invitation = _invitation(key)
+    invitation = invitations.find(get_session(), key) if len(key) <= 100 else None
+    if invitation is None:  # an error handler must not abort(404): that would be a 500
+        return render_template("errors/error.html", code=404, kind="404"), 404
     if page is None or responses.refusal(invitation) is not None:
         return redirect(url_for("survey.landing", key=key))
     instrument = responses.instrument_of(invitation)
@@ -308,3 +367,23 @@ def csrf_expired() -> Any:
     posted = {k: v for k, v in _page_answers(instrument, current).items() if v is not None}
     return _section_page(key, instrument, current, int(page), len(sections),
                          {**answers, **posted}, None, csrf_expired=True), 400
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> Any:
+    """A respondent's post over the size limits (of a form or of the whole body)."""
+    return _answer(request.is_json, "too_large", 413)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Any:
+    """404, 405, 429... of a respondent page: JSON {status, message} for survey.js (with the
+    error's headers, Retry-After among them), else the usual error page."""
+    code = error.code or 500
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    if request.is_json:
+        message = {404: _("Không tìm thấy trang."),
+                   429: _("Quá nhiều yêu cầu. Hãy chờ một phút rồi thử lại.")}.get(
+            code, _("Yêu cầu không thực hiện được."))
+        return jsonify(status=str(code), message=message), code, headers
+    return render_template("errors/error.html", code=code, kind=str(code)), code, headers

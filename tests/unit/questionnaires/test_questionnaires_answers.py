@@ -65,6 +65,14 @@ def test_required_missing_only_at_final_submit(demo: Instrument) -> None:
     ("q.number", float("nan"), "not_a_number"),
     ("q.number", float("inf"), "not_a_number"),
     ("q.number", True, "invalid_type"),
+    pytest.param("q.number", "9" * 4301, "number_too_long",  # past int()'s limit
+                 id="q.number-4301-digits"),
+    ("q.number", "-1" + "0" * 15, "number_too_long"),
+    pytest.param("q.number", 10 ** 400, "number_too_long", id="q.number-10**400"),
+    ("q.number", 1e300, "number_too_long"),
+    ("q.short", "o\x00k", "invalid_character"),
+    ("q.short", "o\ud800k", "invalid_character"),
+    ("q.short", "o\ufffdk", "invalid_character"),  # bytes that were not UTF-8
     ("q.short", "toolong", "too_long"),
     ("q.short", 5, "invalid_type"),
 ])
@@ -142,6 +150,17 @@ def test_parse_form_value_types(demo: Instrument) -> None:
     assert parse_form_value(q("q.number"), ["nan"]) == "nan"
     assert parse_form_value(q("q.number"), ["1e3"]) == "1e3"
     assert parse_form_value(q("q.short"), [" hi "]) == "hi"
+    assert parse_form_value(q("q.number"), ["1" * 15]) == int("1" * 15)
+    assert parse_form_value(q("q.number"), ["1" * 16]) == "1" * 16  # too long: left as text
+    assert parse_form_value(q("q.number"), ["1" * 5000]) == "1" * 5000
+
+
+def test_an_overlong_number_is_refused_with_a_message(demo: Instrument) -> None:
+    answers = parse_form(demo, {"q.number": ["7" * 4301]})
+    error, = validate_answers(demo, answers, partial=True).errors
+    assert error.code is ErrorCode.NUMBER_TOO_LONG
+    assert error.message.vi == "Số quá dài: tối đa 15 chữ số."
+    assert error.message.en == "The number is too long: at most 15 digits."
 
 
 def test_parse_form_round_trip_reports_unparsable_numbers(demo: Instrument) -> None:
