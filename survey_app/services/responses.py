@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from questionnaires import Instrument, ValidationResult, validate_answers
+from questionnaires import Instrument, ValidationResult, is_missing, validate_answers
 from survey_app.persistence.enums import CampaignStatus, InvitationStatus, Mode, ResponseStatus
 from survey_app.persistence.models import Campaign, Invitation, Response, User
 from survey_app.persistence.queries import submissions as sql
@@ -156,23 +156,36 @@ def _lock_draft(session: Session, invitation_id: int, instrument_id: int, mode: 
 
 def save_draft(session: Session, invitation: Invitation, answers: Mapping[str, object],
                *, mode: Mode = Mode.WEB) -> ValidationResult:
-    """Merge valid answers of a page into the draft. Invalid values are reported, not stored.
+    """Merge valid answers of a page into the draft. Invalid values are reported, not stored;
+    when every answer given is refused nothing at all is written (not even an empty draft).
 
     Answers already submitted are never touched, whatever the timing: the draft is locked
-    before anything is read or written (``_lock_draft``), and a submitted response has none.
+    before its answers are read (``_lock_draft``), and a submitted response has none.
     """
     instrument = instrument_of(invitation)
-    response_id = _lock_draft(session, invitation.id, invitation.instrument_id, mode, None)
-    if response_id is None:
-        return validate_answers(instrument, answers, partial=True)
-    old = sql.answers_of(session, response_id)
+    response_id = sql.lock_existing_draft(session, invitation.id)
+    old = sql.answers_of(session, response_id) if response_id is not None else {}
     result = validate_answers(instrument, {**old, **answers}, partial=True)
+    if _all_refused(result, answers):
+        return result
+    if response_id is None:  # no draft yet (or the response is submitted): create and lock it
+        response_id = _lock_draft(session, invitation.id, invitation.instrument_id, mode, None)
+        if response_id is None:
+            return result
+        old = sql.answers_of(session, response_id)  # a concurrent first save may have won
+        result = validate_answers(instrument, {**old, **answers}, partial=True)
     bad = {e.question_id for e in result.errors}
     keep = {q: v for q, v in result.cleaned.items() if q not in bad}
     keep.update({q: v for q, v in old.items() if q in bad})
     sql.write_answers(session, response_id, keep)
     _expire_loaded(session, response_id)
     return result
+
+
+def _all_refused(result: ValidationResult, answers: Mapping[str, object]) -> bool:
+    """Every answer given was refused (so saving would only write what was there)."""
+    given = [q for q, value in answers.items() if not is_missing(value)]
+    return bool(result.errors) and not any(q in result.cleaned for q in given)
 
 
 def _expire_loaded(session: Session, response_id: int) -> None:

@@ -152,7 +152,7 @@ def section(key: str, page: int) -> Any:
     result: ValidationResult | None = None
     if request.method == "POST":
         posted = _page_answers(instrument, current)
-        result = _save_draft(invitation, instrument, posted)
+        result = responses.save_draft(get_session(), invitation, posted)
         page_errors = [e for e in result.errors if current.questions and any(
             q.id == e.question_id for q in current.questions)] or [
             e for e in result.errors if not instrument.has_question(e.question_id)]
@@ -170,17 +170,6 @@ def section(key: str, page: int) -> Any:
         keep_on_error()
     return _section_page(key, instrument, current, page, len(sections), answers, result,
                          more=bool(request.args.get("more"))), 422 if result else 200
-
-
-def _save_draft(invitation: Invitation, instrument: Instrument,
-                answers: dict[str, object]) -> ValidationResult:
-    """``responses.save_draft``, unless every answer given is refused: then nothing at all
-    is written (not even an empty draft) and the validation says why."""
-    result = validate_answers(instrument, {**_saved(invitation), **answers}, partial=True)
-    given = [q for q, value in answers.items() if not is_missing(value)]
-    if result.errors and not any(q in result.cleaned for q in given):
-        return result
-    return responses.save_draft(get_session(), invitation, answers)
 
 
 def _section_page(key: str, instrument: Instrument, current: Section, page: int, pages: int,
@@ -265,7 +254,7 @@ def submit(key: str) -> Any:
     if outcome.outcome is SubmitOutcome.CONFLICT:
         return _answer(wants_json, "conflict", 409)
     if answers is not None:
-        _save_draft(_invitation(key), link.instrument, answers)
+        responses.save_draft(get_session(), _invitation(key), answers)
         keep_on_error()
     if wants_json:
         errors = outcome.validation.errors if outcome.validation else ()
@@ -329,7 +318,7 @@ def autosave(key: str) -> Any:
         return _answer(True, "not_an_object", 400)
     instrument = responses.instrument_of(invitation)
     answers = _json_answers(instrument, raw)
-    result = _save_draft(invitation, instrument, answers)
+    result = responses.save_draft(get_session(), invitation, answers)
     return jsonify(status="saved", errors=[
         {"question": e.question_id, "message": e.message.get(locale_code())}
         for e in result.errors])
