@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from questionnaires.answer_errors import AnswerError
 from survey_app.catalogue.analysis import ANALYSIS
+from survey_app.catalogue.answers import ANSWERS
 from survey_app.catalogue.app import APP
 from survey_app.catalogue.requests import REQUESTS
 from survey_app.catalogue.sampling import SAMPLING
 
-CATALOGUE: dict[str, tuple[str, str]] = {**APP, **REQUESTS, **SAMPLING, **ANALYSIS}
+CATALOGUE: dict[str, tuple[str, str]] = {**APP, **REQUESTS, **ANSWERS, **SAMPLING, **ANALYSIS}
 
 
 def render(code: str, locale: str, params: dict[str, Any]) -> str:
@@ -37,3 +39,8 @@ def library_message(error: Exception, locale: str) -> str:
     else:
         code = ""
     return render(code if code in CATALOGUE else "internal", locale, {})
+
+
+def answer_message(error: AnswerError, locale: str) -> str:
+    """The message of one answer problem found by ``questionnaires.validate_answers``."""
+    return render(f"answer.{error.code.value}", locale, error.params)

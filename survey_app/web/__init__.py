@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     _register_errors(app)
     app.context_processor(_template_globals)
+    app.jinja_env.globals["answer_message"] = _answer_message  # macros see globals only
     app.after_request(_security_headers)
     app.after_request(_no_store)
     for name, fn in (("datetime", format_datetime), ("decimal", format_decimal),
@@ -49,6 +50,14 @@ def _short_date(value: Any, fmt: str | None = None) -> str:
     if fmt is None:
         fmt = "medium" if str(get_locale() or "vi").startswith("en") else "dd/MM/yyyy"
     return str(format_date(value, fmt))
+
+
+def _answer_message(error: Any) -> str:
+    """An answer problem in the page's language (templates: ``answer_message(e)``)."""
+    from survey_app.catalogue import answer_message
+    from survey_app.web.helpers import locale_code
+
+    return answer_message(error, locale_code())
 
 
 def _template_globals() -> dict[str, Any]:

@@ -37,6 +37,7 @@ from questionnaires import (
     validate_answers,
 )
 from survey_app import ratelimit
+from survey_app.catalogue import answer_message
 from survey_app.errors import CATALOGUE, render
 from survey_app.persistence.enums import ResponseStatus
 from survey_app.persistence.models import Invitation
@@ -261,7 +262,7 @@ def submit(key: str) -> Any:
         return jsonify(status="invalid", missing=list(
             outcome.validation.missing_required if outcome.validation else ()),
             errors=[{"question": e.question_id, "code": e.code.value,
-                     "message": e.message.get(locale_code())} for e in errors]), 422
+                     "message": answer_message(e, locale_code())} for e in errors]), 422
     return redirect(url_for("survey.review", key=key))
 
 
@@ -320,7 +321,7 @@ def autosave(key: str) -> Any:
     answers = _json_answers(instrument, raw)
     result = responses.save_draft(get_session(), invitation, answers)
     return jsonify(status="saved", errors=[
-        {"question": e.question_id, "message": e.message.get(locale_code())}
+        {"question": e.question_id, "message": answer_message(e, locale_code())}
         for e in result.errors])
 
 
