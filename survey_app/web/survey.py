@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -40,13 +40,15 @@ from survey_app import ratelimit
 from survey_app.catalogue import answer_message
 from survey_app.errors import CATALOGUE, render
 from survey_app.persistence.enums import ResponseStatus
-from survey_app.persistence.models import Invitation
 from survey_app.persistence.session import get_session, keep_on_error
 from survey_app.security import hash_token, public
 from survey_app.services import invitations, responses
 from survey_app.services.responses import SubmitOutcome
 from survey_app.web.helpers import locale_code
 from survey_app.web.json_body import BodyProblem, read_object
+
+if TYPE_CHECKING:  # annotations only: views never touch the models themselves
+    from survey_app.persistence.models import Invitation
 
 bp = Blueprint("survey", __name__)
 IGNORED_FIELDS = ("csrf_token", "client_key", "go", "shown")
