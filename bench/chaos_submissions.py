@@ -215,7 +215,7 @@ def respondent_thread(port: int, work: Iterator[tuple[str, str]], forms: Forms,
 def interviewer_thread(port: int, work: Iterator[int], forms: Forms, ledger: Ledger,
                        deadline: float) -> None:
     """Log in as the demo interviewer and key in paper forms (variant 2 of the answers)."""
-    from survey_app.services.demo import demo_password
+    from survey_app.demo import demo_password
 
     client = Client(port, ledger, deadline)
     login = client.request("GET", "/login")
@@ -357,6 +357,9 @@ def run(args: argparse.Namespace, url: str) -> None:
             yield item
 
     stop = threading.Event()
+    crashed: list[str] = []
+    threading.excepthook = lambda hook: crashed.append(  # a client that dies fails the run
+        f"{hook.thread.name if hook.thread else '?'}: {hook.exc_type.__name__}: {hook.exc_value}")
     deadline = time.monotonic() + args.seconds
     threads = [threading.Thread(target=respondent_thread, args=(
         server.port, locked(work), forms, ledger, deadline)) for _ in range(args.clients)]
@@ -380,6 +383,9 @@ def run(args: argparse.Namespace, url: str) -> None:
     errors = [line for line in log.read_text().splitlines() if line.startswith(
         ("sqlalchemy.exc.", "psycopg."))]
     print(f"server errors logged: {len(errors)} {sorted(set(e[:90] for e in errors))} ({log})")
+    if crashed:
+        print(f"client threads crashed: {len(crashed)}: {crashed[:3]}")
+        raise SystemExit(1)
 
 
 def _report(figures: Figures, ledger: Ledger, faults: Faults) -> None:
