@@ -45,10 +45,13 @@ def test_a_route_without_a_declaration_fails_the_matrix(app: Flask) -> None:
         _views(app)
 
 
-def _fill(rule: str, ids: dict[str, int | str]) -> str:
+def _fill(rule: str, ids: dict[str, int | str], default: int | str | None = None) -> str:
+    """The rule with each <parameter> replaced from ``ids`` (or ``default``; without one, a
+    parameter the ids do not give fails, so a new route cannot be tested with a made-up id)."""
     def value(match: re.Match[str]) -> str:
-        assert match.group(1) in ids, f"no demo value for <{match.group(1)}> in {rule}"
-        return str(ids[match.group(1)])
+        name = match.group(1)
+        assert name in ids or default is not None, f"no demo value for <{name}> in {rule}"
+        return str(ids.get(name, default))
 
     return re.sub(r"<(?:\w+:)?(\w+)>", value, rule)
 
