@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 from survey_app import create_app
 from survey_app.persistence.db import make_engine, upgrade
 
+ENVIRONMENT_AT_START = dict(os.environ)
+"""The environment when the tests were collected: no fixture may leave a change behind
+(``test_fixtures_environment.py``)."""
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
@@ -104,12 +107,15 @@ def _sqlite_demo(root: Path, template: Path, *, fieldwork: bool) -> Path:
     from survey_app import demo as demo_service
 
     shutil.copy(template, root / "demo.db")
-    os.environ["SURVEY_INSTANCE_DIR"] = str(root / "instance")
-    application = create_app({"DATABASE_URL": f"sqlite:///{root / 'demo.db'}"})
-    with application.extensions["session_factory"]() as s:
-        demo_service.ensure_demo(s, root / "instance", fieldwork=fieldwork)
-        s.commit()
-    application.extensions["engine"].dispose()
+    # The instance folder is set for this block only: a session fixture must not leave
+    # SURVEY_INSTANCE_DIR (or anything else) in the environment of the tests that follow.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SURVEY_INSTANCE_DIR", str(root / "instance"))
+        application = create_app({"DATABASE_URL": f"sqlite:///{root / 'demo.db'}"})
+        with application.extensions["session_factory"]() as s:
+            demo_service.ensure_demo(s, root / "instance", fieldwork=fieldwork)
+            s.commit()
+        application.extensions["engine"].dispose()
     return root
 
 

@@ -32,24 +32,29 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.e2e
 
 
+LIVE_ROOTS: dict[str, Path] = {}
+"""The folder (demo.db and instance/) behind each running live server, by its base URL."""
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> Iterator[str]:
     """The demo service on http://127.0.0.1:<free port>, on a copy of the demo database."""
-    import os
-
     from survey_app import create_app
 
     root = tmp_path_factory.mktemp("live")
     shutil.copytree(demo_db, root, dirs_exist_ok=True)
-    os.environ["SURVEY_INSTANCE_DIR"] = str(root / "instance")
-    app = create_app({"DATABASE_URL": f"sqlite:///{root / 'demo.db'}",
-                      "RATELIMIT_ENABLED": False})
+    with pytest.MonkeyPatch.context() as patch:  # the instance folder for create_app only
+        patch.setenv("SURVEY_INSTANCE_DIR", str(root / "instance"))
+        app = create_app({"DATABASE_URL": f"sqlite:///{root / 'demo.db'}",
+                          "RATELIMIT_ENABLED": False})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["LIVE_ROOT"] = root
+    LIVE_ROOTS[base] = root
     yield base
+    del LIVE_ROOTS[base]
     server.shutdown()
     app.extensions["engine"].dispose()
 
@@ -72,9 +77,8 @@ def demo_links_per_instrument(base: str) -> dict[str, str]:
 def _printed_links(base: str) -> list[tuple[str, str]]:
     """(questionnaire title, link) of each link the demo printed ("name (unit) · title")."""
     import json
-    import os
 
-    path = Path(os.environ["SURVEY_INSTANCE_DIR"]) / "demo_links.json"
+    path = LIVE_ROOTS[base] / "instance" / "demo_links.json"
     return [(label.rsplit(" · ", 1)[-1], f"{base}/s/{token}")
             for label, token in json.loads(path.read_text())]
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain import RespondentGroup
-from survey_app.persistence.enums import Mode, RespondentStatus, SampleRole
-from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit
-from survey_app.services import invitations, responses
-from tests.support import complete_answers
+from survey_app.persistence.enums import Mode, Role
+from survey_app.persistence.models import Campaign, Respondent, Unit
+from tests import factories
+from tests.conftest import login
 
 SECRET_NAME = "Nguyễn Văn Bí Mật"
 SECRET_PHONE = "0912345678"
@@ -34,27 +36,16 @@ class Seeded:
     responses: int
 
 
-def _respondent(session: Session, campaign_id: int, unit: Unit, group: RespondentGroup,
-                number: int, weight: float = 1.0) -> Respondent:
-    respondent = Respondent(
-        campaign_id=campaign_id, unit_id=unit.id, group=group, sample_role=SampleRole.SAMPLE,
-        status=RespondentStatus.ACTIVE, stratum="Hộ tịch" if group is RespondentGroup.CITIZEN
-        else "", weight=weight, full_name=SECRET_NAME if number == 0 else f"Người thứ {number}",
-        phone=SECRET_PHONE if number == 0 else None, email=SECRET_EMAIL if number == 0 else None)
-    session.add(respondent)
-    session.flush()
-    return respondent
-
-
-def _submit(session: Session, campaign: Campaign, respondent: Respondent, variant: int,
-            mode: Mode = Mode.WEB) -> None:
-    invitations.issue(session, campaign, None, [respondent.id])
-    invitation = session.scalar(select(Invitation).where(
-        Invitation.respondent_id == respondent.id))
-    assert invitation is not None
-    answers = complete_answers(responses.instrument_of(invitation), variant)
-    result = responses.submit(session, invitation, answers, f"k-{respondent.id}", mode=mode)
-    assert result.outcome is responses.SubmitOutcome.ACCEPTED, result
+def results_campaign(session: Session) -> int:
+    """A campaign of its own (not the demo's) with the units the results tests rate, and an
+    analyst, an administrator, a unit officer and an interviewer (``factories.PASSWORD``)."""
+    campaign = factories.campaign(session, name="Kết quả thử nghiệm")
+    factories.unit_tree(session, campaign, departments=list(DEPARTMENT_VARIANTS),
+                        communes={"H01": ["H01.01", "H01.02"], "H02": ["H02.01"]})
+    for role in Role:
+        factories.user(session, role)
+    session.commit()
+    return campaign.id
 
 
 def seed_results(session: Session, campaign_id: int) -> Seeded:
@@ -68,15 +59,30 @@ def seed_results(session: Session, campaign_id: int) -> Seeded:
     for code, variants in DEPARTMENT_VARIANTS.items():
         for i, variant in enumerate(variants):
             number = 0 if (code, i) == ("S02", 0) else count + 1
-            person = _respondent(session, campaign_id, units[code],
+            person = _respondent(session, campaign, units[code],
                                  RespondentGroup.DEPARTMENT_LEADER, number)
-            _submit(session, campaign, person, variant)
+            factories.submitted_response(session, campaign, person, variant=variant)
             count += 1
     for code, variants in COMMUNE_VARIANTS.items():
         for i, variant in enumerate(variants):
-            person = _respondent(session, campaign_id, units[code], RespondentGroup.CITIZEN,
+            person = _respondent(session, campaign, units[code], RespondentGroup.CITIZEN,
                                  count + 1, weight=2.0 + (i % 3))
-            _submit(session, campaign, person, variant, Mode.PAPER if i % 5 == 0 else Mode.WEB)
+            factories.submitted_response(session, campaign, person, variant=variant,
+                                         mode=Mode.PAPER if i % 5 == 0 else Mode.WEB)
             count += 1
     session.commit()
     return Seeded(campaign_id, count)
+
+
+def _respondent(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
+                number: int, weight: float = 1.0) -> Respondent:
+    secret = number == 0
+    return factories.respondent(
+        session, campaign, unit, group=group, weight=weight,
+        name=SECRET_NAME if secret else f"Người thứ {number}",
+        phone=SECRET_PHONE if secret else None, email=SECRET_EMAIL if secret else None)
+
+
+def staff(app: Flask, role: Role) -> FlaskClient:
+    """A test client logged in as the account :func:`results_campaign` made for ``role``."""
+    return login(app.test_client(), f"tk-{role.value}", factories.PASSWORD)

@@ -9,12 +9,25 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from tests.integration.results_fixtures import SECRET_NAME, SECRET_PHONE, seed_results
+from survey_app.persistence.enums import Role
+from tests.integration.results_fixtures import (
+    SECRET_NAME,
+    SECRET_PHONE,
+    results_campaign,
+    seed_results,
+    staff,
+)
 
 
 @pytest.fixture
-def analyst(as_role) -> FlaskClient:  # type: ignore[no-untyped-def]
-    return as_role("phantich")
+def results_id(session: Session) -> int:
+    """A campaign built by the factories (the demo's contents change no number here)."""
+    return results_campaign(session)
+
+
+@pytest.fixture
+def analyst(app: Flask, results_id: int) -> FlaskClient:
+    return staff(app, Role.ANALYST)
 
 
 def _api_paths(app: Flask) -> set[str]:
@@ -36,13 +49,13 @@ def test_openapi_describes_exactly_the_routes(app: Flask, analyst: FlaskClient) 
 
 
 def test_endpoints_return_documented_fields(analyst: FlaskClient, session: Session,
-                                            demo: int) -> None:
-    seed_results(session, demo)
+                                            results_id: int) -> None:
+    campaign_id = seed_results(session, results_id).campaign_id
     spec = analyst.get("/api/v1/openapi.json").get_json()
     schemas = spec["components"]["schemas"]
     for kind, schema in (("scores", "Score"), ("ranking", "RankingRow"), ("sipas", "SipasRow"),
                          ("estimates", "Estimate")):
-        response = analyst.get(f"/api/v1/campaigns/{demo}/{kind}")
+        response = analyst.get(f"/api/v1/campaigns/{campaign_id}/{kind}")
         assert response.status_code == 200, kind
         body = response.get_json()
         assert body["responses"] == 47
@@ -55,13 +68,13 @@ def test_endpoints_return_documented_fields(analyst: FlaskClient, session: Sessi
 
 
 def test_ranking_rows_match_the_page_order(analyst: FlaskClient, session: Session,
-                                           demo: int) -> None:
-    seed_results(session, demo)
-    rows = analyst.get(f"/api/v1/campaigns/{demo}/ranking").get_json()["data"]
+                                           results_id: int) -> None:
+    campaign_id = seed_results(session, results_id).campaign_id
+    rows = analyst.get(f"/api/v1/campaigns/{campaign_id}/ranking").get_json()["data"]
     departments = [r["unit_code"] for r in rows if r["peer_group"] == "department"]
     assert departments == ["S02", "S04", "S01", "S03"]
 
 
-def test_unknown_campaign_is_404_and_other_roles_403(as_role, demo: int) -> None:  # type: ignore[no-untyped-def]
-    assert as_role("phantich").get("/api/v1/campaigns/9999/scores").status_code == 404
-    assert as_role("sotuphap").get("/api/v1/openapi.json").status_code == 403
+def test_unknown_campaign_is_404_and_other_roles_403(app: Flask, results_id: int) -> None:
+    assert staff(app, Role.ANALYST).get("/api/v1/campaigns/9999/scores").status_code == 404
+    assert staff(app, Role.UNIT_OFFICER).get("/api/v1/openapi.json").status_code == 403

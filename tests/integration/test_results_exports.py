@@ -12,35 +12,44 @@ from pathlib import Path
 import openpyxl
 import pyreadstat
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey_app.persistence.enums import AuditAction
+from survey_app.persistence.enums import AuditAction, Role
 from survey_app.persistence.models import AuditEvent, ExportRecord, Unit
 from survey_app.services.exports import neutralise
 from tests.integration.results_fixtures import (
     SECRET_EMAIL,
     SECRET_NAME,
     SECRET_PHONE,
+    results_campaign,
     seed_results,
+    staff,
 )
 
 EVIL = '=HYPERLINK("http://evil.example","x")'
 
 
 @pytest.fixture
-def seeded(session: Session, demo: int) -> int:
-    unit = session.scalar(select(Unit).where(Unit.code == "S03"))
-    assert unit is not None
-    unit.name = EVIL
-    seed_results(session, demo)
-    return demo
+def results_id(session: Session) -> int:
+    """A campaign built by the factories (the demo's contents change no number here)."""
+    return results_campaign(session)
 
 
 @pytest.fixture
-def analyst(as_role) -> FlaskClient:  # type: ignore[no-untyped-def]
-    return as_role("phantich")
+def seeded(session: Session, results_id: int) -> int:
+    unit = session.scalar(select(Unit).where(Unit.code == "S03"))
+    assert unit is not None
+    unit.name = EVIL
+    seed_results(session, results_id)
+    return results_id
+
+
+@pytest.fixture
+def analyst(app: Flask, results_id: int) -> FlaskClient:
+    return staff(app, Role.ANALYST)
 
 
 def _get(client: FlaskClient, url: str) -> bytes:

@@ -3,32 +3,43 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from babel.numbers import format_decimal
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Campaign, Unit
 from survey_app.services import appraisal, results
 from tests.integration.results_fixtures import (
     SECRET_EMAIL,
     SECRET_NAME,
     SECRET_PHONE,
+    results_campaign,
     seed_results,
+    staff,
 )
 
 
 @pytest.fixture
-def seeded(session: Session, demo: int) -> int:
-    seed_results(session, demo)
-    return demo
+def results_id(session: Session) -> int:
+    """A campaign built by the factories (the demo's contents change no number here)."""
+    return results_campaign(session)
 
 
 @pytest.fixture
-def analyst(as_role) -> FlaskClient:  # type: ignore[no-untyped-def]
-    return as_role("phantich")
+def seeded(session: Session, results_id: int) -> int:
+    seed_results(session, results_id)
+    return results_id
+
+
+@pytest.fixture
+def analyst(app: Flask, results_id: int) -> FlaskClient:
+    return staff(app, Role.ANALYST)
 
 
 def percent(value: float) -> str:
@@ -43,12 +54,18 @@ def _unit(session: Session, code: str) -> Unit:
 
 
 def _full_marks_csv(session: Session, campaign_id: int, codes: list[str]) -> bytes:
+    return _marks_csv(session, campaign_id, dict.fromkeys(codes, 1.0))
+
+
+def _marks_csv(session: Session, campaign_id: int, shares: dict[str, float]) -> bytes:
+    """An appraisal file giving each unit ``share`` of every appraisal sub-criterion's points."""
     campaign = session.get(Campaign, campaign_id)
     assert campaign is not None
     rows = ["Mã đơn vị,Mã tiêu chí thành phần,Điểm thẩm định,Không áp dụng"]
     for leaf in appraisal.campaign_tree(campaign).flatten():
         if leaf.method.value == "appraisal":
-            rows += [f"{code},{leaf.code},{leaf.max_points}," for code in codes]
+            rows += [f"{code},{leaf.code},{round(leaf.max_points * share, 2)},"
+                     for code, share in shares.items()]
     return "\n".join(rows).encode()
 
 
@@ -102,15 +119,59 @@ def test_ranking_and_sipas_pages_show_the_library_numbers(
     assert f'id="stat-responses">{len(computed.data.meta)}' in overview
 
 
-def test_departments_are_ranked_with_both_band_schemes(session: Session, seeded: int) -> None:
-    campaign = session.get(Campaign, seeded)
+NATIONAL_THRESHOLDS = (("A", 90.0), ("B", 80.0), ("C", 70.0), ("D", 0.0))
+PROVINCIAL_THRESHOLDS = (("Tốt", 90.0), ("Khá", 80.0), ("Trung bình", 65.0), ("Yếu", 0.0))
+"""The documented default bands (docs/domain.md, "Rankings and bands"), written out here so
+the test does not read them from the code it checks."""
+
+
+def expected_band(index_pct: float, thresholds: tuple[tuple[str, float], ...]) -> str | None:
+    """The first band (highest lower bound first) whose lower bound the index reaches."""
+    return next((label for label, lower in thresholds if index_pct >= lower), None)
+
+
+APPRAISAL_SHARES = {"S01": 0.85, "S02": 1.0, "S03": 0.75, "S04": 0.9}
+"""Shares of the appraisal points that put the four departments in four different bands."""
+
+
+def _graded(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
     assert campaign is not None
-    ranking = results.compute(session, campaign).ranking
+    appraisal.import_appraisal(session, campaign, "diem.csv",
+                               _marks_csv(session, campaign_id, APPRAISAL_SHARES), None)
+    session.commit()
+    return campaign
+
+
+def test_departments_are_ranked_with_both_band_schemes(session: Session, seeded: int) -> None:
+    ranking = results.compute(session, _graded(session, seeded)).ranking
     departments = ranking[ranking["peer_group"] == "department"]
     assert list(departments["unit_code"]) == ["S02", "S04", "S01", "S03"]
-    assert list(departments["rank"]) == [1, 2, 3, 4]
-    assert set(departments["band_national"]) <= {"A", "B", "C", "D"}
-    assert set(departments["band_provincial"]) <= {"Tốt", "Khá", "Trung bình", "Yếu"}
+    assert list(departments["rank"]) == list(range(1, len(departments) + 1))
+    for row in ranking.itertuples():
+        assert row.band_national == expected_band(row.index_pct, NATIONAL_THRESHOLDS), row
+        assert row.band_provincial == expected_band(row.index_pct, PROVINCIAL_THRESHOLDS), row
+    # four departments in four bands of each scheme: a shifted cut-off cannot go unnoticed
+    assert departments["band_national"].nunique() == 4
+    assert departments["band_provincial"].nunique() == 4
+
+
+def test_ranking_page_and_api_show_each_units_band(
+        analyst: FlaskClient, session: Session, seeded: int) -> None:
+    ranking = results.compute(session, _graded(session, seeded)).ranking
+    page = analyst.get(f"/results/campaigns/{seeded}/ranking").get_data(as_text=True)
+    api = {row["unit_code"]: row for row in analyst.get(
+        f"/api/v1/campaigns/{seeded}/ranking").get_json()["data"]}
+    for row in ranking.itertuples():
+        national = expected_band(row.index_pct, NATIONAL_THRESHOLDS)
+        provincial = expected_band(row.index_pct, PROVINCIAL_THRESHOLDS)
+        shown = re.search(rf'<tr data-unit="{re.escape(row.unit_code)}">(.*?)</tr>', page,
+                          re.S)
+        assert shown is not None, row.unit_code
+        assert f'<span class="badge">{national}</span>' in shown.group(1), row.unit_code
+        assert f'">{provincial}</td>' in shown.group(1), row.unit_code
+        assert (api[row.unit_code]["band_national"], api[row.unit_code]["band_provincial"]) == (
+            national, provincial), row.unit_code
 
 
 def test_campaign_settings_change_bands_and_small_cells(session: Session, seeded: int) -> None:
@@ -119,7 +180,10 @@ def test_campaign_settings_change_bands_and_small_cells(session: Session, seeded
     campaign.settings = {"bands": {"national": [["Cao", 15], ["Thấp", 0]]},
                          "estimation": {"small_cell_n": 2}}
     computed = results.compute(session, campaign)
-    assert set(computed.ranking["band_national"]) <= {"Cao", "Thấp"}
+    for row in computed.ranking.itertuples():
+        assert row.band_national == ("Cao" if row.index_pct >= 15 else "Thấp"), row
+        assert row.band_provincial == expected_band(row.index_pct, PROVINCIAL_THRESHOLDS), row
+    assert set(computed.ranking["band_national"]) == {"Cao", "Thấp"}
     assert not computed.estimates["unit"]["small_cell"].any()
     campaign.settings = {}
     assert results.compute(session, campaign).estimates["unit"]["small_cell"].all()
@@ -142,9 +206,9 @@ def test_no_personal_data_on_any_results_page(analyst: FlaskClient, session: Ses
             assert secret not in text, (url, secret)
 
 
-def test_other_roles_are_refused(as_role, seeded: int) -> None:  # type: ignore[no-untyped-def]
-    for name in ("sotuphap", "buudien"):
-        client = as_role(name)
+def test_other_roles_are_refused(app: Flask, seeded: int) -> None:
+    for role in (Role.UNIT_OFFICER, Role.INTERVIEWER):
+        client = staff(app, role)
         assert client.get("/results/").status_code == 403
         assert client.get(f"/results/campaigns/{seeded}/export.xlsx").status_code == 403
         assert client.get(f"/api/v1/campaigns/{seeded}/scores").status_code == 403
