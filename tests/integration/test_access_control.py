@@ -158,13 +158,7 @@ def test_role_route_matrix_on_get(app: Flask, matrix: dict[str, int | str]) -> N
     assert checked >= 30
 
 
-POST_BUGS = {
-    (Role.ADMIN, "fieldwork.assign"):
-        "fieldwork.assign calls session.get(Unit, None) when the form has no unit_id "
-        "(SAWarning 'fully NULL primary key'; an error under -W error, a 500 in future "
-        "SQLAlchemy) instead of answering 400/404",
-}
-"""(role, endpoint) cases of the POST matrix that fail on a real bug: test_post_matrix_bug."""
+
 
 
 def _post_problem(app: Flask, client: FlaskClient, role: Role | None, endpoint: str, url: str,
@@ -208,8 +202,6 @@ def test_role_route_matrix_on_post(app: Flask, matrix: dict[str, int | str]) -> 
     for role in sorted(ACCOUNTS, key=lambda r: r is Role.ADMIN):  # the administrator last
         client = login(app.test_client(), ACCOUNTS[role])
         for endpoint, rule, allowed in posts:
-            if (role, endpoint) in POST_BUGS:
-                continue
             try:
                 problems.append(_post_problem(app, client, role, endpoint,
                                               _fill(rule, matrix), allowed))
@@ -221,16 +213,6 @@ def test_role_route_matrix_on_post(app: Flask, matrix: dict[str, int | str]) -> 
         problems.append(_post_problem(app, anonymous, None, endpoint, _fill(rule, matrix),
                                       allowed))
     assert [p for p in problems if p] == []
-
-
-@pytest.mark.parametrize("case", sorted(POST_BUGS, key=str), ids=lambda c: f"{c[0]}-{c[1]}")
-def test_post_matrix_bug(app: Flask, matrix: dict[str, int | str], request: pytest.FixtureRequest,
-                         case: tuple[Role, str]) -> None:
-    role, endpoint = case
-    request.applymarker(pytest.mark.xfail(strict=True, reason=POST_BUGS[case]))
-    rule, allowed = next((r, a) for e, r, a in _posts(app) if e == endpoint)
-    client = login(app.test_client(), ACCOUNTS[role])
-    assert _post_problem(app, client, role, endpoint, _fill(rule, matrix), allowed) is None
 
 
 def test_post_without_csrf_token_is_rejected(app: Flask, as_role) -> None:  # type: ignore[no-untyped-def]
