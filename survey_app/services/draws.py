@@ -41,7 +41,7 @@ from survey_app.persistence.models import (
     UnitList,
     User,
 )
-from survey_app.services import audit, invitations
+from survey_app.services import audit, invitations, responses
 
 
 @dataclass(frozen=True)
@@ -324,13 +324,23 @@ def replace(session: Session, respondent: Respondent, reason: str,
 
     The replacement takes the replaced person's weight, so the commune's weights still sum to
     its eligible count; the old invitation is revoked and the replacement needs a new one.
+
+    Decided under locks, never on what was read before: the campaign's (two replacements
+    cannot pick the same reserve), then the person's response row (a submission racing the
+    replacement either committed first, and the person is not replaceable, or waits and then
+    finds the link revoked).
     """
+    lock_campaign(session, respondent.campaign_id)
+    session.refresh(respondent)
+    invitation = session.scalar(select(Invitation).where(
+        Invitation.respondent_id == respondent.id))
     if respondent.group is not RespondentGroup.CITIZEN or \
-            respondent.status is not RespondentStatus.ACTIVE or _submitted(session, respondent):
+            respondent.status is not RespondentStatus.ACTIVE or \
+            (invitation is not None and not responses.hold_unsubmitted(session, invitation)):
         raise ServiceError("not_replaceable")
     peers = list(session.scalars(select(Respondent).where(
         Respondent.run_id == respondent.run_id, Respondent.unit_id == respondent.unit_id,
-        Respondent.group == RespondentGroup.CITIZEN)))
+        Respondent.group == RespondentGroup.CITIZEN).execution_options(populate_existing=True)))
     try:
         result = sampling.replace_respondent(_draw_rows(peers), respondent.unit.code,
                                              str(respondent.list_row_id))
@@ -341,8 +351,6 @@ def replace(session: Session, respondent: Respondent, reason: str,
     chosen.status, chosen.replaces_id = RespondentStatus.ACTIVE, respondent.id
     chosen.weight, chosen.replacement_reason = respondent.weight, reason[:2000]
     chosen.interviewer_id = respondent.interviewer_id
-    invitation = session.scalar(select(Invitation).where(
-        Invitation.respondent_id == respondent.id))
     if invitation is not None:
         invitations.revoke(session, invitation)
     session.flush()

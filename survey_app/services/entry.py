@@ -121,6 +121,8 @@ def _submit(session: Session, invitation: Invitation, answers: Mapping[str, obje
                                user=clerk)
     if outcome.outcome is responses.SubmitOutcome.ACCEPTED:
         return EntryResult(EntryOutcome.SUBMITTED, result)
+    if outcome.outcome is responses.SubmitOutcome.REFUSED:  # replaced while being keyed
+        raise ServiceError("entry_revoked")
     return EntryResult(EntryOutcome.ALREADY_SUBMITTED, result)
 
 

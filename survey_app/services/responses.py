@@ -34,6 +34,7 @@ class SubmitOutcome(StrEnum):
     ALREADY_ACCEPTED = "already_accepted"
     CONFLICT = "conflict"
     INVALID = "invalid"
+    REFUSED = "refused"  # the link was revoked (a replacement) while the submit waited
 
 
 class Refusal(StrEnum):
@@ -182,6 +183,14 @@ def save_draft(session: Session, invitation: Invitation, answers: Mapping[str, o
     return result
 
 
+def hold_unsubmitted(session: Session, invitation: Invitation) -> bool:
+    """Lock the invitation's response row (creating an empty draft if there is none) unless
+    it is submitted: True while held. A replacement holds it while it revokes the link, so a
+    racing submission waits and then sees the revocation (``_submit_over_draft``)."""
+    return _lock_draft(session, invitation.id, invitation.instrument_id, Mode.WEB, None) \
+        is not None
+
+
 def _all_refused(result: ValidationResult, answers: Mapping[str, object]) -> bool:
     """Every answer given was refused (so saving would only write what was there)."""
     given = [q for q, value in answers.items() if not is_missing(value)]
@@ -271,6 +280,8 @@ def _submit_over_draft(session: Session, link: Link, answers: Mapping[str, objec
                                user_id=user_id)
         return SubmitResult(SubmitOutcome.INVALID, None, None,
                             validate_answers(link.instrument, {}, partial=False))
+    if sql.invitation_revoked(session, link.invitation_id):  # revoked while we waited
+        return SubmitResult(SubmitOutcome.REFUSED, draft_id, None, None)
     if answers is None:
         answers = sql.answers_of(session, draft_id)
     result = validate_answers(link.instrument, answers, partial=False)

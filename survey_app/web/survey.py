@@ -256,6 +256,8 @@ def submit(key: str) -> Any:
         return render_template("survey/thanks.html", submitted_at=outcome.submitted_at)
     if outcome.outcome is SubmitOutcome.CONFLICT:
         return _answer(wants_json, "conflict", 409)
+    if outcome.outcome is SubmitOutcome.REFUSED:
+        return _answer(wants_json, "refused", 403, why="revoked")
     if answers is not None:
         responses.save_draft(get_session(), _invitation(key), answers)
         keep_on_error()

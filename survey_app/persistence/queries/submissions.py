@@ -35,7 +35,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from survey_app.persistence.enums import ResponseStatus
+from survey_app.persistence.enums import InvitationStatus, ResponseStatus
 from survey_app.persistence.locks import table_of
 from survey_app.persistence.models import Answer, Campaign, Invitation, Response
 from survey_app.persistence.models import Instrument as InstrumentRow
@@ -130,6 +130,14 @@ def write_answers(session: Session, response_id: int, answers: Mapping[str, obje
         session.execute(insert(_ANSWERS).returning(_ANSWERS.c.question_id), [
             {"response_id": response_id, "question_id": q, "value": as_json(v)}
             for q, v in answers.items()])
+
+
+def invitation_revoked(session: Session, invitation_id: int) -> bool:
+    """Whether the invitation is revoked now (read after the draft lock: what a replacement
+    holding that lock committed)."""
+    status = session.execute(select(_INVITATIONS.c.status)
+                             .where(_INVITATIONS.c.id == invitation_id)).scalar()
+    return status is not None and InvitationStatus(status) is InvitationStatus.REVOKED
 
 
 def lock_existing_draft(session: Session, invitation_id: int) -> int | None:
