@@ -89,7 +89,7 @@ class Settings:
     secure_cookies: bool = False
     max_upload_mb: int = 10
     max_list_rows: int = 100_000
-    upload_parse_seconds: float = 60.0
+    upload_parse_seconds: float = 20.0
     upload_parse_mb: int = 2048
     ratelimit_storage_uri: str = "memory://"
     login_rate_limit: str = "10 per minute"
@@ -112,7 +112,7 @@ class Settings:
             secure_cookies=_bool("SURVEY_SECURE_COOKIES", False),
             max_upload_mb=int(os.environ.get("SURVEY_MAX_UPLOAD_MB", "10")),
             max_list_rows=int(os.environ.get("SURVEY_MAX_LIST_ROWS", "100000")),
-            upload_parse_seconds=float(os.environ.get("SURVEY_UPLOAD_PARSE_SECONDS", "60")),
+            upload_parse_seconds=float(os.environ.get("SURVEY_UPLOAD_PARSE_SECONDS", "20")),
             upload_parse_mb=int(os.environ.get("SURVEY_UPLOAD_PARSE_MB", "2048")),
             ratelimit_storage_uri=_ratelimit_storage_uri(),
             login_rate_limit=os.environ.get("SURVEY_LOGIN_RATE_LIMIT", "10 per minute"),

@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import JobKind, JobStatus
+from survey_app.persistence.locks import lock_campaign
 from survey_app.persistence.models import Campaign, Job, User
+from survey_app.persistence.session import DATABASE_UNAVAILABLE
 from survey_app.sealing import LinkSealer
 from survey_app.services import invitations, jobs
 
@@ -53,13 +55,14 @@ def _issue_step(session: Session, job: Job, context: Context) -> bool:
     if campaign is None:
         raise ServiceError("no_campaign")
     actor = session.get(User, job.created_by_id) if job.created_by_id else None
+    lock_campaign(session, campaign.id)  # what is left is counted under the issuing lock
     left = invitations.count_uninvited(session, campaign.id)
     issued = invitations.issue(session, campaign, actor, sealer=context.sealer, job_id=job.id,
                                limit=ISSUE_BATCH)
     if not issued:
-        jobs.finish(session, job.id, {"issued": job.done})
+        jobs.finish(session, job.id)
         return True
-    jobs.progress(session, job.id, job.done + len(issued), job.done + left)
+    jobs.progress(session, job.id, len(issued), left - len(issued))
     return False
 
 
@@ -84,24 +87,39 @@ def run_job(factory: sessionmaker[Session], job_id: int, context: Context) -> bo
 
 
 def _step(factory: sessionmaker[Session], job_id: int, context: Context) -> bool:
-    """One step in its own transaction; True when the job is over (done, failed, or gone)."""
-    with factory() as session:
-        job = jobs.get(session, job_id)
-        if job is None or job.status is not JobStatus.RUNNING:
-            return True
-        try:
-            finished = STEPS[job.kind](session, job, context)
+    """One step in its own transaction, after a heartbeat in another; True when the job is
+    over (done, failed, gone) or the database is unavailable (the job then goes stale and is
+    taken over later, never marked failed for an outage)."""
+    try:
+        with factory() as session:
+            jobs.heartbeat(session, job_id)
             session.commit()
-            return finished
-        except ServiceError as exc:
-            code = exc.code
-        except Exception:  # noqa: BLE001 - a job never takes its thread's process down
-            log.exception("background job %s failed", job_id)
-            code = "internal"
-        session.rollback()
-        jobs.fail(session, job_id, code)
-        session.commit()
+        with factory() as session:
+            job = jobs.get(session, job_id)
+            if job is None or job.status is not JobStatus.RUNNING:
+                return True
+            return _run_step(session, job, context)
+    except DATABASE_UNAVAILABLE:
+        log.warning("background job %s paused: the database is unavailable", job_id)
         return True
+
+
+def _run_step(session: Session, job: Job, context: Context) -> bool:
+    try:
+        finished = STEPS[job.kind](session, job, context)
+        session.commit()
+        return finished
+    except DATABASE_UNAVAILABLE:
+        raise
+    except ServiceError as exc:
+        code = exc.code
+    except Exception:  # noqa: BLE001 - a job never takes its thread's process down
+        log.exception("background job %s failed", job.id)
+        code = "internal"
+    session.rollback()
+    jobs.fail(session, job.id, code)
+    session.commit()
+    return True
 
 
 def run_pending(app: Flask) -> int:

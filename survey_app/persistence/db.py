@@ -27,6 +27,7 @@ def make_engine(url: str, *, ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
                 **kwargs: Any) -> Engine:
     """Create an engine; for SQLite turn on WAL, foreign keys and a 15 s busy timeout; for a
     server database, check a pooled connection before use when it has been idle."""
+    kwargs.setdefault("hide_parameters", True)  # errors in the logs carry no names or answers
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

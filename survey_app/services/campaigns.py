@@ -12,7 +12,7 @@ from domain import CampaignKind
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction, CampaignStatus
 from survey_app.persistence.models import Campaign, User
-from survey_app.services import audit
+from survey_app.services import audit, lookup
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def get_campaign(session: Session, campaign_id: int | None) -> Campaign:
     """The campaign with this id, or the current one when ``campaign_id`` is None."""
     if campaign_id is None:
         return current_campaign(session)
-    campaign = session.get(Campaign, campaign_id)
+    campaign = lookup.campaign(session, campaign_id)
     if campaign is None:
         raise ServiceError("no_campaign")
     return campaign

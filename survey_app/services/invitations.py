@@ -140,11 +140,14 @@ def letters_by_unit(session: Session, job_id: int) -> list[tuple[Unit, int]]:
 def reissue(session: Session, respondent: Respondent, actor: User | None,
             sealer: LinkSealer | None = None) -> IssuedLink:
     """A new link for a respondent whose letter was lost; the old link stops working."""
+    lock_campaign(session, respondent.campaign_id)  # a replacement takes it too
+    session.refresh(respondent)
     invitation = session.scalar(select(Invitation).where(
-        Invitation.respondent_id == respondent.id).with_for_update())
+        Invitation.respondent_id == respondent.id).execution_options(populate_existing=True))
     if invitation is None:
         raise ServiceError("no_invitation")
-    if respondent.status is not RespondentStatus.ACTIVE:
+    if respondent.status is not RespondentStatus.ACTIVE or \
+            invitation.status is InvitationStatus.REVOKED:  # revoked only by a replacement
         raise ServiceError("not_in_sample")
     token, code = new_token(), new_short_code()
     invitation.token_hash = hash_token(token)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey_app.persistence.enums import JobKind, JobStatus
+from survey_app.persistence.locks import lock_campaign
 from survey_app.persistence.models import Job, User
 
 STALE_AFTER = dt.timedelta(seconds=30)
@@ -34,8 +35,11 @@ def start(session: Session, campaign_id: int, kind: JobKind, actor: User | None,
           params: dict[str, Any] | None = None) -> tuple[Job, bool]:
     """Queue a job, or return the one of this kind already queued or running.
 
-    Returns the job and whether it was created by this call.
+    Returns the job and whether it was created by this call. The campaign's lock is taken
+    first (it is also the transaction's first write on SQLite, so the savepoint below belongs
+    to the request's transaction).
     """
+    lock_campaign(session, campaign_id)
     try:
         with session.begin_nested():
             job = Job(campaign_id=campaign_id, kind=kind, status=JobStatus.QUEUED,
@@ -79,28 +83,43 @@ def claim(session: Session, job_id: int) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+QUEUED_GRACE = dt.timedelta(seconds=5)
+"""A queued job is left to the runner its request started for this long."""
+
+
 def is_stale(job: Job) -> bool:
-    """Queued, or running with no heartbeat for ``STALE_AFTER``: nobody is working on it."""
+    """Queued for a while, or running with no heartbeat for ``STALE_AFTER``: nobody is
+    working on it, so the next look at it starts a runner."""
     if job.status is JobStatus.QUEUED:
-        return True
+        return _utc(job.created_at) < _now() - QUEUED_GRACE
     beat = job.heartbeat_at
     if job.status is not JobStatus.RUNNING or beat is None:
         return False
-    if beat.tzinfo is None:  # SQLite returns naive UTC
-        beat = beat.replace(tzinfo=dt.UTC)
-    return beat < _now() - STALE_AFTER
+    return _utc(beat) < _now() - STALE_AFTER
 
 
-def progress(session: Session, job_id: int, done: int, total: int | None) -> None:
-    """Record progress and a heartbeat (in the step's own transaction)."""
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite: naive UTC
+
+
+def heartbeat(session: Session, job_id: int) -> None:
+    """The runner is alive (its own short transaction, before each step)."""
+    session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+                    .values(heartbeat_at=_now()).execution_options(synchronize_session=False))
+
+
+def progress(session: Session, job_id: int, added: int, left: int) -> None:
+    """Record a step's work (counted in the database, so two runners never undercount), what
+    is left, and a heartbeat; in the step's own transaction."""
     session.execute(update(Job).where(Job.id == job_id)
-                    .values(done=done, total=total, heartbeat_at=_now())
+                    .values(done=Job.done + added, total=Job.done + added + left,
+                            heartbeat_at=_now())
                     .execution_options(synchronize_session=False))
 
 
-def finish(session: Session, job_id: int, result: dict[str, Any]) -> None:
+def finish(session: Session, job_id: int) -> None:
     session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
-                    .values(status=JobStatus.DONE, result=result, finished_at=_now(),
+                    .values(status=JobStatus.DONE, total=Job.done, finished_at=_now(),
                             heartbeat_at=_now())
                     .execution_options(synchronize_session=False))
 

@@ -41,10 +41,12 @@ def progress() -> str:
     rows = fieldwork.progress(get_session(), campaign)
     total = fieldwork.totals(rows) if rows else None
     units = sorted({r.unit.id: r.unit for r in rows}.values(), key=lambda u: u.code)
+    issue_jobs = jobs.recent(get_session(), campaign.id, JobKind.ISSUE_INVITATIONS)
+    for stale in (j for j in issue_jobs if jobs.is_stale(j)):  # its process died: carry on
+        worker.kick(current_app._get_current_object(), stale.id)  # type: ignore[attr-defined]
     return render_template("fieldwork/progress.html", campaign=campaign, rows=rows, total=total,
                            units=units, interviewers=fieldwork.interviewers(get_session()),
-                           issue_jobs=jobs.recent(get_session(), campaign.id,
-                                                  JobKind.ISSUE_INVITATIONS))
+                           issue_jobs=issue_jobs)
 
 
 @bp.post("/invitations")
@@ -59,7 +61,7 @@ def issue() -> Any:
     session = get_session()
     if not invitations.count_uninvited(session, campaign.id):
         flash(_("Mọi người được chọn đều đã có giấy mời."), "success")
-        return redirect(url_for("fieldwork.progress"))
+        return redirect(url_for("fieldwork.progress", campaign=campaign.id))
     job, created = jobs.start(session, campaign.id, JobKind.ISSUE_INVITATIONS, current_user())
     if created:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -102,11 +104,12 @@ def _sealer() -> LinkSealer:
 @bp.get("/jobs/<int:job_id>/letters")
 @roles_required(Role.ADMIN)
 def job_letters(job_id: int) -> Any:
-    """The printable letters of one unit of a job (or of the whole job, when small)."""
+    """The printable letters of one unit of a job (a whole sample in one page is what made
+    issuing take a minute and 56 MB: letters go per unit)."""
     found = _job(job_id)
-    unit_id = request.args.get("unit", type=int)
+    unit = get_or_404(lookup.unit(get_session(), request.args.get("unit", type=int)))
     links = get_or_404(invitations.print_letters(get_session(), found, _sealer(),
-                                                 current_user(), unit_id) or None)
+                                                 current_user(), unit.id) or None)
     return letters_response(links, campaigns.get_campaign(get_session(), found.campaign_id))
 
 
