@@ -46,13 +46,13 @@ from survey_app.persistence.locks import lock_campaign, lock_row, table_of
 from survey_app.persistence.models import (
     Campaign,
     Invitation,
-    ListRow,
     Respondent,
     SamplingRun,
     Unit,
     UnitList,
     User,
 )
+from survey_app.persistence.queries import list_rows as list_rows_sql
 from survey_app.services import audit
 from survey_app.services.spreadsheet import csv_bytes
 
@@ -276,35 +276,20 @@ def _make_current(session: Session, unit_list: UnitList) -> None:
     session.flush()
 
 
-_STORED_COLUMNS = ("list_id", "source_row", "status", "reasons", "warnings", "full_name",
-                   "phone", "email", "position", "workplace", "address", "field", "procedure",
-                   "application_date", "result_date")
-
-
 def _store_rows(session: Session, list_id: int, report: ListReport) -> None:
-    """Every data row, eligible or not, with its codes.
-
-    The hot part of a 100,000-row upload, so the rows go to the driver's executemany as
-    tuples already in stored form (JSON text, ISO dates on SQLite): SQLAlchemy's per-value
-    processing cost more than reading and validating the file.
-    """
-    connection = session.connection()
-    dialect = connection.dialect
-    iso_dates = dialect.name == "sqlite"  # SQLAlchemy stores dates on SQLite as ISO text
+    """Every data row, eligible or not, with its codes, in the stored form that
+    ``queries.list_rows.insert_rows`` takes (the hot path of a large upload)."""
+    iso_dates = list_rows_sql.stores_dates_as_text(session)
 
     def day(value: dt.date | None) -> dt.date | str | None:
         return value.isoformat() if iso_dates and value is not None else value
 
-    rows = [(list_id, r.source_row, StoredRowStatus(r.status.value).value,
-             _codes_json(r.reasons), _codes_json(r.warnings), _cut(r.full_name, 200),
-             r.phone_e164, _cut(r.email, 200), _cut(r.position, 200), _cut(r.unit_name, 255),
-             _cut(r.address, 500), _cut(r.field, 200), _cut(r.procedure, 500),
-             day(r.application_date), day(r.result_date)) for r in report.rows]
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {ListRow.__tablename__} ({', '.join(_STORED_COLUMNS)}) "  # noqa: S608
-           f"VALUES ({', '.join([marker] * len(_STORED_COLUMNS))})")  # constants only
-    if rows:
-        connection.exec_driver_sql(sql, rows)
+    list_rows_sql.insert_rows(session, [
+        (list_id, r.source_row, StoredRowStatus(r.status.value).value,
+         _codes_json(r.reasons), _codes_json(r.warnings), _cut(r.full_name, 200),
+         r.phone_e164, _cut(r.email, 200), _cut(r.position, 200), _cut(r.unit_name, 255),
+         _cut(r.address, 500), _cut(r.field, 200), _cut(r.procedure, 500),
+         day(r.application_date), day(r.result_date)) for r in report.rows])
 
 
 def _codes_json(issues: tuple[Issue, ...]) -> str:
