@@ -18,7 +18,7 @@ from survey_app.cli import main
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Campaign, ListRow, UnitList
-from survey_app.services import accounts, lists, registry
+from survey_app.services import accounts, list_reports, lists, registry
 from survey_app.services.campaigns import CampaignInput, create_campaign
 from tests.conftest import login
 
@@ -112,7 +112,7 @@ def test_deadline_refuses_then_late_is_flagged(session: Session, campaign: Campa
 
 def test_annotated_file_marks_the_problem_rows(session: Session, campaign: Campaign) -> None:
     result = _upload(session, campaign, "commune_an_binh_messy.xlsx")
-    workbook = load_workbook(io.BytesIO(lists.annotated(session, result.unit_list)))
+    workbook = load_workbook(io.BytesIO(list_reports.annotated(session, result.unit_list)))
     text = "\n".join(str(c.value) for row in workbook.active.iter_rows() for c in row if c.value)
     assert "Bị loại" in text or "bị loại" in text.lower()
 
