@@ -10,7 +10,10 @@ version ``after_sampling`` that is not current: people drawn from the list in us
 the field. The administrator sees it on the board and decides: use it as current (only while
 no invitation exists) or leave it unused. Files are read in a limited child process
 (``read_table_isolated``); the unit row is locked before the next version is chosen, so two
-uploads at once become consecutive versions, never a 500.
+uploads at once become consecutive versions, never a 500. Each row keeps its cells and issues
+and the summary the table's layout, so the report is never read from the file again
+(``list_reports``); a re-check of the same bytes (``recheck=True``) is a new version only if
+the outcome differs.
 """
 
 from __future__ import annotations
