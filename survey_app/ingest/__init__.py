@@ -9,7 +9,10 @@ SQLAlchemy, so it can be tested and benchmarked alone. The public API:
 - ``safe_filename(name) -> str``: an uploaded file's name without directories or controls
 - ``detect_unit_name(table) -> str | None``
 - ``validate_list(table, group, context) -> ListReport``
-- ``annotated_xlsx(table, report) -> bytes`` and ``template_xlsx(group) -> bytes``
+- ``annotated_xlsx(table, report) -> bytes``, ``annotated_rows_xlsx(header, columns, width,
+  rows, skipped)`` (the same from stored rows) and ``template_xlsx(group) -> bytes``
+- ``survey_app.ingest.stored``: a validated row in stored form and back (cells, issues,
+  the table's layout), so a stored list's report needs no re-read
 - ``IngestError(code, message_vi, message_en)`` with ``ErrorCode``; row codes in
   ``ReasonCode``, ``WarningCode``, ``ListWarningCode`` (all in ``catalogue``).
 """
@@ -22,7 +25,12 @@ from survey_app.ingest.catalogue import (
     ReasonCode,
     WarningCode,
 )
-from survey_app.ingest.export import annotated_xlsx, template_xlsx
+from survey_app.ingest.export import (
+    AnnotatedRow,
+    annotated_rows_xlsx,
+    annotated_xlsx,
+    template_xlsx,
+)
 from survey_app.ingest.headers import Column, SkipKind
 from survey_app.ingest.isolate import ParseLimits, read_table_isolated
 from survey_app.ingest.names import safe_filename
@@ -32,6 +40,7 @@ from survey_app.ingest.table import FileType, RawRow, RawTable, SkippedRow
 from survey_app.ingest.validate import ListContext, validate_list
 
 __all__ = [
+    "AnnotatedRow",
     "Column",
     "ErrorCode",
     "FileType",
@@ -51,6 +60,7 @@ __all__ = [
     "SkipKind",
     "SkippedRow",
     "WarningCode",
+    "annotated_rows_xlsx",
     "annotated_xlsx",
     "detect_unit_name",
     "read_table",

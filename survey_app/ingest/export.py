@@ -9,7 +9,8 @@ and re-uploading the file reads back exactly the officer's text.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -22,8 +23,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from domain.enums import RespondentGroup
 from survey_app.ingest.fields import DEFAULT_FIELDS
 from survey_app.ingest.headers import Column
-from survey_app.ingest.report import Issue, ListReport, RowResult, RowStatus
-from survey_app.ingest.table import RawTable
+from survey_app.ingest.report import Issue, ListReport, RowStatus
+from survey_app.ingest.table import RawTable, SkippedRow
 from survey_app.ingest.text import is_formula_like
 
 _EXCLUDED_FILL = PatternFill("solid", fgColor="F8CBAD")
@@ -36,47 +37,70 @@ _EXTRA_HEADERS = ("Trạng thái", "Lý do loại", "Cảnh báo", "Dòng trong 
 _TEMPLATE_ROWS = 1000
 
 
+@dataclass(frozen=True, slots=True)
+class AnnotatedRow:
+    """One row of the annotated file: the cells as sent and the row's validation outcome."""
+
+    source_row: int
+    cells: tuple[object, ...]
+    status: RowStatus
+    reasons: tuple[Issue, ...]
+    warnings: tuple[Issue, ...]
+
+
 def annotated_xlsx(original_table: RawTable, report: ListReport) -> bytes:
+    """``annotated_rows_xlsx`` of a table just read and its report."""
+    width = max([len(original_table.header), *(len(r.cells) for r in original_table.rows)])
+    rows = (AnnotatedRow(result.source_row, raw.cells, result.status, result.reasons,
+                         result.warnings)
+            for raw, result in zip(original_table.rows, report.rows, strict=True))
+    return annotated_rows_xlsx(original_table.header, original_table.columns, width, rows,
+                               original_table.skipped)
+
+
+def annotated_rows_xlsx(header: Sequence[str], columns: Mapping[Column, int], width: int,
+                        rows: Iterable[AnnotatedRow], skipped: Sequence[SkippedRow]) -> bytes:
     """The officer's rows as .xlsx with status, reasons and warnings columns (Vietnamese).
 
-    Cells with a problem are filled (red: excluded, yellow: warning) and carry a comment
-    with the message in Vietnamese and English. Rows skipped as totals or signatures are
-    listed on a second sheet.
+    ``header`` and ``columns`` (canonical column -> cell index) are the table's as read;
+    ``width`` is the widest row. Cells with a problem are filled (red: excluded, yellow:
+    warning) and carry a comment with the message in Vietnamese and English. Rows skipped as
+    totals or signatures are listed on a second sheet.
     """
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Kết quả kiểm tra")
-    width = max([len(original_table.header), *(len(r.cells) for r in original_table.rows)])
-    header = list(original_table.header) + [""] * (width - len(original_table.header))
-    sheet.append([_cell(sheet, text, font=_BOLD) for text in (*header, *_EXTRA_HEADERS)])
-    positions = {column: index for column, index in original_table.columns.items()}
-    for raw, result in zip(original_table.rows, report.rows, strict=True):
-        marks = _marks(result, positions)
+    width = max(width, len(header))
+    padded = list(header) + [""] * (width - len(header))
+    sheet.append([_cell(sheet, text, font=_BOLD) for text in (*padded, *_EXTRA_HEADERS)])
+    positions = dict(columns)
+    for row in rows:
+        marks = _marks(row, positions)
         cells = [
             _cell(sheet, value, *marks.get(index, (None, None)))
-            for index, value in enumerate(list(raw.cells) + [None] * (width - len(raw.cells)))
+            for index, value in enumerate(list(row.cells) + [None] * (width - len(row.cells)))
         ]
-        status_fill = _ELIGIBLE_FILL if result.status is RowStatus.ELIGIBLE else _EXCLUDED_FILL
-        cells.append(_cell(sheet, _STATUS_VI[result.status], status_fill))
-        cells.append(_cell(sheet, "; ".join(i.message.vi for i in result.reasons) or None))
-        cells.append(_cell(sheet, "; ".join(i.message.vi for i in result.warnings) or None))
-        cells.append(_cell(sheet, result.source_row))
+        status_fill = _ELIGIBLE_FILL if row.status is RowStatus.ELIGIBLE else _EXCLUDED_FILL
+        cells.append(_cell(sheet, _STATUS_VI[row.status], status_fill))
+        cells.append(_cell(sheet, "; ".join(i.message.vi for i in row.reasons) or None))
+        cells.append(_cell(sheet, "; ".join(i.message.vi for i in row.warnings) or None))
+        cells.append(_cell(sheet, row.source_row))
         sheet.append(cells)
-    if original_table.skipped:
-        skipped = book.create_sheet("Dòng bỏ qua")
-        skipped.append([_cell(skipped, t, font=_BOLD) for t in ("Dòng", "Loại", "Nội dung")])
-        for row in original_table.skipped:
-            skipped.append([_cell(skipped, v) for v in (row.source_row, str(row.kind), row.text)])
+    if skipped:
+        other = book.create_sheet("Dòng bỏ qua")
+        other.append([_cell(other, t, font=_BOLD) for t in ("Dòng", "Loại", "Nội dung")])
+        for skip in skipped:
+            other.append([_cell(other, v) for v in (skip.source_row, str(skip.kind), skip.text)])
     return _save(book)
 
 
 def _marks(
-    result: RowResult, positions: dict[Column, int]
+    row: AnnotatedRow, positions: dict[Column, int]
 ) -> dict[int, tuple[PatternFill, str]]:
     """Column index -> (fill, comment text) for the cells a row's issues point to."""
     marks: dict[int, tuple[PatternFill, str]] = {}
     issues: Sequence[tuple[Issue, PatternFill]] = [
-        *((issue, _WARNING_FILL) for issue in result.warnings),
-        *((issue, _EXCLUDED_FILL) for issue in result.reasons),
+        *((issue, _WARNING_FILL) for issue in row.warnings),
+        *((issue, _EXCLUDED_FILL) for issue in row.reasons),
     ]
     for issue, fill in issues:
         index = positions.get(issue.column) if issue.column else None

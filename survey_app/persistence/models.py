@@ -188,7 +188,9 @@ class UnitList(Base):
     is_late: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # The file as sent: loaded only when used (the zip of all lists, a re-check), never by
+    # the pages that list versions.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
@@ -224,6 +226,10 @@ class ListRow(Base):
     procedure: Mapped[str | None] = mapped_column(String(500))
     application_date: Mapped[dt.date | None] = mapped_column(Date)
     result_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The row as sent (cells) and each issue with its column and parameters (NULL if none),
+    # written at upload so the report and the annotated file never re-read the file (0005).
+    cells: Mapped[list[Any] | None] = mapped_column(JSON, deferred=True)
+    issues: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     unit_list: Mapped[UnitList] = relationship(back_populates="rows")
 

@@ -10,7 +10,10 @@ version ``after_sampling`` that is not current: people drawn from the list in us
 the field. The administrator sees it on the board and decides: use it as current (only while
 no invitation exists) or leave it unused. Files are read in a limited child process
 (``read_table_isolated``); the unit row is locked before the next version is chosen, so two
-uploads at once become consecutive versions, never a 500.
+uploads at once become consecutive versions, never a 500. Each row keeps its cells and issues
+and the summary the table's layout, so the report is never read from the file again
+(``list_reports``); a re-check of the same bytes (``recheck=True``) is a new version only if
+the outcome differs.
 """
 
 from __future__ import annotations
@@ -35,24 +38,25 @@ from survey_app.ingest import (
     ListContext,
     ListReport,
     ParseLimits,
-    annotated_xlsx,
+    RawTable,
     read_table_isolated,
     safe_filename,
     validate_list,
 )
+from survey_app.ingest.stored import LAYOUT_KEY, cells_json, issues_json, layout_of
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.enums import RowStatus as StoredRowStatus
 from survey_app.persistence.locks import lock_campaign, lock_row, table_of
 from survey_app.persistence.models import (
     Campaign,
     Invitation,
-    ListRow,
     Respondent,
     SamplingRun,
     Unit,
     UnitList,
     User,
 )
+from survey_app.persistence.queries import list_rows as list_rows_sql
 from survey_app.services import audit
 from survey_app.services.spreadsheet import csv_bytes
 
@@ -77,6 +81,8 @@ class BoardStatus(StrEnum):
     LATE = "late"
 
 
+RECHECK_KEY = "recheck_of"
+"""Key in ``UnitList.summary``: the version whose bytes a re-check stored again."""
 DECISION_KEY = "after_sampling_decision"
 """Key in ``UnitList.summary`` recording the administrator's choice for a late version."""
 
@@ -127,31 +133,34 @@ def context_for(session: Session, campaign: Campaign, unit: Unit,
 
 def validate(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
              filename: str, data: bytes, max_rows: int = 100_000,
-             limits: ParseLimits | None = None) -> ListReport:
+             limits: ParseLimits | None = None) -> tuple[RawTable, ListReport]:
     """Read (in a limited child process) and validate a file without storing anything;
     IngestError for unreadable files."""
     table = read_table_isolated(filename, data, max_rows=max_rows, limits=limits)
-    return validate_list(table, group, context_for(session, campaign, unit, group))
+    return table, validate_list(table, group, context_for(session, campaign, unit, group))
 
 
 def upload(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
            filename: str, data: bytes, actor: User | None, *, today: dt.date | None = None,
-           max_rows: int = 100_000, limits: ParseLimits | None = None) -> UploadResult:
+           max_rows: int = 100_000, limits: ParseLimits | None = None,
+           recheck: bool = False) -> UploadResult:
     """Store a new version of the list (or recognise identical content). All or nothing.
 
     Refuses a file without data rows (``empty_file``). After sampling the version is kept but
     not made current (``after_sampling``). A concurrent upload that wins the race makes this
     one ``list_upload_conflict`` (the session is rolled back: its flush already failed).
+    ``recheck``: the bytes of a stored version checked again against today's rules; identical
+    content then becomes a new version only if the outcome differs (``recheck``).
     """
     if group not in required_groups(campaign, unit):
         raise ServiceError("group_not_for_unit", group=group.value, unit=unit.name)
     late = _late(campaign, today or dt.date.today())
-    report = validate(session, campaign, unit, group, filename, data, max_rows, limits)
+    table, report = validate(session, campaign, unit, group, filename, data, max_rows, limits)
     if report.data_rows == 0:
         raise ServiceError("empty_file")
     try:
         return _store_version(session, campaign, unit, group, safe_filename(filename), data,
-                              report, actor, late)
+                              (table, report), actor, late, recheck)
     except (IntegrityError, OperationalError) as exc:
         if isinstance(exc, OperationalError) and "locked" not in str(exc).lower():
             raise
@@ -160,18 +169,23 @@ def upload(session: Session, campaign: Campaign, unit: Unit, group: RespondentGr
 
 
 def _store_version(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
-                   filename: str, data: bytes, report: ListReport, actor: User | None,
-                   late: bool) -> UploadResult:
+                   filename: str, data: bytes, checked: tuple[RawTable, ListReport],
+                   actor: User | None, late: bool, recheck: bool) -> UploadResult:
     """The writing half of ``upload``, decided under the campaign's and the unit's row locks
     (the campaign's: a sampling run cannot draw between "no sample yet" and this commit)."""
+    table, report = checked
     lock_campaign(session, campaign.id)
     lock_unit(session, unit)
     after = sample_drawn(session, campaign)
     digest = hashlib.sha256(data).hexdigest()
     same = session.scalar(select(UnitList).where(
         UnitList.unit_id == unit.id, UnitList.group == group, UnitList.content_hash == digest))
+    summary = {**report.to_summary_dict(), LAYOUT_KEY: layout_of(table)}
     if same is not None:
-        return _same_content(session, same, report, after)
+        if not recheck or _same_outcome(session, same, report):
+            return _same_content(session, same, report, after)
+        summary[RECHECK_KEY] = same.version
+        _supersede(session, same)
     version = (session.scalar(select(func.max(UnitList.version)).where(
         UnitList.unit_id == unit.id, UnitList.group == group)) or 0) + 1
     if not after:
@@ -180,11 +194,11 @@ def _store_version(session: Session, campaign: Campaign, unit: Unit, group: Resp
     unit_list = UnitList(campaign_id=campaign.id, unit_id=unit.id, group=group, version=version,
                          is_current=not after, is_late=late, after_sampling=after,
                          content_hash=digest, filename=filename, content=data,
-                         summary=report.to_summary_dict(),
+                         summary=summary,
                          uploaded_by_id=actor.id if actor else None)
     session.add(unit_list)
     session.flush()
-    _store_rows(session, unit_list.id, report)
+    _store_rows(session, unit_list.id, table, report)
     audit.record(session, AuditAction.LIST_UPLOADED, user=actor, campaign_id=campaign.id,
                  target=f"{unit.code}/{group.value}", version=version, late=late,
                  rows=report.data_rows, eligible=report.eligible, after_sampling=after)
@@ -204,6 +218,25 @@ def _same_content(session: Session, same: UnitList, report: ListReport,
     same.summary = {k: v for k, v in (same.summary or {}).items() if k != DECISION_KEY}
     session.flush()
     return UploadResult(same, report, new_version=False, after_sampling=True)
+
+
+def _same_outcome(session: Session, stored: UnitList, report: ListReport) -> bool:
+    """Whether ``report`` gives every row of ``stored`` the same status, reason and warning
+    codes, and the list the same list warnings (codes and messages)."""
+    fresh = [(r.source_row, r.status.value, [str(i.code) for i in r.reasons],
+              [str(i.code) for i in r.warnings]) for r in report.rows]
+    warnings = report.to_summary_dict()["list_warnings"]
+    return (warnings == (stored.summary or {}).get("list_warnings")
+            and fresh == list_rows_sql.outcomes(session, stored.id))
+
+
+def _supersede(session: Session, stored: UnitList) -> None:
+    """A version whose bytes a re-check stores again keeps them, but gives up the plain
+    content hash (``uq_unit_lists_same_content``) to the new version, so the same file sent
+    later finds the newest outcome: its hash becomes sha256("<hash>:v<version>")."""
+    stored.content_hash = hashlib.sha256(
+        f"{stored.content_hash}:v{stored.version}".encode()).hexdigest()
+    session.flush()
 
 
 def lock_unit(session: Session, unit: Unit) -> None:
@@ -276,35 +309,22 @@ def _make_current(session: Session, unit_list: UnitList) -> None:
     session.flush()
 
 
-_STORED_COLUMNS = ("list_id", "source_row", "status", "reasons", "warnings", "full_name",
-                   "phone", "email", "position", "workplace", "address", "field", "procedure",
-                   "application_date", "result_date")
-
-
-def _store_rows(session: Session, list_id: int, report: ListReport) -> None:
-    """Every data row, eligible or not, with its codes.
-
-    The hot part of a 100,000-row upload, so the rows go to the driver's executemany as
-    tuples already in stored form (JSON text, ISO dates on SQLite): SQLAlchemy's per-value
-    processing cost more than reading and validating the file.
-    """
-    connection = session.connection()
-    dialect = connection.dialect
-    iso_dates = dialect.name == "sqlite"  # SQLAlchemy stores dates on SQLite as ISO text
+def _store_rows(session: Session, list_id: int, table: RawTable, report: ListReport) -> None:
+    """Every data row, eligible or not, with its codes, its cells as sent and its issues, in
+    the stored form that ``queries.list_rows.insert_rows`` takes (the hot path of a large
+    upload)."""
+    iso_dates = list_rows_sql.stores_dates_as_text(session)
 
     def day(value: dt.date | None) -> dt.date | str | None:
         return value.isoformat() if iso_dates and value is not None else value
 
-    rows = [(list_id, r.source_row, StoredRowStatus(r.status.value).value,
-             _codes_json(r.reasons), _codes_json(r.warnings), _cut(r.full_name, 200),
-             r.phone_e164, _cut(r.email, 200), _cut(r.position, 200), _cut(r.unit_name, 255),
-             _cut(r.address, 500), _cut(r.field, 200), _cut(r.procedure, 500),
-             day(r.application_date), day(r.result_date)) for r in report.rows]
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {ListRow.__tablename__} ({', '.join(_STORED_COLUMNS)}) "  # noqa: S608
-           f"VALUES ({', '.join([marker] * len(_STORED_COLUMNS))})")  # constants only
-    if rows:
-        connection.exec_driver_sql(sql, rows)
+    list_rows_sql.insert_rows(session, [
+        (list_id, r.source_row, StoredRowStatus(r.status.value).value,
+         _codes_json(r.reasons), _codes_json(r.warnings), _cut(r.full_name, 200),
+         r.phone_e164, _cut(r.email, 200), _cut(r.position, 200), _cut(r.unit_name, 255),
+         _cut(r.address, 500), _cut(r.field, 200), _cut(r.procedure, 500),
+         day(r.application_date), day(r.result_date), cells_json(raw.cells), issues_json(r))
+        for raw, r in zip(table.rows, report.rows, strict=True)])
 
 
 def _codes_json(issues: tuple[Issue, ...]) -> str:
@@ -323,21 +343,6 @@ def current_list(session: Session, unit: Unit, group: RespondentGroup) -> UnitLi
 def history(session: Session, unit: Unit, group: RespondentGroup) -> list[UnitList]:
     return list(session.scalars(select(UnitList).where(
         UnitList.unit_id == unit.id, UnitList.group == group).order_by(UnitList.version.desc())))
-
-
-def stored_report(session: Session, unit_list: UnitList,
-                  limits: ParseLimits | None = None) -> ListReport:
-    """The validation report of a stored version (re-read from its original bytes)."""
-    return validate(session, unit_list.unit.campaign, unit_list.unit, unit_list.group,
-                    unit_list.filename, unit_list.content, limits=limits)
-
-
-def annotated(session: Session, unit_list: UnitList, limits: ParseLimits | None = None) -> bytes:
-    """The officer's own rows as XLSX with status and reason columns, problem cells marked."""
-    table = read_table_isolated(unit_list.filename, unit_list.content, limits=limits)
-    report = validate_list(table, unit_list.group, context_for(
-        session, unit_list.unit.campaign, unit_list.unit, unit_list.group))
-    return annotated_xlsx(table, report)
 
 
 def board(session: Session, campaign: Campaign) -> list[BoardRow]:

@@ -23,9 +23,9 @@ from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Unit, UnitList
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, require_unit_access, roles_required
-from survey_app.services import campaigns, lists
+from survey_app.services import campaigns, list_reports, lists
 from survey_app.web.forms import FileUploadForm
-from survey_app.web.helpers import locale_code, parse_limits, read_upload
+from survey_app.web.helpers import get_or_404, locale_code, parse_limits, read_upload
 
 bp = Blueprint("lists", __name__, url_prefix="/lists")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,14 +63,14 @@ def upload(unit_id: int, group: str) -> Any:
     session = get_session()
     campaign = unit.campaign
     form = FileUploadForm()
-    report, status, shown = None, 200, None
+    status, shown = 200, None
     if form.validate_on_submit():
         filename, data = read_upload(form.file.data)
         try:
             result = lists.upload(session, campaign, unit, chosen, filename, data, current_user(),
                                   max_rows=current_app.config["SETTINGS"].max_list_rows,
                                   limits=parse_limits())
-            report, shown = result.report, result.unit_list
+            shown = result.unit_list
             _flash_received(result, lists.current_list(session, unit, chosen))
         except IngestError as exc:
             flash(lists.ingest_message(exc, locale_code()), "error")
@@ -79,11 +79,11 @@ def upload(unit_id: int, group: str) -> Any:
             flash(exc.message(locale_code()), "error")
             status = 409 if exc.code == "list_upload_conflict" else 422
     current = lists.current_list(session, unit, chosen)
-    if report is None and current is not None:
-        report, shown = _stored_report(current), current
-    rows = _report_rows(report) if report else []
+    shown = shown or current
+    report = list_reports.stored_report(session, shown, REPORT_ROW_LIMIT) if shown else None
     return render_template("lists/upload.html", unit=unit, group=chosen, form=form,
-                           report=report, rows=rows, current=current, shown=shown,
+                           report=report, rows=report.rows if report else [], current=current,
+                           shown=shown,
                            campaign=campaign, history=lists.history(session, unit, chosen),
                            is_pending=lists.is_pending, Excluded=RowStatus.EXCLUDED,
                            limit=REPORT_ROW_LIMIT), status
@@ -105,13 +105,33 @@ def _flash_received(result: lists.UploadResult, current: UnitList | None) -> Non
               "success")
 
 
-def _stored_report(current: UnitList) -> lists.ListReport | None:
-    """The report of the version in use, or None (with the reason shown) if it cannot be read."""
+@bp.post("/file/<int:list_id>/recheck")
+@roles_required(Role.UNIT_OFFICER, Role.ADMIN)
+def recheck(list_id: int) -> Any:
+    """Check a stored version again against today's campaign settings (a new version only
+    if the outcome differs)."""
+    session = get_session()
+    unit_list = get_or_404(session.get(UnitList, list_id))
+    require_unit_access(unit_list.unit)
+    target = url_for("lists.upload", unit_id=unit_list.unit_id, group=unit_list.group.value)
     try:
-        return lists.stored_report(get_session(), current, parse_limits())
+        result = list_reports.recheck(
+            session, unit_list, current_user(),
+            max_rows=current_app.config["SETTINGS"].max_list_rows, limits=parse_limits())
     except IngestError as exc:
         flash(lists.ingest_message(exc, locale_code()), "error")
-        return None
+        return redirect(target)
+    except ServiceError as exc:
+        flash(exc.message(locale_code()), "error")
+        return redirect(target)
+    if result.new_version:
+        flash(_("Đã kiểm tra lại theo quy định hiện hành: kết quả khác trước, đã lưu thành "
+                "phiên bản %(v)d.", v=result.unit_list.version),
+              "warning" if result.after_sampling else "success")
+    else:
+        flash(_("Đã kiểm tra lại theo quy định hiện hành: kết quả không đổi, không tạo phiên "
+                "bản mới."), "success")
+    return redirect(target)
 
 
 @bp.post("/file/<int:list_id>/decision")
@@ -140,13 +160,6 @@ def decide(list_id: int) -> Any:
     return redirect(target)
 
 
-def _report_rows(report: lists.ListReport) -> list[Any]:
-    """Problem rows first (excluded, then warnings), at most REPORT_ROW_LIMIT for a phone."""
-    ordered = sorted(report.rows, key=lambda r: (r.status is not RowStatus.EXCLUDED,
-                                                 not r.warnings, r.source_row))
-    return ordered[:REPORT_ROW_LIMIT]
-
-
 @bp.get("/<int:unit_id>/<group>/template.xlsx")
 @roles_required(Role.UNIT_OFFICER, Role.ADMIN)
 def template(unit_id: int, group: str) -> Any:
@@ -158,16 +171,9 @@ def template(unit_id: int, group: str) -> Any:
 @bp.get("/file/<int:list_id>/annotated.xlsx")
 @roles_required(Role.UNIT_OFFICER, Role.ADMIN)
 def annotated(list_id: int) -> Any:
-    unit_list = get_session().get(UnitList, list_id)
-    if unit_list is None:
-        abort(404)
+    unit_list = get_or_404(get_session().get(UnitList, list_id))
     require_unit_access(unit_list.unit)
-    try:
-        body = lists.annotated(get_session(), unit_list, parse_limits())
-    except IngestError as exc:
-        flash(lists.ingest_message(exc, locale_code()), "error")
-        return redirect(url_for("lists.upload", unit_id=unit_list.unit_id,
-                                group=unit_list.group.value))
+    body = list_reports.annotated(get_session(), unit_list)
     return current_app.response_class(body, mimetype=XLSX, headers={
         "Content-Disposition": f"attachment; filename=ket_qua_kiem_tra_v{unit_list.version}.xlsx"})
 

@@ -18,7 +18,7 @@ from survey_app.cli import main
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Campaign, ListRow, UnitList
-from survey_app.services import accounts, lists, registry
+from survey_app.services import accounts, list_reports, lists, registry
 from survey_app.services.campaigns import CampaignInput, create_campaign
 from tests.conftest import login
 
@@ -138,7 +138,7 @@ def test_annotated_file_marks_the_problem_rows(session: Session, campaign: Campa
     Vietnamese and its problem cell filled red (a comment gives the message in both
     languages); the row without a phone is eligible with a warning and a yellow cell."""
     result = _upload(session, campaign, "commune_an_binh_messy.xlsx")
-    workbook = load_workbook(io.BytesIO(lists.annotated(session, result.unit_list)))
+    workbook = load_workbook(io.BytesIO(list_reports.annotated(session, result.unit_list)))
     assert workbook.sheetnames == ["Kết quả kiểm tra", "Dòng bỏ qua"]
     sheet = workbook["Kết quả kiểm tra"]
     header = [c.value for c in sheet[1]]
@@ -171,7 +171,7 @@ def test_annotated_problem_cells_carry_the_message_in_both_languages(
     from openpyxl import load_workbook as load  # comments need a normal (not read-only) load
 
     result = _upload(session, campaign, "commune_an_binh_messy.xlsx")
-    sheet = load(io.BytesIO(lists.annotated(session, result.unit_list)))["Kết quả kiểm tra"]
+    sheet = load(io.BytesIO(list_reports.annotated(session, result.unit_list)))["Kết quả kiểm tra"]
     header = [c.value for c in sheet[1]]
     duplicate = next(row for row in sheet.iter_rows(min_row=2) if row[-1].value == 31)
     comment = duplicate[header.index("Họ và tên")].comment
