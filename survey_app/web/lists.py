@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -20,12 +20,14 @@ from domain import RespondentGroup
 from survey_app.errors import ServiceError
 from survey_app.ingest import IngestError, RowStatus, template_xlsx
 from survey_app.persistence.enums import Role
-from survey_app.persistence.models import Unit, UnitList
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, require_unit_access, roles_required
-from survey_app.services import campaigns, list_reports, lists
+from survey_app.services import campaigns, list_reports, lists, lookup
 from survey_app.web.forms import FileUploadForm
 from survey_app.web.helpers import get_or_404, locale_code, parse_limits, read_upload
+
+if TYPE_CHECKING:  # annotations only: views never touch the models themselves
+    from survey_app.persistence.models import Unit, UnitList
 
 bp = Blueprint("lists", __name__, url_prefix="/lists")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +35,7 @@ REPORT_ROW_LIMIT = 500
 
 
 def _unit_group(unit_id: int, group: str) -> tuple[Unit, RespondentGroup]:
-    unit = require_unit_access(get_session().get(Unit, unit_id))
+    unit = require_unit_access(lookup.unit(get_session(), unit_id))
     if group not in set(RespondentGroup):
         abort(404)
     return unit, RespondentGroup(group)
@@ -111,7 +113,7 @@ def recheck(list_id: int) -> Any:
     """Check a stored version again against today's campaign settings (a new version only
     if the outcome differs)."""
     session = get_session()
-    unit_list = get_or_404(session.get(UnitList, list_id))
+    unit_list = get_or_404(lookup.unit_list(session, list_id))
     require_unit_access(unit_list.unit)
     target = url_for("lists.upload", unit_id=unit_list.unit_id, group=unit_list.group.value)
     try:
@@ -139,9 +141,7 @@ def recheck(list_id: int) -> Any:
 def decide(list_id: int) -> Any:
     """The administrator's choice for a version received after sampling."""
     session = get_session()
-    unit_list = session.get(UnitList, list_id)
-    if unit_list is None:
-        abort(404)
+    unit_list = get_or_404(lookup.unit_list(session, list_id))
     choice = request.form.get("decision", "")
     if choice not in set(lists.Decision):
         abort(400)
@@ -163,15 +163,16 @@ def decide(list_id: int) -> Any:
 @bp.get("/<int:unit_id>/<group>/template.xlsx")
 @roles_required(Role.UNIT_OFFICER, Role.ADMIN)
 def template(unit_id: int, group: str) -> Any:
-    _unit, chosen = _unit_group(unit_id, group)
-    return current_app.response_class(template_xlsx(chosen), mimetype=XLSX, headers={
+    unit, chosen = _unit_group(unit_id, group)
+    fields = tuple(unit.procedure_fields or ())  # the commune's own fields in the drop-down
+    return current_app.response_class(template_xlsx(chosen, fields), mimetype=XLSX, headers={
         "Content-Disposition": f"attachment; filename=mau_danh_sach_{chosen.value}.xlsx"})
 
 
 @bp.get("/file/<int:list_id>/annotated.xlsx")
 @roles_required(Role.UNIT_OFFICER, Role.ADMIN)
 def annotated(list_id: int) -> Any:
-    unit_list = get_or_404(get_session().get(UnitList, list_id))
+    unit_list = get_or_404(lookup.unit_list(get_session(), list_id))
     require_unit_access(unit_list.unit)
     body = list_reports.annotated(get_session(), unit_list)
     return current_app.response_class(body, mimetype=XLSX, headers={

@@ -217,9 +217,6 @@ def test_list_template_downloaded_for_a_unit_opens_with_its_headers(
         assert set(unit.procedure_fields or ()) <= set(fields)
 
 
-@pytest.mark.xfail(strict=True, reason="lists.template calls template_xlsx(group) without the "
-                   "unit's procedure fields, so the drop-down offers the default national list "
-                   "(Xây dựng, Môi trường, ...) instead of the fields registered for the commune")
 def test_citizen_template_offers_only_the_units_procedure_fields(
         app: Flask, session: Session, campaign: Campaign) -> None:
     accounts.create_user(session, username="can-bo", full_name="Cán bộ",
