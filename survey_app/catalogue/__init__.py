@@ -14,10 +14,12 @@ from questionnaires.answer_errors import AnswerError
 from survey_app.catalogue.analysis import ANALYSIS
 from survey_app.catalogue.answers import ANSWERS
 from survey_app.catalogue.app import APP
+from survey_app.catalogue.ingest import INGEST
 from survey_app.catalogue.requests import REQUESTS
 from survey_app.catalogue.sampling import SAMPLING
 
-CATALOGUE: dict[str, tuple[str, str]] = {**APP, **REQUESTS, **ANSWERS, **SAMPLING, **ANALYSIS}
+CATALOGUE: dict[str, tuple[str, str]] = {
+    **APP, **REQUESTS, **INGEST, **ANSWERS, **SAMPLING, **ANALYSIS}
 
 
 def render(code: str, locale: str, params: dict[str, Any]) -> str:

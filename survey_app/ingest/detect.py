@@ -38,6 +38,11 @@ _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
 _TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ".tab", ""}
 
 
+
+def _mb(size: int) -> int:
+    """Bytes as whole megabytes, rounded up (what an officer reads on the message)."""
+    return -(-size // (1024 * 1024))
+
 def detect_type(
     filename: str,
     data: bytes,
@@ -53,7 +58,7 @@ def detect_type(
     unsupported_type.
     """
     if len(data) > max_bytes:
-        raise IngestError.of(ErrorCode.TOO_LARGE, size=len(data), limit=max_bytes)
+        raise IngestError.of(ErrorCode.TOO_LARGE, size_mb=_mb(len(data)), limit_mb=_mb(max_bytes))
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise IngestError.of(ErrorCode.EMPTY_FILE)
     if data.startswith(_ZIP):
@@ -82,7 +87,8 @@ def _zip_type(data: bytes, max_uncompressed: int) -> FileType:
         raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="zip", detail=exc) from exc
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed or len(infos) > _MAX_ZIP_MEMBERS:
-        raise IngestError.of(ErrorCode.TOO_LARGE, size=total, limit=max_uncompressed)
+        raise IngestError.of(ErrorCode.TOO_LARGE, size_mb=_mb(total),
+                             limit_mb=_mb(max_uncompressed))
     if any(_bomb_like(info) for info in infos):
         raise IngestError.of(ErrorCode.TOO_COMPLEX)
     names = {info.filename for info in infos}

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from survey_app.ingest.catalogue import MESSAGES, ReasonCode, WarningCode
+from survey_app.ingest.catalogue import ReasonCode, WarningCode, render
 from survey_app.ingest.headers import Column, SkipKind
 from survey_app.ingest.report import Issue, RowResult
 from survey_app.ingest.table import RawTable, SkippedRow
@@ -90,7 +90,8 @@ def _stored_issue(code: ReasonCode | WarningCode, entry: Sequence[Any]) -> Issue
 
 
 def _bare(code: ReasonCode | WarningCode) -> Issue:
-    names = {name for _, name, _, _ in string.Formatter().parse(MESSAGES[code].vi) if name}
+    template = render(code).vi  # unfilled: its placeholders stay as they are
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
     return Issue(code, None, tuple((name, UNKNOWN) for name in sorted(names)))
 
 

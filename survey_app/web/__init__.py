@@ -118,8 +118,15 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
-        limit = app.config["SETTINGS"].max_upload_mb
-        return render_template("errors/error.html", code=413, kind="too_large", limit=limit), 413
+        """The one message for a file over the limit (the list reader says the same)."""
+        from survey_app.catalogue import render as catalogue_message
+        from survey_app.web.helpers import locale_code
+
+        size = request.content_length or 0
+        message = catalogue_message("too_large", locale_code(), {
+            "size_mb": -(-size // (1024 * 1024)), "limit_mb": app.config["SETTINGS"].max_upload_mb})
+        return render_template("errors/error.html", code=413, kind="too_large",
+                               message=message), 413
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError) -> Any:

@@ -96,3 +96,30 @@ def test_answer_messages_in_both_languages(app: Flask) -> None:
     assert answer_message(error, "en") == "The value must be between 1 and 10."
     long = make_error("q", AnswerCode.NUMBER_TOO_LONG, limit=15)
     assert answer_message(long, "vi") == "Số quá dài: tối đa 15 chữ số."
+
+
+def test_every_list_reader_code_is_catalogued_and_raised() -> None:
+    from survey_app.ingest.catalogue import ErrorCode as FileCode
+    from survey_app.ingest.catalogue import ListWarningCode, ReasonCode, WarningCode
+
+    source = _source("survey_app/ingest")
+    for enum in (FileCode, ReasonCode, WarningCode, ListWarningCode):
+        for code in enum:
+            assert code.value in CATALOGUE, code
+            assert f"{enum.__name__}.{code.name}" in source or f"Code.{code.name}" in source, \
+                f"{code} is never raised"
+
+
+def test_one_wording_for_an_empty_file_and_for_a_file_too_large() -> None:
+    """``empty_file`` was worded twice, the file size had three codes: one of each now."""
+    assert "file_too_large" not in CATALOGUE
+    sizes = [code for code in CATALOGUE if "too_large" in code]
+    assert sizes == ["too_large"] or sorted(sizes) == ["request.too_large", "too_large"]
+
+
+def test_a_damaged_file_is_explained_without_the_readers_english(app: Flask) -> None:
+    from survey_app.ingest.catalogue import ErrorCode as FileCode
+    from survey_app.ingest.catalogue import IngestError
+
+    error = IngestError.of(FileCode.CORRUPT_FILE, kind="xlsx", detail="BadZipFile: not a zip")
+    assert "BadZipFile" not in error.message_vi and "xlsx" in error.message_vi

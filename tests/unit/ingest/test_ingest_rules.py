@@ -21,7 +21,7 @@ from survey_app.ingest import (
     template_xlsx,
     validate_list,
 )
-from survey_app.ingest.catalogue import MESSAGES
+from survey_app.ingest.catalogue import render
 from survey_app.ingest.headers import Column, match_header
 from survey_app.ingest.locality import LocalityChecker
 from survey_app.ingest.text import normalise_phone, parse_date
@@ -140,7 +140,7 @@ def test_ingest_leaders_need_position_and_unit() -> None:
 
 def test_ingest_every_row_code_has_both_messages() -> None:
     for code in [*ReasonCode, *WarningCode, *ListWarningCode]:
-        assert MESSAGES[code].vi and MESSAGES[code].en
+        assert render(code).vi and render(code).en
 
 
 def test_ingest_annotated_xlsx_marks_cells_and_blocks_formulas() -> None:
