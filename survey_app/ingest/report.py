@@ -106,10 +106,6 @@ class ListReport:
         """Number of excluded rows (a row with several reasons counts once)."""
         return self.data_rows - self.eligible
 
-    def eligible_rows(self) -> tuple[RowResult, ...]:
-        """The rows that enter the frame, in file order."""
-        return tuple(row for row in self.rows if row.status is RowStatus.ELIGIBLE)
-
     def to_summary_dict(self) -> dict[str, object]:
         """A JSON-able summary: rows read, eligible, excluded by reason, warnings."""
         skipped = Counter(str(row.kind) for row in self.skipped)

@@ -51,6 +51,7 @@ class SubmitResult:
     response_id: int | None
     submitted_at: dt.datetime | None = None
     validation: ValidationResult | None = None
+    draft_kept: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,14 +164,19 @@ def save_draft(session: Session, invitation: Invitation, answers: Mapping[str, o
     Answers already submitted are never touched, whatever the timing: the draft is locked
     before its answers are read (``_lock_draft``), and a submitted response has none.
     """
-    instrument = instrument_of(invitation)
-    response_id = sql.lock_existing_draft(session, invitation.id)
+    return _save(session, invitation.id, invitation.instrument_id, instrument_of(invitation),
+                 answers, mode)
+
+
+def _save(session: Session, invitation_id: int, instrument_id: int, instrument: Instrument,
+          answers: Mapping[str, object], mode: Mode) -> ValidationResult:
+    response_id = sql.lock_existing_draft(session, invitation_id)
     old = sql.answers_of(session, response_id) if response_id is not None else {}
     result = validate_answers(instrument, {**old, **answers}, partial=True)
     if _all_refused(result, answers):
         return result
     if response_id is None:  # no draft yet (or the response is submitted): create and lock it
-        response_id = _lock_draft(session, invitation.id, invitation.instrument_id, mode, None)
+        response_id = _lock_draft(session, invitation_id, instrument_id, mode, None)
         if response_id is None:
             return result
         old = sql.answers_of(session, response_id)  # a concurrent first save may have won
@@ -181,6 +187,19 @@ def save_draft(session: Session, invitation: Invitation, answers: Mapping[str, o
     sql.write_answers(session, response_id, keep)
     _expire_loaded(session, response_id)
     return result
+
+
+def submit_or_keep(session: Session, link: Link, answers: Mapping[str, object] | None,
+                   client_key: str) -> SubmitResult:
+    """Submit through a personal link; when the answers sent are incomplete, keep the valid
+    ones as the draft (``draft_kept``), so a respondent who sent a form from a phone that was
+    offline loses nothing and is shown what is still missing."""
+    outcome = submit_link(session, link, answers, client_key)
+    if outcome.outcome is SubmitOutcome.INVALID and answers is not None:
+        _save(session, link.invitation_id, link.instrument_id, link.instrument, answers, Mode.WEB)
+        return SubmitResult(outcome.outcome, outcome.response_id, None, outcome.validation,
+                            draft_kept=True)
+    return outcome
 
 
 def hold_unsubmitted(session: Session, invitation: Invitation) -> bool:

@@ -248,7 +248,7 @@ def submit(key: str) -> Any:
         if not isinstance(raw, dict):
             return _answer(wants_json, "not_an_object", 400)
         answers = _json_answers(link.instrument, raw)
-    outcome = responses.submit_link(get_session(), link, answers, client_key)
+    outcome = responses.submit_or_keep(get_session(), link, answers, client_key)
     if outcome.outcome in (SubmitOutcome.ACCEPTED, SubmitOutcome.ALREADY_ACCEPTED):
         if wants_json:
             return jsonify(status=outcome.outcome.value,
@@ -258,8 +258,7 @@ def submit(key: str) -> Any:
         return _answer(wants_json, "conflict", 409)
     if outcome.outcome is SubmitOutcome.REFUSED:
         return _answer(wants_json, "refused", 403, why="revoked")
-    if answers is not None:
-        responses.save_draft(get_session(), _invitation(key), answers)
+    if outcome.draft_kept:
         keep_on_error()
     if wants_json:
         errors = outcome.validation.errors if outcome.validation else ()
