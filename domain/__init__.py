@@ -4,6 +4,6 @@ Every layer (the libraries, ingest, services, web) names units, groups and campa
 with these enums so that a code such as ``citizen`` is spelled in exactly one place.
 """
 
-from domain.enums import CampaignKind, RespondentGroup, SelectionRule, UnitLevel
+from domain.enums import CampaignKind, DrawRole, RespondentGroup, SelectionRule, UnitLevel
 
-__all__ = ["CampaignKind", "RespondentGroup", "SelectionRule", "UnitLevel"]
+__all__ = ["CampaignKind", "DrawRole", "RespondentGroup", "SelectionRule", "UnitLevel"]

@@ -86,3 +86,14 @@ class CampaignKind(StrEnum):
     INTERNAL_INDEX = "internal_index"
     COMMUNE_INDEX = "commune_index"
     SIPAS = "sipas"
+
+
+class DrawRole(StrEnum):
+    """What a drawn person is for: the sample, the ordered reserve list, or replaced by a
+    reserve. The one role enum of the sampling library, the database and the services
+    (``sampling.Role``, ``persistence.enums.SampleRole`` and the respondent's status map here).
+    """
+
+    SAMPLE = "sample"
+    RESERVE = "reserve"
+    REPLACED = "replaced"

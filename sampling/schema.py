@@ -13,10 +13,10 @@ Other columns are ignored (and do not enter the frame hash).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import StrEnum
 
 import pandas as pd
 
+from domain import DrawRole
 from sampling.errors import FrameError
 
 UNIT = "unit_code"
@@ -34,12 +34,8 @@ CITIZEN_COLUMNS = (UNIT, PERSON, FIELD)
 OFFICIAL_COLUMNS = (UNIT, PERSON, GROUP)
 
 
-class Role(StrEnum):
-    """What a drawn row is for."""
-
-    SAMPLE = "sample"
-    RESERVE = "reserve"
-    REPLACED = "replaced"
+Role = DrawRole
+"""What a drawn row is for (``domain.DrawRole``, shared with the database and the services)."""
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:

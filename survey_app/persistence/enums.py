@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain import DrawRole
+
 
 class Role(StrEnum):
     """Account roles (DOMAIN.md §3)."""
@@ -25,15 +27,24 @@ class RowStatus(StrEnum):
     EXCLUDED = "excluded"
 
 
-class SampleRole(StrEnum):
-    SAMPLE = "sample"
-    RESERVE = "reserve"
+SampleRole = DrawRole
+"""A respondent's role in the draw (the column holds sample or reserve; a replaced person keeps
+the role they were drawn for, their status says they were replaced)."""
 
 
 class RespondentStatus(StrEnum):
+    """Where a drawn person stands now (changes with replacements, unlike the role)."""
+
     ACTIVE = "active"
     RESERVE = "reserve"
     REPLACED = "replaced"
+
+    @property
+    def draw_role(self) -> DrawRole:
+        """The role a person of this status has in the draw as it stands (the sampling
+        library's view: an active person is in the sample)."""
+        return {RespondentStatus.ACTIVE: DrawRole.SAMPLE, RespondentStatus.RESERVE:
+                DrawRole.RESERVE, RespondentStatus.REPLACED: DrawRole.REPLACED}[self]
 
 
 class InvitationStatus(StrEnum):

@@ -367,10 +367,6 @@ def _submitted(session: Session, respondent: Respondent) -> bool:
         Response.status == ResponseStatus.SUBMITTED)))
 
 
-_ROLE_OF = {RespondentStatus.ACTIVE: sampling.Role.SAMPLE,
-            RespondentStatus.RESERVE: sampling.Role.RESERVE,
-            RespondentStatus.REPLACED: sampling.Role.REPLACED}
-
 
 def _draw_rows(peers: list[Respondent]) -> pd.DataFrame:
     """Stored citizen respondents in the shape of a CitizenDraw's rows (a replacement names
@@ -378,7 +374,7 @@ def _draw_rows(peers: list[Respondent]) -> pd.DataFrame:
     row_of = {p.id: p.list_row_id for p in peers}
     return pd.DataFrame([{
         "unit_code": p.unit.code, "person_id": str(p.list_row_id), "field": p.stratum,
-        "role": _ROLE_OF[p.status].value,
+        "role": p.status.draw_role.value,
         "reserve_rank": float(p.reserve_rank) if p.reserve_rank else np.nan,
         "weight": p.weight if p.status is not RespondentStatus.RESERVE else np.nan,
         "stratum_size": np.nan, "stratum_sample": np.nan,
