@@ -24,6 +24,7 @@ test: install
 	$(BIN)/python -m pytest
 
 lint: install
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy --strict domain questionnaires sampling analysis
 	$(BIN)/mypy survey_app

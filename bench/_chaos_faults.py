@@ -22,10 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 class Server:
     """gunicorn masters started here (each in its own process group), on one port."""
 
-    def __init__(self, gunicorn: Path, port: int, env: dict[str, str], workers: int,
-                 log: Path) -> None:
+    def __init__(
+        self, gunicorn: Path, port: int, env: dict[str, str], workers: int, log: Path
+    ) -> None:
         self.gunicorn, self.port, self.env, self.workers, self.log = (
-            gunicorn, port, env, workers, log)
+            gunicorn,
+            port,
+            env,
+            workers,
+            log,
+        )
         self.masters: list[subprocess.Popen[bytes]] = []
         self.orphans: list[int] = []
 
@@ -36,11 +42,32 @@ class Server:
     def start(self) -> None:
         """A new master; --reuse-port lets it bind while a dead master's workers still hold
         the socket."""
-        self.masters.append(subprocess.Popen(
-            [str(self.gunicorn), "-w", str(self.workers), "-k", "sync", "--reuse-port",
-             "-b", f"127.0.0.1:{self.port}", "--log-level", "error", "--error-logfile",
-             str(self.log), "--keep-alive", "30", "--timeout", "30", "survey_app:create_app()"],
-            env=self.env, cwd=ROOT, start_new_session=True))
+        self.masters.append(
+            subprocess.Popen(
+                [
+                    str(self.gunicorn),
+                    "-w",
+                    str(self.workers),
+                    "-k",
+                    "sync",
+                    "--reuse-port",
+                    "-b",
+                    f"127.0.0.1:{self.port}",
+                    "--log-level",
+                    "error",
+                    "--error-logfile",
+                    str(self.log),
+                    "--keep-alive",
+                    "30",
+                    "--timeout",
+                    "30",
+                    "survey_app:create_app()",
+                ],
+                env=self.env,
+                cwd=ROOT,
+                start_new_session=True,
+            )
+        )
         for _ in range(600):  # its own workers, not a dead master's, must be answering
             if len(children(self.master.pid)) >= self.workers:
                 break
@@ -80,8 +107,9 @@ class Faults:
     windows: list[tuple[str, float, float]] = field(default_factory=list)
 
 
-def chaos(server: Server, seconds: float, kill_every: float, pg_restart: bool,
-          stop: threading.Event) -> Faults:
+def chaos(
+    server: Server, seconds: float, kill_every: float, pg_restart: bool, stop: threading.Event
+) -> Faults:
     """Kill a worker every ``kill_every`` s; restart the master at 60 % of the run and, with
     ``pg_restart``, PostgreSQL at 30 %."""
     faults = Faults()
@@ -110,5 +138,6 @@ def _timed(name: str, action: Any) -> tuple[str, float, float]:
 
 def _restart_postgresql() -> None:
     version = sorted(os.listdir("/etc/postgresql"))[-1]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
-                   check=True)
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True
+    )

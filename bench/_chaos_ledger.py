@@ -56,11 +56,14 @@ def stored_answers(url: str) -> tuple[dict[str, list[str]], dict[int, list[str]]
     by_link: dict[str, list[str]] = {}
     by_respondent: dict[int, list[str]] = {}
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT r.id, i.token_hash, i.respondent_id, a.question_id, a.value "
-            "FROM responses r JOIN invitations i ON i.id = r.invitation_id "
-            "LEFT JOIN answers a ON a.response_id = r.id WHERE r.status = 'submitted' "
-            "ORDER BY r.id")).all()
+        rows = conn.execute(
+            text(
+                "SELECT r.id, i.token_hash, i.respondent_id, a.question_id, a.value "
+                "FROM responses r JOIN invitations i ON i.id = r.invitation_id "
+                "LEFT JOIN answers a ON a.response_id = r.id WHERE r.status = 'submitted' "
+                "ORDER BY r.id"
+            )
+        ).all()
     engine.dispose()
     answers: dict[int, tuple[str, int, dict[str, object]]] = {}
     for response_id, digest, respondent_id, question, value in rows:
@@ -107,5 +110,8 @@ def check(url: str, ledger: Ledger) -> Figures:
 
 def server_errors_outside(ledger: Ledger, faults: Faults, grace: float = 5.0) -> int:
     """5xx answered outside the restart windows (and ``grace`` seconds after each)."""
-    return sum(1 for at in ledger.server_errors
-               if not any(began <= at <= ended + grace for _, began, ended in faults.windows))
+    return sum(
+        1
+        for at in ledger.server_errors
+        if not any(began <= at <= ended + grace for _, began, ended in faults.windows)
+    )

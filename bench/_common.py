@@ -120,8 +120,8 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
             text = stat.read_text()
         except OSError:
             continue
-        name = text[text.index("(") + 1:text.rindex(")")]
-        fields = text[text.rindex(")") + 2:].split()
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
         pid, ppid = int(stat.parent.name), int(fields[1])
         cpu = (int(fields[11]) + int(fields[12])) / tick
         if pid == server_pid or ppid == server_pid:
@@ -139,7 +139,7 @@ def children(pid: int) -> list[int]:
             text = stat.read_text()
         except OSError:
             continue
-        if int(text[text.rindex(")") + 2:].split()[1]) == pid:
+        if int(text[text.rindex(")") + 2 :].split()[1]) == pid:
             found.append(int(stat.parent.name))
     return found
 

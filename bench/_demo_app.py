@@ -35,10 +35,19 @@ def build(database_url: str | None = None, invitations: int = 5) -> tuple[Any, l
         campaign = session.get(Campaign, info.campaign_id)
         campaign.fieldwork_opens = dt.date.today() - dt.timedelta(days=1)
         communes = list(session.scalars(select(Unit).where(Unit.level == "commune")))
-        people = [Respondent(campaign_id=campaign.id, unit_id=communes[i % len(communes)].id,
-                             group="citizen", sample_role=SampleRole.SAMPLE,
-                             status=RespondentStatus.ACTIVE, stratum="Hộ tịch", weight=1.0,
-                             full_name=f"Người {i}") for i in range(invitations)]
+        people = [
+            Respondent(
+                campaign_id=campaign.id,
+                unit_id=communes[i % len(communes)].id,
+                group="citizen",
+                sample_role=SampleRole.SAMPLE,
+                status=RespondentStatus.ACTIVE,
+                stratum="Hộ tịch",
+                weight=1.0,
+                full_name=f"Người {i}",
+            )
+            for i in range(invitations)
+        ]
         session.add_all(people)
         session.flush()
         links = invitation_service.issue(session, campaign, None)

@@ -29,12 +29,26 @@ import openpyxl
 
 BUDGET_SECONDS = 10.0
 BUDGET_BYTES = 1024**3
-HEADER = ["STT", "Họ và tên", "Năm sinh", "Giới tính", "Địa chỉ", "Số điện thoại",
-          "Lĩnh vực TTHC", "Tên thủ tục hành chính", "Ngày nộp hồ sơ", "Ngày nhận kết quả",
-          "Ghi chú"]
-FIELDS = [("Hộ tịch", "Đăng ký khai sinh"), ("Chứng thực", "Chứng thực chữ ký"),
-          ("Đất đai", "Xác nhận nguồn gốc đất"), ("Bảo trợ xã hội", "Hỗ trợ chi phí mai táng"),
-          ("Người có công", "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ")]
+HEADER = [
+    "STT",
+    "Họ và tên",
+    "Năm sinh",
+    "Giới tính",
+    "Địa chỉ",
+    "Số điện thoại",
+    "Lĩnh vực TTHC",
+    "Tên thủ tục hành chính",
+    "Ngày nộp hồ sơ",
+    "Ngày nhận kết quả",
+    "Ghi chú",
+]
+FIELDS = [
+    ("Hộ tịch", "Đăng ký khai sinh"),
+    ("Chứng thực", "Chứng thực chữ ký"),
+    ("Đất đai", "Xác nhận nguồn gốc đất"),
+    ("Bảo trợ xã hội", "Hỗ trợ chi phí mai táng"),
+    ("Người có công", "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ"),
+]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Xuân", "Thanh"]
 GIVEN = ["An", "Bình", "Hà", "Hải", "Lan", "Long", "Mai", "Nga", "Phúc", "Sơn", "Tâm", "Yến"]
@@ -50,18 +64,37 @@ def make_rows(count: int) -> list[list[object]]:
         applied = start + timedelta(days=i % 270)
         received = applied + timedelta(days=1 + i % 9)
         phone = 900_000_000 + (i * 7_919) % 99_999_999
-        phone_text = [f"0{phone}", f"0{phone // 1_000_000}.{phone // 1000 % 1000:03d}."
-                      f"{phone % 1000:03d}", f"84-{phone}", str(phone)][i % 4]
+        phone_text = [
+            f"0{phone}",
+            f"0{phone // 1_000_000}.{phone // 1000 % 1000:03d}.{phone % 1000:03d}",
+            f"84-{phone}",
+            str(phone),
+        ][i % 4]
         field, procedure = FIELDS[i % 5]
         address = f"Thôn {VILLAGES[i % 5]}, xã Phú Đa, huyện Vĩnh Tường"
         if i % 997 == 0:
             address = "Số 12 Lê Lợi, Phường Ngô Quyền, TP. Vĩnh Yên"
-        result: object = received.strftime("%d/%m/%Y") if i % 3 else datetime(
-            received.year, received.month, received.day)
+        result: object = (
+            received.strftime("%d/%m/%Y")
+            if i % 3
+            else datetime(received.year, received.month, received.day)
+        )
         note = "Chưa nhận kết quả" if i % 1009 == 0 else None
-        rows.append([i + 1, name, 1950 + i % 50, "Nam" if i % 2 else "Nữ", address, phone_text,
-                     field, procedure, applied.strftime("%-d/%-m/%Y"),
-                     None if note else result, note])
+        rows.append(
+            [
+                i + 1,
+                name,
+                1950 + i % 50,
+                "Nam" if i % 2 else "Nữ",
+                address,
+                phone_text,
+                field,
+                procedure,
+                applied.strftime("%-d/%-m/%Y"),
+                None if note else result,
+                note,
+            ]
+        )
     return rows
 
 
@@ -85,8 +118,7 @@ def write_csv(path: Path, rows: list[list[object]]) -> None:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for row in rows:
-            writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, datetime) else v
-                             for v in row])
+            writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, datetime) else v for v in row])
 
 
 def measure(kind: str, path: Path) -> dict[str, float]:
@@ -114,8 +146,13 @@ def _list_import(path: Path) -> Callable[[], float]:
 
     def run() -> float:
         table = read_table(path.name, path.read_bytes(), max_bytes=64 * 1024**2)
-        context = ListContext(date(2021, 1, 1), date(2021, 10, 15), "Phú Đa",
-                              ("An Bình", "Lũng Hòa"), tuple(f for f, _ in FIELDS))
+        context = ListContext(
+            date(2021, 1, 1),
+            date(2021, 10, 15),
+            "Phú Đa",
+            ("An Bình", "Lũng Hòa"),
+            tuple(f for f, _ in FIELDS),
+        )
         return float(validate_list(table, RespondentGroup.CITIZEN, context).data_rows)
 
     return run
@@ -139,8 +176,9 @@ def _service_upload(path: Path) -> Callable[[], float]:
     upgrade(url)
     factory = create_app({"DATABASE_URL": url}).extensions["session_factory"]
     with factory() as session:
-        campaign = session.get(Campaign, demo.ensure_demo(
-            session, workdir / "instance", fieldwork=False).campaign_id)
+        campaign = session.get(
+            Campaign, demo.ensure_demo(session, workdir / "instance", fieldwork=False).campaign_id
+        )
         assert campaign is not None
         campaign.window_from, campaign.window_to = date(2021, 1, 1), date(2021, 10, 15)
         unit = session.scalars(select(Unit).where(Unit.level == UnitLevel.COMMUNE)).first()
@@ -151,9 +189,16 @@ def _service_upload(path: Path) -> Callable[[], float]:
 
     def run() -> float:
         with factory() as session:
-            result = lists.upload(session, session.get(Campaign, ids[0]),
-                                  session.get(Unit, ids[1]), RespondentGroup.CITIZEN,
-                                  path.name, path.read_bytes(), None, today=date(2021, 10, 20))
+            result = lists.upload(
+                session,
+                session.get(Campaign, ids[0]),
+                session.get(Unit, ids[1]),
+                RespondentGroup.CITIZEN,
+                path.name,
+                path.read_bytes(),
+                None,
+                today=date(2021, 10, 20),
+            )
             session.commit()
             return float(result.report.data_rows)
 
@@ -164,7 +209,10 @@ def run_child(kind: str, path: Path) -> dict[str, float]:
     """``measure`` in a fresh interpreter, so each peak memory figure stands alone."""
     output = subprocess.run(
         [sys.executable, __file__, "--measure", kind, str(path)],
-        check=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
     ).stdout
     result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     return result
@@ -185,27 +233,46 @@ def main() -> None:
         xlsx, csv_path = Path(tmp) / "list.xlsx", Path(tmp) / "list.csv"
         write_xlsx(xlsx, rows)
         write_csv(csv_path, rows)
-        print(f"rows: {count:,}; xlsx {xlsx.stat().st_size / 1e6:.1f} MB, "
-              f"csv {csv_path.stat().st_size / 1e6:.1f} MB; load average "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times suffer)")
-        results = {kind: run_child(kind, path) for kind, path in
-                   (("xlsx", xlsx), ("csv", csv_path), ("upload", xlsx), ("pandas", xlsx))}
-    for kind, label in (("xlsx", "ingest .xlsx (read_table + validate_list)"),
-                        ("csv", "ingest .csv  (read_table + validate_list)"),
-                        ("upload", "upload .xlsx (lists.upload: + store, commit)"),
-                        ("pandas", "baseline pandas.read_excel(engine='openpyxl')")):
+        print(
+            f"rows: {count:,}; xlsx {xlsx.stat().st_size / 1e6:.1f} MB, "
+            f"csv {csv_path.stat().st_size / 1e6:.1f} MB; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times suffer)"
+        )
+        results = {
+            kind: run_child(kind, path)
+            for kind, path in (
+                ("xlsx", xlsx),
+                ("csv", csv_path),
+                ("upload", xlsx),
+                ("pandas", xlsx),
+            )
+        }
+    for kind, label in (
+        ("xlsx", "ingest .xlsx (read_table + validate_list)"),
+        ("csv", "ingest .csv  (read_table + validate_list)"),
+        ("upload", "upload .xlsx (lists.upload: + store, commit)"),
+        ("pandas", "baseline pandas.read_excel(engine='openpyxl')"),
+    ):
         r = results[kind]
-        print(f"{label:48s} {r['seconds']:6.2f} s (cpu {r['cpu_seconds']:6.2f} s)  "
-              f"{count / r['seconds']:9,.0f} rows/s  peak {r['peak_bytes'] / 2**20:6.0f} MiB")
+        print(
+            f"{label:48s} {r['seconds']:6.2f} s (cpu {r['cpu_seconds']:6.2f} s)  "
+            f"{count / r['seconds']:9,.0f} rows/s  peak {r['peak_bytes'] / 2**20:6.0f} MiB"
+        )
     ratio = results["xlsx"]["seconds"] / results["pandas"]["seconds"]
     print(f"ratio ingest .xlsx / pandas.read_excel: {ratio:.2f}x")
-    print(f"ratio upload .xlsx / pandas.read_excel: "
-          f"{results['upload']['seconds'] / results['pandas']['seconds']:.2f}x")
-    ok = all(results[kind]["seconds"] < BUDGET_SECONDS
-             and results[kind]["peak_bytes"] < BUDGET_BYTES for kind in ("xlsx", "upload"))
+    print(
+        f"ratio upload .xlsx / pandas.read_excel: "
+        f"{results['upload']['seconds'] / results['pandas']['seconds']:.2f}x"
+    )
+    ok = all(
+        results[kind]["seconds"] < BUDGET_SECONDS and results[kind]["peak_bytes"] < BUDGET_BYTES
+        for kind in ("xlsx", "upload")
+    )
     scale = "" if count == 100_000 else f" (budget is for 100,000 rows; this run has {count:,})"
-    print(f"budget .xlsx read + validate and whole upload each < {BUDGET_SECONDS:.0f} s and "
-          f"< 1 GiB: {'PASS' if ok else 'FAIL'}{scale}")
+    print(
+        f"budget .xlsx read + validate and whole upload each < {BUDGET_SECONDS:.0f} s and "
+        f"< 1 GiB: {'PASS' if ok else 'FAIL'}{scale}"
+    )
 
 
 if __name__ == "__main__":

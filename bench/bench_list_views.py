@@ -75,54 +75,86 @@ def main() -> None:
         unit.name = "Xã Phú Đa"
         campaign.window_from, campaign.window_to = dt.date(2021, 1, 1), dt.date(2021, 12, 31)
         start = time.perf_counter()
-        result = lists.upload(session, campaign, unit, RespondentGroup.CITIZEN, path.name, data,
-                              None, max_rows=args.rows)
+        result = lists.upload(
+            session,
+            campaign,
+            unit,
+            RespondentGroup.CITIZEN,
+            path.name,
+            data,
+            None,
+            max_rows=args.rows,
+        )
         session.commit()
         upload_s = time.perf_counter() - start
         unit_list = result.unit_list
         list_id, unit_id = unit_list.id, unit.id
-        print(f"{args.rows:,} rows ({len(data) / 1e6:.1f} MB xlsx) on "
-              f"{session.get_bind().dialect.name}; upload {upload_s:.2f} s, "
-              f"{result.report.excluded:,} excluded")
+        print(
+            f"{args.rows:,} rows ({len(data) / 1e6:.1f} MB xlsx) on "
+            f"{session.get_bind().dialect.name}; upload {upload_s:.2f} s, "
+            f"{result.report.excluded:,} excluded"
+        )
 
         def page_before() -> object:
-            _, report = lists.validate(session, campaign, unit, unit_list.group,
-                                       unit_list.filename, unit_list.content)
-            return sorted(report.rows, key=lambda r: (r.status.value != "excluded",
-                                                      not r.warnings, r.source_row))[:PAGE_ROWS]
+            _, report = lists.validate(
+                session, campaign, unit, unit_list.group, unit_list.filename, unit_list.content
+            )
+            return sorted(
+                report.rows,
+                key=lambda r: (r.status.value != "excluded", not r.warnings, r.source_row),
+            )[:PAGE_ROWS]
 
         def annotated_before() -> bytes:
-            table, report = lists.validate(session, campaign, unit, unit_list.group,
-                                           unit_list.filename, unit_list.content)
+            table, report = lists.validate(
+                session, campaign, unit, unit_list.group, unit_list.filename, unit_list.content
+            )
             return annotated_xlsx(table, report)
 
         timings = {
-            "page": (_median(page_before, args.rounds), _median(
-                lambda: list_reports.stored_report(session, unit_list, PAGE_ROWS), args.rounds)),
-            "annotated file": (_median(annotated_before, args.rounds), _median(
-                lambda: list_reports.annotated(session, unit_list), args.rounds)),
+            "page": (
+                _median(page_before, args.rounds),
+                _median(
+                    lambda: list_reports.stored_report(session, unit_list, PAGE_ROWS), args.rounds
+                ),
+            ),
+            "annotated file": (
+                _median(annotated_before, args.rounds),
+                _median(lambda: list_reports.annotated(session, unit_list), args.rounds),
+            ),
         }
     client = app.test_client()
     login = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)
     assert token is not None
-    client.post("/login", data={"username": "xa-h03-01", "csrf_token": token.group(1),
-                                "password": demo_password("xa-h03-01")})
+    client.post(
+        "/login",
+        data={
+            "username": "xa-h03-01",
+            "csrf_token": token.group(1),
+            "password": demo_password("xa-h03-01"),
+        },
+    )
 
     def get(url: str) -> Callable[[], object]:
         def run() -> object:
             answer = client.get(url)
             assert answer.status_code == 200, answer.status_code
             return answer.data
+
         return run
 
-    http = {"page": _median(get(f"/lists/{unit_id}/citizen"), args.rounds),
-            "annotated file": _median(get(f"/lists/file/{list_id}/annotated.xlsx"), args.rounds)}
-    print(f"{'view':<16}{'before (re-parse)':>19}{'stored rows':>13}{'ratio':>8}"
-          f"{'HTTP GET now':>14}")
+    http = {
+        "page": _median(get(f"/lists/{unit_id}/citizen"), args.rounds),
+        "annotated file": _median(get(f"/lists/file/{list_id}/annotated.xlsx"), args.rounds),
+    }
+    print(
+        f"{'view':<16}{'before (re-parse)':>19}{'stored rows':>13}{'ratio':>8}{'HTTP GET now':>14}"
+    )
     for name, (before, after) in timings.items():
-        print(f"{name:<16}{before:>17.3f} s{after:>11.3f} s{before / after:>7.1f}x"
-              f"{http[name]:>12.3f} s")
+        print(
+            f"{name:<16}{before:>17.3f} s{after:>11.3f} s{before / after:>7.1f}x"
+            f"{http[name]:>12.3f} s"
+        )
 
 
 if __name__ == "__main__":

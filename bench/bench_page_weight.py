@@ -14,8 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BUDGET_KB = 30.0
-SURVEYJS = ("survey-core/survey.core.min.js", "survey-js-ui/survey-js-ui.min.js",
-            "survey-core/survey-core.min.css")
+SURVEYJS = (
+    "survey-core/survey.core.min.js",
+    "survey-js-ui/survey-js-ui.min.js",
+    "survey-core/survey-core.min.css",
+)
 
 
 def gz(data: bytes) -> int:
@@ -57,8 +60,10 @@ def main() -> None:
     print("Respondent page transfer (gzip -6):")
     for name, size in mine.items():
         print(f"  {name:<32} {size / 1024:7.1f} KB")
-    print(f"  {'section page total':<32} {page_total / 1024:7.1f} KB  (budget {BUDGET_KB} KB: "
-          f"{'PASS' if page_total / 1024 <= BUDGET_KB else 'FAIL'})")
+    print(
+        f"  {'section page total':<32} {page_total / 1024:7.1f} KB  (budget {BUDGET_KB} KB: "
+        f"{'PASS' if page_total / 1024 <= BUDGET_KB else 'FAIL'})"
+    )
     baseline = surveyjs()
     if baseline is None:
         print("SurveyJS baseline missing: run `npm install` first")

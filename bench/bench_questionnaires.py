@@ -52,13 +52,19 @@ def main() -> None:
     assert result.ok, result.errors
     cached = per_call_ms(lambda: validate_answers(sipas, answers, partial=False), repeat)
     path = INSTRUMENTS_DIR / "sipas_citizen.yaml"
-    reload = per_call_ms(lambda: validate_answers(load_instrument(path), answers, partial=False),
-                         max(repeat // 50, 5))
+    reload = per_call_ms(
+        lambda: validate_answers(load_instrument(path), answers, partial=False),
+        max(repeat // 50, 5),
+    )
     print(f"questions={len(sipas.questions)} answered={len(result.cleaned)}")
-    print(f"validate (cached instrument): {cached:.3f} ms/form, budget {BUDGET_MS} ms "
-          f"-> {cached / BUDGET_MS:.2f} of budget")
-    print(f"baseline reload+validate:     {reload:.3f} ms/form -> cached is "
-          f"{reload / cached:.0f}x faster")
+    print(
+        f"validate (cached instrument): {cached:.3f} ms/form, budget {BUDGET_MS} ms "
+        f"-> {cached / BUDGET_MS:.2f} of budget"
+    )
+    print(
+        f"baseline reload+validate:     {reload:.3f} ms/form -> cached is "
+        f"{reload / cached:.0f}x faster"
+    )
 
 
 if __name__ == "__main__":

@@ -45,11 +45,13 @@ def build_frame(rows: int, communes: int, seed: int = 20240101) -> pd.DataFrame:
     names = pd.Series([f"field_{i}" for i in range(FIELDS)], dtype="str")
     unit_code = codes.take(unit).reset_index(drop=True)
     person = unit_code + "-" + pd.Series(order, dtype="int64").astype("str")
-    return pd.DataFrame({
-        "unit_code": unit_code,
-        "person_id": person,
-        "field": names.take(field).reset_index(drop=True),
-    })
+    return pd.DataFrame(
+        {
+            "unit_code": unit_code,
+            "person_id": person,
+            "field": names.take(field).reset_index(drop=True),
+        }
+    )
 
 
 def _rss() -> int:
@@ -70,13 +72,23 @@ def _measure(step: str, path: str) -> dict[str, float]:
         produced = len(frame.groupby("unit_code").sample(n=30, random_state=7))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     traced = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else 0
-    return {"seconds": seconds, "cpu": cpu, "peak_rss": _rss(), "frame_rss": before,
-            "traced_peak": traced, "rows_out": produced}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_rss": _rss(),
+        "frame_rss": before,
+        "traced_peak": traced,
+        "rows_out": produced,
+    }
 
 
 def _fresh(step: str, path: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", step, path],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", step, path],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return dict(json.loads(out.stdout))
 
 
@@ -95,15 +107,21 @@ def main() -> None:
         ours, memory, base = (_fresh(s, path) for s in ("ours", "ours-memory", "baseline"))
     gib = 1024**3
     print(f"frame: {rows:,} rows, {communes:,} communes x {FIELDS} fields (str columns)")
-    print(f"ours (30 + 10 reserves, stratified): {ours['seconds']:6.2f} s "
-          f"(CPU {ours['cpu']:.2f} s), {int(ours['rows_out']):,} rows out")
-    print(f"baseline groupby().sample(n=30):     {base['seconds']:6.2f} s "
-          f"(CPU {base['cpu']:.2f} s), {int(base['rows_out']):,} rows out")
+    print(
+        f"ours (30 + 10 reserves, stratified): {ours['seconds']:6.2f} s "
+        f"(CPU {ours['cpu']:.2f} s), {int(ours['rows_out']):,} rows out"
+    )
+    print(
+        f"baseline groupby().sample(n=30):     {base['seconds']:6.2f} s "
+        f"(CPU {base['cpu']:.2f} s), {int(base['rows_out']):,} rows out"
+    )
     print(f"ratio ours/baseline time: {ours['seconds'] / base['seconds']:.2f}")
-    print(f"memory: peak RSS {ours['peak_rss'] / gib:.2f} GiB (frame loaded: "
-          f"{ours['frame_rss'] / gib:.2f} GiB); numpy/python peak during draw "
-          f"(tracemalloc) {memory['traced_peak'] / gib:.2f} GiB; baseline peak RSS "
-          f"{base['peak_rss'] / gib:.2f} GiB")
+    print(
+        f"memory: peak RSS {ours['peak_rss'] / gib:.2f} GiB (frame loaded: "
+        f"{ours['frame_rss'] / gib:.2f} GiB); numpy/python peak during draw "
+        f"(tracemalloc) {memory['traced_peak'] / gib:.2f} GiB; baseline peak RSS "
+        f"{base['peak_rss'] / gib:.2f} GiB"
+    )
     time_ok = ours["seconds"] < BUDGET_SECONDS
     mem_ok = ours["peak_rss"] < BUDGET_BYTES
     print(f"budget time   < {BUDGET_SECONDS:.0f} s  : {'PASS' if time_ok else 'FAIL'}")

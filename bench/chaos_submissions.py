@@ -49,8 +49,9 @@ from bench._chaos_faults import Faults, Server, chaos  # noqa: E402
 from bench._chaos_ledger import Figures, Ledger, check, server_errors_outside  # noqa: E402
 from bench._common import Device, Reply, free_port  # noqa: E402
 
-ADMIN_URL = os.environ.get("CHAOS_ADMIN_URL",
-                           "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+ADMIN_URL = os.environ.get(
+    "CHAOS_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 CHAOS_DB = "chaos"
 REDIS_URL = os.environ.get("CHAOS_REDIS_URL", "redis://127.0.0.1:6379/3")
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -85,13 +86,16 @@ class Client:
         self.cookie = ""
         self.csrf = ""
 
-    def request(self, method: str, path: str, body: bytes = b"",
-                content_type: str = "application/json") -> Reply:
+    def request(
+        self, method: str, path: str, body: bytes = b"", content_type: str = "application/json"
+    ) -> Reply:
         """One request, sent again (the same bytes) on connection errors and 5xx."""
         for attempt in range(200):
-            head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
-                    f"Cookie: {self.cookie}\r\nX-CSRFToken: {self.csrf}\r\n"
-                    f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n")
+            head = (
+                f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+                f"Cookie: {self.cookie}\r\nX-CSRFToken: {self.csrf}\r\n"
+                f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+            )
             try:
                 reply = self.device.exchange(head.encode() + body)
             except OSError:
@@ -109,7 +113,7 @@ class Client:
         raise GaveUp(path)
 
     def _pause(self, attempt: int, retry_after: str | None = None) -> None:
-        delay = float(retry_after) if retry_after else min(2.0, 0.05 * 2 ** attempt)
+        delay = float(retry_after) if retry_after else min(2.0, 0.05 * 2**attempt)
         time.sleep(delay * random.uniform(0.5, 1.0))
 
     def post_json(self, path: str, payload: dict[str, object]) -> Reply:
@@ -134,7 +138,9 @@ def _submit(client: Client, token: str, key: str, answers: dict[str, list[str]] 
 
 def _accepted(reply: Reply) -> bool:
     return reply.status == 200 and json.loads(reply.body).get("status") in (
-        "accepted", "already_accepted")
+        "accepted",
+        "already_accepted",
+    )
 
 
 def whole(client: Client, token: str, forms: Forms, ledger: Ledger) -> None:
@@ -147,8 +153,9 @@ def whole(client: Client, token: str, forms: Forms, ledger: Ledger) -> None:
             ledger.ack(token, {forms.canonical[0]}, "whole")
 
 
-def paged(client: Client, racer: Client, token: str, forms: Forms, ledger: Ledger,
-          with_answers: bool) -> None:
+def paged(
+    client: Client, racer: Client, token: str, forms: Forms, ledger: Ledger, with_answers: bool
+) -> None:
     """Autosave page by page, then submit, raced by an autosave of another answer."""
     for page in forms.pages:
         answers = {q: forms.fields[0][q] for q in page}
@@ -191,8 +198,9 @@ def conflict(client: Client, token: str, forms: Forms, ledger: Ledger) -> None:
             ledger.conflict_not_409.append(token)
 
 
-def respondent_thread(port: int, work: Iterator[tuple[str, str]], forms: Forms,
-                      ledger: Ledger, deadline: float) -> None:
+def respondent_thread(
+    port: int, work: Iterator[tuple[str, str]], forms: Forms, ledger: Ledger, deadline: float
+) -> None:
     client, racer = Client(port, ledger, deadline), Client(port, ledger, deadline)
     started = False
     for kind, token in work:
@@ -212,26 +220,34 @@ def respondent_thread(port: int, work: Iterator[tuple[str, str]], forms: Forms,
             ledger.count("gave_up")
 
 
-def interviewer_thread(port: int, work: Iterator[int], forms: Forms, ledger: Ledger,
-                       deadline: float) -> None:
+def interviewer_thread(
+    port: int, work: Iterator[int], forms: Forms, ledger: Ledger, deadline: float
+) -> None:
     """Log in as the demo interviewer and key in paper forms (variant 2 of the answers)."""
     from survey_app.demo import demo_password
 
     client = Client(port, ledger, deadline)
     login = client.request("GET", "/login")
-    form = {"username": "buudien", "password": demo_password("buudien"),
-            "csrf_token": _csrf_of(login.body)}
-    client.request("POST", "/login", urllib.parse.urlencode(form).encode(),
-                   "application/x-www-form-urlencoded")
+    form = {
+        "username": "buudien",
+        "password": demo_password("buudien"),
+        "csrf_token": _csrf_of(login.body),
+    }
+    client.request(
+        "POST", "/login", urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded"
+    )
     for respondent_id in work:
         if time.monotonic() > deadline:
             return
         try:
             page = client.request("GET", f"/entry/{respondent_id}")
             fields = {**forms.fields[2], "mode": ["paper"], "csrf_token": [_csrf_of(page.body)]}
-            reply = client.request("POST", f"/entry/{respondent_id}",
-                                   urllib.parse.urlencode(fields, doseq=True).encode(),
-                                   "application/x-www-form-urlencoded")
+            reply = client.request(
+                "POST",
+                f"/entry/{respondent_id}",
+                urllib.parse.urlencode(fields, doseq=True).encode(),
+                "application/x-www-form-urlencoded",
+            )
         except GaveUp:
             ledger.count("gave_up")
             continue
@@ -242,10 +258,11 @@ def interviewer_thread(port: int, work: Iterator[int], forms: Forms, ledger: Led
 
 def _csrf_of(html: bytes) -> str:
     start = html.index(b'value="', html.index(CSRF_FIELD)) + len('value="')
-    return html[start:html.index(b'"', start)].decode()
+    return html[start : html.index(b'"', start)].decode()
 
 
 # --- set-up ---------------------------------------------------------------------------------
+
 
 def _database(create: bool) -> str:
     """Create (or drop) the chaos database; its URL."""
@@ -275,18 +292,28 @@ def _forms(app: Any, token: str) -> Forms:
         return responses.canonical_json(result.cleaned)
 
     fields = tuple(as_form(complete_answers(instrument, v)) for v in range(3))
-    pages = tuple(tuple(q.id for q in s.questions if q.id in fields[0])
-                  for s in instrument.sections)
-    likert = [q for s in instrument.sections for q in s.questions
-              if q.type is QuestionType.LIKERT5 and q.show_if is None and q.id in fields[0]]
+    pages = tuple(
+        tuple(q.id for q in s.questions if q.id in fields[0]) for s in instrument.sections
+    )
+    likert = [
+        q
+        for s in instrument.sections
+        for q in s.questions
+        if q.type is QuestionType.LIKERT5 and q.show_if is None and q.id in fields[0]
+    ]
     for q in likert:
         other = next(o.value for o in q.options if [o.value] != fields[0][q.id])
         try:
             raced = canonical({**fields[0], q.id: [other]})
         except AssertionError:
             continue
-        return Forms(fields, tuple(canonical(f) for f in fields), tuple(p for p in pages if p),
-                     (q.id, other), raced)
+        return Forms(
+            fields,
+            tuple(canonical(f) for f in fields),
+            tuple(p for p in pages if p),
+            (q.id, other),
+            raced,
+        )
     raise RuntimeError("no answer can be raced without changing the skip logic")
 
 
@@ -302,15 +329,23 @@ def _prepare(url: str, invitations: int) -> tuple[Forms, list[str], list[int]]:
     paper = tokens[: len(tokens) // 10]
     with app.extensions["engine"].begin() as conn:
         clerk = conn.execute(text("SELECT id FROM users WHERE username = 'buudien'")).scalar()
-        ids = [conn.execute(text("SELECT respondent_id FROM invitations WHERE token_hash = :h"),
-                            {"h": hash_token(t)}).scalar() for t in paper]
-        conn.execute(text("UPDATE respondents SET interviewer_id = :c WHERE id = ANY(:ids)"),
-                     {"c": clerk, "ids": ids})
+        ids = [
+            conn.execute(
+                text("SELECT respondent_id FROM invitations WHERE token_hash = :h"),
+                {"h": hash_token(t)},
+            ).scalar()
+            for t in paper
+        ]
+        conn.execute(
+            text("UPDATE respondents SET interviewer_id = :c WHERE id = ANY(:ids)"),
+            {"c": clerk, "ids": ids},
+        )
     app.extensions["engine"].dispose()
-    return forms, tokens[len(paper):], [int(i) for i in ids]
+    return forms, tokens[len(paper) :], [int(i) for i in ids]
 
 
 # --- main -----------------------------------------------------------------------------------
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -320,8 +355,11 @@ def main() -> None:
     parser.add_argument("--interviewers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--kill-every", type=float, default=3.0, help="seconds between kills")
-    parser.add_argument("--pg-restart", action="store_true",
-                        help="restart PostgreSQL once (shared server: only when nobody tests)")
+    parser.add_argument(
+        "--pg-restart",
+        action="store_true",
+        help="restart PostgreSQL once (shared server: only when nobody tests)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.seconds = 20.0
@@ -359,17 +397,29 @@ def run(args: argparse.Namespace, url: str) -> None:
     stop = threading.Event()
     crashed: list[str] = []
     threading.excepthook = lambda hook: crashed.append(  # a client that dies fails the run
-        f"{hook.thread.name if hook.thread else '?'}: {hook.exc_type.__name__}: {hook.exc_value}")
+        f"{hook.thread.name if hook.thread else '?'}: {hook.exc_type.__name__}: {hook.exc_value}"
+    )
     deadline = time.monotonic() + args.seconds
-    threads = [threading.Thread(target=respondent_thread, args=(
-        server.port, locked(work), forms, ledger, deadline)) for _ in range(args.clients)]
-    threads += [threading.Thread(target=interviewer_thread, args=(
-        server.port, locked(paper_work), forms, ledger, deadline))
-        for _ in range(args.interviewers)]
-    print(f"gunicorn {args.workers} sync workers on :{server.port}, {args.clients} respondent "
-          f"and {args.interviewers} interviewer clients for {args.seconds:.0f} s; worker kill "
-          f"every ~{args.kill_every:.0f} s, one master restart"
-          f"{', one PostgreSQL restart' if args.pg_restart else ''}", flush=True)
+    threads = [
+        threading.Thread(
+            target=respondent_thread, args=(server.port, locked(work), forms, ledger, deadline)
+        )
+        for _ in range(args.clients)
+    ]
+    threads += [
+        threading.Thread(
+            target=interviewer_thread,
+            args=(server.port, locked(paper_work), forms, ledger, deadline),
+        )
+        for _ in range(args.interviewers)
+    ]
+    print(
+        f"gunicorn {args.workers} sync workers on :{server.port}, {args.clients} respondent "
+        f"and {args.interviewers} interviewer clients for {args.seconds:.0f} s; worker kill "
+        f"every ~{args.kill_every:.0f} s, one master restart"
+        f"{', one PostgreSQL restart' if args.pg_restart else ''}",
+        flush=True,
+    )
     try:
         for t in threads:
             t.start()
@@ -380,8 +430,11 @@ def run(args: argparse.Namespace, url: str) -> None:
         stop.set()
         server.stop()
     _report(check(url, ledger), ledger, faults)
-    errors = [line for line in log.read_text().splitlines() if line.startswith(
-        ("sqlalchemy.exc.", "psycopg."))]
+    errors = [
+        line
+        for line in log.read_text().splitlines()
+        if line.startswith(("sqlalchemy.exc.", "psycopg."))
+    ]
     print(f"server errors logged: {len(errors)} {sorted(set(e[:90] for e in errors))} ({log})")
     if crashed:
         print(f"client threads crashed: {len(crashed)}: {crashed[:3]}")
@@ -397,9 +450,11 @@ def _report(figures: Figures, ledger: Ledger, faults: Faults) -> None:
     print(f"same key, other answers not answered 409: {len(ledger.conflict_not_409)}")
     if figures.changed_by_kind:
         print(f"changed, by flow: {figures.changed_by_kind}")
-    print(f"acknowledged {figures.acknowledged}  stored {figures.stored}  lost {figures.lost}  "
-          f"changed {figures.changed}  duplicated {figures.duplicated}  partial "
-          f"{figures.partial}  5xx outside {outside}   (target: all but the first two 0)")
+    print(
+        f"acknowledged {figures.acknowledged}  stored {figures.stored}  lost {figures.lost}  "
+        f"changed {figures.changed}  duplicated {figures.duplicated}  partial "
+        f"{figures.partial}  5xx outside {outside}   (target: all but the first two 0)"
+    )
 
 
 if __name__ == "__main__":

@@ -22,11 +22,29 @@ ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
 _OPTION_VALUE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 TEXT_LIMITS = {QuestionType.SHORT_TEXT: (255, 1000), QuestionType.LONG_TEXT: (4000, 20000)}
 
-QUESTION_KEYS = frozenset({
-    "id", "type", "text", "help", "required", "options", "min_selections", "max_selections",
-    "min", "max", "integer", "max_length", "show_if", "criterion", "points", "element",
-    "satisfaction", "integrity", "profile",
-})
+QUESTION_KEYS = frozenset(
+    {
+        "id",
+        "type",
+        "text",
+        "help",
+        "required",
+        "options",
+        "min_selections",
+        "max_selections",
+        "min",
+        "max",
+        "integer",
+        "max_length",
+        "show_if",
+        "criterion",
+        "points",
+        "element",
+        "satisfaction",
+        "integrity",
+        "profile",
+    }
+)
 _TYPE_KEYS = {
     "options": {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE, QuestionType.RATING4},
     "min_selections": {QuestionType.MULTIPLE_CHOICE},
@@ -55,8 +73,9 @@ def _option(r: Reader, raw: object, path: str) -> Option | None:
     return Option(value, label, share, substantive)
 
 
-def _options(r: Reader, node: Mapping[str, object], qtype: QuestionType,
-             path: str) -> tuple[Option, ...]:
+def _options(
+    r: Reader, node: Mapping[str, object], qtype: QuestionType, path: str
+) -> tuple[Option, ...]:
     if qtype is QuestionType.LIKERT5:
         return LIKERT5_OPTIONS
     if qtype is QuestionType.RATING4 and "options" not in node:
@@ -72,8 +91,11 @@ def _options(r: Reader, node: Mapping[str, object], qtype: QuestionType,
     substantive = [o for o in options if o.substantive]
     if qtype is QuestionType.RATING4:
         if len(substantive) != 4 or len(options) - len(substantive) > 1:
-            r.fail(f"{path}.options", "a rating4 question needs exactly 4 substantive options "
-                   "and at most one don't-know option")
+            r.fail(
+                f"{path}.options",
+                "a rating4 question needs exactly 4 substantive options "
+                "and at most one don't-know option",
+            )
         if any(o.share is None for o in substantive):
             r.fail(f"{path}.options", "every substantive rating4 option needs a share")
     elif len(raw) < 2 and qtype is QuestionType.SINGLE_CHOICE:
@@ -83,16 +105,16 @@ def _options(r: Reader, node: Mapping[str, object], qtype: QuestionType,
     return options
 
 
-def _check_type_keys(r: Reader, node: Mapping[str, object], qtype: QuestionType,
-                     path: str) -> None:
+def _check_type_keys(r: Reader, node: Mapping[str, object], qtype: QuestionType, path: str) -> None:
     for key, types in _TYPE_KEYS.items():
         if key in node and qtype not in types:
             allowed = ", ".join(sorted(t.value for t in types))
             r.fail(f"{path}.{key}", f"not allowed for {qtype} questions (only {allowed})")
 
 
-def _selections(r: Reader, node: Mapping[str, object], n_options: int,
-                path: str) -> tuple[int, int | None]:
+def _selections(
+    r: Reader, node: Mapping[str, object], n_options: int, path: str
+) -> tuple[int, int | None]:
     low = r.integer(node, "min_selections", path, low=0, high=max(n_options, 0)) or 0
     high = r.integer(node, "max_selections", path, low=1, high=max(n_options, 1))
     if high is not None and low > high:
@@ -100,8 +122,9 @@ def _selections(r: Reader, node: Mapping[str, object], n_options: int,
     return low, high
 
 
-def _number_bounds(r: Reader, node: Mapping[str, object],
-                   path: str) -> tuple[float | None, float | None]:
+def _number_bounds(
+    r: Reader, node: Mapping[str, object], path: str
+) -> tuple[float | None, float | None]:
     low = r.number(node, "min", path)
     high = r.number(node, "max", path)
     if low is not None and high is not None and low > high:
@@ -109,8 +132,9 @@ def _number_bounds(r: Reader, node: Mapping[str, object],
     return low, high
 
 
-def _max_length(r: Reader, node: Mapping[str, object], qtype: QuestionType,
-                path: str) -> int | None:
+def _max_length(
+    r: Reader, node: Mapping[str, object], qtype: QuestionType, path: str
+) -> int | None:
     if qtype not in TEXT_LIMITS:
         return None
     default, ceiling = TEXT_LIMITS[qtype]
@@ -118,8 +142,9 @@ def _max_length(r: Reader, node: Mapping[str, object], qtype: QuestionType,
     return default if value is None else value
 
 
-def _tags(r: Reader, node: Mapping[str, object], qtype: QuestionType, path: str
-          ) -> tuple[SipasElement | None, IntegrityTopic | None, ProfileVariable | None, bool]:
+def _tags(
+    r: Reader, node: Mapping[str, object], qtype: QuestionType, path: str
+) -> tuple[SipasElement | None, IntegrityTopic | None, ProfileVariable | None, bool]:
     element = r.enum(node, "element", path, SipasElement, required=False)
     integrity = r.enum(node, "integrity", path, IntegrityTopic, required=False)
     profile = r.enum(node, "profile", path, ProfileVariable, required=False)
@@ -155,10 +180,23 @@ def build_question(r: Reader, raw: object, path: str, section_id: str) -> Questi
     if qid is None or text is None:
         return None
     return Question(
-        id=qid, section_id=section_id, type=qtype, text=text,
-        required=r.boolean(node, "required", path, True), help=help_text, options=options,
-        min_selections=low_sel, max_selections=high_sel, minimum=low, maximum=high,
+        id=qid,
+        section_id=section_id,
+        type=qtype,
+        text=text,
+        required=r.boolean(node, "required", path, True),
+        help=help_text,
+        options=options,
+        min_selections=low_sel,
+        max_selections=high_sel,
+        minimum=low,
+        maximum=high,
         integer=r.boolean(node, "integer", path, False),
-        max_length=_max_length(r, node, qtype, path), criterion=criterion, points=points,
-        element=element, satisfaction=satisfaction, integrity=integrity, profile=profile,
+        max_length=_max_length(r, node, qtype, path),
+        criterion=criterion,
+        points=points,
+        element=element,
+        satisfaction=satisfaction,
+        integrity=integrity,
+        profile=profile,
     )

@@ -36,14 +36,14 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
         seen.add(key)
     loader.flatten_mapping(node)
     return dict(loader.construct_pairs(node))
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                 _construct_mapping)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def read_yaml(path: Path, problems: list[Problem]) -> object:
@@ -90,8 +90,9 @@ class Reader:
             return None
         return value
 
-    def sequence(self, node: Mapping[str, object], key: str, path: str,
-                 required: bool = True) -> list[object]:
+    def sequence(
+        self, node: Mapping[str, object], key: str, path: str, required: bool = True
+    ) -> list[object]:
         """A list under ``key`` (empty when absent and optional)."""
         value = node.get(key)
         if value is None:
@@ -108,11 +109,19 @@ class Reader:
         allowed_set = set(allowed)
         for key in node:
             if key not in allowed_set:
-                self.fail(f"{path}.{key}", "unknown key (allowed: "
-                          + ", ".join(sorted(allowed_set)) + ")")
+                self.fail(
+                    f"{path}.{key}", "unknown key (allowed: " + ", ".join(sorted(allowed_set)) + ")"
+                )
 
-    def string(self, node: Mapping[str, object], key: str, path: str, *,
-               required: bool = True, pattern: re.Pattern[str] | None = None) -> str | None:
+    def string(
+        self,
+        node: Mapping[str, object],
+        key: str,
+        path: str,
+        *,
+        required: bool = True,
+        pattern: re.Pattern[str] | None = None,
+    ) -> str | None:
         """A non-empty string, optionally matching ``pattern``."""
         value = node.get(key)
         if value is None:
@@ -120,17 +129,24 @@ class Reader:
                 self.fail(f"{path}.{key}", "is required")
             return None
         if not isinstance(value, str) or not value.strip():
-            self.fail(f"{path}.{key}", "expected a non-empty string"
-                      + (" (quote values such as yes, no, 1.1 in YAML)"
-                         if isinstance(value, bool | int | float) else ""))
+            self.fail(
+                f"{path}.{key}",
+                "expected a non-empty string"
+                + (
+                    " (quote values such as yes, no, 1.1 in YAML)"
+                    if isinstance(value, bool | int | float)
+                    else ""
+                ),
+            )
             return None
         if pattern is not None and not pattern.fullmatch(value):
             self.fail(f"{path}.{key}", f"{value!r} does not match {pattern.pattern}")
             return None
         return value
 
-    def text(self, node: Mapping[str, object], key: str, path: str,
-             required: bool = True) -> LocalizedText | None:
+    def text(
+        self, node: Mapping[str, object], key: str, path: str, required: bool = True
+    ) -> LocalizedText | None:
         """A ``{vi: ..., en: ...}`` mapping; both translations must be present."""
         value = node.get(key)
         where = f"{path}.{key}"
@@ -154,9 +170,16 @@ class Reader:
         assert isinstance(vi, str) and isinstance(en, str)
         return LocalizedText(vi.strip(), en.strip())
 
-    def number(self, node: Mapping[str, object], key: str, path: str, *,
-               required: bool = False, low: float | None = None,
-               high: float | None = None) -> float | None:
+    def number(
+        self,
+        node: Mapping[str, object],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        low: float | None = None,
+        high: float | None = None,
+    ) -> float | None:
         """A finite number within [low, high]."""
         value = node.get(key)
         if value is None:
@@ -171,8 +194,16 @@ class Reader:
             return None
         return float(value)
 
-    def integer(self, node: Mapping[str, object], key: str, path: str, *,
-                required: bool = False, low: int = 0, high: int = 1_000_000) -> int | None:
+    def integer(
+        self,
+        node: Mapping[str, object],
+        key: str,
+        path: str,
+        *,
+        required: bool = False,
+        low: int = 0,
+        high: int = 1_000_000,
+    ) -> int | None:
         """An integer within [low, high]."""
         value = node.get(key)
         if value is None:
@@ -192,8 +223,15 @@ class Reader:
             return default
         return value
 
-    def enum(self, node: Mapping[str, object], key: str, path: str, enum_type: type[E], *,
-             required: bool = True) -> E | None:
+    def enum(
+        self,
+        node: Mapping[str, object],
+        key: str,
+        path: str,
+        enum_type: type[E],
+        *,
+        required: bool = True,
+    ) -> E | None:
         """A member of ``enum_type`` given by its value."""
         value = node.get(key)
         if value is None:

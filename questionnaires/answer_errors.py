@@ -36,8 +36,6 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-
-
 @dataclass(frozen=True)
 class AnswerError:
     """One problem with the answer to one question (or with an unknown key): a stable code
@@ -56,8 +54,10 @@ def _number_vi(value: float) -> str:
 def range_phrases(low: float | None, high: float | None) -> dict[str, str]:
     """The ``range_vi`` / ``range_en`` parameters of an out-of-range message."""
     if low is not None and high is not None:
-        return {"range_vi": f"từ {_number_vi(low)} đến {_number_vi(high)}",
-                "range_en": f"between {low:g} and {high:g}"}
+        return {
+            "range_vi": f"từ {_number_vi(low)} đến {_number_vi(high)}",
+            "range_en": f"between {low:g} and {high:g}",
+        }
     if low is not None:
         return {"range_vi": f"ít nhất {_number_vi(low)}", "range_en": f"at least {low:g}"}
     assert high is not None

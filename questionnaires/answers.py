@@ -31,7 +31,7 @@ from questionnaires.forms import MAX_NUMBER_DIGITS, is_overlong_number
 from questionnaires.model import Instrument, Question, QuestionType
 
 _MAX_KEY_IN_MESSAGE = 80
-_LARGEST_NUMBER = 10 ** MAX_NUMBER_DIGITS
+_LARGEST_NUMBER = 10**MAX_NUMBER_DIGITS
 # C0 controls but tab, line feed and carriage return, DEL, lone surrogates (from JSON
 # "\ud800") and U+FFFD (what a decoder puts for bytes that were not UTF-8): never typed,
 # and neither NUL nor a surrogate can be stored as UTF-8 text.
@@ -100,8 +100,9 @@ def _clean_choice(q: Question, value: object) -> _Cleaned:
 
 
 def _clean_choices(q: Question, value: object, partial: bool) -> _Cleaned:
-    if not isinstance(value, list | tuple | set | frozenset) or \
-            not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list | tuple | set | frozenset) or not all(
+        isinstance(v, str) for v in value
+    ):
         return None, make_error(q.id, ErrorCode.INVALID_TYPE)
     chosen = [v.strip() for v in value]
     if any(q.option(v) is None for v in chosen):
@@ -127,10 +128,10 @@ def _clean_number(q: Question, value: object) -> _Cleaned:
         return None, make_error(q.id, ErrorCode.NUMBER_TOO_LONG, limit=MAX_NUMBER_DIGITS)
     if q.integer and value != math.floor(value):
         return None, make_error(q.id, ErrorCode.NOT_AN_INTEGER)
-    if (q.minimum is not None and value < q.minimum) or \
-            (q.maximum is not None and value > q.maximum):
-        return None, make_error(q.id, ErrorCode.OUT_OF_RANGE,
-                                **range_phrases(q.minimum, q.maximum))
+    if (q.minimum is not None and value < q.minimum) or (
+        q.maximum is not None and value > q.maximum
+    ):
+        return None, make_error(q.id, ErrorCode.OUT_OF_RANGE, **range_phrases(q.minimum, q.maximum))
     return (int(value) if q.integer else value), None
 
 
@@ -164,8 +165,13 @@ class _Step(NamedTuple):
     raw: object
 
 
-def _walk(instrument: Instrument, answers: Mapping[str, object], partial: bool,
-          cleaned: dict[str, object], issues: list[AnswerError]) -> Iterator[_Step]:
+def _walk(
+    instrument: Instrument,
+    answers: Mapping[str, object],
+    partial: bool,
+    cleaned: dict[str, object],
+    issues: list[AnswerError],
+) -> Iterator[_Step]:
     """Visit questions in order, cleaning visible answers as it goes."""
     for section in instrument.sections:
         shown = section.show_if is None or section.show_if.holds(cleaned)
@@ -195,8 +201,9 @@ def _unknown_keys(instrument: Instrument, answers: Mapping[str, object]) -> list
     return errors
 
 
-def validate_answers(instrument: Instrument, answers: Mapping[str, object], *,
-                     partial: bool) -> ValidationResult:
+def validate_answers(
+    instrument: Instrument, answers: Mapping[str, object], *, partial: bool
+) -> ValidationResult:
     """Validate answers; ``partial=True`` for autosave (no required or min-selection check),
     ``partial=False`` at final submission. Unknown or tampered question ids are errors."""
     cleaned: dict[str, object] = {}
@@ -211,12 +218,14 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, object], *,
             missing.append(step.question.id)
             if not partial:
                 issues.append(make_error(step.question.id, ErrorCode.REQUIRED_MISSING))
-    return ValidationResult(MappingProxyType(cleaned), tuple(issues), tuple(visible),
-                            tuple(missing))
+    return ValidationResult(
+        MappingProxyType(cleaned), tuple(issues), tuple(visible), tuple(missing)
+    )
 
 
-def visible_questions(instrument: Instrument,
-                      answers: Mapping[str, object]) -> tuple[Question, ...]:
+def visible_questions(
+    instrument: Instrument, answers: Mapping[str, object]
+) -> tuple[Question, ...]:
     """The questions shown given the answers so far, in form order (skip logic applied)."""
     steps = _walk(instrument, answers, True, {}, [])
     return tuple(step.question for step in steps if step.visible)

@@ -22,6 +22,7 @@ def builtin_instruments() -> Mapping[str, Instrument]:
     ``data/instruments/fragments/``.
     """
     trees = builtin_criteria_trees()
-    instruments = [load_instrument(p, criteria_trees=trees)
-                   for p in sorted(INSTRUMENTS_DIR.glob("*.yaml"))]
+    instruments = [
+        load_instrument(p, criteria_trees=trees) for p in sorted(INSTRUMENTS_DIR.glob("*.yaml"))
+    ]
     return MappingProxyType({i.code: i for i in instruments})

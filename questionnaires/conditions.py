@@ -65,8 +65,10 @@ def _check_binary(node: Compare, refs: Mapping[str, RefInfo]) -> list[str]:
         return [f"'{node.op}' needs number questions; use == != or in for choices and text"]
     if isinstance(left, Ref) and isinstance(right, Ref):
         if kinds[0] is not kinds[1]:
-            return [f"cannot compare {left.question_id} ({kinds[0]}) with "
-                    f"{right.question_id} ({kinds[1]})"]
+            return [
+                f"cannot compare {left.question_id} ({kinds[0]}) with "
+                f"{right.question_id} ({kinds[1]})"
+            ]
         return []
     ref, const = (left, right) if isinstance(left, Ref) else (right, left)
     assert isinstance(ref, Ref) and isinstance(const, Const)
@@ -106,8 +108,14 @@ def _is_number(value: object) -> bool:
 def _compare(op: CompareOp, left: object, right: object) -> bool:
     if _is_number(left) and _is_number(right):
         a, b = float(left), float(right)  # type: ignore[arg-type]
-        return {CompareOp.EQ: a == b, CompareOp.NE: a != b, CompareOp.LT: a < b,
-                CompareOp.LE: a <= b, CompareOp.GT: a > b, CompareOp.GE: a >= b}[op]
+        return {
+            CompareOp.EQ: a == b,
+            CompareOp.NE: a != b,
+            CompareOp.LT: a < b,
+            CompareOp.LE: a <= b,
+            CompareOp.GT: a > b,
+            CompareOp.GE: a >= b,
+        }[op]
     if isinstance(left, str) and isinstance(right, str) and op not in _ORDERING:
         return (left == right) if op is CompareOp.EQ else (left != right)
     return False

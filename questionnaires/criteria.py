@@ -85,8 +85,11 @@ class CriteriaTree:
                 leaves = crit.children or (crit,)
                 for leaf in leaves:
                     assert leaf.method is not None
-                    rows.append(LeafRow(leaf.code, leaf.title, crit.code, fld.code,
-                                        leaf.max_points, leaf.method))
+                    rows.append(
+                        LeafRow(
+                            leaf.code, leaf.title, crit.code, fld.code, leaf.max_points, leaf.method
+                        )
+                    )
         return tuple(rows)
 
     def leaf(self, code: str) -> LeafRow | None:
@@ -95,8 +98,12 @@ class CriteriaTree:
 
     def total(self, method: Method | None = None) -> float:
         """Maximum points of the tree, or of the leaves scored by ``method``."""
-        return round(float(sum(r.max_points for r in self.flatten()
-                               if method is None or r.method is method)), 6)
+        return round(
+            float(
+                sum(r.max_points for r in self.flatten() if method is None or r.method is method)
+            ),
+            6,
+        )
 
 
 class _TreeBuilder:
@@ -104,15 +111,19 @@ class _TreeBuilder:
         self.r = reader
         self.codes: set[str] = set()
 
-    def node(self, raw: object, path: str, level: NodeLevel, parent: str | None,
-             inherited: Method | None) -> CriterionNode | None:
+    def node(
+        self, raw: object, path: str, level: NodeLevel, parent: str | None, inherited: Method | None
+    ) -> CriterionNode | None:
         r = self.r
         node = r.mapping(raw, path)
         if node is None:
             return None
         child_key = {NodeLevel.FIELD: "criteria", NodeLevel.CRITERION: "sub_criteria"}.get(level)
-        r.allow_keys(node, {"code", "title", "max_points", "method"} | (
-            {child_key} if child_key else set()), path)
+        r.allow_keys(
+            node,
+            {"code", "title", "max_points", "method"} | ({child_key} if child_key else set()),
+            path,
+        )
         code = r.string(node, "code", path, pattern=_CODE)
         title = r.text(node, "title", path)
         max_points = r.number(node, "max_points", path, required=True, low=0.0, high=1000.0)
@@ -128,12 +139,15 @@ class _TreeBuilder:
         if children and max_points is not None:
             total = sum(c.max_points for c in children)
             if abs(total - max_points) > _TOLERANCE:
-                r.fail(path, f"max_points {max_points:g} differs from the sum of its children "
-                       f"{total:g}")
+                r.fail(
+                    path,
+                    f"max_points {max_points:g} differs from the sum of its children {total:g}",
+                )
         if code is None or title is None or max_points is None:
             return None
-        return CriterionNode(code, level, title, max_points, None if children else method,
-                             tuple(children))
+        return CriterionNode(
+            code, level, title, max_points, None if children else method, tuple(children)
+        )
 
     def _check_code(self, code: str, parent: str | None, path: str) -> None:
         if code in self.codes:
@@ -142,22 +156,31 @@ class _TreeBuilder:
         if parent is not None and not code.startswith(parent + "."):
             self.r.fail(path, f"code {code} should start with its parent's code {parent}.")
 
-    def _children(self, node: Mapping[str, object], key: str | None, path: str,
-                  level: NodeLevel, code: str | None, method: Method | None
-                  ) -> list[CriterionNode]:
+    def _children(
+        self,
+        node: Mapping[str, object],
+        key: str | None,
+        path: str,
+        level: NodeLevel,
+        code: str | None,
+        method: Method | None,
+    ) -> list[CriterionNode]:
         if key is None:
             return []
         below = NodeLevel.CRITERION if level is NodeLevel.FIELD else NodeLevel.SUB_CRITERION
-        built = [self.node(raw, f"{path}.{key}[{i}]", below, code, method)
-                 for i, raw in enumerate(self.r.sequence(node, key, path, required=False))]
+        built = [
+            self.node(raw, f"{path}.{key}[{i}]", below, code, method)
+            for i, raw in enumerate(self.r.sequence(node, key, path, required=False))
+        ]
         return [c for c in built if c is not None]
 
 
 def _check_totals(tree: CriteriaTree, node: Mapping[str, object], r: Reader) -> None:
     declared_total = r.number(node, "total_points", "", required=True, low=0.0)
     if declared_total is not None and abs(tree.total() - declared_total) > _TOLERANCE:
-        r.fail("total_points", f"declared {declared_total:g} but the fields sum to "
-               f"{tree.total():g}")
+        r.fail(
+            "total_points", f"declared {declared_total:g} but the fields sum to {tree.total():g}"
+        )
     totals = r.mapping(node.get("totals", {}), "totals") or {}
     for key, value in totals.items():
         method = r.enum_value(key, f"totals.{key}", Method)
@@ -166,8 +189,10 @@ def _check_totals(tree: CriteriaTree, node: Mapping[str, object], r: Reader) -> 
         if isinstance(value, bool) or not isinstance(value, int | float):
             r.fail(f"totals.{key}", f"expected a number, found {value!r}")
         elif abs(tree.total(method) - value) > _TOLERANCE:
-            r.fail(f"totals.{key}", f"declared {value:g} but {key} leaves sum to "
-                   f"{tree.total(method):g}")
+            r.fail(
+                f"totals.{key}",
+                f"declared {value:g} but {key} leaves sum to {tree.total(method):g}",
+            )
 
 
 def criteria_tree_from_data(data: object, source: str = "<memory>") -> CriteriaTree:
@@ -177,11 +202,14 @@ def criteria_tree_from_data(data: object, source: str = "<memory>") -> CriteriaT
     node = r.mapping(data, "")
     if node is None:
         raise CriteriaError(problems)
-    r.allow_keys(node, ("code", "version", "level", "title", "note", "total_points", "totals",
-                        "fields"), "")
+    r.allow_keys(
+        node, ("code", "version", "level", "title", "note", "total_points", "totals", "fields"), ""
+    )
     builder = _TreeBuilder(r)
-    fields = [builder.node(raw, f"fields[{i}]", NodeLevel.FIELD, None, None)
-              for i, raw in enumerate(r.sequence(node, "fields", ""))]
+    fields = [
+        builder.node(raw, f"fields[{i}]", NodeLevel.FIELD, None, None)
+        for i, raw in enumerate(r.sequence(node, "fields", ""))
+    ]
     code = r.string(node, "code", "", pattern=_TREE_CODE)
     version = r.string(node, "version", "")
     level = r.enum(node, "level", "", UnitLevel)
@@ -190,8 +218,9 @@ def criteria_tree_from_data(data: object, source: str = "<memory>") -> CriteriaT
     if problems or None in (code, version, level, title, note):
         raise CriteriaError(problems)
     assert code and version and level and title and note
-    tree = CriteriaTree(code, version, level, title, note,
-                        tuple(f for f in fields if f is not None))
+    tree = CriteriaTree(
+        code, version, level, title, note, tuple(f for f in fields if f is not None)
+    )
     _check_totals(tree, node, r)
     if problems:
         raise CriteriaError(problems)

@@ -70,9 +70,15 @@ class CompareOp(StrEnum):
 
 KEYWORDS = frozenset({"and", "or", "not", "in"})
 _TWO_CHAR_OPS = ("==", "!=", "<=", ">=")
-_ONE_CHAR = {"<": TokenKind.OP, ">": TokenKind.OP, "(": TokenKind.LPAREN,
-             ")": TokenKind.RPAREN, "[": TokenKind.LBRACKET, "]": TokenKind.RBRACKET,
-             ",": TokenKind.COMMA}
+_ONE_CHAR = {
+    "<": TokenKind.OP,
+    ">": TokenKind.OP,
+    "(": TokenKind.LPAREN,
+    ")": TokenKind.RPAREN,
+    "[": TokenKind.LBRACKET,
+    "]": TokenKind.RBRACKET,
+    ",": TokenKind.COMMA,
+}
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", "'": "'", '"': '"'}
 
 
@@ -164,7 +170,7 @@ def _read_number(source: str, start: int) -> tuple[Token, int]:
     if text.count(".") > 1 or text.endswith(".") or text in ("-", ""):
         raise ExpressionError(f"malformed number {text!r}", start)
     if i < len(source) and _is_name_char(source[i]):
-        raise ExpressionError(f"malformed number {source[start:i + 1]!r}", start)
+        raise ExpressionError(f"malformed number {source[start : i + 1]!r}", start)
     return Token(TokenKind.NUMBER, text, start, float(text)), i
 
 
@@ -257,8 +263,9 @@ class _Parser:
             self.take()
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise ExpressionError(f"condition nested deeper than {MAX_DEPTH}",
-                                      self.peek().position)
+                raise ExpressionError(
+                    f"condition nested deeper than {MAX_DEPTH}", self.peek().position
+                )
             node = Not(self.not_expr())
             self.depth -= 1
             return node
@@ -282,8 +289,9 @@ class _Parser:
                 self.take()
                 op = CompareOp.NOT_IN
             return Compare(op, left, None, self.list_literal())
-        raise ExpressionError(f"expected a comparison operator, found {_describe(token)}",
-                              token.position)
+        raise ExpressionError(
+            f"expected a comparison operator, found {_describe(token)}", token.position
+        )
 
     def operand(self) -> Operand:
         token = self.take()
@@ -291,8 +299,9 @@ class _Parser:
             return Ref(token.text, token.position)
         if token.kind in (TokenKind.STRING, TokenKind.NUMBER) and token.value is not None:
             return Const(token.value, token.position)
-        raise ExpressionError(f"expected a question id or a literal, found {_describe(token)}",
-                              token.position)
+        raise ExpressionError(
+            f"expected a question id or a literal, found {_describe(token)}", token.position
+        )
 
     def list_literal(self) -> tuple[Const, ...]:
         self.expect(TokenKind.LBRACKET, "'[' after 'in'")
@@ -303,8 +312,9 @@ class _Parser:
         while True:
             token = self.take()
             if token.kind not in (TokenKind.STRING, TokenKind.NUMBER) or token.value is None:
-                raise ExpressionError(f"list items must be literals, found {_describe(token)}",
-                                      token.position)
+                raise ExpressionError(
+                    f"list items must be literals, found {_describe(token)}", token.position
+                )
             items.append(Const(token.value, token.position))
             if self.peek().kind is TokenKind.COMMA:
                 self.take()

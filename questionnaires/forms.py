@@ -31,7 +31,8 @@ def is_overlong_number(text: str) -> bool:
     digits (checked by counting, before any conversion)."""
     compact = _compact_number(text)
     return sum(c.isdigit() for c in compact) > MAX_NUMBER_DIGITS and (
-        _NUMBER.fullmatch(compact) is not None)
+        _NUMBER.fullmatch(compact) is not None
+    )
 
 
 def _parse_number(text: str, integer: bool) -> object:
@@ -65,8 +66,9 @@ def parse_form_value(question: Question, raw_strings: Sequence[str]) -> object:
     return values[0]
 
 
-def parse_form(instrument: Instrument, fields: Mapping[str, Sequence[str]], *,
-               ignore: Collection[str] = ()) -> dict[str, object]:
+def parse_form(
+    instrument: Instrument, fields: Mapping[str, Sequence[str]], *, ignore: Collection[str] = ()
+) -> dict[str, object]:
     """Typed answers from all form fields (e.g. ``request.form.to_dict(flat=False)``).
 
     Fields named in ``ignore`` (CSRF token, navigation buttons) are skipped; any other field

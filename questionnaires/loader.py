@@ -30,9 +30,20 @@ from questionnaires.model import Condition, Instrument, Question, Section
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*")
-_TOP_KEYS = ("code", "version", "title", "groups", "rated_unit", "campaign_kinds",
-             "estimated_minutes", "intro", "confidentiality", "criteria_tree", "sections",
-             "definitions")
+_TOP_KEYS = (
+    "code",
+    "version",
+    "title",
+    "groups",
+    "rated_unit",
+    "campaign_kinds",
+    "estimated_minutes",
+    "intro",
+    "confidentiality",
+    "criteria_tree",
+    "sections",
+    "definitions",
+)
 _TOLERANCE = 1e-6
 
 
@@ -59,8 +70,9 @@ def _expand_sections(ctx: _Context, raw_sections: list[object]) -> list[tuple[Re
     return expanded
 
 
-def _include(ctx: _Context, raw: Mapping[object, object],
-             path: str) -> list[tuple[Reader, str, object]]:
+def _include(
+    ctx: _Context, raw: Mapping[object, object], path: str
+) -> list[tuple[Reader, str, object]]:
     r = ctx.reader
     target = raw.get("include")
     if len(raw) != 1 or not isinstance(target, str):
@@ -87,8 +99,9 @@ def _include(ctx: _Context, raw: Mapping[object, object],
     return [(fragment, f"sections[{j}]", item) for j, item in enumerate(items)]
 
 
-def _condition(ctx: _Context, r: Reader, raw: object, path: str,
-               available: Mapping[str, RefInfo]) -> Condition | None:
+def _condition(
+    ctx: _Context, r: Reader, raw: object, path: str, available: Mapping[str, RefInfo]
+) -> Condition | None:
     if raw is None:
         return None
     if not isinstance(raw, str):
@@ -103,9 +116,11 @@ def _condition(ctx: _Context, r: Reader, raw: object, path: str,
     for ref in references(ast):
         if ref.question_id not in available:
             ok = False
-            where = ("comes later or is the question itself; conditions may only use earlier "
-                     "answers" if ref.question_id in ctx.all_ids else "is not a question of "
-                     "this instrument")
+            where = (
+                "comes later or is the question itself; conditions may only use earlier answers"
+                if ref.question_id in ctx.all_ids
+                else "is not a question of this instrument"
+            )
             r.fail(path, f"{ref.question_id!r} {where}")
     if not ok:
         return None
@@ -115,8 +130,9 @@ def _condition(ctx: _Context, r: Reader, raw: object, path: str,
     return None if type_errors else Condition(render(ast), ast)
 
 
-def _section(ctx: _Context, r: Reader, raw: object, path: str,
-             section_ids: set[str]) -> Section | None:
+def _section(
+    ctx: _Context, r: Reader, raw: object, path: str, section_ids: set[str]
+) -> Section | None:
     node = r.mapping(raw, path)
     if node is None:
         return None
@@ -143,8 +159,9 @@ def _section(ctx: _Context, r: Reader, raw: object, path: str,
         raw_cond = raw_q.get("show_if") if isinstance(raw_q, Mapping) else None
         cond = _condition(ctx, r, raw_cond, f"{qpath}.show_if", ctx.earlier)
         question = dataclasses.replace(question, show_if=cond)
-        ctx.earlier[question.id] = RefInfo(question.type.value_kind,
-                                           frozenset(o.value for o in question.options))
+        ctx.earlier[question.id] = RefInfo(
+            question.type.value_kind, frozenset(o.value for o in question.options)
+        )
         questions.append(question)
     if sid is None or title is None:
         return None
@@ -155,8 +172,11 @@ def _collect_ids(expanded: list[tuple[Reader, str, object]]) -> set[str]:
     ids: set[str] = set()
     for _, _, raw in expanded:
         if isinstance(raw, Mapping) and isinstance(raw.get("questions"), list):
-            ids.update(q["id"] for q in raw["questions"]
-                       if isinstance(q, Mapping) and isinstance(q.get("id"), str))
+            ids.update(
+                q["id"]
+                for q in raw["questions"]
+                if isinstance(q, Mapping) and isinstance(q.get("id"), str)
+            )
     return ids
 
 
@@ -193,26 +213,41 @@ def _check_criteria(r: Reader, sections: list[Section], tree: CriteriaTree | Non
         return
     for code, total in sorted(sums.items()):
         leaf = tree.leaf(code)
-        if leaf is not None and leaf.method is Method.SURVEY \
-                and abs(leaf.max_points - total) > _TOLERANCE:
-            r.fail(f"criterion {code}", f"question points add up to {total:g} but the "
-                   f"sub-criterion's maximum is {leaf.max_points:g}")
+        if (
+            leaf is not None
+            and leaf.method is Method.SURVEY
+            and abs(leaf.max_points - total) > _TOLERANCE
+        ):
+            r.fail(
+                f"criterion {code}",
+                f"question points add up to {total:g} but the "
+                f"sub-criterion's maximum is {leaf.max_points:g}",
+            )
 
 
-def _metadata_enums(r: Reader, node: Mapping[str, object]
-                    ) -> tuple[list[RespondentGroup], list[CampaignKind]]:
-    groups = [r.enum_value(g, f"groups[{i}]", RespondentGroup)
-              for i, g in enumerate(r.sequence(node, "groups", ""))]
-    kinds = [r.enum_value(k, f"campaign_kinds[{i}]", CampaignKind)
-             for i, k in enumerate(r.sequence(node, "campaign_kinds", ""))]
+def _metadata_enums(
+    r: Reader, node: Mapping[str, object]
+) -> tuple[list[RespondentGroup], list[CampaignKind]]:
+    groups = [
+        r.enum_value(g, f"groups[{i}]", RespondentGroup)
+        for i, g in enumerate(r.sequence(node, "groups", ""))
+    ]
+    kinds = [
+        r.enum_value(k, f"campaign_kinds[{i}]", CampaignKind)
+        for i, k in enumerate(r.sequence(node, "campaign_kinds", ""))
+    ]
     if not node.get("groups"):
         r.fail("groups", "list at least one respondent group")
     return [g for g in groups if g], [k for k in kinds if k]
 
 
-def instrument_from_data(data: object, source: str = "<memory>", *,
-                         base_dir: Path | None = None,
-                         criteria_trees: Mapping[str, CriteriaTree] | None = None) -> Instrument:
+def instrument_from_data(
+    data: object,
+    source: str = "<memory>",
+    *,
+    base_dir: Path | None = None,
+    criteria_trees: Mapping[str, CriteriaTree] | None = None,
+) -> Instrument:
     """Build an instrument from parsed YAML; raises InstrumentError listing every problem.
 
     ``criteria_trees`` maps tree code to tree; when None the built-in trees are used.
@@ -244,30 +279,46 @@ def instrument_from_data(data: object, source: str = "<memory>", *,
     assert code and version and rated and minutes and all(meta.values())
     title, intro, confidentiality = meta["title"], meta["intro"], meta["confidentiality"]
     assert title and intro and confidentiality
-    return Instrument(code, version, title, tuple(groups), rated, tuple(kinds), minutes, intro,
-                      confidentiality, tuple(sections), tree_code)
+    return Instrument(
+        code,
+        version,
+        title,
+        tuple(groups),
+        rated,
+        tuple(kinds),
+        minutes,
+        intro,
+        confidentiality,
+        tuple(sections),
+        tree_code,
+    )
 
 
-def _find_tree(r: Reader, code: str | None,
-               trees: Mapping[str, CriteriaTree] | None) -> CriteriaTree | None:
+def _find_tree(
+    r: Reader, code: str | None, trees: Mapping[str, CriteriaTree] | None
+) -> CriteriaTree | None:
     if code is None:
         return None
     if trees is None:
         trees = builtin_criteria_trees()
     tree = trees.get(code)
     if tree is None:
-        r.fail("criteria_tree", f"unknown criteria tree {code!r} (known: "
-               + ", ".join(sorted(trees)) + ")")
+        r.fail(
+            "criteria_tree",
+            f"unknown criteria tree {code!r} (known: " + ", ".join(sorted(trees)) + ")",
+        )
     return tree
 
 
-def load_instrument(path: str | Path, *,
-                    criteria_trees: Mapping[str, CriteriaTree] | None = None) -> Instrument:
+def load_instrument(
+    path: str | Path, *, criteria_trees: Mapping[str, CriteriaTree] | None = None
+) -> Instrument:
     """Load and validate an instrument YAML file; raises InstrumentError."""
     file = Path(path)
     problems: list[Problem] = []
     data = read_yaml(file, problems)
     if problems:
         raise InstrumentError(problems)
-    return instrument_from_data(data, file.name, base_dir=file.parent,
-                                criteria_trees=criteria_trees)
+    return instrument_from_data(
+        data, file.name, base_dir=file.parent, criteria_trees=criteria_trees
+    )

@@ -211,8 +211,13 @@ class Instrument:
     @cached_property
     def content_hash(self) -> str:
         """sha256 hex digest of the canonical JSON of the parsed definition."""
-        text = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False,
-                          separators=(",", ":"), allow_nan=False)
+        text = json.dumps(
+            self.canonical(),
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+        )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

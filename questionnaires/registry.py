@@ -37,8 +37,7 @@ class PublishedInstrument:
 class InstrumentRegistry:
     """An immutable set of published instruments keyed by (code, version)."""
 
-    entries: Mapping[tuple[str, str], str] = field(
-        default_factory=lambda: MappingProxyType({}))
+    entries: Mapping[tuple[str, str], str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def of(cls, published: Iterable[PublishedInstrument]) -> InstrumentRegistry:
@@ -47,8 +46,9 @@ class InstrumentRegistry:
         for row in published:
             key = (row.code, row.version)
             if key in entries and entries[key] != row.content_hash:
-                raise PublishedInstrumentChangedError(row.code, row.version, entries[key],
-                                                      row.content_hash)
+                raise PublishedInstrumentChangedError(
+                    row.code, row.version, entries[key], row.content_hash
+                )
             entries[key] = row.content_hash
         return cls(MappingProxyType(entries))
 
@@ -57,8 +57,9 @@ class InstrumentRegistry:
         known = self.entries.get((instrument.code, instrument.version))
         if known is None:
             return PublishStatus.NEW
-        return PublishStatus.UNCHANGED if known == instrument.content_hash \
-            else PublishStatus.CHANGED
+        return (
+            PublishStatus.UNCHANGED if known == instrument.content_hash else PublishStatus.CHANGED
+        )
 
     def publish(self, instrument: Instrument) -> InstrumentRegistry:
         """The registry with the instrument added; raises PublishedInstrumentChangedError if a
@@ -66,8 +67,9 @@ class InstrumentRegistry:
         status = self.status(instrument)
         if status is PublishStatus.CHANGED:
             key = (instrument.code, instrument.version)
-            raise PublishedInstrumentChangedError(instrument.code, instrument.version,
-                                                  self.entries[key], instrument.content_hash)
+            raise PublishedInstrumentChangedError(
+                instrument.code, instrument.version, self.entries[key], instrument.content_hash
+            )
         if status is PublishStatus.UNCHANGED:
             return self
         entries = dict(self.entries)

@@ -19,8 +19,12 @@ RATING4_OPTIONS: tuple[Option, ...] = (
     Option("fair", LocalizedText("Khá", "Fairly good"), 0.6),
     Option("average", LocalizedText("Trung bình", "Average"), 0.2),
     Option("poor", LocalizedText("Kém", "Poor"), 0.0),
-    Option(DONT_KNOW, LocalizedText("Không biết / không trả lời", "Don't know / no answer"),
-           None, substantive=False),
+    Option(
+        DONT_KNOW,
+        LocalizedText("Không biết / không trả lời", "Don't know / no answer"),
+        None,
+        substantive=False,
+    ),
 )
 
 LIKERT5_OPTIONS: tuple[Option, ...] = (

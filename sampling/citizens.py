@@ -47,8 +47,17 @@ from sampling.schema import (
 from sampling.settings import CitizenSettings
 
 I64 = NDArray[np.int64]
-DRAW_COLUMNS = (UNIT, PERSON, FIELD, ROLE, RESERVE_RANK, WEIGHT, STRATUM_SIZE, STRATUM_SAMPLE,
-                REPLACES)
+DRAW_COLUMNS = (
+    UNIT,
+    PERSON,
+    FIELD,
+    ROLE,
+    RESERVE_RANK,
+    WEIGHT,
+    STRATUM_SIZE,
+    STRATUM_SAMPLE,
+    REPLACES,
+)
 
 
 @dataclass(frozen=True)
@@ -112,16 +121,18 @@ def _communes(enc: EncodedFrame, strata: _Strata, reserve: I64, n: int) -> pd.Da
     size = strata.size.reshape(len(enc.units), strata.width)
     sample = strata.sample.reshape(len(enc.units), strata.width)
     eligible = size.sum(axis=1)
-    return pd.DataFrame({
-        UNIT: pd.Series(enc.units, dtype="str"),
-        "eligible": eligible,
-        "fields": (size > 0).sum(axis=1),
-        "fields_represented": (sample > 0).sum(axis=1),
-        "sample": sample.sum(axis=1),
-        "reserve": reserve,
-        "shortfall": np.maximum(n - eligible, 0),
-        "unrepresented_eligible": np.where(sample == 0, size, 0).sum(axis=1),
-    })
+    return pd.DataFrame(
+        {
+            UNIT: pd.Series(enc.units, dtype="str"),
+            "eligible": eligible,
+            "fields": (size > 0).sum(axis=1),
+            "fields_represented": (sample > 0).sum(axis=1),
+            "sample": sample.sum(axis=1),
+            "reserve": reserve,
+            "shortfall": np.maximum(n - eligible, 0),
+            "unrepresented_eligible": np.where(sample == 0, size, 0).sum(axis=1),
+        }
+    )
 
 
 def _labels(values: tuple[str, ...], idx: I64) -> pd.Series:
@@ -130,7 +141,11 @@ def _labels(values: tuple[str, ...], idx: I64) -> pd.Series:
 
 
 def _rows(
-    frame: pd.DataFrame, enc: EncodedFrame, strata: _Strata, picked: I64, reserves: I64,
+    frame: pd.DataFrame,
+    enc: EncodedFrame,
+    strata: _Strata,
+    picked: I64,
+    reserves: I64,
     rank: I64,
 ) -> pd.DataFrame:
     rows = np.concatenate((picked, reserves))
@@ -142,17 +157,19 @@ def _rows(
     ranks = np.concatenate((np.zeros(n_sample, np.int64), rank + 1))[order]
     n_h = strata.size[stratum]
     k_h = strata.sample[stratum]
-    return pd.DataFrame({
-        UNIT: _labels(enc.units, stratum // strata.width),
-        PERSON: take_strings(frame[PERSON], rows),
-        FIELD: _labels(enc.labels, stratum % strata.width),
-        ROLE: _labels((Role.SAMPLE.value, Role.RESERVE.value), is_reserve.astype(np.int64)),
-        RESERVE_RANK: pd.arrays.IntegerArray(ranks, ~is_reserve),
-        WEIGHT: np.where(is_reserve, np.nan, n_h / np.maximum(k_h, 1)),
-        STRATUM_SIZE: n_h,
-        STRATUM_SAMPLE: k_h,
-        REPLACES: pd.Series(pd.NA, index=range(len(rows)), dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            UNIT: _labels(enc.units, stratum // strata.width),
+            PERSON: take_strings(frame[PERSON], rows),
+            FIELD: _labels(enc.labels, stratum % strata.width),
+            ROLE: _labels((Role.SAMPLE.value, Role.RESERVE.value), is_reserve.astype(np.int64)),
+            RESERVE_RANK: pd.arrays.IntegerArray(ranks, ~is_reserve),
+            WEIGHT: np.where(is_reserve, np.nan, n_h / np.maximum(k_h, 1)),
+            STRATUM_SIZE: n_h,
+            STRATUM_SAMPLE: k_h,
+            REPLACES: pd.Series(pd.NA, index=range(len(rows)), dtype="str"),
+        }
+    )
 
 
 def draw_with_key(frame: pd.DataFrame, run_key: int, settings: CitizenSettings) -> CitizenDraw:
@@ -169,8 +186,9 @@ def draw_with_key(frame: pd.DataFrame, run_key: int, settings: CitizenSettings) 
     unselected[picked] = False
     unit_of_cell = np.arange(enc.cells, dtype=np.int64) // enc.width
     reserve_keys = rotate_half(keys)  # in place: the sample keys are no longer needed
-    reserves, rank = smallest_per_group(enc.cell, reserve_keys, need, left, unselected,
-                                        unit_of_cell)
+    reserves, rank = smallest_per_group(
+        enc.cell, reserve_keys, need, left, unselected, unit_of_cell
+    )
     provenance = DrawProvenance(
         DrawKind.CITIZENS, run_key, enc.frame_hash, SAMPLING_VERSION, settings.to_dict()
     )

@@ -71,7 +71,10 @@ class _Decision:
 
 
 def _choose_province(
-    group: pd.DataFrame, k: int, pick: TierPick, rng: np.random.Generator,
+    group: pd.DataFrame,
+    k: int,
+    pick: TierPick,
+    rng: np.random.Generator,
     forced: dict[str, DistrictOverride],
 ) -> dict[str, _Decision]:
     """Decisions for one province's districts (sorted by tier, code)."""
@@ -152,15 +155,20 @@ def select_districts(
     forced = {o.code: o for o in ovr}
     decisions: dict[str, _Decision] = {}
     for _, group in table.groupby(PROVINCE, sort=True):
-        decisions.update(_choose_province(
-            group, settings.districts_per_province, settings.tier_pick, rng, forced))
+        decisions.update(
+            _choose_province(
+                group, settings.districts_per_province, settings.tier_pick, rng, forced
+            )
+        )
     rows = [decisions[str(c)] for c in table[CODE]]
     reasons = [d.reason for d in rows]
-    table["chosen"] = [r not in (DistrictReason.NOT_CHOSEN, DistrictReason.FORCED_OUT)
-                       for r in reasons]
+    table["chosen"] = [
+        r not in (DistrictReason.NOT_CHOSEN, DistrictReason.FORCED_OUT) for r in reasons
+    ]
     table["reason"] = pd.Series([r.value for r in reasons], dtype="str")
     table["detail"] = pd.Series([d.detail for d in rows], dtype="str")
     table["probability"] = [d.probability for d in rows]
     table["override_reason"] = pd.Series(
-        [forced[c].reason if c in forced else pd.NA for c in table[CODE]], dtype="str")
+        [forced[c].reason if c in forced else pd.NA for c in table[CODE]], dtype="str"
+    )
     return DistrictSelection(table, settings, ovr)

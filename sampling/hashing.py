@@ -87,8 +87,9 @@ def utf8_buffers(values: pd.Series) -> list[tuple[NDArray[np.int64], NDArray[np.
         return _python_buffers(values)
 
 
-def _mix_word(h: U64, words: U64, starts: NDArray[np.int64], lengths: NDArray[np.int64],
-              j: int) -> None:
+def _mix_word(
+    h: U64, words: U64, starts: NDArray[np.int64], lengths: NDArray[np.int64], j: int
+) -> None:
     """h = fmix64(h ^ w) for the word w at byte j of every string longer than j bytes.
 
     Bytes past a string's end are masked off. When most strings are that long, all rows are

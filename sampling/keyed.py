@@ -62,7 +62,11 @@ def _sort_by_group_key(group: I64, keys: U64, groups: int) -> I64:
 
 
 def smallest_per_group(
-    code: I64, keys: U64, need: I64, avail: I64, eligible: Mask | None = None,
+    code: I64,
+    keys: U64,
+    need: I64,
+    avail: I64,
+    eligible: Mask | None = None,
     group_of: I64 | None = None,
 ) -> tuple[I64, I64]:
     """Rows with the ``need[g]`` smallest keys of each group g, and their 0-based rank.

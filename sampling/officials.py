@@ -35,20 +35,23 @@ class ExpectedCount:
     high: int
 
 
-EXPECTED_NATIONAL: Mapping[RespondentGroup, ExpectedCount] = MappingProxyType({
-    g: ExpectedCount(g, lo, hi) for g, lo, hi in (
-        (RespondentGroup.COUNCIL_DELEGATE, 3_500, 3_500),
-        (RespondentGroup.DEPARTMENT_LEADER, 4_100, 4_100),
-        (RespondentGroup.SUBUNIT_LEADER, 17_800, 17_800),
-        (RespondentGroup.DISTRICT_LEADER, 2_100, 2_100),
-        (RespondentGroup.CITIZEN, 36_000, 40_000),
-        (RespondentGroup.MINISTRY_DEPARTMENT_LEADER, 1_600, 1_600),
-        (RespondentGroup.PROVINCE_DEPARTMENT_LEADER_FOR_MINISTRY, 3_700, 3_700),
-        (RespondentGroup.MINISTRY_SUBUNIT_LEADER, 16_400, 16_400),
-        (RespondentGroup.PAR_OFFICER, 800, 800),
-        (RespondentGroup.ASSOCIATION_LEADER, 155, 155),
-    )
-})
+EXPECTED_NATIONAL: Mapping[RespondentGroup, ExpectedCount] = MappingProxyType(
+    {
+        g: ExpectedCount(g, lo, hi)
+        for g, lo, hi in (
+            (RespondentGroup.COUNCIL_DELEGATE, 3_500, 3_500),
+            (RespondentGroup.DEPARTMENT_LEADER, 4_100, 4_100),
+            (RespondentGroup.SUBUNIT_LEADER, 17_800, 17_800),
+            (RespondentGroup.DISTRICT_LEADER, 2_100, 2_100),
+            (RespondentGroup.CITIZEN, 36_000, 40_000),
+            (RespondentGroup.MINISTRY_DEPARTMENT_LEADER, 1_600, 1_600),
+            (RespondentGroup.PROVINCE_DEPARTMENT_LEADER_FOR_MINISTRY, 3_700, 3_700),
+            (RespondentGroup.MINISTRY_SUBUNIT_LEADER, 16_400, 16_400),
+            (RespondentGroup.PAR_OFFICER, 800, 800),
+            (RespondentGroup.ASSOCIATION_LEADER, 155, 155),
+        )
+    }
+)
 """National totals per group; for groups given as "~N" low == high == N."""
 
 
@@ -75,13 +78,15 @@ def compare_with_expected(counted: Mapping[RespondentGroup, int]) -> pd.DataFram
     low = np.array([EXPECTED_NATIONAL[g].low for g in groups])
     high = np.array([EXPECTED_NATIONAL[g].high for g in groups])
     got = np.array([counted.get(g, 0) for g in groups])
-    return pd.DataFrame({
-        GROUP: pd.Series([g.value for g in groups], dtype="str"),
-        "counted": got,
-        "expected_low": low,
-        "expected_high": high,
-        "share_of_expected": got / ((low + high) / 2),
-    })
+    return pd.DataFrame(
+        {
+            GROUP: pd.Series([g.value for g in groups], dtype="str"),
+            "counted": got,
+            "expected_low": low,
+            "expected_high": high,
+            "share_of_expected": got / ((low + high) / 2),
+        }
+    )
 
 
 def _eligible(frame: pd.DataFrame, chosen_districts: Collection[str] | None) -> pd.DataFrame:
@@ -130,7 +135,11 @@ def draw_officials(
     counts = rows[GROUP].value_counts()
     counted = {RespondentGroup(str(g)): int(c) for g, c in counts.items()}
     provenance = DrawProvenance(
-        DrawKind.OFFICIALS, run_key, enc.frame_hash, SAMPLING_VERSION, settings.to_dict(),
+        DrawKind.OFFICIALS,
+        run_key,
+        enc.frame_hash,
+        SAMPLING_VERSION,
+        settings.to_dict(),
     )
     return OfficialsDraw(rows, compare_with_expected(counted), provenance)
 

@@ -16,8 +16,16 @@ from sampling.officials import selection_rule
 from sampling.schema import GROUP, PERSON, UNIT, require_columns
 from sampling.settings import SamplingSettings
 
-PREVIEW_COLUMNS = (UNIT, GROUP, "rule", "frame_size", "sample_size", "reserve_size",
-                   "expected_forms", "suggested_size")
+PREVIEW_COLUMNS = (
+    UNIT,
+    GROUP,
+    "rule",
+    "frame_size",
+    "sample_size",
+    "reserve_size",
+    "expected_forms",
+    "suggested_size",
+)
 
 
 def suggested_sample_size(population: int, margin: float = 0.05) -> int:
@@ -35,14 +43,16 @@ def _citizen_preview(frame: pd.DataFrame, settings: SamplingSettings) -> pd.Data
     n, r = settings.citizens.sample_size, settings.citizens.reserve_size
     size = frame.groupby(UNIT, sort=True).size()
     sample = np.minimum(size.to_numpy(), n)
-    return pd.DataFrame({
-        UNIT: size.index.astype("str"),
-        GROUP: RespondentGroup.CITIZEN.value,
-        "rule": SelectionRule.STRATIFIED_SAMPLE.value,
-        "frame_size": size.to_numpy(),
-        "sample_size": sample,
-        "reserve_size": np.minimum(r, size.to_numpy() - sample),
-    })
+    return pd.DataFrame(
+        {
+            UNIT: size.index.astype("str"),
+            GROUP: RespondentGroup.CITIZEN.value,
+            "rule": SelectionRule.STRATIFIED_SAMPLE.value,
+            "frame_size": size.to_numpy(),
+            "sample_size": sample,
+            "reserve_size": np.minimum(r, size.to_numpy() - sample),
+        }
+    )
 
 
 def _officials_preview(
@@ -57,9 +67,9 @@ def _officials_preview(
         for rule, unit in zip(rules, size[UNIT], strict=True)
     ]
     sample = np.where(in_scope, np.minimum(size["frame_size"].to_numpy(), caps), 0)
-    return size.assign(
-        rule=[r.value for r in rules], sample_size=sample, reserve_size=0
-    ).astype({UNIT: "str", GROUP: "str"})
+    return size.assign(rule=[r.value for r in rules], sample_size=sample, reserve_size=0).astype(
+        {UNIT: "str", GROUP: "str"}
+    )
 
 
 def preview_plan(

@@ -62,8 +62,9 @@ def replace_respondent(rows: pd.DataFrame, unit_code: str, person_id: str) -> Re
     earlier replacements). Raises ``ReplacementError`` if the person is not a current sample
     member or no reserve is left. Returns new rows; the input is not modified.
     """
-    hit = rows.index[(rows[UNIT] == unit_code) & (rows[PERSON] == person_id)
-                     & (rows[ROLE] == Role.SAMPLE.value)]
+    hit = rows.index[
+        (rows[UNIT] == unit_code) & (rows[PERSON] == person_id) & (rows[ROLE] == Role.SAMPLE.value)
+    ]
     if len(hit) != 1:
         raise ReplacementError("not_in_sample", f"{person_id!r} is not sampled in {unit_code!r}")
     old = hit[0]
@@ -76,7 +77,10 @@ def replace_respondent(rows: pd.DataFrame, unit_code: str, person_id: str) -> Re
     new_rows.at[new, REPLACES] = person_id
     new_rows.at[old, ROLE] = Role.REPLACED.value
     return Replacement(
-        new_rows, unit_code, person_id, str(rows.at[new, PERSON]),
+        new_rows,
+        unit_code,
+        person_id,
+        str(rows.at[new, PERSON]),
         int(rows[RESERVE_RANK].to_numpy()[rows.index.get_loc(new)]),
         str(rows.at[new, FIELD]) == field,
     )

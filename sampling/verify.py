@@ -43,8 +43,9 @@ def _as_drawn(rows: pd.DataFrame) -> pd.DataFrame:
 
 def compare_rows(stored: pd.DataFrame, redrawn: pd.DataFrame) -> pd.DataFrame:
     """Rows whose presence, role, reserve rank or weight differ between two draws."""
-    both = _as_drawn(stored).merge(_as_drawn(redrawn), on=_KEY, how="outer",
-                                   suffixes=("_stored", "_redrawn"), indicator=True)
+    both = _as_drawn(stored).merge(
+        _as_drawn(redrawn), on=_KEY, how="outer", suffixes=("_stored", "_redrawn"), indicator=True
+    )
     differs = both["_merge"] != "both"
     for column in (ROLE, RESERVE_RANK):
         a, b = both[f"{column}_stored"], both[f"{column}_redrawn"]
@@ -60,11 +61,11 @@ def verify_citizen_draw(
     """Redraw the citizen list with the stored run key and settings and compare to ``rows``."""
     if provenance.kind is not DrawKind.CITIZENS:
         raise SettingsError("wrong_draw_kind", "provenance is not of a citizen draw")
-    redraw = draw_with_key(frame, provenance.run_key, CitizenSettings.from_dict(
-        provenance.settings))
+    redraw = draw_with_key(
+        frame, provenance.run_key, CitizenSettings.from_dict(provenance.settings)
+    )
     return Verification(
         redraw.provenance.frame_hash == provenance.frame_hash,
         provenance.library_version == SAMPLING_VERSION,
         compare_rows(rows, redraw.rows),
     )
-

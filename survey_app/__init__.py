@@ -74,8 +74,11 @@ def _init_extensions(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     ratelimit.init_app(app, (settings.login_rate_limit, settings.respondent_rate_limit))
     if settings.trusted_proxies:  # behind a reverse proxy: the client address it forwards
-        app.wsgi_app = ProxyFix(app.wsgi_app,  # type: ignore[method-assign]
-                                x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app,
+            x_for=settings.trusted_proxies,
+            x_proto=settings.trusted_proxies,
+        )
 
 
 def _init_transactions(app: Flask) -> None:

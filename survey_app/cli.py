@@ -1,10 +1,10 @@
 """The ``survey-app`` console script: a Flask CLI group.
 
-    survey-app run [--host H] [--port P]     migrate, then serve
-    survey-app demo [--host H] [--port P]    migrate, load the demo once, print logins, serve
-    survey-app db upgrade                    apply migrations
-    survey-app create-user USERNAME --role R [--unit-code C]
-    survey-app import-units FILE [--campaign ID]
+survey-app run [--host H] [--port P]     migrate, then serve
+survey-app demo [--host H] [--port P]    migrate, load the demo once, print logins, serve
+survey-app db upgrade                    apply migrations
+survey-app create-user USERNAME --role R [--unit-code C]
+survey-app import-units FILE [--campaign ID]
 """
 
 from __future__ import annotations
@@ -53,8 +53,14 @@ def _serve(host: str, port: int) -> None:
     """Werkzeug's server, called directly: ``app.run`` does nothing under a Flask CLI group
     (it sets FLASK_RUN_FROM_CLI), which would print the links and then exit."""
     click.echo(f"Serving at http://{host}:{port}  (Ctrl+C to stop)")
-    run_simple(host, port, current_app._get_current_object(),  # type: ignore[attr-defined]
-               use_reloader=False, use_debugger=False, threaded=True)
+    run_simple(
+        host,
+        port,
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        use_reloader=False,
+        use_debugger=False,
+        threaded=True,
+    )
 
 
 @main.command("demo")
@@ -68,8 +74,9 @@ def demo_command(host: str, port: int, serve: bool) -> None:
 
     upgrade(current_app.config["DATABASE_URL"])
     with _session() as session:
-        info = demo.ensure_demo(session, Path(current_app.instance_path),
-                                sealer=worker.context_of(current_app).sealer)
+        info = demo.ensure_demo(
+            session, Path(current_app.instance_path), sealer=worker.context_of(current_app).sealer
+        )
         session.commit()
     base = f"http://{host}:{port}"
     click.echo(demo.describe(info, base))
@@ -127,8 +134,9 @@ def db_revision(message: str, empty: bool) -> None:
 @click.option("--unit-code", default=None, help="Required for unit officers.")
 @click.password_option()
 @with_appcontext
-def create_user(username: str, role: str, full_name: str, unit_code: str | None,
-                password: str) -> None:
+def create_user(
+    username: str, role: str, full_name: str, unit_code: str | None, password: str
+) -> None:
     """Create an account (the password is asked twice, or read from --password)."""
     from survey_app.services import accounts
 
@@ -136,8 +144,14 @@ def create_user(username: str, role: str, full_name: str, unit_code: str | None,
         raise click.UsageError("--unit-code is required for unit officers")
     with _session() as session:
         try:
-            accounts.create_user(session, username=username, full_name=full_name or username,
-                                 password=password, role=Role(role), unit_code=unit_code)
+            accounts.create_user(
+                session,
+                username=username,
+                full_name=full_name or username,
+                password=password,
+                role=Role(role),
+                unit_code=unit_code,
+            )
         except ServiceError as exc:
             raise click.ClickException(exc.message("en")) from exc
         session.commit()
@@ -146,8 +160,13 @@ def create_user(username: str, role: str, full_name: str, unit_code: str | None,
 
 @main.command("import-units")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--campaign", "campaign_id", type=int, default=None,
-              help="Campaign id (default: the current campaign).")
+@click.option(
+    "--campaign",
+    "campaign_id",
+    type=int,
+    default=None,
+    help="Campaign id (default: the current campaign).",
+)
 @with_appcontext
 def import_units(file: Path, campaign_id: int | None) -> None:
     """Import the unit registry from CSV or XLSX; any bad row and nothing is imported."""
@@ -170,13 +189,19 @@ def import_units(file: Path, campaign_id: int | None) -> None:
 @main.command("import-list")
 @click.option("--unit", "unit_code", required=True, help="Code of the submitting unit.")
 @click.option("--group", type=click.Choice([g.value for g in RespondentGroup]), required=True)
-@click.option("--campaign", "campaign_id", type=int, default=None,
-              help="Campaign id (default: the current campaign).")
+@click.option(
+    "--campaign",
+    "campaign_id",
+    type=int,
+    default=None,
+    help="Campaign id (default: the current campaign).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
-def import_list(unit_code: str, group: str, campaign_id: int | None, as_json: bool,
-                file: Path) -> None:
+def import_list(
+    unit_code: str, group: str, campaign_id: int | None, as_json: bool, file: Path
+) -> None:
     """Upload a unit's respondent list, as the upload page does, and print the report."""
     from survey_app.ingest import IngestError
     from survey_app.services import campaigns, lists, registry
@@ -185,29 +210,44 @@ def import_list(unit_code: str, group: str, campaign_id: int | None, as_json: bo
         try:
             campaign = campaigns.get_campaign(session, campaign_id)
             unit = registry.unit_by_code(session, campaign, unit_code)
-            result = lists.upload(session, campaign, unit, RespondentGroup(group), file.name,
-                                  file.read_bytes(), None)
+            result = lists.upload(
+                session, campaign, unit, RespondentGroup(group), file.name, file.read_bytes(), None
+            )
         except IngestError as exc:
             raise click.ClickException(f"{exc.code}: {exc.message_en}") from exc
         except ServiceError as exc:
             raise click.ClickException(exc.message("en")) from exc
         session.commit()
-    summary = {**result.report.to_summary_dict(), "version": result.unit_list.version,
-               "new_version": result.new_version}
+    summary = {
+        **result.report.to_summary_dict(),
+        "version": result.unit_list.version,
+        "new_version": result.new_version,
+    }
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=1))
         return
-    click.echo(f"version {summary['version']}: {summary['rows_read']} rows read, "
-               f"{summary['eligible']} eligible, {summary['excluded']} excluded "
-               f"{summary['excluded_by_reason']}, warnings {summary['warnings']}")
+    click.echo(
+        f"version {summary['version']}: {summary['rows_read']} rows read, "
+        f"{summary['eligible']} eligible, {summary['excluded']} excluded "
+        f"{summary['excluded_by_reason']}, warnings {summary['warnings']}"
+    )
 
 
 @main.command("sample")
-@click.option("--campaign", "campaign_id", type=int, default=None,
-              help="Campaign id (default: the current campaign).")
+@click.option(
+    "--campaign",
+    "campaign_id",
+    type=int,
+    default=None,
+    help="Campaign id (default: the current campaign).",
+)
 @click.option("--seed", type=int, required=True, help="Seed of the random generator.")
-@click.option("--verify", "verify_only", is_flag=True,
-              help="Redraw the latest run with its stored seed and compare; change nothing.")
+@click.option(
+    "--verify",
+    "verify_only",
+    is_flag=True,
+    help="Redraw the latest run with its stored seed and compare; change nothing.",
+)
 @with_appcontext
 def sample(campaign_id: int | None, seed: int, verify_only: bool) -> None:
     """Draw the campaign's respondents (the same list for the same inputs and seed)."""
@@ -221,14 +261,29 @@ def sample(campaign_id: int | None, seed: int, verify_only: bool) -> None:
                 if latest is None:
                     raise click.ClickException("no sampling run yet")
                 result = draws.verify(session, campaign, latest)
-                click.echo(json.dumps({"run": latest.id, "matches": result.matches,
-                                       "frame_hash_matches": result.frame_hash_matches,
-                                       "differences": result.differences}))
+                click.echo(
+                    json.dumps(
+                        {
+                            "run": latest.id,
+                            "matches": result.matches,
+                            "frame_hash_matches": result.frame_hash_matches,
+                            "differences": result.differences,
+                        }
+                    )
+                )
                 return
             stored = draws.run(session, campaign, seed, None)
         except ServiceError as exc:
             raise click.ClickException(exc.message("en")) from exc
         session.commit()
-        click.echo(json.dumps({"run": stored.id, "seed": stored.seed,
-                               "frame_hash": stored.frame_hash, **stored.summary},
-                              ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "run": stored.id,
+                    "seed": stored.seed,
+                    "frame_hash": stored.frame_hash,
+                    **stored.summary,
+                },
+                ensure_ascii=False,
+            )
+        )

@@ -35,8 +35,10 @@ def _secret_key(instance: Path) -> str:
         create_file_once(key_file, secrets.token_urlsafe(48).encode())
     key = key_file.read_text().strip()
     if not key:
-        raise RuntimeError(f"{key_file} is empty: delete it (a new key is made on the next "
-                           "start) or set SURVEY_SECRET_KEY")
+        raise RuntimeError(
+            f"{key_file} is empty: delete it (a new key is made on the next "
+            "start) or set SURVEY_SECRET_KEY"
+        )
     return key
 
 
@@ -116,9 +118,7 @@ class Settings:
             upload_parse_mb=int(os.environ.get("SURVEY_UPLOAD_PARSE_MB", "2048")),
             ratelimit_storage_uri=_ratelimit_storage_uri(),
             login_rate_limit=os.environ.get("SURVEY_LOGIN_RATE_LIMIT", "10 per minute"),
-            respondent_rate_limit=os.environ.get(
-                "SURVEY_RESPONDENT_RATE_LIMIT", "120 per minute"
-            ),
+            respondent_rate_limit=os.environ.get("SURVEY_RESPONDENT_RATE_LIMIT", "120 per minute"),
             trusted_proxies=int(os.environ.get("SURVEY_TRUSTED_PROXIES", "0")),
             default_locale=os.environ.get("SURVEY_DEFAULT_LOCALE", "vi"),
             public_base_url=os.environ.get("SURVEY_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
@@ -141,5 +141,5 @@ def _normalise_db_url(url: str) -> str:
     """Accept the postgres:// and postgresql:// forms hosting providers print."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

@@ -14,7 +14,6 @@ from survey_app.catalogue import CATALOGUE, render
 __all__ = ["CATALOGUE", "RowProblem", "RowsRejected", "ServiceError", "render"]
 
 
-
 @dataclass(frozen=True)
 class RowProblem:
     """A problem on one row of an imported file (row numbers as the officer sees them)."""

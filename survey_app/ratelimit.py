@@ -96,8 +96,9 @@ def init_app(app: Flask, rates: tuple[str, ...] = ()) -> None:
             raise ValueError(f"rate limit {rate!r} is not like '10 per minute': {exc}") from exc
     uri = str(app.config.get("RATELIMIT_STORAGE_URI", "memory://"))
     local = LocalCounter()
-    counter: Counter = local if uri.startswith("memory://") else SharedCounter(
-        uri, local, app.logger)
+    counter: Counter = (
+        local if uri.startswith("memory://") else SharedCounter(uri, local, app.logger)
+    )
     app.extensions["rate_limits"] = counter
 
 
@@ -131,8 +132,9 @@ def check(rate: str, key: str) -> None:
         raise TooManyRequests(retry_after=max(1, int(period - time.time() % period)))
 
 
-def limited(rate: Rate, key: Callable[[], str] = address, *,
-            methods: tuple[str, ...] | None = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def limited(
+    rate: Rate, key: Callable[[], str] = address, *, methods: tuple[str, ...] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorate a view: at most ``rate`` (e.g. "120 per minute") requests per ``key()``.
 
     ``rate`` may be a function (read from the settings at request time); ``methods`` limits

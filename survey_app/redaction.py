@@ -38,8 +38,11 @@ def redact(text: str) -> str:
     if "/s/" not in text:
         return text
     return LINK_IN_PATH.sub(
-        lambda m: m.group(0) if m.group(2).startswith("~")
-        else m.group(1) + link_digest(m.group(2)), text)
+        lambda m: (
+            m.group(0) if m.group(2).startswith("~") else m.group(1) + link_digest(m.group(2))
+        ),
+        text,
+    )
 
 
 class RedactLinks(logging.Filter):

@@ -22,8 +22,7 @@ _LABEL = b"survey-app sealed invitation links v1"
 
 def derive_key(secret: str) -> bytes:
     """A Fernet key (urlsafe base64 of 32 bytes) derived from a secret of any length."""
-    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_LABEL).derive(
-        secret.encode())
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_LABEL).derive(secret.encode())
     return base64.urlsafe_b64encode(raw)
 
 

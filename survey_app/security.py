@@ -72,8 +72,11 @@ def current_user() -> User | None:
     """
     if "user" not in g:
         token = session.get(SESSION_TOKEN_KEY)
-        g.user = (staff_sessions.user_for_token(get_session(), token)
-                  if isinstance(token, str) and token else None)
+        g.user = (
+            staff_sessions.user_for_token(get_session(), token)
+            if isinstance(token, str) and token
+            else None
+        )
     result: User | None = g.user
     return result
 

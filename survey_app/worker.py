@@ -57,8 +57,9 @@ def _issue_step(session: Session, job: Job, context: Context) -> bool:
     actor = session.get(User, job.created_by_id) if job.created_by_id else None
     lock_campaign(session, campaign.id)  # what is left is counted under the issuing lock
     left = invitations.count_uninvited(session, campaign.id)
-    issued = invitations.issue(session, campaign, actor, sealer=context.sealer, job_id=job.id,
-                               limit=ISSUE_BATCH)
+    issued = invitations.issue(
+        session, campaign, actor, sealer=context.sealer, job_id=job.id, limit=ISSUE_BATCH
+    )
     if not issued:
         jobs.finish(session, job.id)
         return True
@@ -140,8 +141,12 @@ def kick(app: Flask, job_id: int) -> None:
     if mode is RunnerMode.INLINE:
         run_job(factory, job_id, context_of(app))
         return
-    thread = threading.Thread(target=_run_logged, args=(factory, job_id, context_of(app)),
-                              name=f"job-{job_id}", daemon=True)
+    thread = threading.Thread(
+        target=_run_logged,
+        args=(factory, job_id, context_of(app)),
+        name=f"job-{job_id}",
+        daemon=True,
+    )
     thread.start()
 
 

@@ -73,12 +73,14 @@ def _truncate_all(url: str) -> None:
 @pytest.fixture
 def app(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     monkeypatch.setenv("SURVEY_INSTANCE_DIR", str(tmp_path / "instance"))
-    application = create_app({
-        "DATABASE_URL": db_url,
-        "TESTING": True,
-        "RATELIMIT_ENABLED": False,
-        "JOB_RUNNER": "inline",  # background jobs run once their request commits
-    })
+    application = create_app(
+        {
+            "DATABASE_URL": db_url,
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+            "JOB_RUNNER": "inline",  # background jobs run once their request commits
+        }
+    )
     yield application
     application.extensions["engine"].dispose()
 
@@ -126,8 +128,13 @@ def pg_demo_snapshots() -> dict[str, dict[str, bytes]]:
 
 
 @pytest.fixture
-def demo(app: Flask, session: Session, db_url: str,
-         pg_demo_snapshots: dict[str, dict[str, bytes]], request: pytest.FixtureRequest) -> int:
+def demo(
+    app: Flask,
+    session: Session,
+    db_url: str,
+    pg_demo_snapshots: dict[str, dict[str, bytes]],
+    request: pytest.FixtureRequest,
+) -> int:
     """The demo registry and accounts (no lists, no sample); returns the campaign id."""
     if "full_demo" in request.fixturenames:  # the whole demo includes the registry and accounts
         return int(request.getfixturevalue("full_demo"))
@@ -135,16 +142,26 @@ def demo(app: Flask, session: Session, db_url: str,
 
 
 @pytest.fixture
-def full_demo(app: Flask, session: Session, db_url: str,
-              pg_demo_snapshots: dict[str, dict[str, bytes]],
-              request: pytest.FixtureRequest) -> int:
+def full_demo(
+    app: Flask,
+    session: Session,
+    db_url: str,
+    pg_demo_snapshots: dict[str, dict[str, bytes]],
+    request: pytest.FixtureRequest,
+) -> int:
     """The whole demo: lists uploaded, sample drawn, invitations issued."""
     return _loaded_demo(app, session, db_url, pg_demo_snapshots, request, fieldwork=True)
 
 
-def _loaded_demo(app: Flask, session: Session, db_url: str,
-                 snapshots: dict[str, dict[str, bytes]], request: pytest.FixtureRequest, *,
-                 fieldwork: bool) -> int:
+def _loaded_demo(
+    app: Flask,
+    session: Session,
+    db_url: str,
+    snapshots: dict[str, dict[str, bytes]],
+    request: pytest.FixtureRequest,
+    *,
+    fieldwork: bool,
+) -> int:
     """A demo loaded once per session and put in place for each test.
 
     On SQLite each test gets a copy of a file loaded once; on PostgreSQL the first test loads
@@ -197,7 +214,8 @@ def _pg_restore(app: Flask, data: dict[str, bytes]) -> None:
                 if "id" in table.c and table.c.id.autoincrement in (True, "auto"):
                     cursor.execute(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f'COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM "{table.name}"')
+                        f'COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM "{table.name}"'
+                    )
         raw.commit()
     finally:
         raw.close()
@@ -216,9 +234,14 @@ def csrf(client: FlaskClient, page: str = "/login") -> str:
 def login(client: FlaskClient, username: str, password: str | None = None) -> FlaskClient:
     from survey_app.demo import demo_password
 
-    response = client.post("/login", data={
-        "username": username, "password": password or demo_password(username),
-        "csrf_token": csrf(client)})
+    response = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password or demo_password(username),
+            "csrf_token": csrf(client),
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     client.environ_base["HTTP_X_CSRFTOKEN"] = csrf(client, "/")
     return client

@@ -30,19 +30,34 @@ PASSWORD)``)."""
 FIELDS = ("Hộ tịch", "Chứng thực", "Đất đai", "Bảo trợ xã hội", "Người có công")
 
 
-def campaign(session: Session, *, name: str = "Khảo sát thử nghiệm",
-             kind: CampaignKind = CampaignKind.PROVINCIAL_PAR, year: int | None = None,
-             fieldwork_open: bool = True) -> Campaign:
+def campaign(
+    session: Session,
+    *,
+    name: str = "Khảo sát thử nghiệm",
+    kind: CampaignKind = CampaignKind.PROVINCIAL_PAR,
+    year: int | None = None,
+    fieldwork_open: bool = True,
+) -> Campaign:
     """An open campaign through ``campaigns.create_campaign``; fieldwork includes today
     unless ``fieldwork_open`` is False."""
     today = dt.date.today()
     year = year or today.year
     opens = today - dt.timedelta(days=1) if fieldwork_open else today + dt.timedelta(days=30)
-    created = create_campaign(session, CampaignInput(
-        year=year, kind=kind, name=name, status=CampaignStatus.OPEN,
-        window_from=dt.date(year, 1, 1), window_to=dt.date(year, 10, 15),
-        list_deadline=dt.date(year, 12, 31), fieldwork_opens=opens,
-        fieldwork_closes=today + dt.timedelta(days=60)), actor=None)
+    created = create_campaign(
+        session,
+        CampaignInput(
+            year=year,
+            kind=kind,
+            name=name,
+            status=CampaignStatus.OPEN,
+            window_from=dt.date(year, 1, 1),
+            window_to=dt.date(year, 10, 15),
+            list_deadline=dt.date(year, 12, 31),
+            fieldwork_opens=opens,
+            fieldwork_closes=today + dt.timedelta(days=60),
+        ),
+        actor=None,
+    )
     session.flush()
     return created
 
@@ -70,9 +85,14 @@ class Tree:
         return self.units[code]
 
 
-def unit_tree(session: Session, into: Campaign, *, departments: Sequence[str] = ("S01",),
-              communes: Mapping[str, Sequence[str]] | None = None,
-              fields: Sequence[str] = FIELDS) -> Tree:
+def unit_tree(
+    session: Session,
+    into: Campaign,
+    *,
+    departments: Sequence[str] = ("S01",),
+    communes: Mapping[str, Sequence[str]] | None = None,
+    fields: Sequence[str] = FIELDS,
+) -> Tree:
     """Province T01 → the given departments → districts → communes (with procedure fields),
     imported through ``registry.import_units`` as a CSV registry.
 
@@ -80,13 +100,21 @@ def unit_tree(session: Session, into: Campaign, *, departments: Sequence[str] = 
     """
     communes = communes if communes is not None else {"H01": ["H01.01"]}
     specs = [UnitSpec("T01", "Tỉnh Thử Nghiệm", "province")]
-    specs += [UnitSpec(code, f"Sở thử nghiệm {code}", "department", "T01")
-              for code in departments]
+    specs += [UnitSpec(code, f"Sở thử nghiệm {code}", "department", "T01") for code in departments]
     for number, (district, codes) in enumerate(communes.items(), start=1):
-        specs.append(UnitSpec(district, f"Huyện thử nghiệm {district}", "district", "T01",
-                              tier=1 + (number - 1) % 3))
-        specs += [UnitSpec(code, f"Xã thử nghiệm {code}", "commune", district,
-                           fields=tuple(fields)) for code in codes]
+        specs.append(
+            UnitSpec(
+                district,
+                f"Huyện thử nghiệm {district}",
+                "district",
+                "T01",
+                tier=1 + (number - 1) % 3,
+            )
+        )
+        specs += [
+            UnitSpec(code, f"Xã thử nghiệm {code}", "commune", district, fields=tuple(fields))
+            for code in codes
+        ]
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["code", "name", "level", "parent_code", "tier", "procedure_fields"])
@@ -101,28 +129,48 @@ def unit_tree(session: Session, into: Campaign, *, departments: Sequence[str] = 
 ROLE_UNITS = {Role.UNIT_OFFICER: "S01"}
 
 
-def user(session: Session, role: Role, *, username: str | None = None,
-         unit_code: str | None = None) -> User:
+def user(
+    session: Session, role: Role, *, username: str | None = None, unit_code: str | None = None
+) -> User:
     """An account of ``role`` (password :data:`PASSWORD`) through ``accounts.create_user``;
     a unit officer belongs to ``unit_code`` (default S01)."""
     if role is Role.UNIT_OFFICER:
         unit_code = unit_code or ROLE_UNITS[role]
-    return accounts.create_user(session, username=username or f"tk-{role.value}",
-                                full_name=f"Tài khoản {role.value}", password=PASSWORD,
-                                role=role, unit_code=unit_code)
+    return accounts.create_user(
+        session,
+        username=username or f"tk-{role.value}",
+        full_name=f"Tài khoản {role.value}",
+        password=PASSWORD,
+        role=role,
+        unit_code=unit_code,
+    )
 
 
-def respondent(session: Session, of: Campaign, unit: Unit, *,
-               group: RespondentGroup = RespondentGroup.CITIZEN, name: str = "Người thử",
-               weight: float = 1.0, phone: str | None = None,
-               email: str | None = None) -> Respondent:
+def respondent(
+    session: Session,
+    of: Campaign,
+    unit: Unit,
+    *,
+    group: RespondentGroup = RespondentGroup.CITIZEN,
+    name: str = "Người thử",
+    weight: float = 1.0,
+    phone: str | None = None,
+    email: str | None = None,
+) -> Respondent:
     """An active sampled respondent of ``unit`` (there is no service that makes one outside a
     draw, so it is added as the draw would)."""
     person = Respondent(
-        campaign_id=of.id, unit_id=unit.id, group=group, sample_role=SampleRole.SAMPLE,
+        campaign_id=of.id,
+        unit_id=unit.id,
+        group=group,
+        sample_role=SampleRole.SAMPLE,
         status=RespondentStatus.ACTIVE,
-        stratum=FIELDS[0] if group is RespondentGroup.CITIZEN else "", weight=weight,
-        full_name=name, phone=phone, email=email)
+        stratum=FIELDS[0] if group is RespondentGroup.CITIZEN else "",
+        weight=weight,
+        full_name=name,
+        phone=phone,
+        email=email,
+    )
     session.add(person)
     session.flush()
     return person
@@ -136,8 +184,9 @@ def invitation(session: Session, of: Campaign, person: Respondent) -> Invitation
     return found
 
 
-def submitted_response(session: Session, of: Campaign, person: Respondent, *, variant: int = 0,
-                       mode: Mode = Mode.WEB) -> responses.SubmitResult:
+def submitted_response(
+    session: Session, of: Campaign, person: Respondent, *, variant: int = 0, mode: Mode = Mode.WEB
+) -> responses.SubmitResult:
     """Invite ``person`` and submit complete answers (``variant`` picks the options, see
     ``tests.support.answer_for``) through ``responses.submit``; asserts it was accepted."""
     invited = invitation(session, of, person)

@@ -30,12 +30,19 @@ def complete_answers(instrument: Instrument, variant: int = 0) -> dict[str, obje
 
 def as_form(answers: dict[str, object]) -> dict[str, list[str]]:
     """Answers as HTML form fields (lists of strings)."""
-    return {k: [str(x) for x in v] if isinstance(v, tuple) else [str(v)]
-            for k, v in answers.items()}
+    return {
+        k: [str(x) for x in v] if isinstance(v, tuple) else [str(v)] for k, v in answers.items()
+    }
 
 
-def make_respondent(session, campaign_id: int, unit_code: str, name: str,  # type: ignore[no-untyped-def]
-                    group: str = "citizen", phone: str | None = None):
+def make_respondent(
+    session,
+    campaign_id: int,
+    unit_code: str,
+    name: str,  # type: ignore[no-untyped-def]
+    group: str = "citizen",
+    phone: str | None = None,
+):
     """An active sampled respondent of a demo unit (flushed, not committed)."""
     from sqlalchemy import select
 
@@ -43,12 +50,20 @@ def make_respondent(session, campaign_id: int, unit_code: str, name: str,  # typ
     from survey_app.persistence.enums import RespondentStatus, SampleRole
     from survey_app.persistence.models import Respondent, Unit
 
-    unit = session.scalar(select(Unit).where(Unit.campaign_id == campaign_id,
-                                             Unit.code == unit_code))
-    respondent = Respondent(campaign_id=campaign_id, unit_id=unit.id,
-                            group=RespondentGroup(group), sample_role=SampleRole.SAMPLE,
-                            status=RespondentStatus.ACTIVE, stratum="Hộ tịch", weight=2.0,
-                            full_name=name, phone=phone)
+    unit = session.scalar(
+        select(Unit).where(Unit.campaign_id == campaign_id, Unit.code == unit_code)
+    )
+    respondent = Respondent(
+        campaign_id=campaign_id,
+        unit_id=unit.id,
+        group=RespondentGroup(group),
+        sample_role=SampleRole.SAMPLE,
+        status=RespondentStatus.ACTIVE,
+        stratum="Hộ tịch",
+        weight=2.0,
+        full_name=name,
+        phone=phone,
+    )
     session.add(respondent)
     session.flush()
     return respondent

@@ -19,7 +19,13 @@ from survey_app.catalogue.requests import REQUESTS
 from survey_app.catalogue.sampling import SAMPLING
 
 CATALOGUE: dict[str, tuple[str, str]] = {
-    **APP, **REQUESTS, **INGEST, **ANSWERS, **SAMPLING, **ANALYSIS}
+    **APP,
+    **REQUESTS,
+    **INGEST,
+    **ANSWERS,
+    **SAMPLING,
+    **ANALYSIS,
+}
 
 
 def render(code: str, locale: str, params: dict[str, Any]) -> str:

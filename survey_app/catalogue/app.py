@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 APP: dict[str, tuple[str, str]] = {
-    "internal": ("Đã có lỗi nên thao tác chưa được thực hiện. Hãy thử lại hoặc báo Sở Nội vụ.",
-                 "Something went wrong, so nothing was done. Try again or tell the Department "
-                 "of Home Affairs."),
+    "internal": (
+        "Đã có lỗi nên thao tác chưa được thực hiện. Hãy thử lại hoặc báo Sở Nội vụ.",
+        "Something went wrong, so nothing was done. Try again or tell the Department "
+        "of Home Affairs.",
+    ),
     "required": ("Thiếu giá trị bắt buộc: {column}.", "Missing required value: {column}."),
     "unknown_level": (
         "Cấp đơn vị không hợp lệ: “{value}”. Dùng một trong: {allowed}.",
@@ -27,16 +29,20 @@ APP: dict[str, tuple[str, str]] = {
         "Chỉ cấp huyện mới có nhóm kinh tế - xã hội.",
         "Only districts have a socio-economic tier.",
     ),
-    "bad_size": ("Quy mô phải là số nguyên không âm, không phải “{value}”.",
-                 "Size must be a non-negative whole number, not “{value}”."),
+    "bad_size": (
+        "Quy mô phải là số nguyên không âm, không phải “{value}”.",
+        "Size must be a non-negative whole number, not “{value}”.",
+    ),
     "fields_not_commune": (
         "Chỉ cấp xã mới có danh sách lĩnh vực TTHC.",
         "Only communes have procedure fields.",
     ),
-    "parent_cycle": ("Đơn vị “{value}” nằm trong vòng lặp cấp trên (đơn vị là cấp trên của "
-                     "chính mình, trực tiếp hoặc qua đơn vị khác).",
-                     "Unit “{value}” is in a cycle of parent links (it is its own parent, "
-                     "directly or through other units)."),
+    "parent_cycle": (
+        "Đơn vị “{value}” nằm trong vòng lặp cấp trên (đơn vị là cấp trên của "
+        "chính mình, trực tiếp hoặc qua đơn vị khác).",
+        "Unit “{value}” is in a cycle of parent links (it is its own parent, "
+        "directly or through other units).",
+    ),
     "file_unreadable": (
         "Không đọc được tệp: {detail}. Hãy dùng CSV (UTF-8) hoặc Excel (.xlsx).",
         "The file could not be read: {detail}. Use CSV (UTF-8) or Excel (.xlsx).",
@@ -49,8 +55,10 @@ APP: dict[str, tuple[str, str]] = {
     "username_taken": ("Tên đăng nhập “{value}” đã tồn tại.", "Username “{value}” is taken."),
     "unknown_unit": ("Không có đơn vị mã “{value}”.", "There is no unit with code “{value}”."),
     "no_campaign": ("Chưa có đợt khảo sát nào.", "There is no campaign yet."),
-    "no_instrument": ("Chưa có phiếu khảo sát cho nhóm {group}.",
-                      "There is no questionnaire for group {group}."),
+    "no_instrument": (
+        "Chưa có phiếu khảo sát cho nhóm {group}.",
+        "There is no questionnaire for group {group}.",
+    ),
     "instrument_changed": (
         "Phiếu {code} phiên bản {version} đã bị thay đổi sau khi phát hành.",
         "Questionnaire {code} version {version} changed after it was published.",
@@ -83,10 +91,14 @@ APP: dict[str, tuple[str, str]] = {
         "Invitations for this campaign are being issued (started {started}); see the progress "
         "below.",
     ),
-    "entry_closed": ("Đợt khảo sát đã kết thúc nên không nhận thêm phiếu.",
-                     "Fieldwork has closed, so no more forms are accepted."),
-    "entry_not_open": ("Đợt khảo sát chưa bắt đầu nên chưa nhập phiếu được.",
-                       "Fieldwork has not started yet, so no form can be keyed."),
+    "entry_closed": (
+        "Đợt khảo sát đã kết thúc nên không nhận thêm phiếu.",
+        "Fieldwork has closed, so no more forms are accepted.",
+    ),
+    "entry_not_open": (
+        "Đợt khảo sát chưa bắt đầu nên chưa nhập phiếu được.",
+        "Fieldwork has not started yet, so no form can be keyed.",
+    ),
     "same_clerk_twice": (
         "Nhập hai lần cần hai người khác nhau; bạn đã nhập phiếu này.",
         "Double entry needs two different clerks; you already keyed this form.",
@@ -107,10 +119,11 @@ APP: dict[str, tuple[str, str]] = {
         "people from the reserve list instead.",
     ),
     "no_districts": ("Danh mục chưa có huyện nào.", "The registry has no districts."),
-    "no_reserve": ("Không còn người dự phòng cho đơn vị này.",
-                   "No reserve is left for this unit."),
-    "not_replaceable": ("Chỉ thay được người dân đang trong mẫu và chưa nộp phiếu.",
-                        "Only sampled citizens who have not submitted can be replaced."),
+    "no_reserve": ("Không còn người dự phòng cho đơn vị này.", "No reserve is left for this unit."),
+    "not_replaceable": (
+        "Chỉ thay được người dân đang trong mẫu và chưa nộp phiếu.",
+        "Only sampled citizens who have not submitted can be replaced.",
+    ),
     "list_upload_conflict": (
         "Danh sách này vừa được gửi cùng lúc từ một nơi khác nên lần gửi này chưa được lưu. "
         "Hãy tải lại trang, xem phiên bản mới nhất rồi gửi lại nếu cần.",

@@ -19,14 +19,18 @@ DEPARTMENTS = (
     ("Sở Kế hoạch và Đầu tư", ("Trung tâm Xúc tiến đầu tư",)),
     ("Sở Tài chính", ("Trung tâm Thẩm định giá",)),
     ("Sở Công Thương", ("Chi cục Quản lý thị trường", "Trung tâm Khuyến công")),
-    ("Sở Nông nghiệp và Phát triển nông thôn", ("Chi cục Kiểm lâm", "Chi cục Thủy lợi",
-                                                "Chi cục Chăn nuôi và Thú y")),
+    (
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        ("Chi cục Kiểm lâm", "Chi cục Thủy lợi", "Chi cục Chăn nuôi và Thú y"),
+    ),
     ("Sở Giao thông vận tải", ("Thanh tra giao thông", "Ban Quản lý bảo trì đường bộ")),
     ("Sở Xây dựng", ("Trung tâm Kiểm định chất lượng xây dựng",)),
     ("Sở Tài nguyên và Môi trường", ("Văn phòng Đăng ký đất đai", "Chi cục Bảo vệ môi trường")),
     ("Sở Thông tin và Truyền thông", ("Trung tâm Công nghệ thông tin và Truyền thông",)),
-    ("Sở Lao động - Thương binh và Xã hội", ("Trung tâm Dịch vụ việc làm",
-                                             "Trung tâm Bảo trợ xã hội")),
+    (
+        "Sở Lao động - Thương binh và Xã hội",
+        ("Trung tâm Dịch vụ việc làm", "Trung tâm Bảo trợ xã hội"),
+    ),
     ("Sở Văn hóa, Thể thao và Du lịch", ("Bảo tàng tỉnh", "Thư viện tỉnh")),
     ("Sở Khoa học và Công nghệ", ("Chi cục Tiêu chuẩn Đo lường Chất lượng",)),
     ("Sở Giáo dục và Đào tạo", ("Trung tâm Giáo dục thường xuyên tỉnh",)),
@@ -38,28 +42,150 @@ DEPARTMENTS = (
     ("Sở Ngoại vụ", ()),
 )
 DISTRICTS = (
-    ("Thành phố Minh Sơn", 1), ("Thị xã Bình An", 1), ("Huyện Đông Hòa", 2),
-    ("Huyện Yên Phú", 2), ("Huyện Kim Thành", 2), ("Huyện Thanh Lâm", 3),
-    ("Huyện Phù Ninh", 3), ("Huyện Lục Yên", 3),
+    ("Thành phố Minh Sơn", 1),
+    ("Thị xã Bình An", 1),
+    ("Huyện Đông Hòa", 2),
+    ("Huyện Yên Phú", 2),
+    ("Huyện Kim Thành", 2),
+    ("Huyện Thanh Lâm", 3),
+    ("Huyện Phù Ninh", 3),
+    ("Huyện Lục Yên", 3),
 )
 PROCEDURE_FIELDS = (
-    "Hộ tịch", "Chứng thực", "Đất đai", "Bảo trợ xã hội", "Người có công", "Xây dựng",
-    "Môi trường", "Nông nghiệp", "Thi đua - khen thưởng", "Tôn giáo",
+    "Hộ tịch",
+    "Chứng thực",
+    "Đất đai",
+    "Bảo trợ xã hội",
+    "Người có công",
+    "Xây dựng",
+    "Môi trường",
+    "Nông nghiệp",
+    "Thi đua - khen thưởng",
+    "Tôn giáo",
 )
-_SYLLABLES_A = ("An", "Bình", "Phú", "Tân", "Hòa", "Đông", "Tây", "Nam", "Kim", "Thanh",
-                "Yên", "Vĩnh", "Hưng", "Minh", "Quang", "Trung", "Đại", "Lạc", "Thái", "Cao")
-_SYLLABLES_B = ("Bình", "Phú", "Hòa", "Lợi", "Thịnh", "Xuân", "Sơn", "Lâm", "Hải", "Tiến",
-                "Phong", "Long", "Thành", "Đức", "Hưng", "Khánh", "Lộc", "Mỹ")
-SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-            "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý")
-MIDDLE = (("Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Thành"),
-          ("Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mai"))
-GIVEN = (("Hùng", "Dũng", "Tuấn", "Minh", "Nam", "Long", "Hải", "Sơn", "Thắng", "Cường",
-          "Phong", "Quân", "Bình", "Toàn", "Khánh"),
-         ("Lan", "Hương", "Hoa", "Mai", "Linh", "Trang", "Thảo", "Hà", "Nga", "Yến", "Phương",
-          "Hạnh", "Thủy", "Dung", "Nhung"))
-MOBILE_PREFIXES = ("090", "091", "093", "094", "096", "097", "098", "086", "088", "032",
-                   "033", "034", "035", "036", "037", "038", "039", "070", "077", "081", "083")
+_SYLLABLES_A = (
+    "An",
+    "Bình",
+    "Phú",
+    "Tân",
+    "Hòa",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Kim",
+    "Thanh",
+    "Yên",
+    "Vĩnh",
+    "Hưng",
+    "Minh",
+    "Quang",
+    "Trung",
+    "Đại",
+    "Lạc",
+    "Thái",
+    "Cao",
+)
+_SYLLABLES_B = (
+    "Bình",
+    "Phú",
+    "Hòa",
+    "Lợi",
+    "Thịnh",
+    "Xuân",
+    "Sơn",
+    "Lâm",
+    "Hải",
+    "Tiến",
+    "Phong",
+    "Long",
+    "Thành",
+    "Đức",
+    "Hưng",
+    "Khánh",
+    "Lộc",
+    "Mỹ",
+)
+SURNAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+)
+MIDDLE = (
+    ("Văn", "Đức", "Minh", "Quang", "Hữu", "Công", "Thành"),
+    ("Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mai"),
+)
+GIVEN = (
+    (
+        "Hùng",
+        "Dũng",
+        "Tuấn",
+        "Minh",
+        "Nam",
+        "Long",
+        "Hải",
+        "Sơn",
+        "Thắng",
+        "Cường",
+        "Phong",
+        "Quân",
+        "Bình",
+        "Toàn",
+        "Khánh",
+    ),
+    (
+        "Lan",
+        "Hương",
+        "Hoa",
+        "Mai",
+        "Linh",
+        "Trang",
+        "Thảo",
+        "Hà",
+        "Nga",
+        "Yến",
+        "Phương",
+        "Hạnh",
+        "Thủy",
+        "Dung",
+        "Nhung",
+    ),
+)
+MOBILE_PREFIXES = (
+    "090",
+    "091",
+    "093",
+    "094",
+    "096",
+    "097",
+    "098",
+    "086",
+    "088",
+    "032",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "039",
+    "070",
+    "077",
+    "081",
+    "083",
+)
 LEADER_POSITIONS = ("Giám đốc", "Phó Giám đốc", "Phó Giám đốc")
 
 
@@ -100,20 +226,36 @@ def units(rng: np.random.Generator) -> list[DemoUnit]:
     for i, (name, subunits) in enumerate(DEPARTMENTS, start=1):
         code = f"S{i:02d}"
         out.append(DemoUnit(code, name, "department", PROVINCE[0]))
-        out += [DemoUnit(f"{code}.{j}", sub, "subunit", code)
-                for j, sub in enumerate(subunits, start=1)]
+        out += [
+            DemoUnit(f"{code}.{j}", sub, "subunit", code) for j, sub in enumerate(subunits, start=1)
+        ]
     names = iter(_commune_names(rng))
     for i, (name, tier) in enumerate(DISTRICTS, start=1):
         code = f"H{i:02d}"
-        out.append(DemoUnit(code, name, "district", PROVINCE[0], tier=tier,
-                            size=int(rng.integers(60_000, 260_000))))
+        out.append(
+            DemoUnit(
+                code,
+                name,
+                "district",
+                PROVINCE[0],
+                tier=tier,
+                size=int(rng.integers(60_000, 260_000)),
+            )
+        )
         urban = tier == 1
         for j in range(1, int(rng.integers(11, 15)) + 1):
             kind = "Phường" if urban else ("Thị trấn" if j == 1 else "Xã")
             count = int(rng.integers(4, 8))
             fields = tuple(sorted(rng.choice(PROCEDURE_FIELDS[:8], count, replace=False)))
-            out.append(DemoUnit(f"{code}.{j:02d}", f"{kind} {next(names)}", "commune", code,
-                                procedure_fields=fields))
+            out.append(
+                DemoUnit(
+                    f"{code}.{j:02d}",
+                    f"{kind} {next(names)}",
+                    "commune",
+                    code,
+                    procedure_fields=fields,
+                )
+            )
     return out
 
 
@@ -128,12 +270,14 @@ def leaders(rng: np.random.Generator, count: int = 3) -> list[Person]:
 
 
 def delegates(rng: np.random.Generator, count: int = 56) -> list[Person]:
-    return [Person(person_name(rng), phone(rng), position="Đại biểu HĐND tỉnh")
-            for _ in range(count)]
+    return [
+        Person(person_name(rng), phone(rng), position="Đại biểu HĐND tỉnh") for _ in range(count)
+    ]
 
 
-def citizens(rng: np.random.Generator, commune: DemoUnit, district: str, year: int,
-             count: int) -> list[Person]:
+def citizens(
+    rng: np.random.Generator, commune: DemoUnit, district: str, year: int, count: int
+) -> list[Person]:
     """People who transacted at the commune's one-stop shop in the year's window."""
     start = dt.date(year, 1, 1)
     people = []
@@ -141,10 +285,14 @@ def citizens(rng: np.random.Generator, commune: DemoUnit, district: str, year: i
         applied = start + dt.timedelta(days=int(rng.integers(0, 270)))
         received = applied + dt.timedelta(days=int(rng.integers(0, 15)))
         village = f"Thôn {int(rng.integers(1, 12))}"
-        people.append(Person(
-            person_name(rng), phone(rng) if rng.random() > 0.05 else "",
-            address=f"{village}, {commune.name}, {district}",
-            field=str(rng.choice(commune.procedure_fields)),
-            application_date=applied, result_date=received,
-        ))
+        people.append(
+            Person(
+                person_name(rng),
+                phone(rng) if rng.random() > 0.05 else "",
+                address=f"{village}, {commune.name}, {district}",
+                field=str(rng.choice(commune.procedure_fields)),
+                application_date=applied,
+                result_date=received,
+            )
+        )
     return people

@@ -20,8 +20,16 @@ from survey_app.demo import data as demo_data
 from survey_app.persistence.models import Campaign, Unit
 from survey_app.services import lists
 
-CITIZEN_HEADER = ("STT", "Họ và tên", "Địa chỉ", "Số điện thoại", "Lĩnh vực TTHC",
-                  "Tên thủ tục hành chính", "Ngày nộp hồ sơ", "Ngày nhận kết quả")
+CITIZEN_HEADER = (
+    "STT",
+    "Họ và tên",
+    "Địa chỉ",
+    "Số điện thoại",
+    "Lĩnh vực TTHC",
+    "Tên thủ tục hành chính",
+    "Ngày nộp hồ sơ",
+    "Ngày nhận kết quả",
+)
 LEADER_HEADER = ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Số điện thoại", "Email")
 SKIP_EVERY = 17  # about one unit in seventeen has not sent its list yet
 WORD_EVERY = 20  # some communes send a Word table, as in the seeds
@@ -41,23 +49,26 @@ def upload_all(session: Session, campaign: Campaign, rng: np.random.Generator) -
     return count
 
 
-def _file(unit: Unit, group: RespondentGroup, year: int, rng: np.random.Generator,
-          index: int) -> tuple[str, bytes]:
+def _file(
+    unit: Unit, group: RespondentGroup, year: int, rng: np.random.Generator, index: int
+) -> tuple[str, bytes]:
     title = f"DANH SÁCH {group.name.replace('_', ' ')} — {unit.name.upper()}"
     if group is RespondentGroup.CITIZEN:
         district = unit.parent.name if unit.parent else ""
-        demo_unit = demo_data.DemoUnit(unit.code, unit.name, "commune", "",
-                                       procedure_fields=tuple(unit.procedure_fields or ()))
+        demo_unit = demo_data.DemoUnit(
+            unit.code, unit.name, "commune", "", procedure_fields=tuple(unit.procedure_fields or ())
+        )
         people = demo_data.citizens(rng, demo_unit, district, year, int(rng.integers(33, 46)))
         rows = [_citizen_row(i, p) for i, p in enumerate(people, start=1)]
         rows.append(rows[3])  # listed twice: the duplicate rule excludes it
         header = CITIZEN_HEADER
     else:
         count = 56 if group is RespondentGroup.COUNCIL_DELEGATE else int(rng.integers(3, 6))
-        people = (demo_data.delegates(rng, count) if count == 56
-                  else demo_data.leaders(rng, count))
-        rows = [(i, p.full_name, p.position, unit.name, p.phone, "")
-                for i, p in enumerate(people, start=1)]
+        people = demo_data.delegates(rng, count) if count == 56 else demo_data.leaders(rng, count)
+        rows = [
+            (i, p.full_name, p.position, unit.name, p.phone, "")
+            for i, p in enumerate(people, start=1)
+        ]
         header = LEADER_HEADER
     if index % 3 == 0:
         return f"{unit.code}.csv", _csv(header, rows)
@@ -68,8 +79,16 @@ def _file(unit: Unit, group: RespondentGroup, year: int, rng: np.random.Generato
 
 def _citizen_row(i: int, p: demo_data.Person) -> tuple[object, ...]:
     assert p.application_date and p.result_date
-    return (i, p.full_name, p.address, p.phone, p.field, f"Thủ tục {p.field.lower()}",
-            _vn(p.application_date), _vn(p.result_date))
+    return (
+        i,
+        p.full_name,
+        p.address,
+        p.phone,
+        p.field,
+        f"Thủ tục {p.field.lower()}",
+        _vn(p.application_date),
+        _vn(p.result_date),
+    )
 
 
 def _vn(day: dt.date) -> str:

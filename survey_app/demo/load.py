@@ -57,8 +57,13 @@ class DemoInfo:
     links: list[tuple[str, str]] = field(default_factory=list)
 
 
-def ensure_demo(session: Session, instance_dir: Path, *, fieldwork: bool = True,
-                sealer: LinkSealer | None = None) -> DemoInfo:
+def ensure_demo(
+    session: Session,
+    instance_dir: Path,
+    *,
+    fieldwork: bool = True,
+    sealer: LinkSealer | None = None,
+) -> DemoInfo:
     """Load the demo campaign unless it exists; return what to print either way.
 
     ``fieldwork=False`` loads only the registry and the accounts (fast, for tests of pages
@@ -80,22 +85,37 @@ def ensure_demo(session: Session, instance_dir: Path, *, fieldwork: bool = True,
     )
 
 
-def _load(session: Session, links_file: Path, fieldwork: bool,
-          sealer: LinkSealer | None) -> Campaign:
+def _load(
+    session: Session, links_file: Path, fieldwork: bool, sealer: LinkSealer | None
+) -> Campaign:
     rng = np.random.default_rng(DEMO_SEED)
     year = dt.date.today().year
-    campaign = campaigns.create_campaign(session, campaigns.CampaignInput(
-        year=year, kind=CampaignKind.PROVINCIAL_PAR, name=DEMO_NAME,
-        status=CampaignStatus.OPEN,
-        window_from=dt.date(year, 1, 1), window_to=dt.date(year, 10, 15),
-        list_deadline=dt.date(year, 12, 31),
-        fieldwork_opens=dt.date(year, 11, 1), fieldwork_closes=dt.date(year + 1, 1, 15),
-    ), actor=None)
+    campaign = campaigns.create_campaign(
+        session,
+        campaigns.CampaignInput(
+            year=year,
+            kind=CampaignKind.PROVINCIAL_PAR,
+            name=DEMO_NAME,
+            status=CampaignStatus.OPEN,
+            window_from=dt.date(year, 1, 1),
+            window_to=dt.date(year, 10, 15),
+            list_deadline=dt.date(year, 12, 31),
+            fieldwork_opens=dt.date(year, 11, 1),
+            fieldwork_closes=dt.date(year + 1, 1, 15),
+        ),
+        actor=None,
+    )
     units = demo_data.units(rng)
     registry.import_units(session, campaign, "demo_units.csv", _registry_csv(units), None)
     for username, full_name, role, unit_code in DEMO_ACCOUNTS:
-        accounts.create_user(session, username=username, full_name=full_name,
-                             password=demo_password(username), role=role, unit_code=unit_code)
+        accounts.create_user(
+            session,
+            username=username,
+            full_name=full_name,
+            password=demo_password(username),
+            role=role,
+            unit_code=unit_code,
+        )
     links: list[tuple[str, str]] = []
     if fieldwork:
         session.refresh(campaign)
@@ -105,8 +125,13 @@ def _load(session: Session, links_file: Path, fieldwork: bool,
         issued = invitations.issue(session, campaign, None, sealer=sealer, job_id=job.id)
         jobs.complete(session, job, len(issued))
         demo_responses.seed_demo_responses(session, campaign, rng, share=RESPONSE_SHARE)
-        answered = set(session.scalars(select(Invitation.respondent_id).join(
-            Response, Response.invitation_id == Invitation.id)))
+        answered = set(
+            session.scalars(
+                select(Invitation.respondent_id).join(
+                    Response, Response.invitation_id == Invitation.id
+                )
+            )
+        )
         appraisal.seed(session, campaign, rng)
         waiting = [x for x in issued if x.respondent_id not in answered]
         links = _sample_links(session, campaign, waiting)
@@ -114,21 +139,25 @@ def _load(session: Session, links_file: Path, fieldwork: bool,
     return campaign
 
 
-def _sample_links(session: Session, campaign: Campaign,
-                  waiting: list[invitations.IssuedLink]) -> list[tuple[str, str]]:
+def _sample_links(
+    session: Session, campaign: Campaign, waiting: list[invitations.IssuedLink]
+) -> list[tuple[str, str]]:
     """Links to print: first one unanswered respondent per questionnaire, so that every
     instrument of the demo can be tried, then every 7th of the first 84 others."""
-    rows = session.execute(select(Invitation.respondent_id, InstrumentRow)
-                           .join(InstrumentRow, InstrumentRow.id == Invitation.instrument_id)
-                           .where(Invitation.campaign_id == campaign.id))
+    rows = session.execute(
+        select(Invitation.respondent_id, InstrumentRow)
+        .join(InstrumentRow, InstrumentRow.id == Invitation.instrument_id)
+        .where(Invitation.campaign_id == campaign.id)
+    )
     title_of = {respondent_id: instruments.load(row).title.vi for respondent_id, row in rows}
     first: dict[str, invitations.IssuedLink] = {}
     for link in waiting:
         first.setdefault(title_of[link.respondent_id], link)
     chosen = list(first.values())
     chosen += [x for x in waiting[:84:7] if x not in chosen]
-    return [(f"{x.full_name} ({x.unit_name}) · {title_of[x.respondent_id]}", x.token)
-            for x in chosen]
+    return [
+        (f"{x.full_name} ({x.unit_name}) · {title_of[x.respondent_id]}", x.token) for x in chosen
+    ]
 
 
 def _registry_csv(units: list[demo_data.DemoUnit]) -> bytes:
@@ -136,8 +165,17 @@ def _registry_csv(units: list[demo_data.DemoUnit]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(["code", "name", "level", "parent_code", "tier", "size", "procedure_fields"])
     for u in units:
-        writer.writerow([u.code, u.name, u.level, u.parent_code, u.tier or "", u.size or "",
-                         "; ".join(u.procedure_fields)])
+        writer.writerow(
+            [
+                u.code,
+                u.name,
+                u.level,
+                u.parent_code,
+                u.tier or "",
+                u.size or "",
+                "; ".join(u.procedure_fields),
+            ]
+        )
     return out.getvalue().encode("utf-8")
 
 

@@ -26,8 +26,9 @@ def _unit_quality(unit: Unit, rng: np.random.Generator, cache: dict[int, float])
     """Probability of a favourable answer: a district effect plus the unit's own."""
     if unit.id not in cache:
         parent = unit.parent
-        base = _unit_quality(parent, rng, cache) if parent is not None and parent.parent_id \
-            else 0.85
+        base = (
+            _unit_quality(parent, rng, cache) if parent is not None and parent.parent_id else 0.85
+        )
         cache[unit.id] = float(np.clip(base + rng.normal(0.0, 0.04), 0.6, 0.98))
     return cache[unit.id]
 
@@ -35,10 +36,12 @@ def _unit_quality(unit: Unit, rng: np.random.Generator, cache: dict[int, float])
 def _choice(q: Question, good: float, rng: np.random.Generator) -> object:
     options = [o for o in q.options if o.substantive]
     if q.type is QuestionType.MULTIPLE_CHOICE:
-        picks = rng.choice(len(options), size=min(len(options), int(rng.integers(1, 3))),
-                           replace=False)
-        return tuple(options[int(i)].value for i in sorted(picks) if options[int(i)].value
-                     != "other") or (options[0].value,)
+        picks = rng.choice(
+            len(options), size=min(len(options), int(rng.integers(1, 3))), replace=False
+        )
+        return tuple(
+            options[int(i)].value for i in sorted(picks) if options[int(i)].value != "other"
+        ) or (options[0].value,)
     unsure = [o for o in q.options if not o.substantive]
     if unsure and rng.random() < 0.03:
         return unsure[0].value
@@ -49,21 +52,20 @@ def _choice(q: Question, good: float, rng: np.random.Generator) -> object:
     return options[int(rng.integers(len(options)))].value
 
 
-def _favourable(q: Question, options: list[Option], good: float,
-                rng: np.random.Generator) -> str:
+def _favourable(q: Question, options: list[Option], good: float, rng: np.random.Generator) -> str:
     """The best two options together with probability ``good``."""
     ranked = sorted(options, key=lambda o: -(o.share or 0.0))
     if q.type is QuestionType.LIKERT5:
-        weights = [0.35 * good, 0.65 * good, 0.7 * (1 - good), 0.2 * (1 - good),
-                   0.1 * (1 - good)]
+        weights = [0.35 * good, 0.65 * good, 0.7 * (1 - good), 0.2 * (1 - good), 0.1 * (1 - good)]
     else:
         weights = [0.55 * good, 0.45 * good, 0.75 * (1 - good), 0.25 * (1 - good)]
-    probs = np.array(weights[:len(ranked)] + [0.0] * (len(ranked) - len(weights)))
+    probs = np.array(weights[: len(ranked)] + [0.0] * (len(ranked) - len(weights)))
     return ranked[int(rng.choice(len(ranked), p=probs / probs.sum()))].value
 
 
-def synthetic_answers(instrument: Instrument, good: float,
-                      rng: np.random.Generator) -> dict[str, object]:
+def synthetic_answers(
+    instrument: Instrument, good: float, rng: np.random.Generator
+) -> dict[str, object]:
     """Answers to every visible question, respecting skip logic; free text left empty."""
     answers: dict[str, object] = {}
     for section in instrument.sections:
@@ -82,16 +84,24 @@ def synthetic_answers(instrument: Instrument, good: float,
     return answers
 
 
-def seed_demo_responses(session: Session, campaign: Campaign, rng: np.random.Generator,
-                        share: float = 0.7) -> int:
+def seed_demo_responses(
+    session: Session, campaign: Campaign, rng: np.random.Generator, share: float = 0.7
+) -> int:
     """Submit synthetic answers for ``share`` of the active invited respondents without a
     response; returns how many were submitted."""
-    invitations = list(session.scalars(
-        select(Invitation).join(Respondent, Respondent.id == Invitation.respondent_id)
-        .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(Invitation.campaign_id == campaign.id,
-               Respondent.status == RespondentStatus.ACTIVE, Response.id.is_(None))
-        .order_by(Invitation.id)))
+    invitations = list(
+        session.scalars(
+            select(Invitation)
+            .join(Respondent, Respondent.id == Invitation.respondent_id)
+            .outerjoin(Response, Response.invitation_id == Invitation.id)
+            .where(
+                Invitation.campaign_id == campaign.id,
+                Respondent.status == RespondentStatus.ACTIVE,
+                Response.id.is_(None),
+            )
+            .order_by(Invitation.id)
+        )
+    )
     quality: dict[int, float] = {}
     submitted = 0
     for invitation in invitations:
@@ -102,8 +112,7 @@ def seed_demo_responses(session: Session, campaign: Campaign, rng: np.random.Gen
         good = _unit_quality(unit, rng, quality)
         answers = synthetic_answers(responses.instrument_of(invitation), good, rng)
         mode = MODES[int(rng.choice(len(MODES), p=MODE_SHARES))]
-        result = responses.submit(session, invitation, answers, f"demo-{invitation.id}",
-                                  mode=mode)
+        result = responses.submit(session, invitation, answers, f"demo-{invitation.id}", mode=mode)
         if result.outcome is responses.SubmitOutcome.ACCEPTED and result.response_id is not None:
             response = session.get(Response, result.response_id)
             assert response is not None

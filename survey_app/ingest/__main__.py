@@ -33,11 +33,24 @@ def main(argv: list[str] | None = None) -> int:
     try:
         table = read_table(args.file.name, args.file.read_bytes())
     except IngestError as error:
-        print(json.dumps({"error": str(error.code), "message_vi": error.message_vi,
-                          "message_en": error.message_en}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "error": str(error.code),
+                    "message_vi": error.message_vi,
+                    "message_en": error.message_en,
+                },
+                ensure_ascii=False,
+            )
+        )
         return 2
-    context = ListContext(args.date_from, args.date_to, args.unit or detect_unit_name(table),
-                          tuple(args.other), tuple(args.field))
+    context = ListContext(
+        args.date_from,
+        args.date_to,
+        args.unit or detect_unit_name(table),
+        tuple(args.other),
+        tuple(args.field),
+    )
     summary = validate_list(table, RespondentGroup(args.group), context).to_summary_dict()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=1))

@@ -70,7 +70,6 @@ class Message:
 Code = ErrorCode | ReasonCode | WarningCode | ListWarningCode
 
 
-
 def render(code: Code, params: dict[str, str] | None = None) -> Message:
     """The messages of ``code`` from the application's one catalogue (``survey_app.catalogue``,
     plain data, no Flask), filled with ``params`` (missing keys stay visible)."""

@@ -38,10 +38,10 @@ _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
 _TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ".tab", ""}
 
 
-
 def _mb(size: int) -> int:
     """Bytes as whole megabytes, rounded up (what an officer reads on the message)."""
     return -(-size // (1024 * 1024))
+
 
 def detect_type(
     filename: str,
@@ -87,8 +87,9 @@ def _zip_type(data: bytes, max_uncompressed: int) -> FileType:
         raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="zip", detail=exc) from exc
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed or len(infos) > _MAX_ZIP_MEMBERS:
-        raise IngestError.of(ErrorCode.TOO_LARGE, size_mb=_mb(total),
-                             limit_mb=_mb(max_uncompressed))
+        raise IngestError.of(
+            ErrorCode.TOO_LARGE, size_mb=_mb(total), limit_mb=_mb(max_uncompressed)
+        )
     if any(_bomb_like(info) for info in infos):
         raise IngestError.of(ErrorCode.TOO_COMPLEX)
     names = {info.filename for info in infos}
@@ -108,8 +109,7 @@ def _member_head(archive: zipfile.ZipFile, name: str) -> bytes:
     try:
         with archive.open(name) as member:
             return member.read(256)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
-            RuntimeError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         return b""
 
 

@@ -51,15 +51,22 @@ class AnnotatedRow:
 def annotated_xlsx(original_table: RawTable, report: ListReport) -> bytes:
     """``annotated_rows_xlsx`` of a table just read and its report."""
     width = max([len(original_table.header), *(len(r.cells) for r in original_table.rows)])
-    rows = (AnnotatedRow(result.source_row, raw.cells, result.status, result.reasons,
-                         result.warnings)
-            for raw, result in zip(original_table.rows, report.rows, strict=True))
-    return annotated_rows_xlsx(original_table.header, original_table.columns, width, rows,
-                               original_table.skipped)
+    rows = (
+        AnnotatedRow(result.source_row, raw.cells, result.status, result.reasons, result.warnings)
+        for raw, result in zip(original_table.rows, report.rows, strict=True)
+    )
+    return annotated_rows_xlsx(
+        original_table.header, original_table.columns, width, rows, original_table.skipped
+    )
 
 
-def annotated_rows_xlsx(header: Sequence[str], columns: Mapping[Column, int], width: int,
-                        rows: Iterable[AnnotatedRow], skipped: Sequence[SkippedRow]) -> bytes:
+def annotated_rows_xlsx(
+    header: Sequence[str],
+    columns: Mapping[Column, int],
+    width: int,
+    rows: Iterable[AnnotatedRow],
+    skipped: Sequence[SkippedRow],
+) -> bytes:
     """The officer's rows as .xlsx with status, reasons and warnings columns (Vietnamese).
 
     ``header`` and ``columns`` (canonical column -> cell index) are the table's as read;
@@ -93,9 +100,7 @@ def annotated_rows_xlsx(header: Sequence[str], columns: Mapping[Column, int], wi
     return _save(book)
 
 
-def _marks(
-    row: AnnotatedRow, positions: dict[Column, int]
-) -> dict[int, tuple[PatternFill, str]]:
+def _marks(row: AnnotatedRow, positions: dict[Column, int]) -> dict[int, tuple[PatternFill, str]]:
     """Column index -> (fill, comment text) for the cells a row's issues point to."""
     marks: dict[int, tuple[PatternFill, str]] = {}
     issues: Sequence[tuple[Issue, PatternFill]] = [
@@ -213,9 +218,16 @@ def template_xlsx(group: RespondentGroup, procedure_fields: Sequence[str] = ()) 
 
 def _add_list(sheet: object, formula: str, span: str, title: str) -> None:
     """A drop-down data validation over ``span``."""
-    validation = DataValidation(type="list", formula1=formula, allow_blank=True,
-                                showDropDown=False, promptTitle=title, errorTitle=title,
-                                error="Chọn một giá trị trong danh sách.", showErrorMessage=True)
+    validation = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showDropDown=False,
+        promptTitle=title,
+        errorTitle=title,
+        error="Chọn một giá trị trong danh sách.",
+        showErrorMessage=True,
+    )
     validation.add(span)
     sheet.add_data_validation(validation)  # type: ignore[attr-defined]
 

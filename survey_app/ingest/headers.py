@@ -53,15 +53,23 @@ _HEADER_RULES: tuple[tuple[Column, re.Pattern[str]], ...] = tuple(
         (Column.BIRTH, r"(namsinh|ngaysinh|ngaythangnamsinh|^tuoi$)"),
         (Column.GENDER, r"^(gioitinh|gioi|phai)"),
         (Column.RESULT_RECEIVED, r"^(danhan|danhanketqua|tinhtrang|trangthai|nhankq$)"),
-        (Column.APPLICATION_DATE,
-         r"^(ngay|thoigian|thoidiem).*(nop|tiepnhan|giaodich|nhanhoso|nhanhs)"),
+        (
+            Column.APPLICATION_DATE,
+            r"^(ngay|thoigian|thoidiem).*(nop|tiepnhan|giaodich|nhanhoso|nhanhs)",
+        ),
         (Column.RESULT_DATE, r"^(ngay|thoigian|thoidiem).*(tra|ketqua|kq|hen|nhan)"),
         (Column.FIELD, r"^(linhvuc|nhomthutuc|nganh)"),
         (Column.PROCEDURE, r"^(ten)?(tthc|thutuc|hoso|loaihoso|noidung)"),
-        (Column.FULL_NAME, r"^(hovaten|hoten|hotennguoi|ten(nguoi|canhan|tochuc|congdan|daibieu)|"
-                           r"ten$|hovatendaibieu|canhantochuc|nguoinop)"),
-        (Column.ADDRESS, r"^(diachi|noicutru|noio|choo|thuongtru|quequan|diachithuongtru|"
-                         r"noithuongtru|diachicutru|diachilienhe)"),
+        (
+            Column.FULL_NAME,
+            r"^(hovaten|hoten|hotennguoi|ten(nguoi|canhan|tochuc|congdan|daibieu)|"
+            r"ten$|hovatendaibieu|canhantochuc|nguoinop)",
+        ),
+        (
+            Column.ADDRESS,
+            r"^(diachi|noicutru|noio|choo|thuongtru|quequan|diachithuongtru|"
+            r"noithuongtru|diachicutru|diachilienhe)",
+        ),
         (Column.POSITION, r"^(chucvu|chucdanh|chucvuchucdanh)"),
         (Column.UNIT, r"(donvi|coquan|noicongtac|noilamviec|tochuc$)"),
         (Column.NOTE, r"^(ghichu|note)"),
@@ -138,8 +146,7 @@ def classify_row(
         return None
     texts = [clean_text(cell) for cell in cells]
     people_cells = [
-        text for index, text in enumerate(texts)
-        if text and index != columns.get(Column.STT, -1)
+        text for index, text in enumerate(texts) if text and index != columns.get(Column.STT, -1)
     ]
     if not people_cells:
         return SkipKind.BLANK

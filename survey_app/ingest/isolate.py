@@ -60,8 +60,12 @@ def read_table_isolated(
     """
     limits = limits or ParseLimits()
     receiver, sender = _CONTEXT.Pipe(duplex=False)
-    child = _CONTEXT.Process(target=_child_main, args=(sender, filename, data, max_rows, limits),
-                             daemon=True, name="ingest-parse")
+    child = _CONTEXT.Process(
+        target=_child_main,
+        args=(sender, filename, data, max_rows, limits),
+        daemon=True,
+        name="ingest-parse",
+    )
     child.start()
     sender.close()
     try:
@@ -106,20 +110,22 @@ def _error_outcome(error: IngestError) -> tuple[str, object]:
     return ("error", (str(error.code), error.message_vi, error.message_en))
 
 
-def _child_main(sender: Connection, filename: str, data: bytes, max_rows: int,
-                limits: ParseLimits) -> None:
+def _child_main(
+    sender: Connection, filename: str, data: bytes, max_rows: int, limits: ParseLimits
+) -> None:
     """In the child: set the limits, read, send ("table", RawTable) or ("error", codes)."""
     _set_limits(limits)
     try:
-        outcome: tuple[str, object] = ("table", _pack(read_table(filename, data,
-                                                                  max_rows=max_rows)))
+        outcome: tuple[str, object] = (
+            "table",
+            _pack(read_table(filename, data, max_rows=max_rows)),
+        )
     except IngestError as refused:
         outcome = _error_outcome(refused)
     except (MemoryError, RecursionError):
         outcome = _error_outcome(IngestError.of(ErrorCode.TOO_COMPLEX))
     except Exception as exc:  # noqa: BLE001 - a reader bug must be a message, never a 500
-        outcome = _error_outcome(IngestError.of(ErrorCode.UNREADABLE,
-                                                detail=type(exc).__name__))
+        outcome = _error_outcome(IngestError.of(ErrorCode.UNREADABLE, detail=type(exc).__name__))
     del data
     sender.send_bytes(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
     sender.close()
@@ -128,19 +134,31 @@ def _child_main(sender: Connection, filename: str, data: bytes, max_rows: int,
 def _pack(table: RawTable) -> tuple[object, ...]:
     """The table as plain tuples: pickling 100,000 slotted dataclasses one by one costs
     seconds, tuples of tuples a few hundredths."""
-    return (table.filename, str(table.file_type), table.sheet, table.header_row, table.header,
-            {str(column): index for column, index in table.columns.items()},
-            table.title_lines, [(row.source_row, row.cells) for row in table.rows],
-            [(row.source_row, str(row.kind), row.text) for row in table.skipped])
+    return (
+        table.filename,
+        str(table.file_type),
+        table.sheet,
+        table.header_row,
+        table.header,
+        {str(column): index for column, index in table.columns.items()},
+        table.title_lines,
+        [(row.source_row, row.cells) for row in table.rows],
+        [(row.source_row, str(row.kind), row.text) for row in table.skipped],
+    )
 
 
 def _unpack(packed: Any) -> RawTable:
     """``_pack`` reversed."""
     filename, file_type, sheet, header_row, header, columns, titles, rows, skipped = packed
     return RawTable(
-        filename=filename, file_type=FileType(file_type), sheet=sheet, header_row=header_row,
-        header=header, columns={Column(name): index for name, index in columns.items()},
-        title_lines=titles, rows=tuple(RawRow(number, cells) for number, cells in rows),
+        filename=filename,
+        file_type=FileType(file_type),
+        sheet=sheet,
+        header_row=header_row,
+        header=header,
+        columns={Column(name): index for name, index in columns.items()},
+        title_lines=titles,
+        rows=tuple(RawRow(number, cells) for number, cells in rows),
         skipped=tuple(SkippedRow(number, SkipKind(kind), text) for number, kind, text in skipped),
     )
 

@@ -21,8 +21,7 @@ def safe_filename(name: str, default: str = DEFAULT_NAME) -> str:
     """
     text = unicodedata.normalize("NFC", name or "")
     text = _SEPARATORS.split(text)[-1]
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in ("C", "Z")
-                   or ch == " ")
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in ("C", "Z") or ch == " ")
     text = _UNSAFE.sub("_", text).strip(" .")
     if not text:
         return default

@@ -69,33 +69,37 @@ def normalise_rows(
     cells = _columns(table)
     e164s, phone_warnings = _unzip(_each(cells[Column.PHONE], _phone), 2)
     emails, email_warnings = _unzip(_each(cells[Column.EMAIL], _email), 2)
-    fields, procedures, field_warnings = _unzip(_each_pair(
-        cells[Column.FIELD], cells[Column.PROCEDURE], partial(_field, matcher)), 3)
-    applications, application_warnings = _unzip(_each(
-        cells[Column.APPLICATION_DATE], partial(_application_date, citizen)), 2)
+    fields, procedures, field_warnings = _unzip(
+        _each_pair(cells[Column.FIELD], cells[Column.PROCEDURE], partial(_field, matcher)), 3
+    )
+    applications, application_warnings = _unzip(
+        _each(cells[Column.APPLICATION_DATE], partial(_application_date, citizen)), 2
+    )
     results, invalid_results = _unzip(_each(cells[Column.RESULT_DATE], _result_date), 2)
     verdicts = _each_pair(cells[Column.RESULT_RECEIVED], cells[Column.NOTE], _received_text)
     addresses, address_keys = _unzip(_each(cells[Column.ADDRESS], _address), 2)
     units = _each(cells[Column.UNIT], _text_or_none)
     if Column.UNIT not in table.columns:
         units = [default_unit] * len(units)
-    return list(map(
-        RowValues,
-        _each(cells[Column.FULL_NAME], _text_or_none),
-        e164s,
-        emails,
-        _each(cells[Column.POSITION], _text_or_none),
-        units,
-        addresses,
-        address_keys,
-        fields,
-        procedures,
-        applications,
-        results,
-        map(_received, verdicts, results),
-        map(_warnings, phone_warnings, email_warnings, field_warnings, application_warnings),
-        invalid_results,
-    ))
+    return list(
+        map(
+            RowValues,
+            _each(cells[Column.FULL_NAME], _text_or_none),
+            e164s,
+            emails,
+            _each(cells[Column.POSITION], _text_or_none),
+            units,
+            addresses,
+            address_keys,
+            fields,
+            procedures,
+            applications,
+            results,
+            map(_received, verdicts, results),
+            map(_warnings, phone_warnings, email_warnings, field_warnings, application_warnings),
+            invalid_results,
+        )
+    )
 
 
 def _columns(table: RawTable) -> dict[Column, Sequence[object]]:
@@ -105,7 +109,8 @@ def _columns(table: RawTable) -> dict[Column, Sequence[object]]:
     empty = (None,) * count
     return {
         column: grid[table.columns[column]]
-        if column in table.columns and table.columns[column] < len(grid) else empty
+        if column in table.columns and table.columns[column] < len(grid)
+        else empty
         for column in Column
     }
 
@@ -176,8 +181,9 @@ def _field(
     if matcher is not None and (field_text or procedure):
         field = matcher.match(field_text, procedure or "")
         if field is None and field_text:
-            warning = Issue(WarningCode.FIELD_NOT_RECOGNISED, Column.FIELD,
-                            (("value", field_text),))
+            warning = Issue(
+                WarningCode.FIELD_NOT_RECOGNISED, Column.FIELD, (("value", field_text),)
+            )
     return field or field_text or None, procedure, warning
 
 
@@ -185,8 +191,9 @@ def _application_date(citizen: bool, value: object) -> tuple[date | None, Issue 
     """Application date and, on citizen lists, the warning when it cannot be read."""
     application, raw = _date(value)
     if application is None and raw and citizen:
-        return None, Issue(WarningCode.INVALID_APPLICATION_DATE, Column.APPLICATION_DATE,
-                           (("value", raw),))
+        return None, Issue(
+            WarningCode.INVALID_APPLICATION_DATE, Column.APPLICATION_DATE, (("value", raw),)
+        )
     return application, None
 
 

@@ -53,8 +53,16 @@ def ods_sheets(data: bytes) -> list[SheetSource]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             content = archive.read("content.xml")
         return _parse(content)
-    except (KeyError, zipfile.BadZipFile, SafeET.ParseError, ValueError, TypeError,
-            OverflowError, EOFError, NotImplementedError) as exc:
+    except (
+        KeyError,
+        zipfile.BadZipFile,
+        SafeET.ParseError,
+        ValueError,
+        TypeError,
+        OverflowError,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
         raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="ods", detail=exc) from exc
     except DefusedXmlException as exc:  # entities, external references: never expanded
         raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="ods", detail=exc) from exc
@@ -126,8 +134,9 @@ class _SheetState:
         rows = int(element.get(_A_ROWS_SPANNED, "1"))
         if (columns > 1 or rows > 1) and value is not None and len(self.spans) < _MAX_SPANS:
             col = len(self.cells) + self.pending_empty
-            self.spans.append((self.row_number, self.row_number + rows - 1, col,
-                               col + columns - 1, value))
+            self.spans.append(
+                (self.row_number, self.row_number + rows - 1, col, col + columns - 1, value)
+            )
 
     def _covering_value(self, col: int) -> object:
         """Value of the merged cell covering (current row, ``col``), if any."""

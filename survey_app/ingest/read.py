@@ -30,9 +30,7 @@ def read_table(
     recognised header is used; rows above the header are kept as title lines. At most
     ``max_rows`` data rows are accepted. Raises ``IngestError`` with a stable code.
     """
-    file_type = detect_type(
-        filename, data, max_bytes=max_bytes, max_uncompressed=max_uncompressed
-    )
+    file_type = detect_type(filename, data, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
     with paused_gc():
         sheets = _sheets(file_type, data)
         if not sheets:

@@ -66,9 +66,14 @@ def largest_grid(data: bytes) -> int:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return max((_grid_of(archive.read(name)) for name in archive.namelist()
-                        if name.startswith("xl/worksheets/") and name.endswith(".xml")),
-                       default=0)
+            return max(
+                (
+                    _grid_of(archive.read(name))
+                    for name in archive.namelist()
+                    if name.startswith("xl/worksheets/") and name.endswith(".xml")
+                ),
+                default=0,
+            )
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         return MAX_DENSE_CELLS + 1
 
@@ -99,8 +104,10 @@ def _calamine_sheets(data: bytes) -> list[SheetSource]:
         if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
             continue
         sheet = book.get_sheet_by_name(meta.name)
-        merges = [(c0 + 1, r0 + 1, c1 + 1, r1 + 1)
-                  for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])][:_MAX_MERGES]
+        merges = [
+            (c0 + 1, r0 + 1, c1 + 1, r1 + 1)
+            for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])
+        ][:_MAX_MERGES]
         grid = sheet.to_python(skip_empty_area=False)
         sheets.append(SheetSource(meta.name, _CalamineGrid(grid, merges)))
     return sheets
@@ -137,8 +144,11 @@ def _plain_row(cells: Sequence[object]) -> list[object]:
     """A calamine row with "" as None and whole floats (below 1e15) as int; one expression
     rather than a call per cell, as lists have a million cells."""
     return [
-        None if value == "" else int(value)
-        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 else value
+        None
+        if value == ""
+        else int(value)
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15
+        else value
         for value in cells
     ]
 
@@ -158,8 +168,7 @@ class _XlsxGrid:
         except IngestError:
             raise
         except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl's own errors
-            raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xlsx",
-                                 detail=_detail(exc)) from exc
+            raise IngestError.of(ErrorCode.CORRUPT_FILE, kind="xlsx", detail=_detail(exc)) from exc
 
 
 def _xlsx_merges(data: bytes) -> dict[str, list[Merge]]:
@@ -287,8 +296,15 @@ def doc_to_docx(data: bytes) -> bytes:
         source = Path(tmp) / "upload.doc"
         source.write_bytes(data)
         command = [
-            soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-            "--norestore", "--convert-to", "docx", "--outdir", tmp, str(source),
+            soffice,
+            f"-env:UserInstallation=file://{tmp}/profile",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            tmp,
+            str(source),
         ]
         try:
             subprocess.run(command, capture_output=True, timeout=_SOFFICE_TIMEOUT_S, check=True)

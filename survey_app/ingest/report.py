@@ -84,12 +84,16 @@ class ListReport:
     def __post_init__(self) -> None:
         reasons = Counter(issue.code for row in self.rows for issue in row.reasons)
         warnings = Counter(issue.code for row in self.rows for issue in row.warnings)
-        object.__setattr__(self, "excluded_by_reason", {
-            code: reasons[code] for code in ReasonCode if reasons[code]
-        })
-        object.__setattr__(self, "warnings_by_code", {
-            code: warnings[code] for code in WarningCode if warnings[code]
-        })
+        object.__setattr__(
+            self,
+            "excluded_by_reason",
+            {code: reasons[code] for code in ReasonCode if reasons[code]},
+        )
+        object.__setattr__(
+            self,
+            "warnings_by_code",
+            {code: warnings[code] for code in WarningCode if warnings[code]},
+        )
 
     @property
     def data_rows(self) -> int:
@@ -118,13 +122,17 @@ class ListReport:
             "warnings": {str(k): v for k, v in self.warnings_by_code.items()},
             "fields_represented": list(self.fields_represented),
             "list_warnings": [
-                {"code": str(issue.code), "message_vi": issue.message.vi,
-                 "message_en": issue.message.en}
+                {
+                    "code": str(issue.code),
+                    "message_vi": issue.message.vi,
+                    "message_en": issue.message.en,
+                }
                 for issue in self.list_warnings
             ],
             "skipped_rows": dict(sorted(skipped.items())),
             "excluded_rows": [
                 {"row": row.source_row, "reasons": [str(issue.code) for issue in row.reasons]}
-                for row in self.rows if row.status is RowStatus.EXCLUDED
+                for row in self.rows
+                if row.status is RowStatus.EXCLUDED
             ],
         }

@@ -65,23 +65,29 @@ def issues_json(row: RowResult) -> str | None:
     """Reasons and warnings with column and parameters as JSON text; None for a clean row."""
     if not row.reasons and not row.warnings:
         return None
-    return _ENCODE({"reasons": [_issue(i) for i in row.reasons],
-                    "warnings": [_issue(i) for i in row.warnings]})
+    return _ENCODE(
+        {"reasons": [_issue(i) for i in row.reasons], "warnings": [_issue(i) for i in row.warnings]}
+    )
 
 
 def _issue(issue: Issue) -> list[object]:
     return [str(issue.code), str(issue.column) if issue.column else None, dict(issue.params)]
 
 
-def issues_from(stored: dict[str, Any] | None, reasons: Sequence[str],
-                warnings: Sequence[str]) -> tuple[tuple[Issue, ...], tuple[Issue, ...]]:
+def issues_from(
+    stored: dict[str, Any] | None, reasons: Sequence[str], warnings: Sequence[str]
+) -> tuple[tuple[Issue, ...], tuple[Issue, ...]]:
     """(reasons, warnings) of a stored row. Rows stored before 0005 have only their codes:
     their issues point to no column and show ``UNKNOWN`` for each parameter."""
     if stored is None:
-        return (tuple(_bare(ReasonCode(c)) for c in reasons),
-                tuple(_bare(WarningCode(c)) for c in warnings))
-    return (tuple(_stored_issue(ReasonCode(e[0]), e) for e in stored.get("reasons", ())),
-            tuple(_stored_issue(WarningCode(e[0]), e) for e in stored.get("warnings", ())))
+        return (
+            tuple(_bare(ReasonCode(c)) for c in reasons),
+            tuple(_bare(WarningCode(c)) for c in warnings),
+        )
+    return (
+        tuple(_stored_issue(ReasonCode(e[0]), e) for e in stored.get("reasons", ())),
+        tuple(_stored_issue(WarningCode(e[0]), e) for e in stored.get("warnings", ())),
+    )
 
 
 def _stored_issue(code: ReasonCode | WarningCode, entry: Sequence[Any]) -> Issue:
@@ -98,17 +104,21 @@ def _bare(code: ReasonCode | WarningCode) -> Issue:
 def layout_of(table: RawTable) -> dict[str, object]:
     """The table's layout for the summary: header, column mapping, width, skipped rows."""
     width = max([len(table.header), *(len(r.cells) for r in table.rows)])
-    return {"header": list(table.header), "width": width,
-            "columns": {str(column): index for column, index in table.columns.items()},
-            "skipped": [[r.source_row, str(r.kind), r.text]
-                        for r in table.skipped[:SKIPPED_KEPT]],
-            "skipped_total": len(table.skipped)}
+    return {
+        "header": list(table.header),
+        "width": width,
+        "columns": {str(column): index for column, index in table.columns.items()},
+        "skipped": [[r.source_row, str(r.kind), r.text] for r in table.skipped[:SKIPPED_KEPT]],
+        "skipped_total": len(table.skipped),
+    }
 
 
 def skipped_from(layout: dict[str, Any]) -> tuple[SkippedRow, ...]:
     """The skipped rows kept in a layout."""
-    return tuple(SkippedRow(int(row), SkipKind(kind), str(text))
-                 for row, kind, text in layout.get("skipped", ()))
+    return tuple(
+        SkippedRow(int(row), SkipKind(kind), str(text))
+        for row, kind, text in layout.get("skipped", ())
+    )
 
 
 def columns_from(layout: dict[str, Any]) -> dict[Column, int]:

@@ -102,9 +102,7 @@ def choose_sheet(sheets: Sequence[SheetSource]) -> SheetSource:
     return best
 
 
-def build_table(
-    filename: str, file_type: FileType, sheet: SheetSource, max_rows: int
-) -> RawTable:
+def build_table(filename: str, file_type: FileType, sheet: SheetSource, max_rows: int) -> RawTable:
     """Find the header of ``sheet`` and collect its data rows (see module docstring).
 
     Raises IngestError(no_header) when no header is found in the first rows and
@@ -125,9 +123,7 @@ def build_table(
         rest = _chain([first], rest)
     columns = {column: position for position, column in mapping.items()}
     rows, skipped = _collect(rest, columns, max_rows)
-    titles = sheet.title_lines + tuple(
-        text for _, cells in head[:index] if (text := _join(cells))
-    )
+    titles = sheet.title_lines + tuple(text for _, cells in head[:index] if (text := _join(cells)))
     return RawTable(
         filename=filename,
         file_type=file_type,
@@ -173,8 +169,9 @@ def _collect(
     return rows, skipped
 
 
-def _numbered_person(cells: Sequence[object], stt_index: int | None,
-                     name_index: int | None) -> bool:
+def _numbered_person(
+    cells: Sequence[object], stt_index: int | None, name_index: int | None
+) -> bool:
     """The usual data row: a number in the STT column and a name that is not a total.
 
     The first rule of ``classify_row`` (which then returns None), on the two cells alone:
@@ -237,7 +234,7 @@ def _merge_subheader(
         for position, column in map_header(combined).items()
         if column not in mapping.values()
         and position not in mapping
-        and texts[position:position + 1] != [""]
+        and texts[position : position + 1] != [""]
     }
     if not added:
         return False

@@ -33,8 +33,9 @@ _PLAIN_NUMBER = re.compile(r"[0-9]+(?:[ .\-][0-9]+)*")
 # Fast path: a national number matching VN's mobile pattern is valid (what is_valid_number
 # checks after a full parse); anything else takes the full phonenumbers route.
 _VN_MOBILE = re.compile(
-    _VN_METADATA.mobile.national_number_pattern if _VN_METADATA and _VN_METADATA.mobile
-    and _VN_METADATA.mobile.national_number_pattern else r"(?!)"
+    _VN_METADATA.mobile.national_number_pattern
+    if _VN_METADATA and _VN_METADATA.mobile and _VN_METADATA.mobile.national_number_pattern
+    else r"(?!)"
 )
 
 

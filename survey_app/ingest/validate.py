@@ -67,7 +67,8 @@ def _validate(table: RawTable, group: RespondentGroup, context: ListContext) -> 
     matcher = FieldMatcher(context.procedure_fields) if citizen else None
     locality = (
         LocalityChecker(context.unit_name, context.other_localities)
-        if citizen and context.unit_name else None
+        if citizen and context.unit_name
+        else None
     )
     rule: Callable[[RowValues], list[Issue]]
     if citizen:
@@ -78,13 +79,15 @@ def _validate(table: RawTable, group: RespondentGroup, context: ListContext) -> 
         rule = _leader_rule
     seen: dict[tuple[str, str, str], int] = {}
     results = []
-    for row, values in zip(table.rows, normalise_rows(table, matcher, citizen,
-                                                      context.unit_name), strict=True):
+    for row, values in zip(
+        table.rows, normalise_rows(table, matcher, citizen, context.unit_name), strict=True
+    ):
         reasons = rule(values)
         duplicate_of = None if reasons else _first_seen(seen, values, row.source_row)
         if duplicate_of is not None:
-            reasons.append(Issue(ReasonCode.DUPLICATE, Column.FULL_NAME,
-                                 (("row", str(duplicate_of)),)))
+            reasons.append(
+                Issue(ReasonCode.DUPLICATE, Column.FULL_NAME, (("row", str(duplicate_of)),))
+            )
         results.append(_result(row.source_row, values, reasons, duplicate_of))
     return _report(group, context, tuple(results), table)
 
@@ -104,8 +107,13 @@ def _citizen_rule(
         if values.field is None and values.procedure is None:
             reasons.append(Issue(ReasonCode.MISSING_PROCEDURE, Column.FIELD))
         if values.invalid_result_date is not None and values.result_received is not True:
-            reasons.append(Issue(ReasonCode.INVALID_RESULT_DATE, Column.RESULT_DATE,
-                                 (("value", values.invalid_result_date),)))
+            reasons.append(
+                Issue(
+                    ReasonCode.INVALID_RESULT_DATE,
+                    Column.RESULT_DATE,
+                    (("value", values.invalid_result_date),),
+                )
+            )
         elif not values.result_received:
             reasons.append(Issue(ReasonCode.RESULT_NOT_RECEIVED, Column.RESULT_DATE))
         dates = (values.application_date, values.result_date)
@@ -115,8 +123,13 @@ def _citizen_rule(
         if locality is not None and values.address is not None:
             place = locality.outside_place(values.address)
             if place is not None:
-                reasons.append(Issue(ReasonCode.OUTSIDE_LOCALITY, Column.ADDRESS,
-                                     (("unit", context.unit_name or ""), ("place", place))))
+                reasons.append(
+                    Issue(
+                        ReasonCode.OUTSIDE_LOCALITY,
+                        Column.ADDRESS,
+                        (("unit", context.unit_name or ""), ("place", place)),
+                    )
+                )
         return reasons
 
     return rule
@@ -134,12 +147,18 @@ def _date_reasons(
     application, result = dates
     for column, day in ((Column.APPLICATION_DATE, application), (Column.RESULT_DATE, result)):
         if day is not None and ((start and day < start) or (end and day > end)):
-            reasons.append(Issue(ReasonCode.OUTSIDE_WINDOW, column,
-                                 (("value", _show(day)), *bounds)))
+            reasons.append(
+                Issue(ReasonCode.OUTSIDE_WINDOW, column, (("value", _show(day)), *bounds))
+            )
             break
     if application is not None and result is not None and result < application:
-        reasons.append(Issue(ReasonCode.RESULT_BEFORE_APPLICATION, Column.RESULT_DATE,
-                             (("result", _show(result)), ("application", _show(application)))))
+        reasons.append(
+            Issue(
+                ReasonCode.RESULT_BEFORE_APPLICATION,
+                Column.RESULT_DATE,
+                (("result", _show(result)), ("application", _show(application))),
+            )
+        )
     return reasons
 
 
@@ -220,13 +239,17 @@ def _report(
         folded = {fold(name) for name in represented}
         missing = [name for name in context.procedure_fields if fold(name) not in folded]
         if missing:
-            warnings.append(ListIssue(ListWarningCode.FIELDS_NOT_COVERED,
-                                      (("fields", ", ".join(missing)),)))
+            warnings.append(
+                ListIssue(ListWarningCode.FIELDS_NOT_COVERED, (("fields", ", ".join(missing)),))
+            )
     required = context.required_count
     if required is None:
         required = DEFAULT_CITIZEN_COUNT if group is RespondentGroup.CITIZEN else 0
     if len(eligible) < required:
-        params = (("eligible", str(len(eligible))), ("required", str(required)),
-                  ("shortfall", str(required - len(eligible))))
+        params = (
+            ("eligible", str(len(eligible))),
+            ("required", str(required)),
+            ("shortfall", str(required - len(eligible))),
+        )
         warnings.append(ListIssue(ListWarningCode.BELOW_REQUIRED, params))
     return ListReport(group, rows, represented, tuple(warnings), table.skipped)

@@ -23,8 +23,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 PING_AFTER_IDLE_SECONDS = 10.0
 
 
-def make_engine(url: str, *, ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
-                **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, *, ping_after_idle: float = PING_AFTER_IDLE_SECONDS, **kwargs: Any
+) -> Engine:
     """Create an engine; for SQLite turn on WAL, foreign keys and a 15 s busy timeout; for a
     server database, check a pooled connection before use when it has been idle."""
     kwargs.setdefault("hide_parameters", True)  # errors in the logs carry no names or answers
@@ -97,7 +98,8 @@ def new_revision(url: str, message: str, *, autogenerate: bool = True) -> str:
     config = alembic_config(url)
     heads = ScriptDirectory.from_config(config).get_heads()
     number = max((int(h) for h in heads if h.isdigit()), default=0) + 1
-    script = command.revision(config, message=message, autogenerate=autogenerate,
-                              rev_id=f"{number:04d}")
+    script = command.revision(
+        config, message=message, autogenerate=autogenerate, rev_id=f"{number:04d}"
+    )
     assert script is not None and not isinstance(script, list)
     return str(script.path)

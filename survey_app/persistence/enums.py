@@ -43,8 +43,11 @@ class RespondentStatus(StrEnum):
     def draw_role(self) -> DrawRole:
         """The role a person of this status has in the draw as it stands (the sampling
         library's view: an active person is in the sample)."""
-        return {RespondentStatus.ACTIVE: DrawRole.SAMPLE, RespondentStatus.RESERVE:
-                DrawRole.RESERVE, RespondentStatus.REPLACED: DrawRole.REPLACED}[self]
+        return {
+            RespondentStatus.ACTIVE: DrawRole.SAMPLE,
+            RespondentStatus.RESERVE: DrawRole.RESERVE,
+            RespondentStatus.REPLACED: DrawRole.REPLACED,
+        }[self]
 
 
 class InvitationStatus(StrEnum):

@@ -20,8 +20,9 @@ def lock_row(session: Session, table: Table, row_id: int) -> bool:
     if session.get_bind().dialect.name == "postgresql":
         # FOR NO KEY UPDATE: it still queues the writers that take this lock, but not the
         # inserts whose foreign keys point at the row (audit events, responses)
-        found = session.execute(select(table.c.id).where(table.c.id == row_id)
-                                .with_for_update(key_share=True)).scalar()
+        found = session.execute(
+            select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True)
+        ).scalar()
         return found is not None
     result = session.execute(update(table).where(table.c.id == row_id).values(id=table.c.id))
     return bool(getattr(result, "rowcount", 0))

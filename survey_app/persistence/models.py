@@ -88,8 +88,10 @@ class Campaign(Base):
     __table_args__ = (
         UniqueConstraint("year", "kind", "name", name="uq_campaigns_year_kind_name"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
-        CheckConstraint("window_from IS NULL OR window_to IS NULL OR window_from <= window_to",
-                        name="window_order"),
+        CheckConstraint(
+            "window_from IS NULL OR window_to IS NULL OR window_from <= window_to",
+            name="window_order",
+        ),
         CheckConstraint(
             "fieldwork_opens IS NULL OR fieldwork_closes IS NULL "
             "OR fieldwork_opens <= fieldwork_closes",
@@ -145,9 +147,7 @@ class User(Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(
-            "role <> 'unit_officer' OR unit_code IS NOT NULL", name="officer_has_unit"
-        ),
+        CheckConstraint("role <> 'unit_officer' OR unit_code IS NOT NULL", name="officer_has_unit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -195,8 +195,7 @@ class UnitList(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
     # Uploaded after the sample was drawn: kept, never current, flagged for the administrator.
-    after_sampling: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                 server_default=sa_false())
+    after_sampling: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     unit: Mapped[Unit] = relationship()
     rows: Mapped[list[ListRow]] = relationship(
@@ -405,8 +404,9 @@ class AppraisalPoint(Base):
 
     __tablename__ = "appraisal_points"
     __table_args__ = (
-        UniqueConstraint("campaign_id", "unit_id", "sub_criterion",
-                         name="uq_appraisal_points_unit_criterion"),
+        UniqueConstraint(
+            "campaign_id", "unit_id", "sub_criterion", name="uq_appraisal_points_unit_criterion"
+        ),
         CheckConstraint("points >= 0", name="points_non_negative"),
     )
 
@@ -458,16 +458,22 @@ class Job(Base):
 
     __tablename__ = "jobs"
     __table_args__ = (
-        Index("uq_jobs_one_active", "campaign_id", "kind", unique=True,
-              sqlite_where=text("status IN ('queued', 'running')"),
-              postgresql_where=text("status IN ('queued', 'running')")),
+        Index(
+            "uq_jobs_one_active",
+            "campaign_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     kind: Mapped[JobKind] = mapped_column(enum_col(JobKind, "job_kind"))
-    status: Mapped[JobStatus] = mapped_column(enum_col(JobStatus, "job_status"),
-                                              default=JobStatus.QUEUED)
+    status: Mapped[JobStatus] = mapped_column(
+        enum_col(JobStatus, "job_status"), default=JobStatus.QUEUED
+    )
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int | None] = mapped_column(Integer)

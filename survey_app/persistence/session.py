@@ -13,7 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 # The database cannot be used right now (a restart, a dropped connection, SQLite "database is
 # locked" after the busy timeout, a full disk, no free pooled connection): worth retrying.
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
-    OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+    PoolTimeoutError,
+)
 
 log = logging.getLogger(__name__)
 

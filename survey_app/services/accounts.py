@@ -74,8 +74,14 @@ def change_role(
     changed = (before, before_unit) != (user.role, user.unit_code)
     ended = staff_sessions.revoke_all(session, user) if changed else 0
     audit.record(
-        session, AuditAction.ROLE_CHANGED, user=actor, target=user.username,
-        before=before.value, after=role.value, unit_code=user.unit_code, sessions_ended=ended,
+        session,
+        AuditAction.ROLE_CHANGED,
+        user=actor,
+        target=user.username,
+        before=before.value,
+        after=role.value,
+        unit_code=user.unit_code,
+        sessions_ended=ended,
     )
 
 
@@ -83,8 +89,15 @@ def end_sessions(session: Session, user: User, actor: User, ip: str | None) -> i
     """Sign ``user`` out on every device (a lost phone, a shared computer); audited as a
     logout of that user by ``actor``. Returns how many sessions were live."""
     ended = staff_sessions.revoke_all(session, user)
-    audit.record(session, AuditAction.LOGOUT, user=actor, target=user.username, ip=ip,
-                 reason="revoked_by_admin", sessions_ended=ended)
+    audit.record(
+        session,
+        AuditAction.LOGOUT,
+        user=actor,
+        target=user.username,
+        ip=ip,
+        reason="revoked_by_admin",
+        sessions_ended=ended,
+    )
     return ended
 
 

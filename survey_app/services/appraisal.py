@@ -32,17 +32,32 @@ from survey_app.services.exports import safe_rows
 from survey_app.services.results import analysis_tree
 from survey_app.services.results_settings import settings_of
 
-HEADERS = ("Mã đơn vị", "Tên đơn vị", "Mã tiêu chí thành phần", "Tên tiêu chí",
-           "Điểm tối đa", "Điểm thẩm định", "Không áp dụng")
-_ALIASES = {"unit_code": ("ma don vi", "unit code", "unit_code", "unit"),
-            "sub_criterion": ("ma tieu chi thanh phan", "ma tieu chi", "sub_criterion",
-                              "sub-criterion", "criterion"),
-            "points": ("diem tham dinh", "diem", "points"),
-            "not_applicable": ("khong ap dung", "not applicable", "not_applicable", "na")}
+HEADERS = (
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Mã tiêu chí thành phần",
+    "Tên tiêu chí",
+    "Điểm tối đa",
+    "Điểm thẩm định",
+    "Không áp dụng",
+)
+_ALIASES = {
+    "unit_code": ("ma don vi", "unit code", "unit_code", "unit"),
+    "sub_criterion": (
+        "ma tieu chi thanh phan",
+        "ma tieu chi",
+        "sub_criterion",
+        "sub-criterion",
+        "criterion",
+    ),
+    "points": ("diem tham dinh", "diem", "points"),
+    "not_applicable": ("khong ap dung", "not applicable", "not_applicable", "na"),
+}
 _YES = {"x", "1", "co", "yes", "true", "khong ap dung", "kad", "na"}
-INDEXED_LEVELS = {UnitLevel.PROVINCE: (UnitLevel.PROVINCE, UnitLevel.DEPARTMENT,
-                                       UnitLevel.DISTRICT),
-                  UnitLevel.COMMUNE: (UnitLevel.COMMUNE,)}
+INDEXED_LEVELS = {
+    UnitLevel.PROVINCE: (UnitLevel.PROVINCE, UnitLevel.DEPARTMENT, UnitLevel.DISTRICT),
+    UnitLevel.COMMUNE: (UnitLevel.COMMUNE,),
+}
 
 
 @dataclass(frozen=True)
@@ -81,15 +96,23 @@ def campaign_tree(campaign: Campaign) -> CriteriaTree:
 def indexed_units(session: Session, campaign: Campaign) -> list[Unit]:
     """Units the campaign's tree ranks (province tree: province, departments, districts)."""
     levels = INDEXED_LEVELS.get(campaign_tree(campaign).level, tuple(UnitLevel))
-    return list(session.scalars(select(Unit).where(
-        Unit.campaign_id == campaign.id, Unit.level.in_(levels)).order_by(Unit.code)))
+    return list(
+        session.scalars(
+            select(Unit)
+            .where(Unit.campaign_id == campaign.id, Unit.level.in_(levels))
+            .order_by(Unit.code)
+        )
+    )
 
 
 def template_rows(session: Session, campaign: Campaign) -> list[list[object]]:
     """Unit × appraisal sub-criterion rows (points left empty), in :data:`HEADERS` order."""
     leaves = [r for r in campaign_tree(campaign).flatten() if r.method is Method.APPRAISAL]
-    return [[u.code, u.name, leaf.code, leaf.title.vi, leaf.max_points, None, None]
-            for u in indexed_units(session, campaign) for leaf in leaves]
+    return [
+        [u.code, u.name, leaf.code, leaf.title.vi, leaf.max_points, None, None]
+        for u in indexed_units(session, campaign)
+        for leaf in leaves
+    ]
 
 
 def template_xlsx(rows: list[list[object]]) -> bytes:
@@ -130,8 +153,15 @@ def _table(filename: str, data: bytes) -> list[list[object]]:
         text = data.decode("utf-8-sig")
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    except (UnicodeDecodeError, csv.Error, OSError, KeyError, ValueError,
-            zipfile.BadZipFile, InvalidFileException) as exc:
+    except (
+        UnicodeDecodeError,
+        csv.Error,
+        OSError,
+        KeyError,
+        ValueError,
+        zipfile.BadZipFile,
+        InvalidFileException,
+    ) as exc:
         raise ServiceError("file_unreadable", detail=type(exc).__name__) from exc
 
 
@@ -142,9 +172,11 @@ def read_rows(filename: str, data: bytes) -> list[AppraisalRow]:
     if not found:
         raise ServiceError("missing_columns", columns=", ".join(HEADERS[i] for i in (0, 2, 5)))
     index, positions = found[0]
-    rows = [_row(index + 2 + offset, values, positions)
-            for offset, values in enumerate(table[index + 1:])
-            if any(v not in (None, "") for v in values)]
+    rows = [
+        _row(index + 2 + offset, values, positions)
+        for offset, values in enumerate(table[index + 1 :])
+        if any(v not in (None, "") for v in values)
+    ]
     if not rows:
         raise ServiceError("empty_file")
     return rows
@@ -152,8 +184,12 @@ def read_rows(filename: str, data: bytes) -> list[AppraisalRow]:
 
 def _header_positions(header: list[object]) -> dict[str, int] | None:
     folded = [_fold(h) for h in header]
-    positions = {key: folded.index(alias) for key, aliases in _ALIASES.items()
-                 for alias in aliases if alias in folded}
+    positions = {
+        key: folded.index(alias)
+        for key, aliases in _ALIASES.items()
+        for alias in aliases
+        if alias in folded
+    }
     required = ("unit_code", "sub_criterion", "points")
     return positions if all(k in positions for k in required) else None
 
@@ -164,58 +200,87 @@ def _row(number: int, values: list[object], positions: dict[str, int]) -> Apprai
         value = values[at] if at is not None and at < len(values) else None
         return "" if value is None else str(value).strip()
 
-    return AppraisalRow(number, cell("unit_code"), cell("sub_criterion"),
-                        cell("points").replace(",", "."), _fold(cell("not_applicable")) in _YES)
+    return AppraisalRow(
+        number,
+        cell("unit_code"),
+        cell("sub_criterion"),
+        cell("points").replace(",", "."),
+        _fold(cell("not_applicable")) in _YES,
+    )
 
 
-def check_rows(rows: list[AppraisalRow], tree: CriteriaTree,
-               unit_codes: set[str]) -> list[AppraisalProblem]:
+def check_rows(
+    rows: list[AppraisalRow], tree: CriteriaTree, unit_codes: set[str]
+) -> list[AppraisalProblem]:
     """Row problems (unknown unit or criterion, points above the maximum...), in file order.
 
     A not-applicable row needs no points and may name any sub-criterion of the tree.
     """
-    frame = pd.DataFrame({
-        "unit_code": [r.unit_code for r in rows],
-        "sub_criterion": [r.sub_criterion for r in rows],
-        "points": ["0" if r.not_applicable else r.points for r in rows],
-    })
+    frame = pd.DataFrame(
+        {
+            "unit_code": [r.unit_code for r in rows],
+            "sub_criterion": [r.sub_criterion for r in rows],
+            "points": ["0" if r.not_applicable else r.points for r in rows],
+        }
+    )
     checked = validate_appraisal(frame, analysis_tree(tree), unit_codes)
-    return [AppraisalProblem(rows[e.row].row, e.code, _values(rows[e.row]))
-            for e in checked.errors
-            if not (rows[e.row].not_applicable and e.code is ErrorCode.NOT_APPRAISAL_CRITERION)]
+    return [
+        AppraisalProblem(rows[e.row].row, e.code, _values(rows[e.row]))
+        for e in checked.errors
+        if not (rows[e.row].not_applicable and e.code is ErrorCode.NOT_APPRAISAL_CRITERION)
+    ]
 
 
 def _values(row: AppraisalRow) -> str:
     return ", ".join(v for v in (row.unit_code, row.sub_criterion, row.points) if v)
 
 
-def import_appraisal(session: Session, campaign: Campaign, filename: str, data: bytes,
-                     actor: User | None) -> int:
+def import_appraisal(
+    session: Session, campaign: Campaign, filename: str, data: bytes, actor: User | None
+) -> int:
     """Store every row of the file, or none: raises :class:`AppraisalRejected` on bad rows."""
     rows = read_rows(filename, data)
-    units = {u.code: u for u in session.scalars(select(Unit).where(
-        Unit.campaign_id == campaign.id))}
+    units = {
+        u.code: u for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
+    }
     problems = check_rows(rows, campaign_tree(campaign), set(units))
     if problems:
         raise AppraisalRejected(problems)
     return store_points(session, campaign, rows, units, actor, filename)
 
 
-def store_points(session: Session, campaign: Campaign, rows: list[AppraisalRow],
-                 units: dict[str, Unit], actor: User | None, source: str) -> int:
+def store_points(
+    session: Session,
+    campaign: Campaign,
+    rows: list[AppraisalRow],
+    units: dict[str, Unit],
+    actor: User | None,
+    source: str,
+) -> int:
     """Insert or replace the points of each (unit, sub-criterion) row; audited."""
-    existing = {(p.unit_id, p.sub_criterion): p for p in session.scalars(
-        select(AppraisalPoint).where(AppraisalPoint.campaign_id == campaign.id))}
+    existing = {
+        (p.unit_id, p.sub_criterion): p
+        for p in session.scalars(
+            select(AppraisalPoint).where(AppraisalPoint.campaign_id == campaign.id)
+        )
+    }
     for row in rows:
         unit = units[row.unit_code]
         point = existing.get((unit.id, row.sub_criterion))
         if point is None:
-            point = AppraisalPoint(campaign_id=campaign.id, unit_id=unit.id,
-                                   sub_criterion=row.sub_criterion)
+            point = AppraisalPoint(
+                campaign_id=campaign.id, unit_id=unit.id, sub_criterion=row.sub_criterion
+            )
             session.add(point)
         point.points = None if row.not_applicable else float(row.points)
         point.not_applicable = row.not_applicable
     session.flush()
-    audit.record(session, AuditAction.APPRAISAL_IMPORTED, user=actor, campaign_id=campaign.id,
-                 target=source, rows=len(rows))
+    audit.record(
+        session,
+        AuditAction.APPRAISAL_IMPORTED,
+        user=actor,
+        campaign_id=campaign.id,
+        target=source,
+        rows=len(rows),
+    )
     return len(rows)

@@ -36,8 +36,15 @@ def create_campaign(session: Session, data: CampaignInput, actor: User | None) -
     _apply(campaign, data)
     session.add(campaign)
     session.flush()
-    audit.record(session, AuditAction.CAMPAIGN_CREATED, user=actor, campaign_id=campaign.id,
-                 target=campaign.name, year=data.year, kind=data.kind.value)
+    audit.record(
+        session,
+        AuditAction.CAMPAIGN_CREATED,
+        user=actor,
+        campaign_id=campaign.id,
+        target=campaign.name,
+        year=data.year,
+        kind=data.kind.value,
+    )
     return campaign
 
 
@@ -46,8 +53,13 @@ def update_campaign(
 ) -> Campaign:
     _apply(campaign, data)
     session.flush()
-    audit.record(session, AuditAction.CAMPAIGN_UPDATED, user=actor, campaign_id=campaign.id,
-                 target=campaign.name)
+    audit.record(
+        session,
+        AuditAction.CAMPAIGN_UPDATED,
+        user=actor,
+        campaign_id=campaign.id,
+        target=campaign.name,
+    )
     return campaign
 
 

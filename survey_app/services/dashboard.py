@@ -33,22 +33,49 @@ class Overview:
 def overview(session: Session, campaign: Campaign, user: User) -> Overview:
     """Campaign-wide counts; a unit officer also gets their own unit(s)."""
     rows = session.execute(
-        select(Unit.level, func.count()).where(Unit.campaign_id == campaign.id)
-        .group_by(Unit.level)
+        select(Unit.level, func.count()).where(Unit.campaign_id == campaign.id).group_by(Unit.level)
     )
     by_level = {level: count for level, count in rows}
-    lists = session.scalar(select(func.count()).select_from(UnitList).where(
-        UnitList.campaign_id == campaign.id, UnitList.is_current)) or 0
-    respondents = session.scalar(select(func.count()).select_from(Respondent).where(
-        Respondent.campaign_id == campaign.id)) or 0
-    invited = session.scalar(select(func.count()).select_from(Invitation).where(
-        Invitation.campaign_id == campaign.id)) or 0
-    submitted = session.scalar(
-        select(func.count()).select_from(Response).join(Invitation)
-        .where(Invitation.campaign_id == campaign.id,
-               Response.status == ResponseStatus.SUBMITTED)) or 0
+    lists = (
+        session.scalar(
+            select(func.count())
+            .select_from(UnitList)
+            .where(UnitList.campaign_id == campaign.id, UnitList.is_current)
+        )
+        or 0
+    )
+    respondents = (
+        session.scalar(
+            select(func.count())
+            .select_from(Respondent)
+            .where(Respondent.campaign_id == campaign.id)
+        )
+        or 0
+    )
+    invited = (
+        session.scalar(
+            select(func.count())
+            .select_from(Invitation)
+            .where(Invitation.campaign_id == campaign.id)
+        )
+        or 0
+    )
+    submitted = (
+        session.scalar(
+            select(func.count())
+            .select_from(Response)
+            .join(Invitation)
+            .where(
+                Invitation.campaign_id == campaign.id, Response.status == ResponseStatus.SUBMITTED
+            )
+        )
+        or 0
+    )
     own: list[Unit] = []
     if user.role is Role.UNIT_OFFICER:
-        own = list(session.scalars(select(Unit).where(
-            Unit.campaign_id == campaign.id, Unit.code == user.unit_code)))
+        own = list(
+            session.scalars(
+                select(Unit).where(Unit.campaign_id == campaign.id, Unit.code == user.unit_code)
+            )
+        )
     return Overview(by_level, lists, respondents, invited, submitted, own)

@@ -46,8 +46,9 @@ class EntryResult:
 
 def assigned(session: Session, user: User) -> list[Respondent]:
     """Respondents this interviewer keys in (an administrator sees every assigned one)."""
-    query = select(Respondent).where(Respondent.interviewer_id.is_not(None),
-                                     Respondent.status == RespondentStatus.ACTIVE)
+    query = select(Respondent).where(
+        Respondent.interviewer_id.is_not(None), Respondent.status == RespondentStatus.ACTIVE
+    )
     if user.role is not Role.ADMIN:
         query = query.where(Respondent.interviewer_id == user.id)
     return list(session.scalars(query.order_by(Respondent.unit_id, Respondent.full_name)))
@@ -59,23 +60,23 @@ def may_enter(user: User, respondent: Respondent) -> bool:
 
 def status_of(session: Session, respondent: Respondent) -> ResponseStatus | None:
     """The respondent's response status, None when nothing has been entered or answered."""
-    invitation = session.scalar(select(Invitation).where(
-        Invitation.respondent_id == respondent.id))
+    invitation = session.scalar(select(Invitation).where(Invitation.respondent_id == respondent.id))
     response = responses.response_of(session, invitation) if invitation else None
     return response.status if response else None
 
 
 def invitation_of(session: Session, respondent: Respondent) -> Invitation:
-    invitation = session.scalar(select(Invitation).where(
-        Invitation.respondent_id == respondent.id))
+    invitation = session.scalar(select(Invitation).where(Invitation.respondent_id == respondent.id))
     if invitation is None:
         raise ServiceError("no_invitation")
     return invitation
 
 
-_REFUSAL_CODES = {responses.Refusal.REVOKED: "entry_revoked",
-                  responses.Refusal.CLOSED: "entry_closed",
-                  responses.Refusal.NOT_OPEN: "entry_not_open"}
+_REFUSAL_CODES = {
+    responses.Refusal.REVOKED: "entry_revoked",
+    responses.Refusal.CLOSED: "entry_closed",
+    responses.Refusal.NOT_OPEN: "entry_not_open",
+}
 
 
 def usable_invitation(session: Session, respondent: Respondent) -> Invitation:
@@ -95,8 +96,14 @@ def uses_double_entry(respondent: Respondent) -> bool:
     return bool(respondent.unit.campaign.settings.get("double_entry", False))
 
 
-def enter(session: Session, respondent: Respondent, answers: Mapping[str, object], mode: Mode,
-          clerk: User, double_entry: bool | None = None) -> EntryResult:
+def enter(
+    session: Session,
+    respondent: Respondent,
+    answers: Mapping[str, object],
+    mode: Mode,
+    clerk: User,
+    double_entry: bool | None = None,
+) -> EntryResult:
     """Key in one paper or phone form; see the module docstring for double entry.
 
     ``double_entry`` defaults to the campaign's setting."""
@@ -108,17 +115,30 @@ def enter(session: Session, respondent: Respondent, answers: Mapping[str, object
         return EntryResult(EntryOutcome.ALREADY_SUBMITTED, result)
     if not result.complete:
         return EntryResult(EntryOutcome.INVALID, result)
-    audit.record(session, AuditAction.PAPER_ENTRY, user=clerk,
-                 campaign_id=respondent.campaign_id, target=str(respondent.id), mode=mode.value)
+    audit.record(
+        session,
+        AuditAction.PAPER_ENTRY,
+        user=clerk,
+        campaign_id=respondent.campaign_id,
+        target=str(respondent.id),
+        mode=mode.value,
+    )
     if not (uses_double_entry(respondent) if double_entry is None else double_entry):
         return _submit(session, invitation, result.cleaned, mode, clerk, result)
     return _double(session, invitation, result, mode, clerk)
 
 
-def _submit(session: Session, invitation: Invitation, answers: Mapping[str, object],
-            mode: Mode, clerk: User, result: ValidationResult) -> EntryResult:
-    outcome = responses.submit(session, invitation, answers, uuid.uuid4().hex, mode=mode,
-                               user=clerk)
+def _submit(
+    session: Session,
+    invitation: Invitation,
+    answers: Mapping[str, object],
+    mode: Mode,
+    clerk: User,
+    result: ValidationResult,
+) -> EntryResult:
+    outcome = responses.submit(
+        session, invitation, answers, uuid.uuid4().hex, mode=mode, user=clerk
+    )
     if outcome.outcome is responses.SubmitOutcome.ACCEPTED:
         return EntryResult(EntryOutcome.SUBMITTED, result)
     if outcome.outcome is responses.SubmitOutcome.REFUSED:  # replaced while being keyed
@@ -126,18 +146,29 @@ def _submit(session: Session, invitation: Invitation, answers: Mapping[str, obje
     return EntryResult(EntryOutcome.ALREADY_SUBMITTED, result)
 
 
-def _double(session: Session, invitation: Invitation, result: ValidationResult, mode: Mode,
-            clerk: User) -> EntryResult:
+def _double(
+    session: Session, invitation: Invitation, result: ValidationResult, mode: Mode, clerk: User
+) -> EntryResult:
     lock_invitation(session, invitation.id)  # two clerks keying the same form take turns
-    entries = list(session.scalars(select(PaperEntry).where(
-        PaperEntry.invitation_id == invitation.id).order_by(PaperEntry.entry_round)))
+    entries = list(
+        session.scalars(
+            select(PaperEntry)
+            .where(PaperEntry.invitation_id == invitation.id)
+            .order_by(PaperEntry.entry_round)
+        )
+    )
     if any(e.clerk_id == clerk.id for e in entries):
         raise ServiceError("same_clerk_twice")
     if len(entries) >= 2:
         return EntryResult(EntryOutcome.MISMATCH, result, differences(entries[0], entries[1]))
     stored = {k: list(v) if isinstance(v, tuple) else v for k, v in result.cleaned.items()}
-    entry = PaperEntry(invitation_id=invitation.id, entry_round=len(entries) + 1, mode=mode,
-                       clerk_id=clerk.id, answers=stored)
+    entry = PaperEntry(
+        invitation_id=invitation.id,
+        entry_round=len(entries) + 1,
+        mode=mode,
+        clerk_id=clerk.id,
+        answers=stored,
+    )
     session.add(entry)
     session.flush()
     if not entries:
@@ -166,11 +197,15 @@ class Mismatch:
 def mismatches(session: Session, campaign_id: int) -> list[Mismatch]:
     """Forms keyed twice with different answers and not yet resolved."""
     rows = session.scalars(
-        select(PaperEntry).join(Invitation)
+        select(PaperEntry)
+        .join(Invitation)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(Invitation.campaign_id == campaign_id,
-               (Response.id.is_(None)) | (Response.status != ResponseStatus.SUBMITTED))
-        .order_by(PaperEntry.invitation_id, PaperEntry.entry_round))
+        .where(
+            Invitation.campaign_id == campaign_id,
+            (Response.id.is_(None)) | (Response.status != ResponseStatus.SUBMITTED),
+        )
+        .order_by(PaperEntry.invitation_id, PaperEntry.entry_round)
+    )
     by_invitation: dict[int, list[PaperEntry]] = {}
     for entry in rows:
         by_invitation.setdefault(entry.invitation_id, []).append(entry)
@@ -179,13 +214,15 @@ def mismatches(session: Session, campaign_id: int) -> list[Mismatch]:
         if len(pair) == 2 and differences(*pair):
             invitation = session.get(Invitation, invitation_id)
             assert invitation is not None
-            found.append(Mismatch(invitation.respondent, invitation, pair[0], pair[1],
-                                  differences(*pair)))
+            found.append(
+                Mismatch(invitation.respondent, invitation, pair[0], pair[1], differences(*pair))
+            )
     return found
 
 
-def resolve(session: Session, respondent: Respondent, answers: Mapping[str, object],
-            admin: User) -> EntryResult:
+def resolve(
+    session: Session, respondent: Respondent, answers: Mapping[str, object], admin: User
+) -> EntryResult:
     """An administrator settles a mismatch with the values read on the paper form."""
     invitation = usable_invitation(session, respondent)
     instrument = responses.instrument_of(invitation)

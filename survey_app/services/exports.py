@@ -52,12 +52,13 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def scores_table(results: CampaignResults) -> pd.DataFrame:
     """Per unit: total and index, then points and index of each field."""
     if results.index is None:
-        return pd.DataFrame(columns=["unit_code", "unit_name", "points", "max_points",
-                                     "index_pct"])
-    fields = results.index.fields.pivot(index="unit_code", columns="field",
-                                        values=["points", "index_pct"])
-    fields.columns = [f"field_{f}_{'points' if k == 'points' else 'index_pct'}"
-                      for k, f in fields.columns]
+        return pd.DataFrame(columns=["unit_code", "unit_name", "points", "max_points", "index_pct"])
+    fields = results.index.fields.pivot(
+        index="unit_code", columns="field", values=["points", "index_pct"]
+    )
+    fields.columns = [
+        f"field_{f}_{'points' if k == 'points' else 'index_pct'}" for k, f in fields.columns
+    ]
     totals = results.index.totals[["unit_code", "points", "max_points", "index_pct"]]
     table = totals.merge(fields, left_on="unit_code", right_index=True, how="left")
     table.insert(1, "unit_name", table["unit_code"].map(results.unit_name))
@@ -78,8 +79,7 @@ def sipas_table(results: CampaignResults) -> pd.DataFrame:
         table["n"] = table["unit_code"].map(counts)
         parts.append(table)
     if not parts:
-        return pd.DataFrame(columns=["level", "unit_code", "unit_name", "index_pct",
-                                     "mean_1_5"])
+        return pd.DataFrame(columns=["level", "unit_code", "unit_name", "index_pct", "mean_1_5"])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -94,8 +94,19 @@ def estimates_table(results: CampaignResults) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=["level", "domain", "field", "estimate", "se"])
     table = pd.concat(parts, ignore_index=True)
-    order = ["level", "domain", "field", "estimate", "se", "ci_low", "ci_high", "deff",
-             "n_eff", "n", "small_cell"]
+    order = [
+        "level",
+        "domain",
+        "field",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "deff",
+        "n_eff",
+        "n",
+        "small_cell",
+    ]
     return table[order]
 
 
@@ -115,32 +126,56 @@ def question_table(results: CampaignResults) -> pd.DataFrame:
             for option in q.options:
                 picked = chosen == option.value
                 share = float(weights[picked].sum()) / total if total else np.nan
-                records.append((code, q.id, q.text.vi, option.value, option.label.vi,
-                                share, int(picked.sum())))
-    return pd.DataFrame(records, columns=["instrument", "question_id", "question",
-                                          "option", "option_label", "weighted_share", "n"])
+                records.append(
+                    (code, q.id, q.text.vi, option.value, option.label.vi, share, int(picked.sum()))
+                )
+    return pd.DataFrame(
+        records,
+        columns=[
+            "instrument",
+            "question_id",
+            "question",
+            "option",
+            "option_label",
+            "weighted_share",
+            "n",
+        ],
+    )
 
 
 def table(results: CampaignResults, kind: str) -> pd.DataFrame:
     """One of :data:`TABLE_KINDS` as a DataFrame (the content of its CSV and XLSX sheet)."""
-    builders = {"scores": scores_table, "ranking": lambda r: r.ranking, "sipas": sipas_table,
-                "estimates": estimates_table, "questions": question_table}
+    builders = {
+        "scores": scores_table,
+        "ranking": lambda r: r.ranking,
+        "sipas": sipas_table,
+        "estimates": estimates_table,
+        "questions": question_table,
+    }
     return builders[kind](results)
 
 
-SHEETS = (("scores", "Điểm số"), ("ranking", "Xếp hạng"), ("sipas", "SIPAS"),
-          ("estimates", "Ước lượng"), ("questions", "Câu hỏi"))
+SHEETS = (
+    ("scores", "Điểm số"),
+    ("ranking", "Xếp hạng"),
+    ("sipas", "SIPAS"),
+    ("estimates", "Ước lượng"),
+    ("questions", "Câu hỏi"),
+)
 _PERCENT_COLUMNS = ("index_pct", "weighted_share", "rate")
 
 
 def workbook(results: CampaignResults, record_hash: str) -> bytes:
     """The XLSX workbook: an information sheet, one sheet per table, two native charts."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
-                                     "strings_to_urls": False})
-    formats = {"number": book.add_format({"num_format": NUMBER_FORMAT}),
-               "percent": book.add_format({"num_format": PERCENT_FORMAT}),
-               "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "text_wrap": True})}
+    book = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    formats = {
+        "number": book.add_format({"num_format": NUMBER_FORMAT}),
+        "percent": book.add_format({"num_format": PERCENT_FORMAT}),
+        "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "text_wrap": True}),
+    }
     _info_sheet(book, results, record_hash, formats)
     for kind, title in SHEETS:
         frame = table(results, kind)
@@ -154,15 +189,22 @@ def workbook(results: CampaignResults, record_hash: str) -> bytes:
     return out.getvalue()
 
 
-def _info_sheet(book: xlsxwriter.Workbook, results: CampaignResults, record_hash: str,
-                formats: dict[str, object]) -> None:
+def _info_sheet(
+    book: xlsxwriter.Workbook,
+    results: CampaignResults,
+    record_hash: str,
+    formats: dict[str, object],
+) -> None:
     sheet = book.add_worksheet("Thông tin")
-    rows = [("Đợt khảo sát", results.campaign.name), ("Năm", results.campaign.year),
-            ("Ngày xuất", dt.date.today().isoformat()),
-            ("Số phiếu đã nộp", len(results.data.meta)),
-            ("Bộ tiêu chí", results.settings.criteria_tree),
-            ("Mã băm dữ liệu (SHA-256)", record_hash),
-            ("Thiết lập", str(to_jsonable(results.settings)))]
+    rows = [
+        ("Đợt khảo sát", results.campaign.name),
+        ("Năm", results.campaign.year),
+        ("Ngày xuất", dt.date.today().isoformat()),
+        ("Số phiếu đã nộp", len(results.data.meta)),
+        ("Bộ tiêu chí", results.settings.criteria_tree),
+        ("Mã băm dữ liệu (SHA-256)", record_hash),
+        ("Thiết lập", str(to_jsonable(results.settings))),
+    ]
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 1, 90)
     for r, (label, value) in enumerate(rows):
@@ -176,8 +218,11 @@ def _write_frame(sheet: object, frame: pd.DataFrame, formats: dict[str, object])
         sheet.set_column(c, c, 14 if c else 18)  # type: ignore[attr-defined]
     for r, row in enumerate(frame.itertuples(index=False), start=1):
         for c, (name, value) in enumerate(zip(frame.columns, row, strict=True)):
-            fmt = formats["percent"] if str(name).endswith(_PERCENT_COLUMNS) or str(
-                name).startswith("element_") else formats["number"]
+            fmt = (
+                formats["percent"]
+                if str(name).endswith(_PERCENT_COLUMNS) or str(name).startswith("element_")
+                else formats["number"]
+            )
             if str(name).endswith(_PERCENT_COLUMNS) or str(name).startswith("element_"):
                 value = _fraction(value, str(name))
             _write_value(sheet, r, c, value, fmt)
@@ -186,8 +231,11 @@ def _write_frame(sheet: object, frame: pd.DataFrame, formats: dict[str, object])
 
 def _fraction(value: object, name: str) -> object:
     """Index percents (0-100) become fractions so the cell shows 85,32 % in percent format."""
-    if isinstance(value, int | float | np.floating) and name.endswith(
-            ("index_pct", "_pct")) and not np.isnan(float(value)):
+    if (
+        isinstance(value, int | float | np.floating)
+        and name.endswith(("index_pct", "_pct"))
+        and not np.isnan(float(value))
+    ):
         return float(value) / 100.0
     return value
 
@@ -202,15 +250,27 @@ def _write_value(sheet: object, row: int, col: int, value: object, fmt: object) 
         sheet.write_string(row, col, str(value))  # type: ignore[attr-defined]
 
 
-def _chart(book: xlsxwriter.Workbook, sheet: object, title: str, frame: pd.DataFrame,
-           label: str, value: str, name: str) -> None:
+def _chart(
+    book: xlsxwriter.Workbook,
+    sheet: object,
+    title: str,
+    frame: pd.DataFrame,
+    label: str,
+    value: str,
+    name: str,
+) -> None:
     """A native bar chart of ``value`` by ``label`` beside the table."""
     rows = min(len(frame), 60)
     cat, val = list(frame.columns).index(label), list(frame.columns).index(value)
     chart = book.add_chart({"type": "bar"})
-    chart.add_series({"name": name, "categories": [title, 1, cat, rows, cat],
-                      "values": [title, 1, val, rows, val], "data_labels": {"value": True,
-                                                                           "num_format": "0.00%"}})
+    chart.add_series(
+        {
+            "name": name,
+            "categories": [title, 1, cat, rows, cat],
+            "values": [title, 1, val, rows, val],
+            "data_labels": {"value": True, "num_format": "0.00%"},
+        }
+    )
     chart.set_title({"name": name})
     chart.set_legend({"none": True})
     chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
@@ -223,24 +283,38 @@ def frame_hash(frame: pd.DataFrame) -> str:
     return hash_frame(frame.astype(str), order_independent=True)
 
 
-def record(session: Session, results: CampaignResults, kind: str, frame: pd.DataFrame,
-           actor: User | None) -> ExportRecord:
+def record(
+    session: Session, results: CampaignResults, kind: str, frame: pd.DataFrame, actor: User | None
+) -> ExportRecord:
     """Write the export's provenance (settings, data hash, appraisal hash) and audit it."""
     appraisal = load_appraisal(session, results.campaign)
     details = provenance(frame.astype(str), results.settings)
     details["appraisal_hash"] = frame_hash(appraisal)
     details["responses"] = len(results.data.meta)
-    row = ExportRecord(campaign_id=results.campaign.id, kind=kind, settings=details,
-                       data_hash=frame_hash(frame), created_by_id=actor.id if actor else None)
+    row = ExportRecord(
+        campaign_id=results.campaign.id,
+        kind=kind,
+        settings=details,
+        data_hash=frame_hash(frame),
+        created_by_id=actor.id if actor else None,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, AuditAction.EXPORT, user=actor, campaign_id=results.campaign.id,
-                 target=kind, export_id=row.id, data_hash=row.data_hash)
+    audit.record(
+        session,
+        AuditAction.EXPORT,
+        user=actor,
+        campaign_id=results.campaign.id,
+        target=kind,
+        export_id=row.id,
+        data_hash=row.data_hash,
+    )
     return row
 
 
-def export_table_csv(session: Session, results: CampaignResults, kind: str,
-                     actor: User | None) -> bytes:
+def export_table_csv(
+    session: Session, results: CampaignResults, kind: str, actor: User | None
+) -> bytes:
     """One result table as CSV, recorded."""
     frame = table(results, kind)
     record(session, results, f"csv:{kind}", frame, actor)
@@ -249,8 +323,9 @@ def export_table_csv(session: Session, results: CampaignResults, kind: str,
 
 def export_workbook(session: Session, results: CampaignResults, actor: User | None) -> bytes:
     """The XLSX workbook, recorded with the hash of all its tables."""
-    combined = pd.concat([table(results, k).astype(str).assign(_table=k) for k in TABLE_KINDS],
-                         ignore_index=True)
+    combined = pd.concat(
+        [table(results, k).astype(str).assign(_table=k) for k in TABLE_KINDS], ignore_index=True
+    )
     row = record(session, results, "xlsx", combined, actor)
     return workbook(results, row.data_hash)
 

@@ -40,14 +40,16 @@ class ProgressRow:
         return self.submitted / self.respondents if self.respondents else 0.0
 
 
-def _active(session: Session, campaign: Campaign) -> list[tuple[Respondent, Invitation | None,
-                                                                  Response | None]]:
-    query = (select(Respondent, Invitation, Response)
-             .outerjoin(Invitation, Invitation.respondent_id == Respondent.id)
-             .outerjoin(Response, Response.invitation_id == Invitation.id)
-             .where(Respondent.campaign_id == campaign.id,
-                    Respondent.status == RespondentStatus.ACTIVE)
-             .order_by(Respondent.unit_id, Respondent.group))
+def _active(
+    session: Session, campaign: Campaign
+) -> list[tuple[Respondent, Invitation | None, Response | None]]:
+    query = (
+        select(Respondent, Invitation, Response)
+        .outerjoin(Invitation, Invitation.respondent_id == Respondent.id)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Respondent.campaign_id == campaign.id, Respondent.status == RespondentStatus.ACTIVE)
+        .order_by(Respondent.unit_id, Respondent.group)
+    )
     return [(r, i, s) for r, i, s in session.execute(query)]
 
 
@@ -83,23 +85,47 @@ def totals(rows: list[ProgressRow]) -> ProgressRow:
 
 def non_respondents_csv(session: Session, campaign: Campaign, actor: User | None) -> bytes:
     """Invited but not submitted, for reminders: personal data, administrators only; audited."""
-    audit.record(session, AuditAction.EXPORT, user=actor, campaign_id=campaign.id,
-                 target="non_respondents")
-    header = ["Mã đơn vị", "Đơn vị", "Nhóm", "Họ và tên", "Chức vụ", "Điện thoại", "Email",
-              "Trạng thái"]
+    audit.record(
+        session, AuditAction.EXPORT, user=actor, campaign_id=campaign.id, target="non_respondents"
+    )
+    header = [
+        "Mã đơn vị",
+        "Đơn vị",
+        "Nhóm",
+        "Họ và tên",
+        "Chức vụ",
+        "Điện thoại",
+        "Email",
+        "Trạng thái",
+    ]
     lines = []
     for r, invitation, response in _active(session, campaign):
         if invitation is None or (response and response.status is ResponseStatus.SUBMITTED):
             continue
         state = "Đang trả lời" if response else "Chưa mở phiếu"
-        lines.append([r.unit.code, r.unit.name, r.group.value, r.full_name, r.position or "",
-                      r.phone or "", r.email or "", state])
+        lines.append(
+            [
+                r.unit.code,
+                r.unit.name,
+                r.group.value,
+                r.full_name,
+                r.position or "",
+                r.phone or "",
+                r.email or "",
+                state,
+            ]
+        )
     return csv_bytes(header, lines)
 
 
 def interviewers(session: Session) -> list[User]:
-    return list(session.scalars(select(User).where(User.role == Role.INTERVIEWER,
-                                                   User.is_active).order_by(User.username)))
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role == Role.INTERVIEWER, User.is_active)
+            .order_by(User.username)
+        )
+    )
 
 
 def assign(session: Session, campaign: Campaign, unit: Unit, interviewer: User | None) -> int:

@@ -23,8 +23,11 @@ def write_probe(session: Session) -> dt.datetime:
     checked_at = dt.datetime.now(dt.UTC)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(HealthProbe).values(id=PROBE_ID, checked_at=checked_at)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[HealthProbe.id], set_={"checked_at": checked_at}))
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[HealthProbe.id], set_={"checked_at": checked_at}
+        )
+    )
     return checked_at
 
 

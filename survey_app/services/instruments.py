@@ -31,17 +31,20 @@ def publish(session: Session, instrument: Instrument) -> InstrumentRow:
     Raises PublishedInstrumentChangedError when a different definition was published under
     the same (code, version): a changed questionnaire needs a new version.
     """
-    rows = list(session.scalars(select(InstrumentRow).where(
-        InstrumentRow.code == instrument.code)))
+    rows = list(session.scalars(select(InstrumentRow).where(InstrumentRow.code == instrument.code)))
     registry = InstrumentRegistry.of(
-        PublishedInstrument(r.code, r.version, r.content_hash) for r in rows)
+        PublishedInstrument(r.code, r.version, r.content_hash) for r in rows
+    )
     registry.publish(instrument)
     existing = next((r for r in rows if r.version == instrument.version), None)
     if existing is not None:
         return existing
-    row = InstrumentRow(code=instrument.code, version=instrument.version,
-                        content_hash=instrument.content_hash,
-                        definition=instrument.canonical())
+    row = InstrumentRow(
+        code=instrument.code,
+        version=instrument.version,
+        content_hash=instrument.content_hash,
+        definition=instrument.canonical(),
+    )
     session.add(row)
     session.flush()
     return row
@@ -55,7 +58,10 @@ def load(row: InstrumentRow) -> Instrument:
 def load_published(code: str, version: str, content_hash: str) -> Instrument:
     """The shipped instrument published as (code, version, content hash); refuses a changed one."""
     instrument = builtin_instruments().get(code)
-    if instrument is None or instrument.version != version \
-            or instrument.content_hash != content_hash:
+    if (
+        instrument is None
+        or instrument.version != version
+        or instrument.content_hash != content_hash
+    ):
         raise ServiceError("instrument_changed", code=code, version=version)
     return instrument

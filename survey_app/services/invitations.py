@@ -50,9 +50,16 @@ class IssuedLink:
     short_code: str
 
 
-def issue(session: Session, campaign: Campaign, actor: User | None,
-          respondent_ids: list[int] | None = None, *, sealer: LinkSealer | None = None,
-          job_id: int | None = None, limit: int | None = None) -> list[IssuedLink]:
+def issue(
+    session: Session,
+    campaign: Campaign,
+    actor: User | None,
+    respondent_ids: list[int] | None = None,
+    *,
+    sealer: LinkSealer | None = None,
+    job_id: int | None = None,
+    limit: int | None = None,
+) -> list[IssuedLink]:
     """Create invitations for active respondents that have none yet (idempotent).
 
     ``limit`` issues at most that many (a job's step); ``sealer`` keeps each clear link sealed
@@ -65,30 +72,52 @@ def issue(session: Session, campaign: Campaign, actor: User | None,
     if limit is not None:
         query = query.limit(limit)
     people = list(session.scalars(query))
-    instrument_ids = {group: instruments.publish(
-        session, instruments.instrument_for(group, campaign.kind)).id
-        for group in {r.group for r in people}}
+    instrument_ids = {
+        group: instruments.publish(session, instruments.instrument_for(group, campaign.kind)).id
+        for group in {r.group for r in people}
+    }
     links, rows = [], []
     for respondent in people:
         token, code = new_token(), new_short_code()
-        rows.append({"campaign_id": campaign.id, "respondent_id": respondent.id,
-                     "instrument_id": instrument_ids[respondent.group],
-                     "token_hash": hash_token(token), "short_code_hash": hash_token(code),
-                     "status": InvitationStatus.ACTIVE, "created_at": now(), "job_id": job_id,
-                     "sealed_link": sealer.seal(token, code) if sealer else None})
-        links.append(IssuedLink(respondent.id, respondent.full_name, respondent.unit.name,
-                                token, code))
+        rows.append(
+            {
+                "campaign_id": campaign.id,
+                "respondent_id": respondent.id,
+                "instrument_id": instrument_ids[respondent.group],
+                "token_hash": hash_token(token),
+                "short_code_hash": hash_token(code),
+                "status": InvitationStatus.ACTIVE,
+                "created_at": now(),
+                "job_id": job_id,
+                "sealed_link": sealer.seal(token, code) if sealer else None,
+            }
+        )
+        links.append(
+            IssuedLink(respondent.id, respondent.full_name, respondent.unit.name, token, code)
+        )
     if rows:
         session.execute(insert(Invitation), rows)
-        audit.record(session, AuditAction.INVITATIONS_ISSUED, user=actor,
-                     campaign_id=campaign.id, count=len(rows), job=job_id)
+        audit.record(
+            session,
+            AuditAction.INVITATIONS_ISSUED,
+            user=actor,
+            campaign_id=campaign.id,
+            count=len(rows),
+            job=job_id,
+        )
     return links
 
 
 def _uninvited(campaign_id: int) -> Select[Respondent]:
-    return (select(Respondent).outerjoin(Invitation, Invitation.respondent_id == Respondent.id)
-            .where(Respondent.campaign_id == campaign_id,
-                   Respondent.status == RespondentStatus.ACTIVE, Invitation.id.is_(None)))
+    return (
+        select(Respondent)
+        .outerjoin(Invitation, Invitation.respondent_id == Respondent.id)
+        .where(
+            Respondent.campaign_id == campaign_id,
+            Respondent.status == RespondentStatus.ACTIVE,
+            Invitation.id.is_(None),
+        )
+    )
 
 
 def count_uninvited(session: Session, campaign_id: int) -> int:
@@ -97,15 +126,18 @@ def count_uninvited(session: Session, campaign_id: int) -> int:
     return int(session.scalar(select(func.count()).select_from(subquery)) or 0)
 
 
-def letters(session: Session, job_id: int, sealer: LinkSealer,
-            unit_id: int | None = None) -> list[IssuedLink]:
+def letters(
+    session: Session, job_id: int, sealer: LinkSealer, unit_id: int | None = None
+) -> list[IssuedLink]:
     """The letters of one issuing job (optionally of one unit), read back from the sealed
     links. Links revoked or re-issued since are left out: their letters would not work."""
-    query = (select(Invitation, Respondent, Unit)
-             .join(Respondent, Respondent.id == Invitation.respondent_id)
-             .join(Unit, Unit.id == Respondent.unit_id)
-             .where(Invitation.job_id == job_id, Invitation.status == InvitationStatus.ACTIVE)
-             .order_by(Unit.code, Respondent.full_name, Respondent.id))
+    query = (
+        select(Invitation, Respondent, Unit)
+        .join(Respondent, Respondent.id == Invitation.respondent_id)
+        .join(Unit, Unit.id == Respondent.unit_id)
+        .where(Invitation.job_id == job_id, Invitation.status == InvitationStatus.ACTIVE)
+        .order_by(Unit.code, Respondent.full_name, Respondent.id)
+    )
     if unit_id is not None:
         query = query.where(Respondent.unit_id == unit_id)
     found = []
@@ -116,38 +148,60 @@ def letters(session: Session, job_id: int, sealer: LinkSealer,
     return found
 
 
-def print_letters(session: Session, job: Job, sealer: LinkSealer, actor: User | None,
-                  unit_id: int | None = None, *, as_csv: bool = False) -> list[IssuedLink]:
+def print_letters(
+    session: Session,
+    job: Job,
+    sealer: LinkSealer,
+    actor: User | None,
+    unit_id: int | None = None,
+    *,
+    as_csv: bool = False,
+) -> list[IssuedLink]:
     """``letters`` for printing or the CSV of links, audited (they carry clear links)."""
     found = letters(session, job.id, sealer, unit_id)
     if found:
-        audit.record(session, AuditAction.EXPORT, user=actor, campaign_id=job.campaign_id,
-                     target=f"{'links' if as_csv else 'letters'} job {job.id}", unit=unit_id,
-                     count=len(found))
+        audit.record(
+            session,
+            AuditAction.EXPORT,
+            user=actor,
+            campaign_id=job.campaign_id,
+            target=f"{'links' if as_csv else 'letters'} job {job.id}",
+            unit=unit_id,
+            count=len(found),
+        )
     return found
 
 
 def letters_by_unit(session: Session, job_id: int) -> list[tuple[Unit, int]]:
     """Units with letters in a job, and how many each (for the job's page)."""
-    query = (select(Unit, func.count(Invitation.id))
-             .join(Respondent, Respondent.unit_id == Unit.id)
-             .join(Invitation, Invitation.respondent_id == Respondent.id)
-             .where(Invitation.job_id == job_id, Invitation.status == InvitationStatus.ACTIVE)
-             .group_by(Unit.id).order_by(Unit.code))
+    query = (
+        select(Unit, func.count(Invitation.id))
+        .join(Respondent, Respondent.unit_id == Unit.id)
+        .join(Invitation, Invitation.respondent_id == Respondent.id)
+        .where(Invitation.job_id == job_id, Invitation.status == InvitationStatus.ACTIVE)
+        .group_by(Unit.id)
+        .order_by(Unit.code)
+    )
     return [(unit, int(n)) for unit, n in session.execute(query)]
 
 
-def reissue(session: Session, respondent: Respondent, actor: User | None,
-            sealer: LinkSealer | None = None) -> IssuedLink:
+def reissue(
+    session: Session, respondent: Respondent, actor: User | None, sealer: LinkSealer | None = None
+) -> IssuedLink:
     """A new link for a respondent whose letter was lost; the old link stops working."""
     lock_campaign(session, respondent.campaign_id)  # a replacement takes it too
     session.refresh(respondent)
-    invitation = session.scalar(select(Invitation).where(
-        Invitation.respondent_id == respondent.id).execution_options(populate_existing=True))
+    invitation = session.scalar(
+        select(Invitation)
+        .where(Invitation.respondent_id == respondent.id)
+        .execution_options(populate_existing=True)
+    )
     if invitation is None:
         raise ServiceError("no_invitation")
-    if respondent.status is not RespondentStatus.ACTIVE or \
-            invitation.status is InvitationStatus.REVOKED:  # revoked only by a replacement
+    if (
+        respondent.status is not RespondentStatus.ACTIVE
+        or invitation.status is InvitationStatus.REVOKED
+    ):  # revoked only by a replacement
         raise ServiceError("not_in_sample")
     token, code = new_token(), new_short_code()
     invitation.token_hash = hash_token(token)
@@ -156,8 +210,14 @@ def reissue(session: Session, respondent: Respondent, actor: User | None,
     invitation.sealed_link = sealer.seal(token, code) if sealer else None
     invitation.job_id = None
     session.flush()
-    audit.record(session, AuditAction.INVITATIONS_ISSUED, user=actor,
-                 campaign_id=respondent.campaign_id, target=str(respondent.id), reissued=True)
+    audit.record(
+        session,
+        AuditAction.INVITATIONS_ISSUED,
+        user=actor,
+        campaign_id=respondent.campaign_id,
+        target=str(respondent.id),
+        reissued=True,
+    )
     return IssuedLink(respondent.id, respondent.full_name, respondent.unit.name, token, code)
 
 
@@ -167,9 +227,11 @@ def find(session: Session, key: str) -> Invitation | None:
     return session.scalar(
         select(Invitation)
         .where((Invitation.token_hash == digest) | (Invitation.short_code_hash == digest))
-        .options(joinedload(Invitation.instrument),
-                 joinedload(Invitation.respondent).joinedload(Respondent.unit)
-                 .joinedload(Unit.campaign)))
+        .options(
+            joinedload(Invitation.instrument),
+            joinedload(Invitation.respondent).joinedload(Respondent.unit).joinedload(Unit.campaign),
+        )
+    )
 
 
 def revoke(session: Session, invitation: Invitation) -> None:

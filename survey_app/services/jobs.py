@@ -31,8 +31,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def start(session: Session, campaign_id: int, kind: JobKind, actor: User | None,
-          params: dict[str, Any] | None = None) -> tuple[Job, bool]:
+def start(
+    session: Session,
+    campaign_id: int,
+    kind: JobKind,
+    actor: User | None,
+    params: dict[str, Any] | None = None,
+) -> tuple[Job, bool]:
     """Queue a job, or return the one of this kind already queued or running.
 
     Returns the job and whether it was created by this call. The campaign's lock is taken
@@ -42,8 +47,13 @@ def start(session: Session, campaign_id: int, kind: JobKind, actor: User | None,
     lock_campaign(session, campaign_id)
     try:
         with session.begin_nested():
-            job = Job(campaign_id=campaign_id, kind=kind, status=JobStatus.QUEUED,
-                      params=params or {}, created_by_id=actor.id if actor else None)
+            job = Job(
+                campaign_id=campaign_id,
+                kind=kind,
+                status=JobStatus.QUEUED,
+                params=params or {},
+                created_by_id=actor.id if actor else None,
+            )
             session.add(job)
     except IntegrityError:
         running = active(session, campaign_id, kind)
@@ -54,8 +64,9 @@ def start(session: Session, campaign_id: int, kind: JobKind, actor: User | None,
 
 
 def active(session: Session, campaign_id: int, kind: JobKind) -> Job | None:
-    return session.scalar(select(Job).where(Job.campaign_id == campaign_id, Job.kind == kind,
-                                            Job.status.in_(ACTIVE)))
+    return session.scalar(
+        select(Job).where(Job.campaign_id == campaign_id, Job.kind == kind, Job.status.in_(ACTIVE))
+    )
 
 
 def get(session: Session, job_id: int) -> Job | None:
@@ -68,18 +79,23 @@ def claimable(session: Session) -> list[int]:
 
 
 def _claimable_now() -> Any:
-    return or_(Job.status == JobStatus.QUEUED,
-               (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < _now() - STALE_AFTER))
+    return or_(
+        Job.status == JobStatus.QUEUED,
+        (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < _now() - STALE_AFTER),
+    )
 
 
 def claim(session: Session, job_id: int) -> bool:
     """Take the job for this runner (decided by the database: one runner wins)."""
     now = _now()
     result = session.execute(
-        update(Job).where(Job.id == job_id, _claimable_now())
-        .values(status=JobStatus.RUNNING, heartbeat_at=now, attempts=Job.attempts + 1,
-                started_at=now)
-        .execution_options(synchronize_session=False))
+        update(Job)
+        .where(Job.id == job_id, _claimable_now())
+        .values(
+            status=JobStatus.RUNNING, heartbeat_at=now, attempts=Job.attempts + 1, started_at=now
+        )
+        .execution_options(synchronize_session=False)
+    )
     return bool(getattr(result, "rowcount", 0))
 
 
@@ -104,31 +120,41 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 def heartbeat(session: Session, job_id: int) -> None:
     """The runner is alive (its own short transaction, before each step)."""
-    session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
-                    .values(heartbeat_at=_now()).execution_options(synchronize_session=False))
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+        .values(heartbeat_at=_now())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def progress(session: Session, job_id: int, added: int, left: int) -> None:
     """Record a step's work (counted in the database, so two runners never undercount), what
     is left, and a heartbeat; in the step's own transaction."""
-    session.execute(update(Job).where(Job.id == job_id)
-                    .values(done=Job.done + added, total=Job.done + added + left,
-                            heartbeat_at=_now())
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(done=Job.done + added, total=Job.done + added + left, heartbeat_at=_now())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def finish(session: Session, job_id: int) -> None:
-    session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
-                    .values(status=JobStatus.DONE, total=Job.done, finished_at=_now(),
-                            heartbeat_at=_now())
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+        .values(status=JobStatus.DONE, total=Job.done, finished_at=_now(), heartbeat_at=_now())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def fail(session: Session, job_id: int, error_code: str) -> None:
-    session.execute(update(Job).where(Job.id == job_id)
-                    .values(status=JobStatus.FAILED, error_code=error_code[:80],
-                            finished_at=_now())
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id)
+        .values(status=JobStatus.FAILED, error_code=error_code[:80], finished_at=_now())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def complete(session: Session, job: Job, done: int) -> None:
@@ -141,6 +167,11 @@ def complete(session: Session, job: Job, done: int) -> None:
 
 
 def recent(session: Session, campaign_id: int, kind: JobKind, limit: int = 10) -> list[Job]:
-    return list(session.scalars(select(Job).where(Job.campaign_id == campaign_id,
-                                                  Job.kind == kind)
-                                .order_by(Job.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Job)
+            .where(Job.campaign_id == campaign_id, Job.kind == kind)
+            .order_by(Job.id.desc())
+            .limit(limit)
+        )
+    )

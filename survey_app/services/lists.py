@@ -62,13 +62,19 @@ from survey_app.services.spreadsheet import csv_bytes
 
 CITIZENS_REQUIRED = 30
 GROUPS_BY_KIND: dict[CampaignKind, tuple[RespondentGroup, ...]] = {
-    CampaignKind.PROVINCIAL_PAR: (RespondentGroup.COUNCIL_DELEGATE,
-                                  RespondentGroup.DEPARTMENT_LEADER,
-                                  RespondentGroup.SUBUNIT_LEADER,
-                                  RespondentGroup.DISTRICT_LEADER, RespondentGroup.CITIZEN),
-    CampaignKind.INTERNAL_INDEX: (RespondentGroup.DEPARTMENT_LEADER,
-                                  RespondentGroup.SUBUNIT_LEADER,
-                                  RespondentGroup.DISTRICT_LEADER, RespondentGroup.CITIZEN),
+    CampaignKind.PROVINCIAL_PAR: (
+        RespondentGroup.COUNCIL_DELEGATE,
+        RespondentGroup.DEPARTMENT_LEADER,
+        RespondentGroup.SUBUNIT_LEADER,
+        RespondentGroup.DISTRICT_LEADER,
+        RespondentGroup.CITIZEN,
+    ),
+    CampaignKind.INTERNAL_INDEX: (
+        RespondentGroup.DEPARTMENT_LEADER,
+        RespondentGroup.SUBUNIT_LEADER,
+        RespondentGroup.DISTRICT_LEADER,
+        RespondentGroup.CITIZEN,
+    ),
     CampaignKind.COMMUNE_INDEX: (RespondentGroup.CITIZEN,),
     CampaignKind.SIPAS: (RespondentGroup.CITIZEN,),
 }
@@ -117,33 +123,57 @@ def required_groups(campaign: Campaign, unit: Unit) -> tuple[RespondentGroup, ..
     return tuple(g for g in GROUPS_BY_KIND[campaign.kind] if g.submitting_level is unit.level)
 
 
-def context_for(session: Session, campaign: Campaign, unit: Unit,
-                group: RespondentGroup) -> ListContext:
+def context_for(
+    session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup
+) -> ListContext:
     """Window, locality and procedure fields that the list of ``unit`` is checked against."""
     if group is not RespondentGroup.CITIZEN:
         return ListContext(unit_name=unit.name)
-    others = session.scalars(select(Unit.name).where(
-        Unit.campaign_id == campaign.id, Unit.level == UnitLevel.COMMUNE, Unit.id != unit.id))
-    return ListContext(date_from=campaign.window_from, date_to=campaign.window_to,
-                       unit_name=unit.name, other_localities=tuple(others),
-                       procedure_fields=tuple(unit.procedure_fields or ()),
-                       required_count=int(campaign.settings.get("citizens_per_commune",
-                                                                CITIZENS_REQUIRED)))
+    others = session.scalars(
+        select(Unit.name).where(
+            Unit.campaign_id == campaign.id, Unit.level == UnitLevel.COMMUNE, Unit.id != unit.id
+        )
+    )
+    return ListContext(
+        date_from=campaign.window_from,
+        date_to=campaign.window_to,
+        unit_name=unit.name,
+        other_localities=tuple(others),
+        procedure_fields=tuple(unit.procedure_fields or ()),
+        required_count=int(campaign.settings.get("citizens_per_commune", CITIZENS_REQUIRED)),
+    )
 
 
-def validate(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
-             filename: str, data: bytes, max_rows: int = 100_000,
-             limits: ParseLimits | None = None) -> tuple[RawTable, ListReport]:
+def validate(
+    session: Session,
+    campaign: Campaign,
+    unit: Unit,
+    group: RespondentGroup,
+    filename: str,
+    data: bytes,
+    max_rows: int = 100_000,
+    limits: ParseLimits | None = None,
+) -> tuple[RawTable, ListReport]:
     """Read (in a limited child process) and validate a file without storing anything;
     IngestError for unreadable files."""
     table = read_table_isolated(filename, data, max_rows=max_rows, limits=limits)
     return table, validate_list(table, group, context_for(session, campaign, unit, group))
 
 
-def upload(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
-           filename: str, data: bytes, actor: User | None, *, today: dt.date | None = None,
-           max_rows: int = 100_000, limits: ParseLimits | None = None,
-           recheck: bool = False) -> UploadResult:
+def upload(
+    session: Session,
+    campaign: Campaign,
+    unit: Unit,
+    group: RespondentGroup,
+    filename: str,
+    data: bytes,
+    actor: User | None,
+    *,
+    today: dt.date | None = None,
+    max_rows: int = 100_000,
+    limits: ParseLimits | None = None,
+    recheck: bool = False,
+) -> UploadResult:
     """Store a new version of the list (or recognise identical content). All or nothing.
 
     Refuses a file without data rows (``empty_file``). After sampling the version is kept but
@@ -159,8 +189,18 @@ def upload(session: Session, campaign: Campaign, unit: Unit, group: RespondentGr
     if report.data_rows == 0:
         raise ServiceError("empty_file")
     try:
-        return _store_version(session, campaign, unit, group, safe_filename(filename), data,
-                              (table, report), actor, late, recheck)
+        return _store_version(
+            session,
+            campaign,
+            unit,
+            group,
+            safe_filename(filename),
+            data,
+            (table, report),
+            actor,
+            late,
+            recheck,
+        )
     except (IntegrityError, OperationalError) as exc:
         if isinstance(exc, OperationalError) and "locked" not in str(exc).lower():
             raise
@@ -168,9 +208,18 @@ def upload(session: Session, campaign: Campaign, unit: Unit, group: RespondentGr
         raise ServiceError("list_upload_conflict") from exc
 
 
-def _store_version(session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup,
-                   filename: str, data: bytes, checked: tuple[RawTable, ListReport],
-                   actor: User | None, late: bool, recheck: bool) -> UploadResult:
+def _store_version(
+    session: Session,
+    campaign: Campaign,
+    unit: Unit,
+    group: RespondentGroup,
+    filename: str,
+    data: bytes,
+    checked: tuple[RawTable, ListReport],
+    actor: User | None,
+    late: bool,
+    recheck: bool,
+) -> UploadResult:
     """The writing half of ``upload``, decided under the campaign's and the unit's row locks
     (the campaign's: a sampling run cannot draw between "no sample yet" and this commit)."""
     table, report = checked
@@ -178,35 +227,66 @@ def _store_version(session: Session, campaign: Campaign, unit: Unit, group: Resp
     lock_unit(session, unit)
     after = sample_drawn(session, campaign)
     digest = hashlib.sha256(data).hexdigest()
-    same = session.scalar(select(UnitList).where(
-        UnitList.unit_id == unit.id, UnitList.group == group, UnitList.content_hash == digest))
+    same = session.scalar(
+        select(UnitList).where(
+            UnitList.unit_id == unit.id, UnitList.group == group, UnitList.content_hash == digest
+        )
+    )
     summary = {**report.to_summary_dict(), LAYOUT_KEY: layout_of(table)}
     if same is not None:
         if not recheck or _same_outcome(session, same, report):
             return _same_content(session, same, report, after)
         summary[RECHECK_KEY] = same.version
         _supersede(session, same)
-    version = (session.scalar(select(func.max(UnitList.version)).where(
-        UnitList.unit_id == unit.id, UnitList.group == group)) or 0) + 1
+    version = (
+        session.scalar(
+            select(func.max(UnitList.version)).where(
+                UnitList.unit_id == unit.id, UnitList.group == group
+            )
+        )
+        or 0
+    ) + 1
     if not after:
-        session.execute(update(UnitList).where(UnitList.unit_id == unit.id,
-                                               UnitList.group == group).values(is_current=False))
-    unit_list = UnitList(campaign_id=campaign.id, unit_id=unit.id, group=group, version=version,
-                         is_current=not after, is_late=late, after_sampling=after,
-                         content_hash=digest, filename=filename, content=data,
-                         summary=summary,
-                         uploaded_by_id=actor.id if actor else None)
+        session.execute(
+            update(UnitList)
+            .where(UnitList.unit_id == unit.id, UnitList.group == group)
+            .values(is_current=False)
+        )
+    unit_list = UnitList(
+        campaign_id=campaign.id,
+        unit_id=unit.id,
+        group=group,
+        version=version,
+        is_current=not after,
+        is_late=late,
+        after_sampling=after,
+        content_hash=digest,
+        filename=filename,
+        content=data,
+        summary=summary,
+        uploaded_by_id=actor.id if actor else None,
+    )
     session.add(unit_list)
     session.flush()
     _store_rows(session, unit_list.id, table, report)
-    audit.record(session, AuditAction.LIST_UPLOADED, user=actor, campaign_id=campaign.id,
-                 target=f"{unit.code}/{group.value}", version=version, late=late,
-                 rows=report.data_rows, eligible=report.eligible, after_sampling=after)
+    audit.record(
+        session,
+        AuditAction.LIST_UPLOADED,
+        user=actor,
+        campaign_id=campaign.id,
+        target=f"{unit.code}/{group.value}",
+        version=version,
+        late=late,
+        rows=report.data_rows,
+        eligible=report.eligible,
+        after_sampling=after,
+    )
     return UploadResult(unit_list, report, new_version=True, after_sampling=after)
 
 
-def _same_content(session: Session, same: UnitList, report: ListReport,
-                  after: bool) -> UploadResult:
+def _same_content(
+    session: Session, same: UnitList, report: ListReport, after: bool
+) -> UploadResult:
     """Identical content sent again: made current before sampling; after it, an older
     version sent again waits for the administrator like a new one."""
     if not after:
@@ -223,11 +303,19 @@ def _same_content(session: Session, same: UnitList, report: ListReport,
 def _same_outcome(session: Session, stored: UnitList, report: ListReport) -> bool:
     """Whether ``report`` gives every row of ``stored`` the same status, reason and warning
     codes, and the list the same list warnings (codes and messages)."""
-    fresh = [(r.source_row, r.status.value, [str(i.code) for i in r.reasons],
-              [str(i.code) for i in r.warnings]) for r in report.rows]
+    fresh = [
+        (
+            r.source_row,
+            r.status.value,
+            [str(i.code) for i in r.reasons],
+            [str(i.code) for i in r.warnings],
+        )
+        for r in report.rows
+    ]
     warnings = report.to_summary_dict()["list_warnings"]
-    return (warnings == (stored.summary or {}).get("list_warnings")
-            and fresh == list_rows_sql.outcomes(session, stored.id))
+    return warnings == (stored.summary or {}).get(
+        "list_warnings"
+    ) and fresh == list_rows_sql.outcomes(session, stored.id)
 
 
 def _supersede(session: Session, stored: UnitList) -> None:
@@ -235,7 +323,8 @@ def _supersede(session: Session, stored: UnitList) -> None:
     content hash (``uq_unit_lists_same_content``) to the new version, so the same file sent
     later finds the newest outcome: its hash becomes sha256("<hash>:v<version>")."""
     stored.content_hash = hashlib.sha256(
-        f"{stored.content_hash}:v{stored.version}".encode()).hexdigest()
+        f"{stored.content_hash}:v{stored.version}".encode()
+    ).hexdigest()
     session.flush()
 
 
@@ -247,9 +336,14 @@ def lock_unit(session: Session, unit: Unit) -> None:
 
 def sample_drawn(session: Session, campaign: Campaign) -> bool:
     """Whether the campaign's sample exists (a sampling run or any respondent)."""
-    return bool(session.scalar(select(
-        exists().where(SamplingRun.campaign_id == campaign.id)
-        | exists().where(Respondent.campaign_id == campaign.id))))
+    return bool(
+        session.scalar(
+            select(
+                exists().where(SamplingRun.campaign_id == campaign.id)
+                | exists().where(Respondent.campaign_id == campaign.id)
+            )
+        )
+    )
 
 
 def invitations_issued(session: Session, campaign: Campaign) -> bool:
@@ -259,12 +353,16 @@ def invitations_issued(session: Session, campaign: Campaign) -> bool:
 
 def is_pending(unit_list: UnitList) -> bool:
     """A version received after sampling, not in use, that nobody has decided on yet."""
-    return (unit_list.after_sampling and not unit_list.is_current
-            and DECISION_KEY not in (unit_list.summary or {}))
+    return (
+        unit_list.after_sampling
+        and not unit_list.is_current
+        and DECISION_KEY not in (unit_list.summary or {})
+    )
 
 
-def decide_after_sampling(session: Session, unit_list: UnitList, decision: Decision,
-                          actor: User | None) -> None:
+def decide_after_sampling(
+    session: Session, unit_list: UnitList, decision: Decision, actor: User | None
+) -> None:
     """The administrator's choice for a version received after sampling.
 
     ACCEPTED makes it the current list (refused with ``list_sample_in_use`` once invitations
@@ -281,13 +379,25 @@ def decide_after_sampling(session: Session, unit_list: UnitList, decision: Decis
         if invitations_issued(session, unit.campaign):
             raise ServiceError("list_sample_in_use")
         _make_current(session, unit_list)
-    unit_list.summary = {**(unit_list.summary or {}), DECISION_KEY: {
-        "decision": decision.value, "by": actor.username if actor else None,
-        "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}}
+    unit_list.summary = {
+        **(unit_list.summary or {}),
+        DECISION_KEY: {
+            "decision": decision.value,
+            "by": actor.username if actor else None,
+            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
+    }
     session.flush()
-    audit.record(session, AuditAction.LIST_UPLOADED, user=actor, campaign_id=unit.campaign_id,
-                 target=f"{unit.code}/{unit_list.group.value}", version=unit_list.version,
-                 after_sampling=True, decision=decision.value)
+    audit.record(
+        session,
+        AuditAction.LIST_UPLOADED,
+        user=actor,
+        campaign_id=unit.campaign_id,
+        target=f"{unit.code}/{unit_list.group.value}",
+        version=unit_list.version,
+        after_sampling=True,
+        decision=decision.value,
+    )
 
 
 def _late(campaign: Campaign, today: dt.date) -> bool:
@@ -301,9 +411,11 @@ def _late(campaign: Campaign, today: dt.date) -> bool:
 def _make_current(session: Session, unit_list: UnitList) -> None:
     if unit_list.is_current:
         return
-    session.execute(update(UnitList).where(UnitList.unit_id == unit_list.unit_id,
-                                           UnitList.group == unit_list.group)
-                    .values(is_current=False))
+    session.execute(
+        update(UnitList)
+        .where(UnitList.unit_id == unit_list.unit_id, UnitList.group == unit_list.group)
+        .values(is_current=False)
+    )
     session.flush()
     unit_list.is_current = True
     session.flush()
@@ -318,13 +430,31 @@ def _store_rows(session: Session, list_id: int, table: RawTable, report: ListRep
     def day(value: dt.date | None) -> dt.date | str | None:
         return value.isoformat() if iso_dates and value is not None else value
 
-    list_rows_sql.insert_rows(session, [
-        (list_id, r.source_row, StoredRowStatus(r.status.value).value,
-         _codes_json(r.reasons), _codes_json(r.warnings), _cut(r.full_name, 200),
-         r.phone_e164, _cut(r.email, 200), _cut(r.position, 200), _cut(r.unit_name, 255),
-         _cut(r.address, 500), _cut(r.field, 200), _cut(r.procedure, 500),
-         day(r.application_date), day(r.result_date), cells_json(raw.cells), issues_json(r))
-        for raw, r in zip(table.rows, report.rows, strict=True)])
+    list_rows_sql.insert_rows(
+        session,
+        [
+            (
+                list_id,
+                r.source_row,
+                StoredRowStatus(r.status.value).value,
+                _codes_json(r.reasons),
+                _codes_json(r.warnings),
+                _cut(r.full_name, 200),
+                r.phone_e164,
+                _cut(r.email, 200),
+                _cut(r.position, 200),
+                _cut(r.unit_name, 255),
+                _cut(r.address, 500),
+                _cut(r.field, 200),
+                _cut(r.procedure, 500),
+                day(r.application_date),
+                day(r.result_date),
+                cells_json(raw.cells),
+                issues_json(r),
+            )
+            for raw, r in zip(table.rows, report.rows, strict=True)
+        ],
+    )
 
 
 def _codes_json(issues: tuple[Issue, ...]) -> str:
@@ -336,21 +466,34 @@ def _cut(text: str | None, limit: int) -> str | None:
 
 
 def current_list(session: Session, unit: Unit, group: RespondentGroup) -> UnitList | None:
-    return session.scalar(select(UnitList).where(UnitList.unit_id == unit.id,
-                                                 UnitList.group == group, UnitList.is_current))
+    return session.scalar(
+        select(UnitList).where(
+            UnitList.unit_id == unit.id, UnitList.group == group, UnitList.is_current
+        )
+    )
 
 
 def history(session: Session, unit: Unit, group: RespondentGroup) -> list[UnitList]:
-    return list(session.scalars(select(UnitList).where(
-        UnitList.unit_id == unit.id, UnitList.group == group).order_by(UnitList.version.desc())))
+    return list(
+        session.scalars(
+            select(UnitList)
+            .where(UnitList.unit_id == unit.id, UnitList.group == group)
+            .order_by(UnitList.version.desc())
+        )
+    )
 
 
 def board(session: Session, campaign: Campaign) -> list[BoardRow]:
     """Every unit × required list: missing, received, with problems, or late."""
-    units = session.scalars(select(Unit).where(Unit.campaign_id == campaign.id)
-                            .order_by(Unit.level, Unit.code))
-    current = {(ul.unit_id, ul.group): ul for ul in session.scalars(
-        select(UnitList).where(UnitList.campaign_id == campaign.id, UnitList.is_current))}
+    units = session.scalars(
+        select(Unit).where(Unit.campaign_id == campaign.id).order_by(Unit.level, Unit.code)
+    )
+    current = {
+        (ul.unit_id, ul.group): ul
+        for ul in session.scalars(
+            select(UnitList).where(UnitList.campaign_id == campaign.id, UnitList.is_current)
+        )
+    }
     pending = pending_lists(session, campaign)
     rows = []
     for unit in units:
@@ -360,13 +503,20 @@ def board(session: Session, campaign: Campaign) -> list[BoardRow]:
     return rows
 
 
-def pending_lists(session: Session, campaign: Campaign) -> dict[tuple[int, RespondentGroup],
-                                                                 UnitList]:
+def pending_lists(
+    session: Session, campaign: Campaign
+) -> dict[tuple[int, RespondentGroup], UnitList]:
     """The newest version awaiting a decision, by (unit id, group)."""
     found: dict[tuple[int, RespondentGroup], UnitList] = {}
-    for ul in session.scalars(select(UnitList).where(
-            UnitList.campaign_id == campaign.id, UnitList.after_sampling,
-            UnitList.is_current.is_(False)).order_by(UnitList.version)):
+    for ul in session.scalars(
+        select(UnitList)
+        .where(
+            UnitList.campaign_id == campaign.id,
+            UnitList.after_sampling,
+            UnitList.is_current.is_(False),
+        )
+        .order_by(UnitList.version)
+    ):
         if is_pending(ul):
             found[(ul.unit_id, ul.group)] = ul
     return found
@@ -388,22 +538,56 @@ def all_lists_zip(session: Session, campaign: Campaign, actor: User | None) -> b
     buffer = io.BytesIO()
     lines = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for ul in session.scalars(select(UnitList).where(UnitList.campaign_id == campaign.id,
-                                                         UnitList.is_current)):
-            member = (f"{safe_filename(ul.unit.code, 'don_vi')}_{ul.group.value}_"
-                      f"v{ul.version}_{safe_filename(ul.filename)}")
+        for ul in session.scalars(
+            select(UnitList).where(UnitList.campaign_id == campaign.id, UnitList.is_current)
+        ):
+            member = (
+                f"{safe_filename(ul.unit.code, 'don_vi')}_{ul.group.value}_"
+                f"v{ul.version}_{safe_filename(ul.filename)}"
+            )
             archive.writestr(member, ul.content)
-            lines += [[ul.unit.code, ul.unit.name, ul.group.value, r.source_row, r.status.value,
-                       ", ".join(r.reasons), r.full_name, r.position, r.phone, r.email,
-                       r.address, r.field] for r in ul.rows]
-        archive.writestr("tat_ca_danh_sach.csv", csv_bytes(
-            ["Mã đơn vị", "Đơn vị", "Nhóm", "Dòng", "Trạng thái", "Lý do", "Họ và tên",
-             "Chức vụ", "Điện thoại", "Email", "Địa chỉ", "Lĩnh vực"], lines))
-    audit.record(session, AuditAction.EXPORT, user=actor, campaign_id=campaign.id,
-                 target="all_lists")
+            lines += [
+                [
+                    ul.unit.code,
+                    ul.unit.name,
+                    ul.group.value,
+                    r.source_row,
+                    r.status.value,
+                    ", ".join(r.reasons),
+                    r.full_name,
+                    r.position,
+                    r.phone,
+                    r.email,
+                    r.address,
+                    r.field,
+                ]
+                for r in ul.rows
+            ]
+        archive.writestr(
+            "tat_ca_danh_sach.csv",
+            csv_bytes(
+                [
+                    "Mã đơn vị",
+                    "Đơn vị",
+                    "Nhóm",
+                    "Dòng",
+                    "Trạng thái",
+                    "Lý do",
+                    "Họ và tên",
+                    "Chức vụ",
+                    "Điện thoại",
+                    "Email",
+                    "Địa chỉ",
+                    "Lĩnh vực",
+                ],
+                lines,
+            ),
+        )
+    audit.record(
+        session, AuditAction.EXPORT, user=actor, campaign_id=campaign.id, target="all_lists"
+    )
     return buffer.getvalue()
 
 
 def ingest_message(error: IngestError, locale: str) -> str:
     return error.message_en if locale == "en" else error.message_vi
-

@@ -23,11 +23,20 @@ from survey_app.services.exports import csv_bytes, neutralise, record
 from survey_app.services.results import CampaignResults
 from survey_app.services.results_data import numeric_value
 
-DESIGN = {"case_id": "Số thứ tự phiếu", "instrument": "Mã phiếu khảo sát",
-          "group": "Nhóm đối tượng", "mode": "Hình thức trả lời", "weight": "Trọng số thiết kế",
-          "stratum": "Tầng chọn mẫu", "unit_code": "Mã đơn vị của người trả lời",
-          "rated_unit": "Mã đơn vị được đánh giá", "commune": "Mã xã", "district": "Mã huyện",
-          "province": "Mã tỉnh", "response_date": "Ngày trả lời"}
+DESIGN = {
+    "case_id": "Số thứ tự phiếu",
+    "instrument": "Mã phiếu khảo sát",
+    "group": "Nhóm đối tượng",
+    "mode": "Hình thức trả lời",
+    "weight": "Trọng số thiết kế",
+    "stratum": "Tầng chọn mẫu",
+    "unit_code": "Mã đơn vị của người trả lời",
+    "rated_unit": "Mã đơn vị được đánh giá",
+    "commune": "Mã xã",
+    "district": "Mã huyện",
+    "province": "Mã tỉnh",
+    "response_date": "Ngày trả lời",
+}
 
 
 @dataclass(frozen=True)
@@ -46,16 +55,22 @@ def variable_name(question_id: str, option: str | None = None) -> str:
 
 def _columns(question: Question, answers: list[object]) -> dict[str, list[float]]:
     if question.type is QuestionType.MULTIPLE_CHOICE:
-        return {variable_name(question.id, o.value): [
-            np.nan if a is None else float(o.value in (a if isinstance(a, list) else [a]))
-            for a in answers] for o in question.options}
+        return {
+            variable_name(question.id, o.value): [
+                np.nan if a is None else float(o.value in (a if isinstance(a, list) else [a]))
+                for a in answers
+            ]
+            for o in question.options
+        }
     return {variable_name(question.id): [numeric_value(question, a) for a in answers]}
 
 
 def _labels(question: Question) -> tuple[dict[str, str], dict[str, dict[float, str]]]:
     if question.type is QuestionType.MULTIPLE_CHOICE:
-        names = {variable_name(question.id, o.value): f"{question.text.vi} — {o.label.vi}"
-                 for o in question.options}
+        names = {
+            variable_name(question.id, o.value): f"{question.text.vi} — {o.label.vi}"
+            for o in question.options
+        }
         return names, {n: {0.0: "Không chọn", 1.0: "Có chọn"} for n in names}
     name = variable_name(question.id)
     values: dict[float, str] = {}
@@ -69,12 +84,12 @@ def _labels(question: Question) -> tuple[dict[str, str], dict[str, dict[float, s
 def microdata(results: CampaignResults) -> Microdata:
     """One row per submitted response with design columns and coded answers."""
     data = results.data
-    meta = data.meta.sort_values(["instrument", "unit_code", "response_id"]).reset_index(
-        drop=True)
+    meta = data.meta.sort_values(["instrument", "unit_code", "response_id"]).reset_index(drop=True)
     frame = meta[[c for c in DESIGN if c in meta.columns]].copy()
     frame.insert(0, "case_id", np.arange(1, len(frame) + 1, dtype=np.int64))
     frame["response_date"] = frame["response_date"].map(
-        lambda d: d.isoformat() if d is not None else "")
+        lambda d: d.isoformat() if d is not None else ""
+    )
     column_labels, value_labels = dict(DESIGN), {}
     columns: dict[str, list[float]] = {}
     for instrument in data.instruments.values():
@@ -89,8 +104,17 @@ def microdata(results: CampaignResults) -> Microdata:
             value_labels.update(labels)
     coded = pd.DataFrame(columns, index=frame.index, dtype=np.float64)
     frame = pd.concat([frame, coded], axis=1)
-    for column in ("instrument", "group", "mode", "stratum", "unit_code", "rated_unit",
-                   "commune", "district", "province"):
+    for column in (
+        "instrument",
+        "group",
+        "mode",
+        "stratum",
+        "unit_code",
+        "rated_unit",
+        "commune",
+        "district",
+        "province",
+    ):
         frame[column] = frame[column].fillna("").astype(str).map(neutralise)
     return Microdata(frame, column_labels, value_labels)
 
@@ -108,9 +132,11 @@ def export_sav(session: Session, results: CampaignResults, actor: User | None) -
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "microdata.sav"
         pyreadstat.write_sav(
-            data.frame, str(path),
+            data.frame,
+            str(path),
             column_labels=[data.column_labels.get(c, c) for c in data.frame.columns],
-            variable_value_labels={k: v for k, v in data.value_labels.items()
-                                   if k in data.frame.columns},
+            variable_value_labels={
+                k: v for k, v in data.value_labels.items() if k in data.frame.columns
+            },
         )
         return path.read_bytes()

@@ -35,10 +35,16 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("code", "name", "level")
 LEVEL_ALIASES: dict[str, UnitLevel] = {
     **{level.value: level for level in UnitLevel},
-    "tinh": UnitLevel.PROVINCE, "so": UnitLevel.DEPARTMENT, "so nganh": UnitLevel.DEPARTMENT,
-    "don vi thuoc so": UnitLevel.SUBUNIT, "huyen": UnitLevel.DISTRICT, "xa": UnitLevel.COMMUNE,
-    "bo": UnitLevel.MINISTRY, "vu cuc": UnitLevel.MINISTRY_DEPARTMENT,
-    "hoi": UnitLevel.ASSOCIATION, "hiep hoi": UnitLevel.ASSOCIATION,
+    "tinh": UnitLevel.PROVINCE,
+    "so": UnitLevel.DEPARTMENT,
+    "so nganh": UnitLevel.DEPARTMENT,
+    "don vi thuoc so": UnitLevel.SUBUNIT,
+    "huyen": UnitLevel.DISTRICT,
+    "xa": UnitLevel.COMMUNE,
+    "bo": UnitLevel.MINISTRY,
+    "vu cuc": UnitLevel.MINISTRY_DEPARTMENT,
+    "hoi": UnitLevel.ASSOCIATION,
+    "hiep hoi": UnitLevel.ASSOCIATION,
 }
 
 
@@ -91,8 +97,14 @@ def read_rows(filename: str, data: bytes) -> list[tuple[int, dict[str, str]]]:
 
 def _canonical(header: str) -> str | None:
     folded = fold(header)
-    return next((key for key, aliases in HEADER_ALIASES.items()
-                 if folded in {fold(alias) for alias in aliases}), None)
+    return next(
+        (
+            key
+            for key, aliases in HEADER_ALIASES.items()
+            if folded in {fold(alias) for alias in aliases}
+        ),
+        None,
+    )
 
 
 def _csv_grid(data: bytes) -> list[list[str]]:
@@ -142,8 +154,11 @@ def parse_rows(
         if row.parent_code and row.parent_code not in all_codes:
             problems.append(RowProblem(row.row, "unknown_parent", {"value": row.parent_code}))
     in_cycle = on_cycles({**known, **{row.code: row.parent_code for row in parsed}})
-    problems.extend(RowProblem(row.row, "parent_cycle", {"value": row.code})
-                    for row in parsed if row.code in in_cycle)
+    problems.extend(
+        RowProblem(row.row, "parent_cycle", {"value": row.code})
+        for row in parsed
+        if row.code in in_cycle
+    )
     return parsed, sorted(problems, key=lambda p: p.row)
 
 
@@ -159,7 +174,7 @@ def on_cycles(parents: dict[str, str | None]) -> set[str]:
             chain.append(code)
             code = parents[code]
         if code is not None and state.get(code) == 1:
-            cycles.update(chain[chain.index(code):])
+            cycles.update(chain[chain.index(code) :])
         for seen in chain:
             state[seen] = 2
     return cycles
@@ -171,13 +186,15 @@ def _row_problems(number: int, values: dict[str, str], seen: dict[str, int]) -> 
     ]
     code, level_text = values.get("code", ""), values.get("level", "")
     if code and code in seen:
-        problems.append(RowProblem(number, "duplicate_code", {"value": code,
-                                                              "first_row": seen[code]}))
+        problems.append(
+            RowProblem(number, "duplicate_code", {"value": code, "first_row": seen[code]})
+        )
     level = LEVEL_ALIASES.get(fold(level_text)) if level_text else None
     if level_text and level is None:
         allowed = ", ".join(level.value for level in UnitLevel)
-        problems.append(RowProblem(number, "unknown_level", {"value": level_text,
-                                                             "allowed": allowed}))
+        problems.append(
+            RowProblem(number, "unknown_level", {"value": level_text, "allowed": allowed})
+        )
     tier = values.get("tier", "")
     if tier and (not tier.isdigit() or not 1 <= int(tier) <= 9):
         problems.append(RowProblem(number, "bad_tier", {"value": tier}))
@@ -210,8 +227,9 @@ def import_units(
     session: Session, campaign: Campaign, filename: str, data: bytes, actor: User | None
 ) -> ImportResult:
     """Create or update the campaign's units from a file. Any bad row: nothing is written."""
-    existing = {u.code: u for u in session.scalars(select(Unit).where(
-        Unit.campaign_id == campaign.id))}
+    existing = {
+        u.code: u for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
+    }
     codes = {u.id: u.code for u in existing.values()}
     known = {u.code: codes.get(u.parent_id) if u.parent_id else None for u in existing.values()}
     parsed, problems = parse_rows(read_rows(filename, data), known)
@@ -233,8 +251,15 @@ def import_units(
     for row in parsed:
         by_code[row.code].parent_id = by_code[row.parent_code].id if row.parent_code else None
     session.flush()
-    audit.record(session, AuditAction.UNITS_IMPORTED, user=actor, campaign_id=campaign.id,
-                 target=filename, created=created, updated=updated)
+    audit.record(
+        session,
+        AuditAction.UNITS_IMPORTED,
+        user=actor,
+        campaign_id=campaign.id,
+        target=filename,
+        created=created,
+        updated=updated,
+    )
     return ImportResult(created=created, updated=updated)
 
 
@@ -264,9 +289,14 @@ def as_registry_rows(units: list[Unit]) -> list[dict[str, Any]]:
     """Units as rows of the registry file format (for download and the demo)."""
     codes = {u.id: u.code for u in units}
     return [
-        {"code": u.code, "name": u.name, "level": u.level.value,
-         "parent_code": codes.get(u.parent_id) if u.parent_id else "",
-         "tier": u.tier or "", "size": u.size or "",
-         "procedure_fields": "; ".join(u.procedure_fields or [])}
+        {
+            "code": u.code,
+            "name": u.name,
+            "level": u.level.value,
+            "parent_code": codes.get(u.parent_id) if u.parent_id else "",
+            "tier": u.tier or "",
+            "size": u.size or "",
+            "procedure_fields": "; ".join(u.procedure_fields or []),
+        }
         for u in units
     ]

@@ -75,19 +75,34 @@ class Link:
     submitted_at: dt.datetime | None = None
 
     def refusal(self, today: dt.date | None = None) -> Refusal | None:
-        return _refusal(self.invitation_status, self.campaign_status, self.fieldwork_opens,
-                        self.fieldwork_closes, today or dt.date.today())
+        return _refusal(
+            self.invitation_status,
+            self.campaign_status,
+            self.fieldwork_opens,
+            self.fieldwork_closes,
+            today or dt.date.today(),
+        )
 
 
 def refusal(invitation: Invitation, today: dt.date | None = None) -> Refusal | None:
     """None when the link may be used today; else why not."""
     campaign: Campaign = invitation.respondent.unit.campaign
-    return _refusal(invitation.status, campaign.status, campaign.fieldwork_opens,
-                    campaign.fieldwork_closes, today or dt.date.today())
+    return _refusal(
+        invitation.status,
+        campaign.status,
+        campaign.fieldwork_opens,
+        campaign.fieldwork_closes,
+        today or dt.date.today(),
+    )
 
 
-def _refusal(status: InvitationStatus, campaign_status: CampaignStatus, opens: dt.date | None,
-             closes: dt.date | None, today: dt.date) -> Refusal | None:
+def _refusal(
+    status: InvitationStatus,
+    campaign_status: CampaignStatus,
+    opens: dt.date | None,
+    closes: dt.date | None,
+    today: dt.date,
+) -> Refusal | None:
     if status is InvitationStatus.REVOKED:
         return Refusal.REVOKED
     if campaign_status is CampaignStatus.CLOSED or (closes and today > closes):
@@ -110,13 +125,36 @@ def _link_at(session: Session, invitation_id: int) -> Link:
 def _link_of(row: sql.LinkRow) -> Link:
     """A ``LINK_QUERY`` row as a Link. Status columns come as enums through SQLAlchemy and as
     strings from the driver; ``Enum(x)`` takes either. Dates come typed from both."""
-    (invitation_id, instrument_id, status, campaign_status, opens, closes, code, version,
-     content_hash, response_id, response_status, client_key, digest, submitted_at) = tuple(row)
-    return Link(invitation_id, instrument_id,
-                instruments.load_published(code, version, content_hash),
-                InvitationStatus(status), CampaignStatus(campaign_status), opens, closes,
-                response_id, None if response_status is None else ResponseStatus(response_status),
-                client_key, digest, submitted_at)
+    (
+        invitation_id,
+        instrument_id,
+        status,
+        campaign_status,
+        opens,
+        closes,
+        code,
+        version,
+        content_hash,
+        response_id,
+        response_status,
+        client_key,
+        digest,
+        submitted_at,
+    ) = tuple(row)
+    return Link(
+        invitation_id,
+        instrument_id,
+        instruments.load_published(code, version, content_hash),
+        InvitationStatus(status),
+        CampaignStatus(campaign_status),
+        opens,
+        closes,
+        response_id,
+        None if response_status is None else ResponseStatus(response_status),
+        client_key,
+        digest,
+        submitted_at,
+    )
 
 
 def instrument_of(invitation: Invitation) -> Instrument:
@@ -131,8 +169,9 @@ def stored_answers(session: Session, response: Response | None) -> dict[str, obj
     return sql.answers_of(session, response.id if response is not None else None)
 
 
-def _lock_draft(session: Session, invitation_id: int, instrument_id: int, mode: Mode,
-                user_id: int | None) -> int | None:
+def _lock_draft(
+    session: Session, invitation_id: int, instrument_id: int, mode: Mode, user_id: int | None
+) -> int | None:
     """The id of the invitation's draft, locked for this transaction; None once submitted.
 
     Every write of answers goes through this lock first, so the database decides the order of
@@ -147,29 +186,49 @@ def _lock_draft(session: Session, invitation_id: int, instrument_id: int, mode: 
         locked = sql.lock_existing_draft(session, invitation_id)
         if locked is not None:
             return locked
-        created = sql.insert_draft(session, {
-            "invitation_id": invitation_id, "instrument_id": instrument_id,
-            "status": ResponseStatus.DRAFT, "mode": mode, "entered_by_id": user_id,
-            "started_at": now, "updated_at": now})
+        created = sql.insert_draft(
+            session,
+            {
+                "invitation_id": invitation_id,
+                "instrument_id": instrument_id,
+                "status": ResponseStatus.DRAFT,
+                "mode": mode,
+                "entered_by_id": user_id,
+                "started_at": now,
+                "updated_at": now,
+            },
+        )
         if created is not None:
             return created
     return None  # the invitation's response exists and is no longer a draft
 
 
-def save_draft(session: Session, invitation: Invitation, answers: Mapping[str, object],
-               *, mode: Mode = Mode.WEB) -> ValidationResult:
+def save_draft(
+    session: Session,
+    invitation: Invitation,
+    answers: Mapping[str, object],
+    *,
+    mode: Mode = Mode.WEB,
+) -> ValidationResult:
     """Merge valid answers of a page into the draft. Invalid values are reported, not stored;
     when every answer given is refused nothing at all is written (not even an empty draft).
 
     Answers already submitted are never touched, whatever the timing: the draft is locked
     before its answers are read (``_lock_draft``), and a submitted response has none.
     """
-    return _save(session, invitation.id, invitation.instrument_id, instrument_of(invitation),
-                 answers, mode)
+    return _save(
+        session, invitation.id, invitation.instrument_id, instrument_of(invitation), answers, mode
+    )
 
 
-def _save(session: Session, invitation_id: int, instrument_id: int, instrument: Instrument,
-          answers: Mapping[str, object], mode: Mode) -> ValidationResult:
+def _save(
+    session: Session,
+    invitation_id: int,
+    instrument_id: int,
+    instrument: Instrument,
+    answers: Mapping[str, object],
+    mode: Mode,
+) -> ValidationResult:
     response_id = sql.lock_existing_draft(session, invitation_id)
     old = sql.answers_of(session, response_id) if response_id is not None else {}
     result = validate_answers(instrument, {**old, **answers}, partial=True)
@@ -189,16 +248,18 @@ def _save(session: Session, invitation_id: int, instrument_id: int, instrument: 
     return result
 
 
-def submit_or_keep(session: Session, link: Link, answers: Mapping[str, object] | None,
-                   client_key: str) -> SubmitResult:
+def submit_or_keep(
+    session: Session, link: Link, answers: Mapping[str, object] | None, client_key: str
+) -> SubmitResult:
     """Submit through a personal link; when the answers sent are incomplete, keep the valid
     ones as the draft (``draft_kept``), so a respondent who sent a form from a phone that was
     offline loses nothing and is shown what is still missing."""
     outcome = submit_link(session, link, answers, client_key)
     if outcome.outcome is SubmitOutcome.INVALID and answers is not None:
         _save(session, link.invitation_id, link.instrument_id, link.instrument, answers, Mode.WEB)
-        return SubmitResult(outcome.outcome, outcome.response_id, None, outcome.validation,
-                            draft_kept=True)
+        return SubmitResult(
+            outcome.outcome, outcome.response_id, None, outcome.validation, draft_kept=True
+        )
     return outcome
 
 
@@ -206,8 +267,7 @@ def hold_unsubmitted(session: Session, invitation: Invitation) -> bool:
     """Lock the invitation's response row (creating an empty draft if there is none) unless
     it is submitted: True while held. A replacement holds it while it revokes the link, so a
     racing submission waits and then sees the revocation (``_submit_over_draft``)."""
-    return _lock_draft(session, invitation.id, invitation.instrument_id, Mode.WEB, None) \
-        is not None
+    return _lock_draft(session, invitation.id, invitation.instrument_id, Mode.WEB, None) is not None
 
 
 def _all_refused(result: ValidationResult, answers: Mapping[str, object]) -> bool:
@@ -234,19 +294,38 @@ def payload_hash(answers: Mapping[str, object], text: str | None = None) -> str:
     return hashlib.sha256((text or canonical_json(answers)).encode()).hexdigest()
 
 
-def submit(session: Session, invitation: Invitation, answers: Mapping[str, object] | None,
-           client_key: str, *, mode: Mode = Mode.WEB, user: User | None = None) -> SubmitResult:
+def submit(
+    session: Session,
+    invitation: Invitation,
+    answers: Mapping[str, object] | None,
+    client_key: str,
+    *,
+    mode: Mode = Mode.WEB,
+    user: User | None = None,
+) -> SubmitResult:
     """Submit once for an invitation already loaded (paper entry, demo); see ``submit_link``."""
-    result = submit_link(session, _link_at(session, invitation.id), answers, client_key,
-                         mode=mode, user_id=user.id if user else None)
+    result = submit_link(
+        session,
+        _link_at(session, invitation.id),
+        answers,
+        client_key,
+        mode=mode,
+        user_id=user.id if user else None,
+    )
     if result.response_id is not None:
         _expire_loaded(session, result.response_id)
     return result
 
 
-def submit_link(session: Session, link: Link, answers: Mapping[str, object] | None,
-                client_key: str, *, mode: Mode = Mode.WEB,
-                user_id: int | None = None) -> SubmitResult:
+def submit_link(
+    session: Session,
+    link: Link,
+    answers: Mapping[str, object] | None,
+    client_key: str,
+    *,
+    mode: Mode = Mode.WEB,
+    user_id: int | None = None,
+) -> SubmitResult:
     """Submit once. ``answers`` None means: submit the stored draft as it is.
 
     The usual case (complete answers, no draft yet) is one INSERT .. ON CONFLICT DO NOTHING of
@@ -264,9 +343,17 @@ def submit_link(session: Session, link: Link, answers: Mapping[str, object] | No
     now = dt.datetime.now(dt.UTC)
     text = canonical_json(result.cleaned)
     values = _submitted_values(result, text, client_key, mode, user_id, now)
-    won_id = sql.insert_submitted(session, {
-        **values, "invitation_id": link.invitation_id, "instrument_id": link.instrument_id,
-        "started_at": now}, result.cleaned, text)
+    won_id = sql.insert_submitted(
+        session,
+        {
+            **values,
+            "invitation_id": link.invitation_id,
+            "instrument_id": link.instrument_id,
+            "started_at": now,
+        },
+        result.cleaned,
+        text,
+    )
     if won_id is not None:
         return SubmitResult(SubmitOutcome.ACCEPTED, won_id, now, result)
     winner = _link_at(session, link.invitation_id)
@@ -279,15 +366,33 @@ def submit_link(session: Session, link: Link, answers: Mapping[str, object] | No
     return _repeat(winner, result, client_key)
 
 
-def _submitted_values(result: ValidationResult, text: str, client_key: str, mode: Mode,
-                      user_id: int | None, now: dt.datetime) -> dict[str, object]:
-    return {"status": ResponseStatus.SUBMITTED, "client_key": client_key,
-            "payload_hash": payload_hash(result.cleaned, text), "submitted_at": now,
-            "updated_at": now, "mode": mode, "entered_by_id": user_id}
+def _submitted_values(
+    result: ValidationResult,
+    text: str,
+    client_key: str,
+    mode: Mode,
+    user_id: int | None,
+    now: dt.datetime,
+) -> dict[str, object]:
+    return {
+        "status": ResponseStatus.SUBMITTED,
+        "client_key": client_key,
+        "payload_hash": payload_hash(result.cleaned, text),
+        "submitted_at": now,
+        "updated_at": now,
+        "mode": mode,
+        "entered_by_id": user_id,
+    }
 
 
-def _submit_over_draft(session: Session, link: Link, answers: Mapping[str, object] | None,
-                       client_key: str, mode: Mode, user_id: int | None) -> SubmitResult:
+def _submit_over_draft(
+    session: Session,
+    link: Link,
+    answers: Mapping[str, object] | None,
+    client_key: str,
+    mode: Mode,
+    user_id: int | None,
+) -> SubmitResult:
     """Lock the draft, then validate and submit it (with ``answers``, or as stored)."""
     draft_id = sql.lock_existing_draft(session, link.invitation_id)
     if draft_id is None:  # submitted meanwhile, or nothing was ever saved
@@ -295,10 +400,10 @@ def _submit_over_draft(session: Session, link: Link, answers: Mapping[str, objec
         if winner.response_status is ResponseStatus.SUBMITTED:
             return _repeat_of(session, winner, answers, client_key)
         if answers is not None:
-            return submit_link(session, winner, answers, client_key, mode=mode,
-                               user_id=user_id)
-        return SubmitResult(SubmitOutcome.INVALID, None, None,
-                            validate_answers(link.instrument, {}, partial=False))
+            return submit_link(session, winner, answers, client_key, mode=mode, user_id=user_id)
+        return SubmitResult(
+            SubmitOutcome.INVALID, None, None, validate_answers(link.instrument, {}, partial=False)
+        )
     if sql.invitation_revoked(session, link.invitation_id):  # revoked while we waited
         return SubmitResult(SubmitOutcome.REFUSED, draft_id, None, None)
     if answers is None:
@@ -307,8 +412,9 @@ def _submit_over_draft(session: Session, link: Link, answers: Mapping[str, objec
     if not result.complete:
         return SubmitResult(SubmitOutcome.INVALID, draft_id, None, result)
     now = dt.datetime.now(dt.UTC)
-    values = _submitted_values(result, canonical_json(result.cleaned), client_key, mode,
-                               user_id, now)
+    values = _submitted_values(
+        result, canonical_json(result.cleaned), client_key, mode, user_id, now
+    )
     if not sql.mark_submitted(session, draft_id, values):
         # the client key belongs to another invitation's submission
         return SubmitResult(SubmitOutcome.CONFLICT, None, None, result)
@@ -316,8 +422,9 @@ def _submit_over_draft(session: Session, link: Link, answers: Mapping[str, objec
     return SubmitResult(SubmitOutcome.ACCEPTED, draft_id, now, result)
 
 
-def _repeat_of(session: Session, link: Link, answers: Mapping[str, object] | None,
-               client_key: str) -> SubmitResult:
+def _repeat_of(
+    session: Session, link: Link, answers: Mapping[str, object] | None, client_key: str
+) -> SubmitResult:
     """``_repeat`` for a request that may not carry its answers (submit the stored draft)."""
     given = answers if answers is not None else sql.answers_of(session, link.response_id)
     return _repeat(link, validate_answers(link.instrument, given, partial=False), client_key)

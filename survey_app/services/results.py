@@ -39,8 +39,12 @@ from survey_app.services.results_data import (
 )
 from survey_app.services.results_settings import AnalysisSettings, settings_of
 
-ESTIMATE_LEVELS = {"unit": ("rated_unit",), "group": ("group",), "district": ("district",),
-                   "province": ("province",)}
+ESTIMATE_LEVELS = {
+    "unit": ("rated_unit",),
+    "group": ("group",),
+    "district": ("district",),
+    "province": ("province",),
+}
 SIPAS_LEVELS = {"commune": ("commune",), "district": ("district",), "province": ("province",)}
 FIELD_PREFIX = "field:"
 
@@ -77,15 +81,17 @@ def compute(session: Session, campaign: Campaign) -> CampaignResults:
     appraisal = load_appraisal(session, campaign)
     index = compute_index(tree, appraisal, survey, sipas, settings)
     ranking = rank(index, data, settings) if index is not None else _empty_ranking()
-    return CampaignResults(campaign, settings, data, tree, qmap, survey, estimates, sipas,
-                           index, ranking)
+    return CampaignResults(
+        campaign, settings, data, tree, qmap, survey, estimates, sipas, index, ranking
+    )
 
 
 def analysis_tree(tree: CriteriaTree) -> AnalysisTree:
     """The questionnaires' criteria tree as the analysis library's flat table."""
     rows = [(r.field, r.criterion, r.code, r.max_points, r.method.value) for r in tree.flatten()]
-    return criteria_tree(pd.DataFrame(rows, columns=["field", "criterion", "sub_criterion",
-                                                     "max_points", "method"]))
+    return criteria_tree(
+        pd.DataFrame(rows, columns=["field", "criterion", "sub_criterion", "max_points", "method"])
+    )
 
 
 def question_map(data: ResponseData, tree: CriteriaTree) -> pd.DataFrame:
@@ -107,15 +113,26 @@ def long_answers(data: ResponseData, qmap: pd.DataFrame) -> pd.DataFrame:
         questions = [q for q in instrument.questions if q.id in set(qmap["question_id"])]
         for row in data.of_instrument(instrument.code).itertuples(index=False):
             given = data.answers[int(row.response_id)]
-            records += [(row.response_id, row.rated_unit, row.group, q.id,
-                         option_share(q, given.get(q.id)), row.weight)
-                        for q in questions if q.id in given]
-    return pd.DataFrame.from_records(records, columns=["response_id", "unit_code", "group",
-                                                       "question_id", "share", "weight"])
+            records += [
+                (
+                    row.response_id,
+                    row.rated_unit,
+                    row.group,
+                    q.id,
+                    option_share(q, given.get(q.id)),
+                    row.weight,
+                )
+                for q in questions
+                if q.id in given
+            ]
+    return pd.DataFrame.from_records(
+        records, columns=["response_id", "unit_code", "group", "question_id", "share", "weight"]
+    )
 
 
-def compute_survey_points(data: ResponseData, qmap: pd.DataFrame,
-                          settings: AnalysisSettings) -> SurveyPoints | None:
+def compute_survey_points(
+    data: ResponseData, qmap: pd.DataFrame, settings: AnalysisSettings
+) -> SurveyPoints | None:
     """Survey points per rated unit (groups pooled by the configured shares), or None."""
     answers = long_answers(data, qmap)
     if answers.empty or not answers["share"].notna().any():
@@ -134,8 +151,9 @@ def respondent_field_scores(data: ResponseData, qmap: pd.DataFrame) -> pd.DataFr
     return data.meta.merge(percent, left_on="response_id", right_index=True, how="inner")
 
 
-def field_estimates(data: ResponseData, qmap: pd.DataFrame,
-                    settings: AnalysisSettings) -> dict[str, pd.DataFrame]:
+def field_estimates(
+    data: ResponseData, qmap: pd.DataFrame, settings: AnalysisSettings
+) -> dict[str, pd.DataFrame]:
     """Weighted mean field scores (percent) with SE, CI, deff and n_eff by unit, group, place."""
     if data.empty or qmap.empty:
         return {}
@@ -144,8 +162,9 @@ def field_estimates(data: ResponseData, qmap: pd.DataFrame,
     if frame.empty or not variables:
         return {}
     levels = {name: by for name, by in ESTIMATE_LEVELS.items() if frame[by[0]].notna().any()}
-    tables = weighted_estimates_by_level(frame, variables, levels, statistic=Statistic.MEAN,
-                                         settings=settings.estimation)
+    tables = weighted_estimates_by_level(
+        frame, variables, levels, statistic=Statistic.MEAN, settings=settings.estimation
+    )
     for table in tables.values():
         table["field"] = table["variable"].str.removeprefix(FIELD_PREFIX)
     return tables
@@ -163,8 +182,10 @@ def sipas_frame(data: ResponseData) -> tuple[pd.DataFrame, SipasInstrument] | No
             elements.setdefault(q.element.value if q.element else "", []).append(q.id)
         for q in instrument.questions:
             if q.integrity is not None and q.option("yes") and q.option("no"):
-                events = [{"yes": 1.0, "no": 0.0}.get(str(data.answers[int(r)].get(q.id)),
-                                                      np.nan) for r in frame["response_id"]]
+                events = [
+                    {"yes": 1.0, "no": 0.0}.get(str(data.answers[int(r)].get(q.id)), np.nan)
+                    for r in frame["response_id"]
+                ]
                 frame[f"event:{q.integrity.value}"] = np.asarray(events, dtype=np.float64)
                 integrity[q.integrity] = f"event:{q.integrity.value}"
         frames.append(frame)
@@ -188,14 +209,17 @@ def compute_sipas(data: ResponseData, settings: AnalysisSettings) -> dict[str, S
     levels = {name: by for name, by in SIPAS_LEVELS.items() if frame[by[0]].notna().any()}
     if not levels:
         return None
-    return sipas_indices(frame, instrument, levels=levels, settings=settings.sipas,
-                         estimation=settings.estimation)
+    return sipas_indices(
+        frame, instrument, levels=levels, settings=settings.sipas, estimation=settings.estimation
+    )
 
 
 def sipas_by_unit(sipas: dict[str, SipasLevel] | None) -> pd.DataFrame:
     """``unit_code, index_pct``: each commune's, district's and province's overall SIPAS."""
-    parts = [level.overall.rename(columns={name: "unit_code"})[["unit_code", "index_pct"]]
-             for name, level in (sipas or {}).items()]
+    parts = [
+        level.overall.rename(columns={name: "unit_code"})[["unit_code", "index_pct"]]
+        for name, level in (sipas or {}).items()
+    ]
     if not parts:
         return pd.DataFrame(columns=["unit_code", "index_pct"])
     return pd.concat(parts, ignore_index=True).dropna()
@@ -204,14 +228,17 @@ def sipas_by_unit(sipas: dict[str, SipasLevel] | None) -> pd.DataFrame:
 def load_appraisal(session: Session, campaign: Campaign) -> pd.DataFrame:
     """Stored appraisal points: ``unit_code, sub_criterion, points, not_applicable``."""
     rows = session.execute(
-        select(Unit.code, AppraisalPoint.sub_criterion, AppraisalPoint.points,
-               AppraisalPoint.not_applicable)
+        select(
+            Unit.code,
+            AppraisalPoint.sub_criterion,
+            AppraisalPoint.points,
+            AppraisalPoint.not_applicable,
+        )
         .join(Unit, Unit.id == AppraisalPoint.unit_id)
         .where(AppraisalPoint.campaign_id == campaign.id)
         .order_by(Unit.code, AppraisalPoint.sub_criterion)
     ).all()
-    frame = pd.DataFrame(rows, columns=["unit_code", "sub_criterion", "points",
-                                        "not_applicable"])
+    frame = pd.DataFrame(rows, columns=["unit_code", "sub_criterion", "points", "not_applicable"])
     frame["points"] = frame["points"].astype(np.float64)
     frame["not_applicable"] = frame["not_applicable"].astype(bool)
     return frame
@@ -224,12 +251,17 @@ def scaled_survey_points(survey: SurveyPoints | None, tree: AnalysisTree) -> pd.
     table = survey.sub_criteria[survey.sub_criteria["max_points"] > 0]
     leaf_max = table["sub_criterion"].map(tree.table.set_index("sub_criterion")["max_points"])
     return table.assign(points=table["points"] / table["max_points"] * leaf_max)[
-        ["unit_code", "sub_criterion", "points"]]
+        ["unit_code", "sub_criterion", "points"]
+    ]
 
 
-def compute_index(qtree: CriteriaTree, appraisal: pd.DataFrame,
-                  survey: SurveyPoints | None, sipas: dict[str, SipasLevel] | None,
-                  settings: AnalysisSettings) -> ParIndexResult | None:
+def compute_index(
+    qtree: CriteriaTree,
+    appraisal: pd.DataFrame,
+    survey: SurveyPoints | None,
+    sipas: dict[str, SipasLevel] | None,
+    settings: AnalysisSettings,
+) -> ParIndexResult | None:
     """The PAR Index of every unit rated on the criteria in the survey or with appraisal points."""
     tree = analysis_tree(qtree)
     rated = set(survey.sub_criteria["unit_code"]) if survey is not None else set()
@@ -238,34 +270,50 @@ def compute_index(qtree: CriteriaTree, appraisal: pd.DataFrame,
         return None
     surveyed = scaled_survey_points(survey, tree)
     sipas_units = sipas_by_unit(sipas)
-    not_applicable = pd.concat([
-        appraisal.loc[appraisal["not_applicable"], ["unit_code", "sub_criterion"]],
-        _without_data(units, tree, ScoringMethod.SURVEY, surveyed),
-        _without_data(units, tree, ScoringMethod.SIPAS, sipas_units),
-    ], ignore_index=True)
-    points = appraisal.loc[~appraisal["not_applicable"], ["unit_code", "sub_criterion",
-                                                          "points"]]
-    return par_index(tree, units, points, surveyed, sipas_units, not_applicable,
-                     settings.par_index)
+    not_applicable = pd.concat(
+        [
+            appraisal.loc[appraisal["not_applicable"], ["unit_code", "sub_criterion"]],
+            _without_data(units, tree, ScoringMethod.SURVEY, surveyed),
+            _without_data(units, tree, ScoringMethod.SIPAS, sipas_units),
+        ],
+        ignore_index=True,
+    )
+    points = appraisal.loc[~appraisal["not_applicable"], ["unit_code", "sub_criterion", "points"]]
+    return par_index(tree, units, points, surveyed, sipas_units, not_applicable, settings.par_index)
 
 
-def _without_data(units: list[str], tree: AnalysisTree, method: ScoringMethod,
-                  found: pd.DataFrame) -> pd.DataFrame:
+def _without_data(
+    units: list[str], tree: AnalysisTree, method: ScoringMethod, found: pd.DataFrame
+) -> pd.DataFrame:
     """(unit, leaf) pairs of ``method`` leaves for which ``found`` has no value."""
     leaves = tree.table.loc[tree.table["method"] == method.value, ["sub_criterion"]]
     grid = pd.DataFrame({"unit_code": units}).merge(leaves, how="cross")
     if "sub_criterion" in found.columns:
         have = set(zip(found["unit_code"], found["sub_criterion"], strict=True))
-        keep = [(u, s) not in have for u, s in zip(grid["unit_code"], grid["sub_criterion"],
-                                                    strict=True)]
+        keep = [
+            (u, s) not in have
+            for u, s in zip(grid["unit_code"], grid["sub_criterion"], strict=True)
+        ]
     else:
         keep = list(~grid["unit_code"].isin(set(found["unit_code"])))
     return grid[keep]
 
 
-RANKING_COLUMNS = ["unit_code", "unit_name", "peer_group", "points", "max_points", "index_pct",
-                   "rank", "band_national", "band_provincial", "has_survey", "rescaled_points",
-                   "responses", "missing"]
+RANKING_COLUMNS = [
+    "unit_code",
+    "unit_name",
+    "peer_group",
+    "points",
+    "max_points",
+    "index_pct",
+    "rank",
+    "band_national",
+    "band_provincial",
+    "has_survey",
+    "rescaled_points",
+    "responses",
+    "missing",
+]
 
 
 def rank(index: ParIndexResult, data: ResponseData, settings: AnalysisSettings) -> pd.DataFrame:
@@ -274,7 +322,8 @@ def rank(index: ParIndexResult, data: ResponseData, settings: AnalysisSettings) 
     units = data.units
     totals["unit_name"] = totals["unit_code"].map(lambda c: units[c].name if c in units else c)
     totals["peer_group"] = totals["unit_code"].map(
-        lambda c: units[c].level.value if c in units else "")
+        lambda c: units[c].level.value if c in units else ""
+    )
     ranked = rank_units(totals)
     ranked["band_national"] = classify(ranked["index_pct"], settings.national_bands)
     ranked["band_provincial"] = classify(ranked["index_pct"], settings.provincial_bands)
@@ -283,7 +332,8 @@ def rank(index: ParIndexResult, data: ResponseData, settings: AnalysisSettings) 
     missing = index.sub_criteria.groupby("unit_code")["missing"].sum()
     ranked["missing"] = ranked["unit_code"].map(missing).fillna(0).astype(np.int64)
     return ranked.sort_values(["peer_group", "rank", "unit_code"], ignore_index=True)[
-        RANKING_COLUMNS]
+        RANKING_COLUMNS
+    ]
 
 
 def _empty_ranking() -> pd.DataFrame:

@@ -32,13 +32,28 @@ from survey_app.persistence.models import (
 )
 from survey_app.persistence.models import Instrument as InstrumentRow
 
-META_COLUMNS = ("response_id", "instrument", "group", "mode", "weight", "stratum", "unit_code",
-                "rated_unit", "commune", "district", "province", "response_date",
-                "duration_seconds")
+META_COLUMNS = (
+    "response_id",
+    "instrument",
+    "group",
+    "mode",
+    "weight",
+    "stratum",
+    "unit_code",
+    "rated_unit",
+    "commune",
+    "district",
+    "province",
+    "response_date",
+    "duration_seconds",
+)
 """Design and domain columns of :attr:`ResponseData.meta`, one row per submitted response."""
 
-_LEVEL_COLUMNS = {UnitLevel.COMMUNE: "commune", UnitLevel.DISTRICT: "district",
-                  UnitLevel.PROVINCE: "province"}
+_LEVEL_COLUMNS = {
+    UnitLevel.COMMUNE: "commune",
+    UnitLevel.DISTRICT: "district",
+    UnitLevel.PROVINCE: "province",
+}
 
 
 @dataclass(frozen=True)
@@ -69,18 +84,27 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
     Only respondents still in the sample count: a person replaced by a reserve passed their
     weight to the reserve, so an answer of theirs (keyed before the replacement) is left out.
     """
-    units = {u.id: u for u in session.scalars(select(Unit).where(
-        Unit.campaign_id == campaign.id))}
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))}
     rows = session.execute(
-        select(Response.id, InstrumentRow.code, Respondent.group, Response.mode,
-               Respondent.weight, Respondent.unit_id, Respondent.rated_unit_id,
-               Response.started_at, Response.submitted_at)
+        select(
+            Response.id,
+            InstrumentRow.code,
+            Respondent.group,
+            Response.mode,
+            Respondent.weight,
+            Respondent.unit_id,
+            Respondent.rated_unit_id,
+            Response.started_at,
+            Response.submitted_at,
+        )
         .join(Invitation, Invitation.id == Response.invitation_id)
         .join(Respondent, Respondent.id == Invitation.respondent_id)
         .join(InstrumentRow, InstrumentRow.id == Response.instrument_id)
-        .where(Invitation.campaign_id == campaign.id,
-               Response.status == ResponseStatus.SUBMITTED,
-               Respondent.status == RespondentStatus.ACTIVE)
+        .where(
+            Invitation.campaign_id == campaign.id,
+            Response.status == ResponseStatus.SUBMITTED,
+            Respondent.status == RespondentStatus.ACTIVE,
+        )
         .order_by(Response.id)
     ).all()
     records = [_record(row, units) for row in rows]
@@ -90,12 +114,16 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
     answers: dict[int, dict[str, object]] = {int(r): {} for r in meta["response_id"]}
     if answers:
         for response_id, question_id, text in session.execute(
-                select(Answer.response_id, Answer.question_id, cast(Answer.value, Text))
-                .join(Response).join(Invitation)
-                .join(Respondent, Respondent.id == Invitation.respondent_id)
-                .where(Invitation.campaign_id == campaign.id,
-                       Response.status == ResponseStatus.SUBMITTED,
-                       Respondent.status == RespondentStatus.ACTIVE)):
+            select(Answer.response_id, Answer.question_id, cast(Answer.value, Text))
+            .join(Response)
+            .join(Invitation)
+            .join(Respondent, Respondent.id == Invitation.respondent_id)
+            .where(
+                Invitation.campaign_id == campaign.id,
+                Response.status == ResponseStatus.SUBMITTED,
+                Respondent.status == RespondentStatus.ACTIVE,
+            )
+        ):
             answers[response_id][question_id] = _decode(text)
     return ResponseData(meta, answers, {u.code: u for u in units.values()})
 
@@ -118,9 +146,21 @@ def _record(row: tuple[object, ...], units: Mapping[int, Unit]) -> tuple[object,
     assert isinstance(submitted, dt.datetime) and isinstance(started, dt.datetime)
     duration = max((_aware(submitted) - _aware(started)).total_seconds(), 0.0)
     day = _aware(submitted).date()
-    return (response_id, code, str(group), str(mode), weight, unit.code, unit.code, rated.code,
-            places.get("commune"), places.get("district"), places.get("province"), day,
-            duration)
+    return (
+        response_id,
+        code,
+        str(group),
+        str(mode),
+        weight,
+        unit.code,
+        unit.code,
+        rated.code,
+        places.get("commune"),
+        places.get("district"),
+        places.get("province"),
+        day,
+        duration,
+    )
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -144,8 +184,11 @@ def ancestry(unit: Unit, units: Mapping[int, Unit]) -> dict[str, str]:
 
 def scored(question: Question) -> bool:
     """A question whose options carry shares of its points (PAR survey questions)."""
-    return bool(question.criterion) and question.points is not None and any(
-        o.share is not None for o in question.options)
+    return (
+        bool(question.criterion)
+        and question.points is not None
+        and any(o.share is not None for o in question.options)
+    )
 
 
 def option_share(question: Question, value: object) -> float:
@@ -185,11 +228,16 @@ def wide_frame(data: ResponseData, instrument: Instrument, kind: str = "share") 
         questions = [q for q in instrument.questions if scored(q)]
         convert = option_share
     else:
-        questions = [q for q in instrument.questions
-                     if q.type is not QuestionType.MULTIPLE_CHOICE
-                     and (q.options or q.type is QuestionType.NUMBER)]
+        questions = [
+            q
+            for q in instrument.questions
+            if q.type is not QuestionType.MULTIPLE_CHOICE
+            and (q.options or q.type is QuestionType.NUMBER)
+        ]
         convert = numeric_value
-    columns = {q.id: [convert(q, data.answers[int(r)].get(q.id)) for r in meta["response_id"]]
-               for q in questions}
+    columns = {
+        q.id: [convert(q, data.answers[int(r)].get(q.id)) for r in meta["response_id"]]
+        for q in questions
+    }
     values = pd.DataFrame(columns, index=meta.index, dtype=np.float64)
     return pd.concat([meta, values], axis=1)

@@ -34,10 +34,12 @@ class QualityReport:
         return len(self.flags)
 
 
-def quality_report(session: Session, campaign: Campaign, data: ResponseData,
-                   settings: AnalysisSettings) -> QualityReport:
-    return QualityReport(unit_response_rates(session, campaign), section_alphas(data),
-                         response_flags(data, settings))
+def quality_report(
+    session: Session, campaign: Campaign, data: ResponseData, settings: AnalysisSettings
+) -> QualityReport:
+    return QualityReport(
+        unit_response_rates(session, campaign), section_alphas(data), response_flags(data, settings)
+    )
 
 
 def unit_response_rates(session: Session, campaign: Campaign) -> pd.DataFrame:
@@ -48,13 +50,14 @@ def unit_response_rates(session: Session, campaign: Campaign) -> pd.DataFrame:
         .join(Respondent, Respondent.unit_id == Unit.id)
         .join(Invitation, Invitation.respondent_id == Respondent.id)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(Respondent.campaign_id == campaign.id,
-               Respondent.status == RespondentStatus.ACTIVE)
+        .where(Respondent.campaign_id == campaign.id, Respondent.status == RespondentStatus.ACTIVE)
         .group_by(Unit.code, Unit.name, Respondent.group)
         .order_by(Unit.code, Respondent.group)
     ).all()
-    counts = pd.DataFrame([(c, n, str(g), int(i), int(s or 0)) for c, n, g, i, s in rows],
-                          columns=["unit_code", "unit_name", "group", "invited", "submitted"])
+    counts = pd.DataFrame(
+        [(c, n, str(g), int(i), int(s or 0)) for c, n, g, i, s in rows],
+        columns=["unit_code", "unit_name", "group", "invited", "submitted"],
+    )
     return response_rates(counts)
 
 
@@ -63,8 +66,11 @@ def _sections(data: ResponseData) -> list[tuple[str, str, list[str]]]:
     found = []
     for code, instrument in data.instruments.items():
         for section in instrument.sections:
-            items = [q.id for q in section.questions
-                     if q.options and any(o.share is not None for o in q.options)]
+            items = [
+                q.id
+                for q in section.questions
+                if q.options and any(o.share is not None for o in q.options)
+            ]
             if len(items) >= 2:
                 found.append((code, section.id, items))
     return found
@@ -81,10 +87,10 @@ def section_alphas(data: ResponseData) -> pd.DataFrame:
         table = cronbach_alpha(frame, sections)
         tables.append(table.assign(instrument=instrument.code))
     if not tables:
-        return pd.DataFrame(columns=["instrument", "section", "alpha", "n_items",
-                                     "n_respondents"])
-    return pd.concat(tables, ignore_index=True)[["instrument", "section", "alpha", "n_items",
-                                                 "n_respondents"]]
+        return pd.DataFrame(columns=["instrument", "section", "alpha", "n_items", "n_respondents"])
+    return pd.concat(tables, ignore_index=True)[
+        ["instrument", "section", "alpha", "n_items", "n_respondents"]
+    ]
 
 
 def _item_frame(data: ResponseData, code: str) -> pd.DataFrame:
@@ -108,7 +114,8 @@ def response_flags(data: ResponseData, settings: AnalysisSettings) -> pd.DataFra
         speed = speeding_flags(values[web], ("instrument",), settings.quality)["too_fast"]
         flags = values[["response_id", "instrument", "unit_code", "mode"]].assign(
             straightlined=straight.to_numpy(bool),
-            too_fast=speed.reindex(values.index, fill_value=False).to_numpy(bool))
+            too_fast=speed.reindex(values.index, fill_value=False).to_numpy(bool),
+        )
         parts.append(flags[flags["straightlined"] | flags["too_fast"]])
     if not parts:
         return pd.DataFrame(columns=columns)

@@ -65,8 +65,7 @@ def settings_of(campaign: Campaign) -> AnalysisSettings:
     for key, parse in _PARTS.items():
         try:
             parts[key] = parse(raw)
-        except (TypeError, ValueError, KeyError, AttributeError, IndexError,
-                OverflowError) as exc:
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError, OverflowError) as exc:
             raise ServiceError("bad_analysis_settings", key=key) from exc
     national_bands, provincial_bands = parts["bands"]
     return AnalysisSettings(
@@ -97,8 +96,9 @@ def _estimation(raw: Mapping[str, Any]) -> EstimationSettings:
 def _sipas(raw: Mapping[str, Any]) -> SipasSettings:
     default = SipasSettings()
     return SipasSettings(
-        satisfied_options=tuple(int(v) for v in raw.get("satisfied_options",
-                                                        default.satisfied_options)),
+        satisfied_options=tuple(
+            int(v) for v in raw.get("satisfied_options", default.satisfied_options)
+        ),
         aggregation=SipasAggregation(raw.get("aggregation", default.aggregation.value)),
     )
 
@@ -164,8 +164,10 @@ def _checked_pooling(raw: Mapping[str, Any]) -> PoolingSettings:
 
 def _checked_bands(raw: Mapping[str, Any]) -> tuple[BandScheme, BandScheme]:
     bands = raw.get("bands") or {}
-    schemes = (_bands(bands.get("national"), NATIONAL_BANDS),
-               _bands(bands.get("provincial"), PROVINCIAL_BANDS))
+    schemes = (
+        _bands(bands.get("national"), NATIONAL_BANDS),
+        _bands(bands.get("provincial"), PROVINCIAL_BANDS),
+    )
     for scheme in schemes:
         for band in scheme.bands:
             _in_range(band.lower, 0.0, 100.0)

@@ -27,13 +27,15 @@ SHEET_NAMES = {
 
 def respondents_xlsx(session: Session, campaign: Campaign, actor: User | None) -> bytes:
     """One sheet per group of the active respondents (reserves excluded); audited."""
-    audit.record(session, AuditAction.EXPORT, user=actor, campaign_id=campaign.id,
-                 target="respondent_lists")
+    audit.record(
+        session, AuditAction.EXPORT, user=actor, campaign_id=campaign.id, target="respondent_lists"
+    )
     people = session.scalars(
-        select(Respondent).where(Respondent.campaign_id == campaign.id,
-                                 Respondent.status == RespondentStatus.ACTIVE)
-        .options(joinedload(Respondent.unit)).order_by(Respondent.group, Respondent.unit_id,
-                                                      Respondent.id))
+        select(Respondent)
+        .where(Respondent.campaign_id == campaign.id, Respondent.status == RespondentStatus.ACTIVE)
+        .options(joinedload(Respondent.unit))
+        .order_by(Respondent.group, Respondent.unit_id, Respondent.id)
+    )
     by_group: dict[RespondentGroup, list[Respondent]] = {}
     for person in people:
         by_group.setdefault(person.group, []).append(person)
@@ -44,8 +46,15 @@ def respondents_xlsx(session: Session, campaign: Campaign, actor: User | None) -
         sheet = book.add_worksheet(SHEET_NAMES.get(group, group.value)[:31])
         sheet.write_row(0, 0, HEADER, bold)
         for i, p in enumerate(rows, start=1):
-            values = (i, p.unit.name, p.full_name, p.position or "", p.phone or "",
-                      p.email or "", p.weight)
+            values = (
+                i,
+                p.unit.name,
+                p.full_name,
+                p.position or "",
+                p.phone or "",
+                p.email or "",
+                p.weight,
+            )
             sheet.write_row(i, 0, [safe_cell(v) for v in values])
         sheet.set_column(1, 2, 30)
         sheet.set_column(3, 5, 18)

@@ -27,13 +27,21 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(session: Session, user: User, ip: str | None,
-                 lifetime: dt.timedelta = LIFETIME) -> str:
+def open_session(
+    session: Session, user: User, ip: str | None, lifetime: dt.timedelta = LIFETIME
+) -> str:
     """Record a new login of ``user``; returns the clear token for the signed cookie."""
     token = secrets.token_urlsafe(32)
     created = dt.datetime.now(dt.UTC)
-    session.add(UserSession(user_id=user.id, token_hash=_digest(token), created_at=created,
-                            expires_at=created + lifetime, ip=(ip or "")[:64] or None))
+    session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=_digest(token),
+            created_at=created,
+            expires_at=created + lifetime,
+            ip=(ip or "")[:64] or None,
+        )
+    )
     session.flush()
     return token
 
@@ -41,18 +49,24 @@ def open_session(session: Session, user: User, ip: str | None,
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user of a live (not revoked, not expired) session token, or None."""
     return session.scalar(
-        select(User).join(UserSession, UserSession.user_id == User.id).where(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
             UserSession.token_hash == _digest(token),
             UserSession.revoked_at.is_(None),
             UserSession.expires_at > dt.datetime.now(dt.UTC),
-            User.is_active.is_(True)))
+            User.is_active.is_(True),
+        )
+    )
 
 
 def revoke(session: Session, token: str) -> None:
     """End the session of ``token`` (logging out); a revoked or unknown token is a no-op."""
-    session.execute(update(UserSession).where(
-        UserSession.token_hash == _digest(token), UserSession.revoked_at.is_(None))
-        .values(revoked_at=dt.datetime.now(dt.UTC)))
+    session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == _digest(token), UserSession.revoked_at.is_(None))
+        .values(revoked_at=dt.datetime.now(dt.UTC))
+    )
 
 
 def log_out(session: Session, user: User | None, token: str, ip: str | None) -> None:
@@ -64,7 +78,13 @@ def log_out(session: Session, user: User | None, token: str, ip: str | None) -> 
 def revoke_all(session: Session, user: User) -> int:
     """End every live session of ``user`` (on every device); returns how many were live."""
     now = dt.datetime.now(dt.UTC)
-    result = session.execute(update(UserSession).where(
-        UserSession.user_id == user.id, UserSession.revoked_at.is_(None),
-        UserSession.expires_at > now).values(revoked_at=now))
+    result = session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > now,
+        )
+        .values(revoked_at=now)
+    )
     return int(getattr(result, "rowcount", 0) or 0)

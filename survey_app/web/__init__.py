@@ -39,8 +39,11 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["answer_message"] = _answer_message  # macros see globals only
     app.after_request(_security_headers)
     app.after_request(_no_store)
-    for name, fn in (("datetime", format_datetime), ("decimal", format_decimal),
-                     ("percent", format_percent)):
+    for name, fn in (
+        ("datetime", format_datetime),
+        ("decimal", format_decimal),
+        ("percent", format_percent),
+    ):
         app.add_template_filter(fn, name)
     app.add_template_filter(_short_date, "date")
 
@@ -123,10 +126,17 @@ def _register_errors(app: Flask) -> None:
         from survey_app.web.helpers import locale_code
 
         size = request.content_length or 0
-        message = catalogue_message("too_large", locale_code(), {
-            "size_mb": -(-size // (1024 * 1024)), "limit_mb": app.config["SETTINGS"].max_upload_mb})
-        return render_template("errors/error.html", code=413, kind="too_large",
-                               message=message), 413
+        message = catalogue_message(
+            "too_large",
+            locale_code(),
+            {
+                "size_mb": -(-size // (1024 * 1024)),
+                "limit_mb": app.config["SETTINGS"].max_upload_mb,
+            },
+        )
+        return render_template(
+            "errors/error.html", code=413, kind="too_large", message=message
+        ), 413
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError) -> Any:
@@ -134,8 +144,7 @@ def _register_errors(app: Flask) -> None:
         message = error.message(locale_code())
         if request.accept_mimetypes.best == "application/json":
             return {"status": "error", "code": error.code, "message": message}, 422
-        return render_template("errors/error.html", code=422, kind="service",
-                               message=message), 422
+        return render_template("errors/error.html", code=422, kind="service", message=message), 422
 
     for unavailable in DATABASE_UNAVAILABLE:
         app.register_error_handler(unavailable, database_unavailable)
@@ -164,14 +173,20 @@ def database_unavailable(error: Exception) -> Any:
     so and asks to try again; survey.js keeps the answers on the phone and retries. The page
     is rendered without the database: the user is not looked up again.
     """
-    current_app.logger.warning("database unavailable on %s %s: %s", request.method,
-                               request.endpoint, type(error).__name__)
+    current_app.logger.warning(
+        "database unavailable on %s %s: %s", request.method, request.endpoint, type(error).__name__
+    )
     discard_session()
     g.user = None
-    message = _("Hệ thống đang tạm gián đoạn nên chưa lưu được thao tác vừa rồi. "
-                "Hãy thử lại sau vài giây; nếu vẫn không được, hãy báo cho Sở Nội vụ.")
+    message = _(
+        "Hệ thống đang tạm gián đoạn nên chưa lưu được thao tác vừa rồi. "
+        "Hãy thử lại sau vài giây; nếu vẫn không được, hãy báo cho Sở Nội vụ."
+    )
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if wants_json():
         return {"status": "unavailable", "message": message}, 503, headers
-    return render_template("errors/error.html", code=503, kind="service",
-                           message=message), 503, headers
+    return (
+        render_template("errors/error.html", code=503, kind="service", message=message),
+        503,
+        headers,
+    )

@@ -37,8 +37,12 @@ def _campaign(campaign_id: int) -> Campaign:
 @bp.get("/campaigns")
 @roles_required(Role.ADMIN)
 def campaign_list() -> str:
-    return render_template("admin/campaigns.html", campaigns=campaigns.list_campaigns(
-        get_session()), kinds=KIND_LABELS, statuses=STATUS_LABELS)
+    return render_template(
+        "admin/campaigns.html",
+        campaigns=campaigns.list_campaigns(get_session()),
+        kinds=KIND_LABELS,
+        statuses=STATUS_LABELS,
+    )
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
@@ -92,10 +96,15 @@ def units(campaign_id: int) -> str:
     if form.validate_on_submit():
         filename, data = read_upload(form.file.data)
         try:
-            result = registry.import_units(get_session(), campaign, filename, data,
-                                           current_user())
-            flash(_("Đã nhập %(created)d đơn vị mới, cập nhật %(updated)d.",
-                    created=result.created, updated=result.updated), "success")
+            result = registry.import_units(get_session(), campaign, filename, data, current_user())
+            flash(
+                _(
+                    "Đã nhập %(created)d đơn vị mới, cập nhật %(updated)d.",
+                    created=result.created,
+                    updated=result.updated,
+                ),
+                "success",
+            )
         except RowsRejected as exc:
             problems = [f"{_('Dòng')} {p.row}: {p.message(locale_code())}" for p in exc.problems]
             flash(exc.message(locale_code()), "error")
@@ -106,8 +115,15 @@ def units(campaign_id: int) -> str:
     level = request.args.get("level")
     chosen = UnitLevel(level) if level in set(UnitLevel) else None
     unit_rows = registry.list_units(get_session(), campaign, chosen)
-    return render_template("admin/units.html", campaign=campaign, form=form, units=unit_rows,
-                           problems=problems, levels=list(UnitLevel), level=chosen), status  # type: ignore[return-value]
+    return render_template(
+        "admin/units.html",
+        campaign=campaign,
+        form=form,
+        units=unit_rows,
+        problems=problems,
+        levels=list(UnitLevel),
+        level=chosen,
+    ), status  # type: ignore[return-value]
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -122,10 +138,15 @@ def users() -> str | Response:
             status = 422
         else:
             try:
-                accounts.create_user(get_session(), username=form.username.data or "",
-                                     full_name=form.full_name.data or "",
-                                     password=form.password.data or "", role=role,
-                                     unit_code=form.unit_code.data or None, actor=current_user())
+                accounts.create_user(
+                    get_session(),
+                    username=form.username.data or "",
+                    full_name=form.full_name.data or "",
+                    password=form.password.data or "",
+                    role=role,
+                    unit_code=form.unit_code.data or None,
+                    actor=current_user(),
+                )
                 flash(_("Đã tạo tài khoản."), "success")
                 return redirect(url_for("admin.users"))
             except ServiceError as exc:
@@ -133,8 +154,13 @@ def users() -> str | Response:
                 status = 422
     elif form.is_submitted():
         status = 422
-    return render_template("admin/users.html", form=form, users=accounts.list_users(
-        get_session()), roles=ROLE_LABELS, role_form=RoleForm()), status  # type: ignore[return-value]
+    return render_template(
+        "admin/users.html",
+        form=form,
+        users=accounts.list_users(get_session()),
+        roles=ROLE_LABELS,
+        role_form=RoleForm(),
+    ), status  # type: ignore[return-value]
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -162,8 +188,14 @@ def user_sessions_revoke(user_id: int) -> Response:
     actor = current_user()
     assert actor is not None
     ended = accounts.end_sessions(get_session(), user, actor, request.remote_addr)
-    flash(_("Đã đăng xuất %(username)s trên mọi thiết bị (%(count)d phiên đang mở).",
-            username=user.username, count=ended), "success")
+    flash(
+        _(
+            "Đã đăng xuất %(username)s trên mọi thiết bị (%(count)d phiên đang mở).",
+            username=user.username,
+            count=ended,
+        ),
+        "success",
+    )
     return redirect(url_for("admin.users"))
 
 

@@ -46,11 +46,12 @@ def _results(campaign_id: int) -> results.CampaignResults:
 
 def _envelope(r: results.CampaignResults, kind: str, data: Any) -> dict[str, Any]:
     frame = exports.table(r, kind)
-    return {"campaign": {"id": r.campaign.id, "name": r.campaign.name, "year": r.campaign.year},
-            "responses": len(r.data.meta),
-            "provenance": {"data_hash": exports.frame_hash(frame),
-                           "settings": to_jsonable(r.settings)},
-            "data": data}
+    return {
+        "campaign": {"id": r.campaign.id, "name": r.campaign.name, "year": r.campaign.year},
+        "responses": len(r.data.meta),
+        "provenance": {"data_hash": exports.frame_hash(frame), "settings": to_jsonable(r.settings)},
+        "data": data,
+    }
 
 
 @bp.get("/openapi.json")

@@ -20,8 +20,9 @@ bp = Blueprint("auth", __name__)
 
 class LoginForm(FlaskForm):
     # no control characters: NUL cannot even be compared with a PostgreSQL text column
-    username = StringField("username", validators=[DataRequired(), Length(max=80),
-                                                   Regexp(r"^[^\x00-\x1f\x7f]*$")])
+    username = StringField(
+        "username", validators=[DataRequired(), Length(max=80), Regexp(r"^[^\x00-\x1f\x7f]*$")]
+    )
     password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
 
 
@@ -48,7 +49,8 @@ def login() -> str | Response:
         if user is not None:
             session.clear()
             session[SESSION_TOKEN_KEY] = staff_sessions.open_session(
-                get_session(), user, request.remote_addr)
+                get_session(), user, request.remote_addr
+            )
             session.permanent = True
             if user.locale:
                 session["locale"] = user.locale
@@ -67,8 +69,9 @@ def login() -> str | Response:
 @login_required
 def logout() -> Response:
     """End this login on the server too: a copy of the cookie no longer opens anything."""
-    staff_sessions.log_out(get_session(), current_user(), str(session.get(SESSION_TOKEN_KEY, "")),
-                           request.remote_addr)
+    staff_sessions.log_out(
+        get_session(), current_user(), str(session.get(SESSION_TOKEN_KEY, "")), request.remote_addr
+    )
     locale = session.get("locale")
     session.clear()
     if locale:

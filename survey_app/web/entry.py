@@ -58,8 +58,11 @@ def form(respondent_id: int) -> Any:
     result = None
     if request.method == "POST":
         answers = parse_form(instrument, request.form.to_dict(flat=False), ignore=IGNORED)
-        mode = Mode(request.form.get("mode", "paper")) if request.form.get("mode") in (
-            Mode.PAPER, Mode.PHONE) else Mode.PAPER
+        mode = (
+            Mode(request.form.get("mode", "paper"))
+            if request.form.get("mode") in (Mode.PAPER, Mode.PHONE)
+            else Mode.PAPER
+        )
         user = current_user()
         assert user is not None
         try:
@@ -68,23 +71,31 @@ def form(respondent_id: int) -> Any:
             flash(exc.message(locale_code()), "error")
             return redirect(url_for("entry.assigned"))
         if result.outcome is not EntryOutcome.INVALID:
-            flash(_outcome_message(result.outcome), "success"
-                  if result.outcome in (EntryOutcome.SUBMITTED, EntryOutcome.WAITING_SECOND)
-                  else "warning")
+            flash(
+                _outcome_message(result.outcome),
+                "success"
+                if result.outcome in (EntryOutcome.SUBMITTED, EntryOutcome.WAITING_SECOND)
+                else "warning",
+            )
             return redirect(url_for("entry.assigned"))
     validation = result.validation if result else None
-    return render_template("entry/form.html", respondent=respondent, instrument=instrument,
-                           answers=answers, result=validation), 422 if validation else 200
+    return render_template(
+        "entry/form.html",
+        respondent=respondent,
+        instrument=instrument,
+        answers=answers,
+        result=validation,
+    ), 422 if validation else 200
 
 
 def _outcome_message(outcome: EntryOutcome) -> str:
     messages: dict[EntryOutcome, str] = {
         EntryOutcome.SUBMITTED: _("Đã ghi nhận phiếu."),
         EntryOutcome.WAITING_SECOND: _("Đã lưu lần nhập thứ nhất; chờ người thứ hai nhập lại."),
-        EntryOutcome.MISMATCH: _("Hai lần nhập khác nhau; phiếu được chuyển cho quản trị "
-                                 "đối chiếu."),
-        EntryOutcome.ALREADY_SUBMITTED: _("Phiếu này đã được ghi nhận trước đó; "
-                                          "không ghi thêm."),
+        EntryOutcome.MISMATCH: _(
+            "Hai lần nhập khác nhau; phiếu được chuyển cho quản trị đối chiếu."
+        ),
+        EntryOutcome.ALREADY_SUBMITTED: _("Phiếu này đã được ghi nhận trước đó; không ghi thêm."),
     }
     return messages[outcome]
 
@@ -95,8 +106,9 @@ def mismatches() -> str:
     from survey_app.services import campaigns
 
     campaign = campaigns.current_campaign(get_session())
-    return render_template("entry/mismatches.html",
-                           items=entry.mismatches(get_session(), campaign.id))
+    return render_template(
+        "entry/mismatches.html", items=entry.mismatches(get_session(), campaign.id)
+    )
 
 
 @bp.post("/mismatches/<int:respondent_id>")

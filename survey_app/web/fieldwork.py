@@ -44,9 +44,15 @@ def progress() -> str:
     issue_jobs = jobs.recent(get_session(), campaign.id, JobKind.ISSUE_INVITATIONS)
     for stale in (j for j in issue_jobs if jobs.is_stale(j)):  # its process died: carry on
         worker.kick(current_app._get_current_object(), stale.id)  # type: ignore[attr-defined]
-    return render_template("fieldwork/progress.html", campaign=campaign, rows=rows, total=total,
-                           units=units, interviewers=fieldwork.interviewers(get_session()),
-                           issue_jobs=issue_jobs)
+    return render_template(
+        "fieldwork/progress.html",
+        campaign=campaign,
+        rows=rows,
+        total=total,
+        units=units,
+        interviewers=fieldwork.interviewers(get_session()),
+        issue_jobs=issue_jobs,
+    )
 
 
 @bp.post("/invitations")
@@ -68,8 +74,12 @@ def issue() -> Any:
         job_id = job.id
         after_commit(lambda: worker.kick(app, job_id))
     else:
-        flash(ServiceError("issue_running", started=format_datetime(job.created_at))
-              .message(locale_code()), "warning")
+        flash(
+            ServiceError("issue_running", started=format_datetime(job.created_at)).message(
+                locale_code()
+            ),
+            "warning",
+        )
     return redirect(url_for("fieldwork.job", job_id=job.id))
 
 
@@ -91,10 +101,14 @@ def job(job_id: int) -> Any:
     if jobs.is_stale(found):
         worker.kick(current_app._get_current_object(), found.id)  # type: ignore[attr-defined]
     units = invitations.letters_by_unit(get_session(), found.id)
-    error = (render(found.error_code, locale_code(), {})
-             if found.error_code in CATALOGUE else None)
-    return render_template("fieldwork/job.html", job=found, units=units, error=error,
-                           active=found.status in jobs.ACTIVE)
+    error = render(found.error_code, locale_code(), {}) if found.error_code in CATALOGUE else None
+    return render_template(
+        "fieldwork/job.html",
+        job=found,
+        units=units,
+        error=error,
+        active=found.status in jobs.ACTIVE,
+    )
 
 
 def _sealer() -> LinkSealer:
@@ -108,8 +122,9 @@ def job_letters(job_id: int) -> Any:
     issuing take a minute and 56 MB: letters go per unit)."""
     found = _job(job_id)
     unit = get_or_404(lookup.unit(get_session(), request.args.get("unit", type=int)))
-    links = get_or_404(invitations.print_letters(get_session(), found, _sealer(),
-                                                 current_user(), unit.id) or None)
+    links = get_or_404(
+        invitations.print_letters(get_session(), found, _sealer(), current_user(), unit.id) or None
+    )
     return letters_response(links, campaigns.get_campaign(get_session(), found.campaign_id))
 
 
@@ -118,8 +133,9 @@ def job_letters(job_id: int) -> Any:
 def job_links(job_id: int) -> Any:
     """Every link of a job as CSV (for mail merge, SMS or Zalo)."""
     found = _job(job_id)
-    return _links_csv(invitations.print_letters(get_session(), found, _sealer(), current_user(),
-                                                as_csv=True))
+    return _links_csv(
+        invitations.print_letters(get_session(), found, _sealer(), current_user(), as_csv=True)
+    )
 
 
 def _base_url() -> str:
@@ -128,23 +144,48 @@ def _base_url() -> str:
 
 def _links_csv(links: list[invitations.IssuedLink]) -> Any:
     base = _base_url()
-    body = csv_bytes(["Họ và tên", "Đơn vị", "Đường dẫn", "Mã phiếu"],
-                     [(x.full_name, x.unit_name, f"{base}/s/{x.token}",
-                       invitations.format_short_code(x.short_code)) for x in links])
-    return current_app.response_class(body, mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=duong-dan-khao-sat.csv",
-        "Cache-Control": "no-store"})
+    body = csv_bytes(
+        ["Họ và tên", "Đơn vị", "Đường dẫn", "Mã phiếu"],
+        [
+            (
+                x.full_name,
+                x.unit_name,
+                f"{base}/s/{x.token}",
+                invitations.format_short_code(x.short_code),
+            )
+            for x in links
+        ],
+    )
+    return current_app.response_class(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": "attachment; filename=duong-dan-khao-sat.csv",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def letters_response(links: list[invitations.IssuedLink], campaign: Any) -> Any:
     base = _base_url()
-    letters = [(x, f"{base}/s/{x.token}", invitations.format_short_code(x.short_code),
-                Markup(invitations.qr_svg(f"{base}/s/{x.token}")))  # noqa: S704 - our own SVG
-               for x in links]
+    letters = [
+        (
+            x,
+            f"{base}/s/{x.token}",
+            invitations.format_short_code(x.short_code),
+            Markup(invitations.qr_svg(f"{base}/s/{x.token}")),  # noqa: S704 - our own SVG
+        )
+        for x in links
+    ]
     provinces = registry.list_units(get_session(), campaign, UnitLevel.PROVINCE)
-    html = render_template("fieldwork/letters.html", letters=letters, campaign=campaign,
-                           base=base, today=dt.date.today(),
-                           province=provinces[0] if provinces else None)
+    html = render_template(
+        "fieldwork/letters.html",
+        letters=letters,
+        campaign=campaign,
+        base=base,
+        today=dt.date.today(),
+        province=provinces[0] if provinces else None,
+    )
     return current_app.response_class(html, headers={"Cache-Control": "no-store"})
 
 
@@ -166,7 +207,8 @@ def non_respondents() -> Any:
     return current_app.response_class(
         fieldwork.non_respondents_csv(get_session(), _campaign(), current_user()),
         mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=chua-tra-loi.csv"})
+        headers={"Content-Disposition": "attachment; filename=chua-tra-loi.csv"},
+    )
 
 
 @bp.post("/assign")

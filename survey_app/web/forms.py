@@ -24,8 +24,7 @@ class CampaignForm(FlaskForm):
     year = IntegerField(_l("Năm"), validators=[DataRequired(), NumberRange(2000, 2100)])
     kind = SelectField(_l("Loại"), choices=_choices(KIND_LABELS))
     name = StringField(_l("Tên đợt"), validators=[DataRequired(), Length(max=200)])
-    status = SelectField(_l("Trạng thái"),
-                         choices=_choices(STATUS_LABELS))
+    status = SelectField(_l("Trạng thái"), choices=_choices(STATUS_LABELS))
     window_from = DateField(_l("Giao dịch từ ngày"), validators=[Optional()])
     window_to = DateField(_l("Giao dịch đến ngày"), validators=[Optional()])
     list_deadline = DateField(_l("Hạn gửi danh sách"), validators=[Optional()])
@@ -53,8 +52,9 @@ class UserForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(10, 200)])
     role = SelectField(_l("Vai trò"), choices=_choices(ROLE_LABELS))
-    unit_code = StringField(_l("Mã đơn vị (cán bộ đơn vị)"), validators=[Optional(),
-                                                                       Length(max=40)])
+    unit_code = StringField(
+        _l("Mã đơn vị (cán bộ đơn vị)"), validators=[Optional(), Length(max=40)]
+    )
 
 
 class RoleForm(FlaskForm):

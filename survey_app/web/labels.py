@@ -42,7 +42,8 @@ GROUP_LABELS = {
     RespondentGroup.CITIZEN: _l("Người dân, tổ chức"),
     RespondentGroup.MINISTRY_DEPARTMENT_LEADER: _l("Lãnh đạo vụ, cục thuộc bộ"),
     RespondentGroup.PROVINCE_DEPARTMENT_LEADER_FOR_MINISTRY: _l(
-        "Lãnh đạo sở đánh giá bộ quản lý ngành"),
+        "Lãnh đạo sở đánh giá bộ quản lý ngành"
+    ),
     RespondentGroup.MINISTRY_SUBUNIT_LEADER: _l("Lãnh đạo đơn vị thuộc sở (đánh giá bộ)"),
     RespondentGroup.PAR_OFFICER: _l("Công chức làm công tác CCHC"),
     RespondentGroup.ASSOCIATION_LEADER: _l("Lãnh đạo hội, hiệp hội"),

@@ -53,8 +53,11 @@ def my_lists() -> Any:
     except ServiceError:
         return render_template("lists/mine.html", rows=[])
     units = [u for u in campaign.units if u.code == user.unit_code]
-    rows = [(u, g, lists.current_list(get_session(), u, g))
-            for u in units for g in lists.required_groups(campaign, u)]
+    rows = [
+        (u, g, lists.current_list(get_session(), u, g))
+        for u in units
+        for g in lists.required_groups(campaign, u)
+    ]
     return render_template("lists/mine.html", rows=rows, campaign=campaign)
 
 
@@ -69,9 +72,17 @@ def upload(unit_id: int, group: str) -> Any:
     if form.validate_on_submit():
         filename, data = read_upload(form.file.data)
         try:
-            result = lists.upload(session, campaign, unit, chosen, filename, data, current_user(),
-                                  max_rows=current_app.config["SETTINGS"].max_list_rows,
-                                  limits=parse_limits())
+            result = lists.upload(
+                session,
+                campaign,
+                unit,
+                chosen,
+                filename,
+                data,
+                current_user(),
+                max_rows=current_app.config["SETTINGS"].max_list_rows,
+                limits=parse_limits(),
+            )
             shown = result.unit_list
             _flash_received(result, lists.current_list(session, unit, chosen))
         except IngestError as exc:
@@ -83,28 +94,44 @@ def upload(unit_id: int, group: str) -> Any:
     current = lists.current_list(session, unit, chosen)
     shown = shown or current
     report = list_reports.stored_report(session, shown, REPORT_ROW_LIMIT) if shown else None
-    return render_template("lists/upload.html", unit=unit, group=chosen, form=form,
-                           report=report, rows=report.rows if report else [], current=current,
-                           shown=shown,
-                           campaign=campaign, history=lists.history(session, unit, chosen),
-                           is_pending=lists.is_pending, Excluded=RowStatus.EXCLUDED,
-                           limit=REPORT_ROW_LIMIT), status
+    return render_template(
+        "lists/upload.html",
+        unit=unit,
+        group=chosen,
+        form=form,
+        report=report,
+        rows=report.rows if report else [],
+        current=current,
+        shown=shown,
+        campaign=campaign,
+        history=lists.history(session, unit, chosen),
+        is_pending=lists.is_pending,
+        Excluded=RowStatus.EXCLUDED,
+        limit=REPORT_ROW_LIMIT,
+    ), status
 
 
 def _flash_received(result: lists.UploadResult, current: UnitList | None) -> None:
     """Green for a version in use or identical content; amber for one after sampling."""
     version = result.unit_list.version
     if result.after_sampling:
-        flash(_("Đã nhận phiên bản %(v)d sau khi mẫu khảo sát đã được chọn: phiên bản này được "
+        flash(
+            _(
+                "Đã nhận phiên bản %(v)d sau khi mẫu khảo sát đã được chọn: phiên bản này được "
                 "lưu nhưng không dùng cho mẫu năm nay. Sở Nội vụ đã được báo để xem xét.",
-                v=version), "warning")
+                v=version,
+            ),
+            "warning",
+        )
         if current is not None:
             flash(_("Danh sách đang dùng vẫn là phiên bản %(c)d.", c=current.version), "warning")
     elif result.new_version:
         flash(_("Đã nhận phiên bản %(v)d.", v=version), "success")
     else:
-        flash(_("Tệp giống hệt phiên bản %(v)d đã gửi; không tạo phiên bản mới.", v=version),
-              "success")
+        flash(
+            _("Tệp giống hệt phiên bản %(v)d đã gửi; không tạo phiên bản mới.", v=version),
+            "success",
+        )
 
 
 @bp.post("/file/<int:list_id>/recheck")
@@ -118,8 +145,12 @@ def recheck(list_id: int) -> Any:
     target = url_for("lists.upload", unit_id=unit_list.unit_id, group=unit_list.group.value)
     try:
         result = list_reports.recheck(
-            session, unit_list, current_user(),
-            max_rows=current_app.config["SETTINGS"].max_list_rows, limits=parse_limits())
+            session,
+            unit_list,
+            current_user(),
+            max_rows=current_app.config["SETTINGS"].max_list_rows,
+            limits=parse_limits(),
+        )
     except IngestError as exc:
         flash(lists.ingest_message(exc, locale_code()), "error")
         return redirect(target)
@@ -127,12 +158,22 @@ def recheck(list_id: int) -> Any:
         flash(exc.message(locale_code()), "error")
         return redirect(target)
     if result.new_version:
-        flash(_("Đã kiểm tra lại theo quy định hiện hành: kết quả khác trước, đã lưu thành "
-                "phiên bản %(v)d.", v=result.unit_list.version),
-              "warning" if result.after_sampling else "success")
+        flash(
+            _(
+                "Đã kiểm tra lại theo quy định hiện hành: kết quả khác trước, đã lưu thành "
+                "phiên bản %(v)d.",
+                v=result.unit_list.version,
+            ),
+            "warning" if result.after_sampling else "success",
+        )
     else:
-        flash(_("Đã kiểm tra lại theo quy định hiện hành: kết quả không đổi, không tạo phiên "
-                "bản mới."), "success")
+        flash(
+            _(
+                "Đã kiểm tra lại theo quy định hiện hành: kết quả không đổi, không tạo phiên "
+                "bản mới."
+            ),
+            "success",
+        )
     return redirect(target)
 
 
@@ -152,11 +193,19 @@ def decide(list_id: int) -> Any:
         flash(exc.message(locale_code()), "error")
         return redirect(target)
     if choice == lists.Decision.ACCEPTED:
-        flash(_("Đã dùng phiên bản %(v)d làm danh sách hiện tại. Hãy chọn mẫu lại để mẫu dùng "
-                "danh sách này.", v=unit_list.version), "success")
+        flash(
+            _(
+                "Đã dùng phiên bản %(v)d làm danh sách hiện tại. Hãy chọn mẫu lại để mẫu dùng "
+                "danh sách này.",
+                v=unit_list.version,
+            ),
+            "success",
+        )
     else:
-        flash(_("Phiên bản %(v)d được lưu lại và không dùng cho mẫu năm nay.",
-                v=unit_list.version), "success")
+        flash(
+            _("Phiên bản %(v)d được lưu lại và không dùng cho mẫu năm nay.", v=unit_list.version),
+            "success",
+        )
     return redirect(target)
 
 
@@ -165,8 +214,11 @@ def decide(list_id: int) -> Any:
 def template(unit_id: int, group: str) -> Any:
     unit, chosen = _unit_group(unit_id, group)
     fields = tuple(unit.procedure_fields or ())  # the commune's own fields in the drop-down
-    return current_app.response_class(template_xlsx(chosen, fields), mimetype=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=mau_danh_sach_{chosen.value}.xlsx"})
+    return current_app.response_class(
+        template_xlsx(chosen, fields),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f"attachment; filename=mau_danh_sach_{chosen.value}.xlsx"},
+    )
 
 
 @bp.get("/file/<int:list_id>/annotated.xlsx")
@@ -175,8 +227,14 @@ def annotated(list_id: int) -> Any:
     unit_list = get_or_404(lookup.unit_list(get_session(), list_id))
     require_unit_access(unit_list.unit)
     body = list_reports.annotated(get_session(), unit_list)
-    return current_app.response_class(body, mimetype=XLSX, headers={
-        "Content-Disposition": f"attachment; filename=ket_qua_kiem_tra_v{unit_list.version}.xlsx"})
+    return current_app.response_class(
+        body,
+        mimetype=XLSX,
+        headers={
+            "Content-Disposition": "attachment; filename="
+            f"ket_qua_kiem_tra_v{unit_list.version}.xlsx"
+        },
+    )
 
 
 @bp.get("/board")
@@ -189,8 +247,14 @@ def status_board() -> Any:
     rows = lists.board(get_session(), campaign)
     counts = {s: sum(1 for r in rows if r.status is s) for s in lists.BoardStatus}
     pending = sum(1 for r in rows if r.pending is not None)
-    return render_template("lists/board.html", rows=rows, counts=counts, campaign=campaign,
-                           pending=pending, Status=lists.BoardStatus)
+    return render_template(
+        "lists/board.html",
+        rows=rows,
+        counts=counts,
+        campaign=campaign,
+        pending=pending,
+        Status=lists.BoardStatus,
+    )
 
 
 @bp.get("/board/all.zip")
@@ -198,5 +262,8 @@ def status_board() -> Any:
 def download_all() -> Any:
     campaign = campaigns.current_campaign(get_session())
     body = lists.all_lists_zip(get_session(), campaign, current_user())
-    return current_app.response_class(body, mimetype="application/zip", headers={
-        "Content-Disposition": "attachment; filename=danh_sach.zip"})
+    return current_app.response_class(
+        body,
+        mimetype="application/zip",
+        headers={"Content-Disposition": "attachment; filename=danh_sach.zip"},
+    )

@@ -28,9 +28,13 @@ if TYPE_CHECKING:  # annotations only: views never touch the models themselves
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 ANALYSTS = (Role.ANALYST, Role.ADMIN)
-ELEMENT_LABELS = {"access": _l("Tiếp cận dịch vụ"), "procedure": _l("Thủ tục hành chính"),
-                  "civil_servant": _l("Công chức giải quyết"), "result": _l("Kết quả"),
-                  "feedback": _l("Tiếp nhận, xử lý góp ý")}
+ELEMENT_LABELS = {
+    "access": _l("Tiếp cận dịch vụ"),
+    "procedure": _l("Thủ tục hành chính"),
+    "civil_servant": _l("Công chức giải quyết"),
+    "result": _l("Kết quả"),
+    "feedback": _l("Tiếp nhận, xử lý góp ý"),
+}
 
 
 def number(value: object, digits: int = 2) -> str:
@@ -92,8 +96,13 @@ def overview() -> str:
         return render_template("results/overview.html", campaign=None, r=None)
     r = results.compute(get_session(), campaign)
     sipas_province = _sipas_overall(r, "province")
-    return render_template("results/overview.html", campaign=campaign, r=r,
-                           sipas=sipas_province, chart=_ranking_chart(r.ranking.head(12)))
+    return render_template(
+        "results/overview.html",
+        campaign=campaign,
+        r=r,
+        sipas=sipas_province,
+        chart=_ranking_chart(r.ranking.head(12)),
+    )
 
 
 def _sipas_overall(r: results.CampaignResults, level: str) -> pd.DataFrame | None:
@@ -101,8 +110,7 @@ def _sipas_overall(r: results.CampaignResults, level: str) -> pd.DataFrame | Non
 
 
 def _ranking_chart(ranking: pd.DataFrame) -> str:
-    bars = [Bar(f"{row.rank}. {row.unit_name}", row.index_pct) for row in
-            ranking.itertuples()]
+    bars = [Bar(f"{row.rank}. {row.unit_name}", row.index_pct) for row in ranking.itertuples()]
     return bar_chart(bars, _("Chỉ số CCHC (%)"), percent) if bars else ""
 
 
@@ -119,10 +127,18 @@ def unit(campaign_id: int, unit_id: int) -> str:
     total = r.ranking[r.ranking["unit_code"] == found.code]
     estimates = r.estimates.get("unit")
     own = estimates[estimates["rated_unit"] == found.code] if estimates is not None else None
-    return render_template("results/unit.html", r=r, campaign=r.campaign, unit=found,
-                           fields=fields, criteria=criteria,
-                           total=total.iloc[0].to_dict() if len(total) else None, estimates=own,
-                           chart=_field_chart(r, own), field_titles=_field_titles(r))
+    return render_template(
+        "results/unit.html",
+        r=r,
+        campaign=r.campaign,
+        unit=found,
+        fields=fields,
+        criteria=criteria,
+        total=total.iloc[0].to_dict() if len(total) else None,
+        estimates=own,
+        chart=_field_chart(r, own),
+        field_titles=_field_titles(r),
+    )
 
 
 def _field_titles(r: results.CampaignResults) -> dict[str, str]:
@@ -133,8 +149,16 @@ def _field_chart(r: results.CampaignResults, own: pd.DataFrame | None) -> str:
     if own is None or own.empty:
         return ""
     titles = _field_titles(r)
-    bars = [Bar(f"{row.field}. {titles.get(row.field, row.field)}", row.estimate, row.ci_low,
-                row.ci_high, bool(row.small_cell)) for row in own.itertuples()]
+    bars = [
+        Bar(
+            f"{row.field}. {titles.get(row.field, row.field)}",
+            row.estimate,
+            row.ci_low,
+            row.ci_high,
+            bool(row.small_cell),
+        )
+        for row in own.itertuples()
+    ]
     return bar_chart(bars, _("Điểm điều tra theo lĩnh vực (%), khoảng tin cậy 95 %"), percent)
 
 
@@ -145,8 +169,14 @@ def ranking(campaign_id: int) -> str:
     groups = {g: t for g, t in r.ranking.groupby("peer_group", sort=False)}
     charts = {g: _ranking_chart(t) for g, t in groups.items()}
     units = {u.code: u.id for u in r.data.units.values()}
-    return render_template("results/ranking.html", r=r, campaign=r.campaign, groups=groups,
-                           charts=charts, unit_ids=units)
+    return render_template(
+        "results/ranking.html",
+        r=r,
+        campaign=r.campaign,
+        groups=groups,
+        charts=charts,
+        unit_ids=units,
+    )
 
 
 @bp.get("/campaigns/<int:campaign_id>/sipas")
@@ -155,10 +185,16 @@ def sipas(campaign_id: int) -> str:
     r = _results(campaign_id)
     level = request.args.get("level", "province")
     chosen = r.sipas.get(level) if r.sipas else None
-    return render_template("results/sipas.html", r=r, campaign=r.campaign, level=level,
-                           result=chosen, table=exports.sipas_table(r),
-                           chart=_sipas_chart(r, level, chosen),
-                           element_labels=ELEMENT_LABELS)
+    return render_template(
+        "results/sipas.html",
+        r=r,
+        campaign=r.campaign,
+        level=level,
+        result=chosen,
+        table=exports.sipas_table(r),
+        chart=_sipas_chart(r, level, chosen),
+        element_labels=ELEMENT_LABELS,
+    )
 
 
 def _sipas_chart(r: results.CampaignResults, level: str, chosen: SipasLevel | None) -> str:
@@ -166,11 +202,15 @@ def _sipas_chart(r: results.CampaignResults, level: str, chosen: SipasLevel | No
     if chosen is None:
         return ""
     if level == "province":
-        bars = [Bar(str(ELEMENT_LABELS.get(row.element, row.element)), row.index_pct)
-                for row in chosen.elements.itertuples()]
+        bars = [
+            Bar(str(ELEMENT_LABELS.get(row.element, row.element)), row.index_pct)
+            for row in chosen.elements.itertuples()
+        ]
         return bar_chart(bars, _("Chỉ số hài lòng theo yếu tố (%)"), percent)
-    bars = [Bar(r.unit_name(str(code)), index) for code, index in
-            zip(chosen.overall[level], chosen.overall["index_pct"], strict=True)]
+    bars = [
+        Bar(r.unit_name(str(code)), index)
+        for code, index in zip(chosen.overall[level], chosen.overall["index_pct"], strict=True)
+    ]
     return bar_chart(bars, _("Chỉ số SIPAS (%)"), percent)
 
 
@@ -191,12 +231,14 @@ def appraisal_import(campaign_id: int) -> tuple[str, int]:
     if form.validate_on_submit():
         filename, data = read_upload(form.file.data)
         try:
-            count = appraisal.import_appraisal(get_session(), campaign, filename, data,
-                                               current_user())
+            count = appraisal.import_appraisal(
+                get_session(), campaign, filename, data, current_user()
+            )
             flash(_("Đã nhập %(count)d dòng điểm thẩm định.", count=count), "success")
         except appraisal.AppraisalRejected as exc:
-            problems = [(p.row, render(p.code.value, locale_code(), {}), p.detail)
-                        for p in exc.problems]
+            problems = [
+                (p.row, render(p.code.value, locale_code(), {}), p.detail) for p in exc.problems
+            ]
             flash(_("Có %(count)d dòng lỗi; chưa nhập dòng nào.", count=len(problems)), "error")
             status = 422
         except ServiceError as exc:
@@ -205,8 +247,9 @@ def appraisal_import(campaign_id: int) -> tuple[str, int]:
     elif form.is_submitted():
         status = 422
     stored = results.load_appraisal(get_session(), campaign)
-    return render_template("results/appraisal.html", campaign=campaign, form=form,
-                           problems=problems, stored=stored), status
+    return render_template(
+        "results/appraisal.html", campaign=campaign, form=form, problems=problems, stored=stored
+    ), status
 
 
 @bp.get("/campaigns/<int:campaign_id>/appraisal/template")

@@ -41,21 +41,30 @@ def index() -> str:
     run = draws.latest_run(session, campaign)
     preview = draws.preview(session, campaign)
     return render_template(
-        "sampling/index.html", campaign=campaign, run=run, settings=draws.settings_of(campaign),
-        preview=preview.to_dict("records"), expected=draws.expected_forms(session, campaign),
-        districts=draws.district_choices(session, run)
-        if run else [], suggested_seed=secrets.randbelow(10**6),
-        district_units=[u for u in campaign.units if u.level.value == "district"])
+        "sampling/index.html",
+        campaign=campaign,
+        run=run,
+        settings=draws.settings_of(campaign),
+        preview=preview.to_dict("records"),
+        expected=draws.expected_forms(session, campaign),
+        districts=draws.district_choices(session, run) if run else [],
+        suggested_seed=secrets.randbelow(10**6),
+        district_units=[u for u in campaign.units if u.level.value == "district"],
+    )
 
 
 @bp.post("/settings")
 @roles_required(Role.ADMIN)
 def save_settings() -> Any:
     try:
-        draws.save_settings(get_session(), _campaign(), current_user(),
-                            sample_size=request.form.get("sample_size", type=int),
-                            reserve_size=request.form.get("reserve_size", type=int),
-                            districts=request.form.get("districts", type=int))
+        draws.save_settings(
+            get_session(),
+            _campaign(),
+            current_user(),
+            sample_size=request.form.get("sample_size", type=int),
+            reserve_size=request.form.get("reserve_size", type=int),
+            districts=request.form.get("districts", type=int),
+        )
     except ServiceError as exc:
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("sampling.index"))
@@ -75,11 +84,16 @@ def run() -> Any:
     try:
         stored = draws.run(get_session(), campaign, seed, current_user(), overrides)
     except (ServiceError, sampling.SamplingError) as exc:
-        flash(exc.message(locale_code()) if isinstance(exc, ServiceError)
-              else library_message(exc, locale_code()), "error")
+        flash(
+            exc.message(locale_code())
+            if isinstance(exc, ServiceError)
+            else library_message(exc, locale_code()),
+            "error",
+        )
         return redirect(url_for("sampling.index"))
-    flash(_("Đã chọn mẫu (lần chạy %(id)d, hạt giống %(seed)d).", id=stored.id, seed=seed),
-          "success")
+    flash(
+        _("Đã chọn mẫu (lần chạy %(id)d, hạt giống %(seed)d).", id=stored.id, seed=seed), "success"
+    )
     return redirect(url_for("sampling.index"))
 
 
@@ -103,13 +117,16 @@ def verify() -> Any:
         abort(404)
     result = draws.verify(get_session(), campaign, run)
     if result.matches:
-        flash(_("Kiểm tra lại: chọn lại với cùng hạt giống cho đúng danh sách đã lưu."),
-              "success")
+        flash(_("Kiểm tra lại: chọn lại với cùng hạt giống cho đúng danh sách đã lưu."), "success")
     else:
-        flash(_("Kiểm tra lại: khác %(n)d người; dữ liệu khung mẫu %(state)s.",
+        flash(
+            _(
+                "Kiểm tra lại: khác %(n)d người; dữ liệu khung mẫu %(state)s.",
                 n=result.differences,
-                state=_("không đổi") if result.frame_hash_matches else _("đã thay đổi")),
-              "warning")
+                state=_("không đổi") if result.frame_hash_matches else _("đã thay đổi"),
+            ),
+            "warning",
+        )
     return redirect(url_for("sampling.index"))
 
 
@@ -119,15 +136,17 @@ def export() -> Any:
     return current_app.response_class(
         sample_export.respondents_xlsx(get_session(), _campaign(), current_user()),
         mimetype=XLSX,
-        headers={"Content-Disposition": "attachment; filename=danh_sach_doi_tuong.xlsx"})
+        headers={"Content-Disposition": "attachment; filename=danh_sach_doi_tuong.xlsx"},
+    )
 
 
 @bp.get("/units/<int:unit_id>")
 @roles_required(Role.ADMIN)
 def unit_respondents(unit_id: int) -> str:
     unit = get_or_404(lookup.unit(get_session(), unit_id))
-    return render_template("sampling/unit.html", unit=unit,
-                           people=draws.unit_respondents(get_session(), unit))
+    return render_template(
+        "sampling/unit.html", unit=unit, people=draws.unit_respondents(get_session(), unit)
+    )
 
 
 @bp.post("/respondents/<int:respondent_id>/replace")
@@ -143,10 +162,21 @@ def replace(respondent_id: int) -> Any:
     except ServiceError as exc:
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("sampling.unit_respondents", unit_id=respondent.unit_id))
-    links = invitations.issue(get_session(), respondent.unit.campaign, current_user(),
-                              [chosen.id], sealer=worker.context_of(current_app).sealer)
-    flash(_("Đã thay bằng %(name)s (dự phòng số %(rank)s).", name=chosen.full_name,
-            rank=chosen.reserve_rank), "success")
+    links = invitations.issue(
+        get_session(),
+        respondent.unit.campaign,
+        current_user(),
+        [chosen.id],
+        sealer=worker.context_of(current_app).sealer,
+    )
+    flash(
+        _(
+            "Đã thay bằng %(name)s (dự phòng số %(rank)s).",
+            name=chosen.full_name,
+            rank=chosen.reserve_rank,
+        ),
+        "success",
+    )
     if links:
         return letters_response(links, respondent.unit.campaign)
     return redirect(url_for("sampling.unit_respondents", unit_id=respondent.unit_id))

@@ -134,8 +134,13 @@ def landing(key: str) -> Any:
     instrument = responses.instrument_of(invitation)
     answers = _saved(invitation)
     flask_session.permanent = True
-    return render_template("survey/landing.html", key=key, instrument=instrument,
-                           started=bool(answers), respondent=invitation.respondent)
+    return render_template(
+        "survey/landing.html",
+        key=key,
+        instrument=instrument,
+        started=bool(answers),
+        respondent=invitation.respondent,
+    )
 
 
 @bp.route("/s/<key>/p/<int:page>", methods=["GET", "POST"])
@@ -156,9 +161,11 @@ def section(key: str, page: int) -> Any:
     if request.method == "POST":
         posted = _page_answers(instrument, current)
         result = responses.save_draft(get_session(), invitation, posted)
-        page_errors = [e for e in result.errors if current.questions and any(
-            q.id == e.question_id for q in current.questions)] or [
-            e for e in result.errors if not instrument.has_question(e.question_id)]
+        page_errors = [
+            e
+            for e in result.errors
+            if current.questions and any(q.id == e.question_id for q in current.questions)
+        ] or [e for e in result.errors if not instrument.has_question(e.question_id)]
         if not page_errors:
             answers = _saved(invitation)
             going_back = request.form.get("go") == "back"
@@ -171,18 +178,42 @@ def section(key: str, page: int) -> Any:
             return redirect(url_for("survey.section", key=key, page=max(target, 0)))
         answers = {**answers, **{k: v for k, v in posted.items() if v is not None}}
         keep_on_error()
-    return _section_page(key, instrument, current, page, len(sections), answers, result,
-                         more=bool(request.args.get("more"))), 422 if result else 200
+    return _section_page(
+        key,
+        instrument,
+        current,
+        page,
+        len(sections),
+        answers,
+        result,
+        more=bool(request.args.get("more")),
+    ), 422 if result else 200
 
 
-def _section_page(key: str, instrument: Instrument, current: Section, page: int, pages: int,
-                  answers: dict[str, object], result: ValidationResult | None,
-                  **flags: bool) -> str:
+def _section_page(
+    key: str,
+    instrument: Instrument,
+    current: Section,
+    page: int,
+    pages: int,
+    answers: dict[str, object],
+    result: ValidationResult | None,
+    **flags: bool,
+) -> str:
     """One questionnaire page: the section's questions that skip logic shows now."""
     shown = [q for q in current.questions if q.show_if is None or q.show_if.holds(answers)]
-    return render_template("survey/section.html", key=key, instrument=instrument,
-                           section=current, questions=shown, page=page, pages=pages,
-                           answers=answers, result=result, **flags)
+    return render_template(
+        "survey/section.html",
+        key=key,
+        instrument=instrument,
+        section=current,
+        questions=shown,
+        page=page,
+        pages=pages,
+        answers=answers,
+        result=result,
+        **flags,
+    )
 
 
 def _opened_questions(current: Section, answers: dict[str, object]) -> list[str]:
@@ -191,15 +222,22 @@ def _opened_questions(current: Section, answers: dict[str, object]) -> list[str]
     shown again with them instead of moving on, so nobody meets them first on the review
     page. ``shown`` lists the questions the posted page displayed."""
     shown = set(request.form.get("shown", "").split())
-    return [q.id for q in current.questions
-            if q.id not in shown and (q.show_if is None or q.show_if.holds(answers))
-            and is_missing(answers.get(q.id))]
+    return [
+        q.id
+        for q in current.questions
+        if q.id not in shown
+        and (q.show_if is None or q.show_if.holds(answers))
+        and is_missing(answers.get(q.id))
+    ]
 
 
 def _page_answers(instrument: Instrument, current: Section) -> dict[str, object]:
     """The page's answers: every question of the section (None if blank) plus unknown fields."""
-    fields = {k: [v[:MAX_FIELD_CHARS] for v in request.form.getlist(k)]
-              for k in request.form if k not in IGNORED_FIELDS}
+    fields = {
+        k: [v[:MAX_FIELD_CHARS] for v in request.form.getlist(k)]
+        for k in request.form
+        if k not in IGNORED_FIELDS
+    }
     parsed = parse_form(instrument, fields, ignore=IGNORED_FIELDS)
     return {**{q.id: None for q in current.questions}, **parsed}
 
@@ -215,9 +253,15 @@ def review(key: str) -> Any:
     instrument = responses.instrument_of(invitation)
     answers = _saved(invitation)
     result = validate_answers(instrument, answers, partial=False)
-    return render_template("survey/review.html", key=key, instrument=instrument,
-                           answers=answers, result=result, client_key=uuid.uuid4().hex,
-                           sections=_visible_sections(instrument, answers))
+    return render_template(
+        "survey/review.html",
+        key=key,
+        instrument=instrument,
+        answers=answers,
+        result=result,
+        client_key=uuid.uuid4().hex,
+        sections=_visible_sections(instrument, answers),
+    )
 
 
 @bp.post("/s/<key>/submit")
@@ -251,8 +295,9 @@ def submit(key: str) -> Any:
     outcome = responses.submit_or_keep(get_session(), link, answers, client_key)
     if outcome.outcome in (SubmitOutcome.ACCEPTED, SubmitOutcome.ALREADY_ACCEPTED):
         if wants_json:
-            return jsonify(status=outcome.outcome.value,
-                           thanks_url=url_for("survey.landing", key=key))
+            return jsonify(
+                status=outcome.outcome.value, thanks_url=url_for("survey.landing", key=key)
+            )
         return render_template("survey/thanks.html", submitted_at=outcome.submitted_at)
     if outcome.outcome is SubmitOutcome.CONFLICT:
         return _answer(wants_json, "conflict", 409)
@@ -262,10 +307,18 @@ def submit(key: str) -> Any:
         keep_on_error()
     if wants_json:
         errors = outcome.validation.errors if outcome.validation else ()
-        return jsonify(status="invalid", missing=list(
-            outcome.validation.missing_required if outcome.validation else ()),
-            errors=[{"question": e.question_id, "code": e.code.value,
-                     "message": answer_message(e, locale_code())} for e in errors]), 422
+        return jsonify(
+            status="invalid",
+            missing=list(outcome.validation.missing_required if outcome.validation else ()),
+            errors=[
+                {
+                    "question": e.question_id,
+                    "code": e.code.value,
+                    "message": answer_message(e, locale_code()),
+                }
+                for e in errors
+            ],
+        ), 422
     return redirect(url_for("survey.review", key=key))
 
 
@@ -299,8 +352,9 @@ def _answer(wants_json: bool, kind: str, status: int, **params: str) -> Any:
     """A refusal: JSON {status, message} for survey.js, else the page that explains it."""
     if wants_json:
         return jsonify(status=kind, message=_problem_message(kind), **params), status
-    return render_template("survey/refused.html", why=kind, message=_problem_message(kind),
-                           **params), status
+    return render_template(
+        "survey/refused.html", why=kind, message=_problem_message(kind), **params
+    ), status
 
 
 @bp.post("/s/<key>/autosave")
@@ -323,9 +377,13 @@ def autosave(key: str) -> Any:
     instrument = responses.instrument_of(invitation)
     answers = _json_answers(instrument, raw)
     result = responses.save_draft(get_session(), invitation, answers)
-    return jsonify(status="saved", errors=[
-        {"question": e.question_id, "message": answer_message(e, locale_code())}
-        for e in result.errors])
+    return jsonify(
+        status="saved",
+        errors=[
+            {"question": e.question_id, "message": answer_message(e, locale_code())}
+            for e in result.errors
+        ],
+    )
 
 
 @bp.get("/s/<key>/token")
@@ -358,8 +416,16 @@ def csrf_expired() -> Any:
         return redirect(url_for("survey.review", key=key))
     current = sections[int(page)]
     posted = {k: v for k, v in _page_answers(instrument, current).items() if v is not None}
-    return _section_page(key, instrument, current, int(page), len(sections),
-                         {**answers, **posted}, None, csrf_expired=True), 400
+    return _section_page(
+        key,
+        instrument,
+        current,
+        int(page),
+        len(sections),
+        {**answers, **posted},
+        None,
+        csrf_expired=True,
+    ), 400
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -375,8 +441,9 @@ def http_error(error: HTTPException) -> Any:
     code = error.code or 500
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if request.is_json:
-        message = {404: _("Không tìm thấy trang."),
-                   429: _("Quá nhiều yêu cầu. Hãy chờ một phút rồi thử lại.")}.get(
-            code, _("Yêu cầu không thực hiện được."))
+        message = {
+            404: _("Không tìm thấy trang."),
+            429: _("Quá nhiều yêu cầu. Hãy chờ một phút rồi thử lại."),
+        }.get(code, _("Yêu cầu không thực hiện được."))
         return jsonify(status=str(code), message=message), code, headers
     return render_template("errors/error.html", code=code, kind=str(code)), code, headers

@@ -19,15 +19,18 @@ from werkzeug.serving import make_server
 CHROMIUM = Path("/usr/bin/chromium")
 # README's screenshots are refreshed with UPDATE_SCREENSHOTS=1 make test; otherwise they go to
 # a temporary folder so that a test run leaves the checkout clean.
-SCREENSHOTS = (Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-               if os.environ.get("UPDATE_SCREENSHOTS") else
-               Path(tempfile.gettempdir()) / "survey-app-screenshots")
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("UPDATE_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "survey-app-screenshots"
+)
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 
 if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed (make system-deps installs it)",
-                allow_module_level=True)
+    pytest.skip(
+        "Debian's chromium is not installed (make system-deps installs it)", allow_module_level=True
+    )
 sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.e2e
 
@@ -45,8 +48,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> Iter
     shutil.copytree(demo_db, root, dirs_exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:  # the instance folder for create_app only
         patch.setenv("SURVEY_INSTANCE_DIR", str(root / "instance"))
-        app = create_app({"DATABASE_URL": f"sqlite:///{root / 'demo.db'}",
-                          "RATELIMIT_ENABLED": False})
+        app = create_app(
+            {"DATABASE_URL": f"sqlite:///{root / 'demo.db'}", "RATELIMIT_ENABLED": False}
+        )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -79,8 +83,10 @@ def _printed_links(base: str) -> list[tuple[str, str]]:
     import json
 
     path = LIVE_ROOTS[base] / "instance" / "demo_links.json"
-    return [(label.rsplit(" · ", 1)[-1], f"{base}/s/{token}")
-            for label, token in json.loads(path.read_text())]
+    return [
+        (label.rsplit(" · ", 1)[-1], f"{base}/s/{token}")
+        for label, token in json.loads(path.read_text())
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +94,14 @@ def browser() -> Iterator[object]:
     with sync_api.sync_playwright() as p:
         instance = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield instance
         instance.close()

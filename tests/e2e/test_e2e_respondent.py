@@ -19,11 +19,13 @@ def _answer_page(page) -> None:  # type: ignore[no-untyped-def]
         options = fieldset.locator("input[type=radio], input[type=checkbox]")
         if options.count() and not fieldset.locator("input:checked").count():
             options.first.check()
-    for field in page.locator(".question input:not([type=radio]):not([type=checkbox]), "
-                              ".question textarea").all():
+    for field in page.locator(
+        ".question input:not([type=radio]):not([type=checkbox]), .question textarea"
+    ).all():
         if not field.input_value():
-            field.fill("2" if field.get_attribute("inputmode") in ("numeric", "decimal")
-                       else "Ý kiến")
+            field.fill(
+                "2" if field.get_attribute("inputmode") in ("numeric", "decimal") else "Ý kiến"
+            )
 
 
 def _finish(page) -> None:  # type: ignore[no-untyped-def]
@@ -51,8 +53,10 @@ def test_complete_a_survey_on_a_phone(live_server: str, phone) -> None:  # type:
     assert "Cảm ơn bạn đã trả lời" in phone.content()
 
 
-def test_every_demo_questionnaire_can_be_answered_on_a_phone(live_server: str,  # type: ignore[no-untyped-def]
-                                                             phone) -> None:
+def test_every_demo_questionnaire_can_be_answered_on_a_phone(
+    live_server: str,  # type: ignore[no-untyped-def]
+    phone,
+) -> None:
     """Council delegates, department, sub-unit and district leaders, citizens (SIPAS): each
     questionnaire of the demo campaign is answered to the end at 360×740 and accepted once."""
     links = demo_links_per_instrument(live_server)
@@ -116,16 +120,21 @@ def test_double_submit_gives_one_response(live_server: str, browser) -> None:  #
     button.dblclick()
     page.wait_for_selector("text=Cảm ơn bạn đã trả lời")
     replay = page.request.post(
-        link + "/submit", data=json.dumps({"client_key": "again"}),
-        headers={"Content-Type": "application/json",
-                 "X-CSRFToken": page.request.get(link + "/token").json()["csrf_token"]})
+        link + "/submit",
+        data=json.dumps({"client_key": "again"}),
+        headers={
+            "Content-Type": "application/json",
+            "X-CSRFToken": page.request.get(link + "/token").json()["csrf_token"],
+        },
+    )
     assert replay.json()["status"] == "already_accepted"
     context.close()
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: run npm install")
-def test_respondent_pages_have_no_serious_accessibility_violations(live_server: str,
-                                                                   browser) -> None:  # type: ignore[no-untyped-def]
+def test_respondent_pages_have_no_serious_accessibility_violations(
+    live_server: str, browser
+) -> None:  # type: ignore[no-untyped-def]
     link = demo_links(live_server)[4]
     context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
     phone = context.new_page()  # bypass_csp only so that the test can inject axe
@@ -133,7 +142,10 @@ def test_respondent_pages_have_no_serious_accessibility_violations(live_server: 
         phone.goto(url)
         phone.add_script_tag(path=str(AXE))
         result = phone.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        bad = [(v["id"], v["impact"]) for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
+        bad = [
+            (v["id"], v["impact"])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         assert bad == [], f"{url}: {bad}"
     context.close()

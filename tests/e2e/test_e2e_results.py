@@ -21,7 +21,8 @@ def test_analyst_reads_results_on_a_phone(live_server: str, phone, desktop) -> N
     shot(phone, "results-ranking-phone")
     phone.click("nav.subnav >> text=SIPAS")
     assert (phone.locator("svg.chart").get_attribute("aria-label") or "").startswith(
-        "Chỉ số hài lòng")
+        "Chỉ số hài lòng"
+    )
     shot(phone, "results-sipas-phone")
     log_in(desktop, live_server, "phantich")
     desktop.goto(f"{live_server}/results/")

@@ -20,7 +20,8 @@ def _stored(link: str) -> list[tuple[str, str]]:
         return db.execute(
             "SELECT r.status, r.client_key FROM responses r JOIN invitations i "
             "ON i.id = r.invitation_id WHERE i.token_hash = ?",
-            (hash_token(link.rsplit("/", 1)[-1]),)).fetchall()
+            (hash_token(link.rsplit("/", 1)[-1]),),
+        ).fetchall()
 
 
 Reply = tuple[int, dict[str, str], str]
@@ -50,7 +51,8 @@ def _planned(replies: list[Reply], seen: list[dict[str, object]]):  # type: igno
 
 
 def test_a_submit_that_gets_503_twice_is_retried_with_the_same_key(  # type: ignore[no-untyped-def]
-        live_server: str, browser) -> None:
+    live_server: str, browser
+) -> None:
     link = demo_links(live_server)[0]
     context, page = _phone_at(browser, link + "/p/0")
     _finish(page)

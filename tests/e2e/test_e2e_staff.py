@@ -14,8 +14,17 @@ def _citizen_list(commune: str, bad_rows: int) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.append([f"DANH SÁCH NGƯỜI DÂN ĐÃ GIAO DỊCH — {commune.upper()}"])
-    sheet.append(["STT", "Họ và tên", "Địa chỉ", "Số điện thoại", "Lĩnh vực TTHC",
-                  "Ngày nộp hồ sơ", "Ngày nhận kết quả"])
+    sheet.append(
+        [
+            "STT",
+            "Họ và tên",
+            "Địa chỉ",
+            "Số điện thoại",
+            "Lĩnh vực TTHC",
+            "Ngày nộp hồ sơ",
+            "Ngày nhận kết quả",
+        ]
+    )
     import datetime as dt
 
     year = dt.date.today().year
@@ -23,9 +32,17 @@ def _citizen_list(commune: str, bad_rows: int) -> bytes:
         received = f"{10 + i % 15:02d}/0{1 + i % 8}/{year}"
         if i <= bad_rows:
             received = f"20/12/{year}"  # after the window: excluded
-        sheet.append([i, f"Người Dân {i}", f"Thôn {i % 5}, {commune}", f"09120000{i:02d}",
-                      "Hộ tịch" if i % 2 else "Chứng thực", f"05/0{1 + i % 8}/{year}",
-                      received])
+        sheet.append(
+            [
+                i,
+                f"Người Dân {i}",
+                f"Thôn {i % 5}, {commune}",
+                f"09120000{i:02d}",
+                "Hộ tịch" if i % 2 else "Chứng thực",
+                f"05/0{1 + i % 8}/{year}",
+                received,
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -37,9 +54,16 @@ def test_officer_upload_report_annotated_and_reupload(live_server: str, phone) -
     shot(phone, "lists-mine-phone")
     phone.click("text=Gửi / xem báo cáo")
     commune = phone.locator("p.hint").first.inner_text().split(" · ")[0]
-    phone.set_input_files("#file", files=[{
-        "name": "danh_sach.xlsx", "buffer": _citizen_list(commune, bad_rows=3),
-        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    phone.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "danh_sach.xlsx",
+                "buffer": _citizen_list(commune, bad_rows=3),
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ],
+    )
     phone.click("button:has-text('Gửi và kiểm tra')")
     phone.wait_for_selector("#report")
     assert "Bị loại" in phone.content()
@@ -47,9 +71,16 @@ def test_officer_upload_report_annotated_and_reupload(live_server: str, phone) -
     with phone.expect_download() as download:
         phone.click("text=Tải tệp đã đánh dấu lỗi")
     assert download.value.suggested_filename.endswith(".xlsx")
-    phone.set_input_files("#file", files=[{
-        "name": "danh_sach_da_sua.xlsx", "buffer": _citizen_list(commune, bad_rows=0),
-        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    phone.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "danh_sach_da_sua.xlsx",
+                "buffer": _citizen_list(commune, bad_rows=0),
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ],
+    )
     phone.click("button:has-text('Gửi và kiểm tra')")
     phone.wait_for_selector("text=Các phiên bản đã gửi")
     assert "đang dùng" in phone.content()
@@ -84,8 +115,9 @@ def test_interviewer_keys_in_a_paper_form(live_server: str, desktop, phone) -> N
     phone.locator("text=Nhập phiếu").first.click()
     for fieldset in phone.locator(".question fieldset").all():
         fieldset.locator("input").first.check()
-    for field in phone.locator(".question input:not([type=radio]):not([type=checkbox]), "
-                               ".question textarea").all():
+    for field in phone.locator(
+        ".question input:not([type=radio]):not([type=checkbox]), .question textarea"
+    ).all():
         field.fill("2" if field.get_attribute("inputmode") in ("numeric", "decimal") else "x")
     phone.check("input[name=mode][value=paper]")
     shot(phone, "entry-phone")

@@ -18,8 +18,12 @@ from survey_app.persistence.models import Unit, User
 from tests.conftest import csrf, login
 
 LIST_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lists"
-ACCOUNTS = {Role.ADMIN: "admin", Role.UNIT_OFFICER: "sotuphap",
-            Role.INTERVIEWER: "buudien", Role.ANALYST: "phantich"}
+ACCOUNTS = {
+    Role.ADMIN: "admin",
+    Role.UNIT_OFFICER: "sotuphap",
+    Role.INTERVIEWER: "buudien",
+    Role.ANALYST: "phantich",
+}
 
 
 def _views(app: Flask) -> list[tuple[str, str, tuple[Role, ...] | None]]:
@@ -48,6 +52,7 @@ def test_a_route_without_a_declaration_fails_the_matrix(app: Flask) -> None:
 def _fill(rule: str, ids: dict[str, int | str], default: int | str | None = None) -> str:
     """The rule with each <parameter> replaced from ``ids`` (or ``default``; without one, a
     parameter the ids do not give fails, so a new route cannot be tested with a made-up id)."""
+
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
         assert name in ids or default is not None, f"no demo value for <{name}> in {rule}"
@@ -57,8 +62,11 @@ def _fill(rule: str, ids: dict[str, int | str], default: int | str | None = None
 
 
 def _methods(app: Flask, endpoint: str, rule: str) -> set[str]:
-    return next(set(r.methods or ()) for r in app.url_map.iter_rules()
-                if r.endpoint == endpoint and r.rule == rule)
+    return next(
+        set(r.methods or ())
+        for r in app.url_map.iter_rules()
+        if r.endpoint == endpoint and r.rule == rule
+    )
 
 
 def _demo_ids(app: Flask, session: Session, campaign_id: int) -> dict[str, int | str]:
@@ -78,52 +86,86 @@ def _demo_ids(app: Flask, session: Session, campaign_id: int) -> dict[str, int |
     from tests.support import make_respondent
 
     officer = session.scalar(select(User).where(User.username == ACCOUNTS[Role.UNIT_OFFICER]))
-    interviewer = session.scalar(select(User).where(
-        User.username == ACCOUNTS[Role.INTERVIEWER]))
+    interviewer = session.scalar(select(User).where(User.username == ACCOUNTS[Role.INTERVIEWER]))
     assert officer is not None and interviewer is not None
-    unit = session.scalar(select(Unit).where(Unit.campaign_id == campaign_id,
-                                             Unit.code == officer.unit_code))
+    unit = session.scalar(
+        select(Unit).where(Unit.campaign_id == campaign_id, Unit.code == officer.unit_code)
+    )
     assert unit is not None
     campaign = session.get(Campaign, campaign_id)
     assert campaign is not None
     # The demo leaves S02's list missing; its officer sends one (after sampling, so it waits
     # for the administrator's decision).
-    lists.upload(session, campaign, unit, RespondentGroup.DEPARTMENT_LEADER, "lanh-dao.xlsx",
-                 (LIST_FIXTURES / "department_leaders_so_tu_phap.xlsx").read_bytes(), officer)
-    unit_list = session.scalar(select(UnitList).where(UnitList.unit_id == unit.id)
-                               .order_by(UnitList.id.desc()))
+    lists.upload(
+        session,
+        campaign,
+        unit,
+        RespondentGroup.DEPARTMENT_LEADER,
+        "lanh-dao.xlsx",
+        (LIST_FIXTURES / "department_leaders_so_tu_phap.xlsx").read_bytes(),
+        officer,
+    )
+    unit_list = session.scalar(
+        select(UnitList).where(UnitList.unit_id == unit.id).order_by(UnitList.id.desc())
+    )
     # The demo's letters were sealed with another instance's key; a job issued here with
     # this app's key has letters an administrator can print.
-    newcomer = make_respondent(session, campaign_id, str(officer.unit_code), "Người Mới Thêm",
-                               group="department_leader")
+    newcomer = make_respondent(
+        session, campaign_id, str(officer.unit_code), "Người Mới Thêm", group="department_leader"
+    )
     job, _created = jobs.start(session, campaign_id, JobKind.ISSUE_INVITATIONS, None)
-    jobs.complete(session, job, len(invitations.issue(
-        session, campaign, None, [newcomer.id], sealer=worker.context_of(app).sealer,
-        job_id=job.id)))
+    jobs.complete(
+        session,
+        job,
+        len(
+            invitations.issue(
+                session,
+                campaign,
+                None,
+                [newcomer.id],
+                sealer=worker.context_of(app).sealer,
+                job_id=job.id,
+            )
+        ),
+    )
     assert unit_list is not None
     answered = select(Invitation.respondent_id).join(
-        Response, Response.invitation_id == Invitation.id)
-    waiting = session.scalar(select(Respondent).join(
-        Invitation, Invitation.respondent_id == Respondent.id)
-        .where(Respondent.id.not_in(answered)).order_by(Respondent.id))
+        Response, Response.invitation_id == Invitation.id
+    )
+    waiting = session.scalar(
+        select(Respondent)
+        .join(Invitation, Invitation.respondent_id == Respondent.id)
+        .where(Respondent.id.not_in(answered))
+        .order_by(Respondent.id)
+    )
     assert waiting is not None
     assert fieldwork.assign(session, campaign, waiting.unit, interviewer) > 0
-    respondent = session.scalar(select(Respondent).where(
-        Respondent.interviewer_id == interviewer.id, Respondent.id.not_in(answered))
-        .order_by(Respondent.id))
+    respondent = session.scalar(
+        select(Respondent)
+        .where(Respondent.interviewer_id == interviewer.id, Respondent.id.not_in(answered))
+        .order_by(Respondent.id)
+    )
     assert respondent is not None
     session.commit()
-    return {"campaign_id": campaign_id, "unit_id": unit.id, "group": unit_list.group.value,
-            "list_id": unit_list.id, "job_id": job.id, "respondent_id": respondent.id,
-            "user_id": officer.id, "kind": "scores"}
+    return {
+        "campaign_id": campaign_id,
+        "unit_id": unit.id,
+        "group": unit_list.group.value,
+        "list_id": unit_list.id,
+        "job_id": job.id,
+        "respondent_id": respondent.id,
+        "user_id": officer.id,
+        "kind": "scores",
+    }
 
 
 def _row_counts(app: Flask) -> dict[str, int]:
     """Rows of every table (audit events included), read on a connection of their own."""
     from survey_app.persistence.models import Base
 
-    query = " UNION ALL ".join(f"SELECT '{t.name}', COUNT(*) FROM \"{t.name}\""
-                               for t in Base.metadata.sorted_tables)
+    query = " UNION ALL ".join(
+        f"SELECT '{t.name}', COUNT(*) FROM \"{t.name}\"" for t in Base.metadata.sorted_tables
+    )
     with app.extensions["engine"].connect() as conn:
         return {name: int(count) for name, count in conn.execute(text(query))}
 
@@ -158,11 +200,14 @@ def test_role_route_matrix_on_get(app: Flask, matrix: dict[str, int | str]) -> N
     assert checked >= 30
 
 
-
-
-
-def _post_problem(app: Flask, client: FlaskClient, role: Role | None, endpoint: str, url: str,
-                  allowed: tuple[Role, ...]) -> str | None:
+def _post_problem(
+    app: Flask,
+    client: FlaskClient,
+    role: Role | None,
+    endpoint: str,
+    url: str,
+    allowed: tuple[Role, ...],
+) -> str | None:
     """What is wrong with an empty-form POST by ``role`` (None: anonymous), or None."""
     before = _row_counts(app)
     response = client.post(url, data={})
@@ -187,9 +232,14 @@ def _post_problem(app: Flask, client: FlaskClient, role: Role | None, endpoint: 
 def _posts(app: Flask) -> list[tuple[str, str, tuple[Role, ...]]]:
     # Logging out and ending sessions last: the allowed requests really act.
     last = ("admin.user_sessions_revoke", "auth.logout")
-    return sorted([(endpoint, rule, allowed) for endpoint, rule, allowed in _views(app)
-                   if allowed is not None and "POST" in _methods(app, endpoint, rule)],
-                  key=lambda p: (p[0] in last, p[0]))
+    return sorted(
+        [
+            (endpoint, rule, allowed)
+            for endpoint, rule, allowed in _views(app)
+            if allowed is not None and "POST" in _methods(app, endpoint, rule)
+        ],
+        key=lambda p: (p[0] in last, p[0]),
+    )
 
 
 def test_role_route_matrix_on_post(app: Flask, matrix: dict[str, int | str]) -> None:
@@ -203,30 +253,38 @@ def test_role_route_matrix_on_post(app: Flask, matrix: dict[str, int | str]) -> 
         client = login(app.test_client(), ACCOUNTS[role])
         for endpoint, rule, allowed in posts:
             try:
-                problems.append(_post_problem(app, client, role, endpoint,
-                                              _fill(rule, matrix), allowed))
+                problems.append(
+                    _post_problem(app, client, role, endpoint, _fill(rule, matrix), allowed)
+                )
             except Exception as exc:  # noqa: BLE001 - reported with the others
                 problems.append(f"{role} at {endpoint} raised {exc!r}")
     anonymous = app.test_client()  # with a valid CSRF token: the role check is what refuses
     anonymous.environ_base["HTTP_X_CSRFTOKEN"] = csrf(anonymous)
     for endpoint, rule, allowed in posts:
-        problems.append(_post_problem(app, anonymous, None, endpoint, _fill(rule, matrix),
-                                      allowed))
+        problems.append(_post_problem(app, anonymous, None, endpoint, _fill(rule, matrix), allowed))
     assert [p for p in problems if p] == []
 
 
 def test_post_without_csrf_token_is_rejected(app: Flask, as_role) -> None:  # type: ignore[no-untyped-def]
     client = as_role("admin")
     del client.environ_base["HTTP_X_CSRFTOKEN"]
-    response = client.post("/admin/users", data={
-        "username": "intruder", "full_name": "X", "password": "long-enough-pw", "role": "admin"})
+    response = client.post(
+        "/admin/users",
+        data={
+            "username": "intruder",
+            "full_name": "X",
+            "password": "long-enough-pw",
+            "role": "admin",
+        },
+    )
     assert response.status_code == 400
     assert "Phiên làm việc đã hết hạn" in response.get_data(as_text=True)
 
 
 def test_login_form_requires_csrf(app: Flask, demo: int) -> None:
-    response = app.test_client().post("/login", data={"username": "admin",
-                                                      "password": "demo-admin-2026"})
+    response = app.test_client().post(
+        "/login", data={"username": "admin", "password": "demo-admin-2026"}
+    )
     assert response.status_code == 400
 
 
@@ -234,8 +292,10 @@ def test_wrong_password_is_refused_and_audited(app: Flask, session: Session, dem
     from tests.conftest import csrf
 
     client = app.test_client()
-    response = client.post("/login", data={"username": "admin", "password": "wrong-password",
-                                           "csrf_token": csrf(client)})
+    response = client.post(
+        "/login",
+        data={"username": "admin", "password": "wrong-password", "csrf_token": csrf(client)},
+    )
     assert "không đúng" in response.get_data(as_text=True)
     assert client.get("/admin/users").status_code == 302
     from survey_app.persistence.models import AuditEvent
@@ -253,8 +313,12 @@ def test_login_attempts_are_rate_limited(db_url: str, tmp_path, monkeypatch) -> 
     app = create_app({"DATABASE_URL": db_url, "TESTING": True})
     client = app.test_client()
     token = csrf(client)
-    codes = [client.post("/login", data={"username": "x", "password": "y",
-                                         "csrf_token": token}).status_code for _ in range(5)]
+    codes = [
+        client.post(
+            "/login", data={"username": "x", "password": "y", "csrf_token": token}
+        ).status_code
+        for _ in range(5)
+    ]
     assert codes[:3] == [200, 200, 200]
     assert codes[-1] == 429
     app.extensions["engine"].dispose()

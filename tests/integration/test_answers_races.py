@@ -47,7 +47,8 @@ def _stored(session: Session, token: str) -> tuple[ResponseStatus | None, dict[s
 
 
 def test_a_save_that_read_draft_before_a_submit_committed_changes_nothing(
-        app: Flask, session: Session, demo: int) -> None:
+    app: Flask, session: Session, demo: int
+) -> None:
     """The interleaving behind the lost submissions: read draft, submit commits, save."""
     token = _citizen_link(session, demo, "Lê Văn Chậm")
     invitation, instrument = _instrument(session, token)
@@ -69,7 +70,8 @@ def test_a_save_that_read_draft_before_a_submit_committed_changes_nothing(
 
 
 def test_same_client_key_with_other_answers_is_a_conflict(
-        app: Flask, session: Session, demo: int) -> None:
+    app: Flask, session: Session, demo: int
+) -> None:
     token = _citizen_link(session, demo, "Phạm Thị Khóa")
     _, instrument = _instrument(session, token)
     client, csrf_token = _client(app)
@@ -84,7 +86,8 @@ def test_same_client_key_with_other_answers_is_a_conflict(
 
 @pytest.mark.parametrize("with_draft", [True, False], ids=["over-a-draft", "first-submit"])
 def test_autosaves_racing_submits_never_change_what_was_acknowledged(
-        app: Flask, session: Session, demo: int, with_draft: bool) -> None:
+    app: Flask, session: Session, demo: int, with_draft: bool
+) -> None:
     """Twelve invitations: a submit of every answer while autosaves of one page race it."""
     rng = random.Random(11)
     tokens = [_citizen_link(session, demo, f"Người Đua {i}") for i in range(12)]
@@ -100,16 +103,24 @@ def test_autosaves_racing_submits_never_change_what_was_acknowledged(
     def submit(token: str, start: threading.Barrier) -> int:
         client, csrf_token = _client(app)
         start.wait()
-        return client.post(f"/s/{token}/submit", headers={"X-CSRFToken": csrf_token},
-                           json={"client_key": f"sub-{token[:8]}",
-                                 "answers": as_form(answers)}).status_code
+        return client.post(
+            f"/s/{token}/submit",
+            headers={"X-CSRFToken": csrf_token},
+            json={"client_key": f"sub-{token[:8]}", "answers": as_form(answers)},
+        ).status_code
 
     def autosave(token: str, start: threading.Barrier, delay: float) -> list[int]:
         client, csrf_token = _client(app)
         start.wait()
         threading.Event().wait(delay)
-        return [client.post(f"/s/{token}/autosave", headers={"X-CSRFToken": csrf_token},
-                            json={"answers": as_form(page)}).status_code for _ in range(2)]
+        return [
+            client.post(
+                f"/s/{token}/autosave",
+                headers={"X-CSRFToken": csrf_token},
+                json={"answers": as_form(page)},
+            ).status_code
+            for _ in range(2)
+        ]
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         for token in tokens:

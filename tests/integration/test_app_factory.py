@@ -44,8 +44,7 @@ def test_login_page_is_vietnamese_by_default_and_english_on_request(app: Flask) 
     client = app.test_client()
     page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Đăng nhập" in page  # Vietnamese first, whatever the phone's language
-    client.post("/locale", data={"locale": "en", "next": "/login",
-                                 "csrf_token": csrf(client)})
+    client.post("/locale", data={"locale": "en", "next": "/login", "csrf_token": csrf(client)})
     assert "Log in" in client.get("/login").get_data(as_text=True)
 
 

@@ -33,9 +33,16 @@ PARENT_GROWTH_LIMIT = 200 * 1024 * 1024
 def officer(app: Flask, session: Session, campaign: Campaign) -> FlaskClient:  # noqa: F811
     """The An Bình officer, logged in, with parse limits small enough for a test."""
     app.config["SETTINGS"] = dataclasses.replace(
-        app.config["SETTINGS"], upload_parse_seconds=15, upload_parse_mb=700)
-    accounts.create_user(session, username="xa-ab", full_name="Cán bộ An Bình",
-                         password="long-enough-pw", role=Role.UNIT_OFFICER, unit_code="AB")
+        app.config["SETTINGS"], upload_parse_seconds=15, upload_parse_mb=700
+    )
+    accounts.create_user(
+        session,
+        username="xa-ab",
+        full_name="Cán bộ An Bình",
+        password="long-enough-pw",
+        role=Role.UNIT_OFFICER,
+        unit_code="AB",
+    )
     session.commit()
     return login(app.test_client(), "xa-ab", "long-enough-pw")
 
@@ -44,8 +51,12 @@ def _counts(session: Session) -> tuple[int, int, list[tuple[int, bool]]]:
     session.expire_all()
     lists = session.scalar(select(func.count()).select_from(UnitList)) or 0
     rows = session.scalar(select(func.count()).select_from(ListRow)) or 0
-    versions = [(v, c) for v, c in session.execute(
-        select(UnitList.version, UnitList.is_current).order_by(UnitList.version))]
+    versions = [
+        (v, c)
+        for v, c in session.execute(
+            select(UnitList.version, UnitList.is_current).order_by(UnitList.version)
+        )
+    ]
     return lists, rows, versions
 
 
@@ -68,14 +79,18 @@ def _rss(field: str) -> int:
 def _post(client: FlaskClient, unit_id: int, name: str, data: bytes) -> tuple[int, str]:
     # Encoded here: the test client spools a large body to a file it never closes.
     boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), name)})
-    with client.post(f"/lists/{unit_id}/citizen", data=body,
-                     content_type=f"multipart/form-data; boundary={boundary}") as response:
+    with client.post(
+        f"/lists/{unit_id}/citizen",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    ) as response:
         return response.status_code, response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_bad_file_is_refused_or_read_safely(officer: FlaskClient, session: Session,
-                                            campaign: Campaign, case: Case) -> None:  # noqa: F811
+def test_bad_file_is_refused_or_read_safely(
+    officer: FlaskClient, session: Session, campaign: Campaign, case: Case
+) -> None:  # noqa: F811
     unit = registry.unit_by_code(session, campaign, "AB")
     status, _ = _post(officer, unit.id, "ds.xlsx", xlsx_list(4))  # a valid list in use first
     assert status == 200
@@ -105,8 +120,9 @@ def test_the_corpus_is_large_enough() -> None:
     assert sum(not c.readable for c in CASES) >= 35
 
 
-def test_english_interface_gets_english_messages(officer: FlaskClient, session: Session,
-                                                 campaign: Campaign) -> None:  # noqa: F811
+def test_english_interface_gets_english_messages(
+    officer: FlaskClient, session: Session, campaign: Campaign
+) -> None:  # noqa: F811
     unit = registry.unit_by_code(session, campaign, "AB")
     with officer.session_transaction() as browser:
         browser["locale"] = "en"

@@ -19,13 +19,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _has_vietnamese(text: str) -> bool:
     """A letter with a Vietnamese mark (ă â ê ô ơ ư, the tones) or đ."""
-    return any(c in "đĐ" or (c.isalpha() and unicodedata.normalize("NFD", c) != c)
-               for c in text)
+    return any(c in "đĐ" or (c.isalpha() and unicodedata.normalize("NFD", c) != c) for c in text)
 
 
 def _source(*folders: str, skip: str = "catalogue") -> str:
-    return "\n".join(p.read_text() for folder in folders for p in (ROOT / folder).rglob("*.py")
-                     if skip not in p.parts)
+    return "\n".join(
+        p.read_text()
+        for folder in folders
+        for p in (ROOT / folder).rglob("*.py")
+        if skip not in p.parts
+    )
 
 
 def _fields(template: str) -> set[str]:
@@ -63,8 +66,9 @@ def test_every_application_code_is_raised_somewhere() -> None:
     for code in (c for c in CATALOGUE if not c.startswith(library)):
         # a refused request's kind is named where it is refused ("too_deep"), then prefixed
         named = f'"{code.removeprefix("request.")}"' if code.startswith("request.") else None
-        assert f'"{code}"' in source or (named and named in source), \
+        assert f'"{code}"' in source or (named and named in source), (
             f"{code} is catalogued but never raised"
+        )
 
 
 def test_a_sampling_failure_reaches_the_interface_in_vietnamese(app: Flask) -> None:
@@ -82,8 +86,9 @@ def test_every_answer_code_is_catalogued_and_raised() -> None:
     source = _source("questionnaires")
     for code in AnswerCode:
         assert f"answer.{code.value}" in CATALOGUE
-        assert f"ErrorCode.{code.name}" in source.replace(
-            f"    {code.name} = ", ""), f"{code} is never raised"
+        assert f"ErrorCode.{code.name}" in source.replace(f"    {code.name} = ", ""), (
+            f"{code} is never raised"
+        )
 
 
 def test_answer_messages_in_both_languages(app: Flask) -> None:
@@ -106,8 +111,9 @@ def test_every_list_reader_code_is_catalogued_and_raised() -> None:
     for enum in (FileCode, ReasonCode, WarningCode, ListWarningCode):
         for code in enum:
             assert code.value in CATALOGUE, code
-            assert f"{enum.__name__}.{code.name}" in source or f"Code.{code.name}" in source, \
+            assert f"{enum.__name__}.{code.name}" in source or f"Code.{code.name}" in source, (
                 f"{code} is never raised"
+            )
 
 
 def test_one_wording_for_an_empty_file_and_for_a_file_too_large() -> None:

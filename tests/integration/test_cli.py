@@ -22,21 +22,26 @@ def _free_port() -> int:
 def test_survey_app_run_migrates_and_serves(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "survey-app"
     port = _free_port()
-    env = {**os.environ, "SURVEY_INSTANCE_DIR": str(tmp_path),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    env = {
+        **os.environ,
+        "SURVEY_INSTANCE_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+    }
     env.pop("FLASK_RUN_FROM_CLI", None)
     log = tmp_path / "server.log"
     with log.open("wb") as out:
-        server = subprocess.Popen([str(script), "run", "--port", str(port)], env=env,
-                                  stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(script), "run", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
         try:
             status = None
             for _ in range(120):
                 if server.poll() is not None:
                     break
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",
-                                                timeout=2) as answer:
+                    with urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/healthz", timeout=2
+                    ) as answer:
                         status = answer.status
                         break
                 except OSError:
@@ -70,6 +75,7 @@ def test_db_revision_writes_the_next_numbered_migration(tmp_path: Path) -> None:
         assert number == max(int(p.name[:4]) for p in before if p.name[:4].isdigit()) + 1
         assert "op.add_column" not in text and "op.create_table" not in text
     finally:
-        for path in written | {p for p in (MIGRATIONS / "versions").glob("*.py")
-                               if p not in before}:
+        for path in written | {
+            p for p in (MIGRATIONS / "versions").glob("*.py") if p not in before
+        }:
             path.unlink()

@@ -36,8 +36,9 @@ def test_a_busy_connection_is_not_pinged(monkeypatch: pytest.MonkeyPatch) -> Non
         engine = make_engine(str(PG_URL), ping_after_idle=idle)
         pings: list[object] = []
         real = engine.dialect.do_ping
-        monkeypatch.setattr(engine.dialect, "do_ping",
-                            lambda conn, real=real: pings.append(conn) or real(conn))
+        monkeypatch.setattr(
+            engine.dialect, "do_ping", lambda conn, real=real: pings.append(conn) or real(conn)
+        )
         try:
             pids = {_backend_pid(engine) for _ in range(3)}  # new, then reused twice
         finally:

@@ -14,8 +14,10 @@ from tests.support import as_form, complete_answers, make_respondent, open_field
 
 def _setup(session: Session, demo: int, count: int = 2):  # type: ignore[no-untyped-def]
     open_fieldwork(session, demo)
-    people = [make_respondent(session, demo, "H03.01", f"Người Thử {i}", phone="+84912000111")
-              for i in range(count)]
+    people = [
+        make_respondent(session, demo, "H03.01", f"Người Thử {i}", phone="+84912000111")
+        for i in range(count)
+    ]
     campaign = session.get(Campaign, demo)
     return campaign, people
 
@@ -49,8 +51,9 @@ def test_interviewer_enters_a_paper_form(app: Flask, session: Session, demo: int
     session.commit()
     admin = as_role("admin")
     interviewer = session.scalar(select(User).where(User.username == "buudien"))
-    admin.post("/fieldwork/assign", data={"unit_id": people[0].unit_id,
-                                           "interviewer_id": interviewer.id})
+    admin.post(
+        "/fieldwork/assign", data={"unit_id": people[0].unit_id, "interviewer_id": interviewer.id}
+    )
     clerk = as_role("buudien")
     listing = clerk.get("/entry/").get_data(as_text=True)
     assert "Người Thử 0" in listing
@@ -75,8 +78,9 @@ def test_incomplete_paper_form_is_not_saved(app: Flask, session: Session, demo: 
     assert session.scalar(select(func.count()).select_from(Response)) == 0
 
 
-def test_interviewer_cannot_enter_someone_not_assigned(app: Flask, session: Session, demo: int,
-                                                       as_role):
+def test_interviewer_cannot_enter_someone_not_assigned(
+    app: Flask, session: Session, demo: int, as_role
+):
     campaign, people = _setup(session, demo, 1)
     invitations.issue(session, campaign, None)
     session.commit()
@@ -87,8 +91,13 @@ def test_double_entry_mismatch_then_resolution(app: Flask, session: Session, dem
     campaign, people = _setup(session, demo, 1)
     invitations.issue(session, campaign, None)
     clerk1 = session.scalar(select(User).where(User.username == "buudien"))
-    clerk2 = accounts.create_user(session, username="clerk2", full_name="Clerk Two",
-                                  password="long-enough-pw", role=Role.INTERVIEWER)
+    clerk2 = accounts.create_user(
+        session,
+        username="clerk2",
+        full_name="Clerk Two",
+        password="long-enough-pw",
+        role=Role.INTERVIEWER,
+    )
     admin = session.scalar(select(User).where(User.username == "admin"))
     invitation = entry.invitation_of(session, people[0])
     instrument = responses.instrument_of(invitation)
@@ -109,8 +118,13 @@ def test_double_entry_agreeing_clerks_submit(app: Flask, session: Session, demo:
     campaign, people = _setup(session, demo, 1)
     invitations.issue(session, campaign, None)
     clerk1 = session.scalar(select(User).where(User.username == "buudien"))
-    clerk2 = accounts.create_user(session, username="clerk2", full_name="Clerk Two",
-                                  password="long-enough-pw", role=Role.INTERVIEWER)
+    clerk2 = accounts.create_user(
+        session,
+        username="clerk2",
+        full_name="Clerk Two",
+        password="long-enough-pw",
+        role=Role.INTERVIEWER,
+    )
     answers = complete_answers(responses.instrument_of(entry.invitation_of(session, people[0])))
     entry.enter(session, people[0], answers, Mode.PAPER, clerk1, double_entry=True)
     result = entry.enter(session, people[0], answers, Mode.PAPER, clerk2, double_entry=True)
@@ -134,8 +148,9 @@ def _replace_by_hand(session: Session, person) -> None:  # type: ignore[no-untyp
     invitations.revoke(session, entry.invitation_of(session, person))
 
 
-def test_entry_is_refused_for_a_replaced_person(app: Flask, session: Session, demo: int,
-                                                as_role) -> None:
+def test_entry_is_refused_for_a_replaced_person(
+    app: Flask, session: Session, demo: int, as_role
+) -> None:
     _, people = _assigned_with_invitation(session, demo)
     _replace_by_hand(session, people[0])
     session.commit()
@@ -143,15 +158,17 @@ def test_entry_is_refused_for_a_replaced_person(app: Flask, session: Session, de
     listing = clerk.get("/entry/").get_data(as_text=True)
     assert "Người Thử 0" not in listing and "Người Thử 1" in listing
     full = complete_answers(responses.instrument_of(entry.invitation_of(session, people[0])))
-    posted = clerk.post(f"/entry/{people[0].id}", data={**as_form(full), "mode": "paper"},
-                        follow_redirects=True)
+    posted = clerk.post(
+        f"/entry/{people[0].id}", data={**as_form(full), "mode": "paper"}, follow_redirects=True
+    )
     assert "người dự phòng" in posted.get_data(as_text=True)
     assert clerk.get(f"/entry/{people[0].id}").status_code == 302
     assert session.scalar(select(func.count()).select_from(Response)) == 0
 
 
-def test_entry_is_refused_after_fieldwork_closed(app: Flask, session: Session, demo: int,
-                                                 as_role) -> None:
+def test_entry_is_refused_after_fieldwork_closed(
+    app: Flask, session: Session, demo: int, as_role
+) -> None:
     import datetime as dt
 
     campaign, people = _assigned_with_invitation(session, demo)
@@ -159,15 +176,16 @@ def test_entry_is_refused_after_fieldwork_closed(app: Flask, session: Session, d
     campaign.fieldwork_closes = dt.date.today() - dt.timedelta(days=1)
     session.commit()
     full = complete_answers(responses.instrument_of(entry.invitation_of(session, people[1])))
-    posted = as_role("buudien").post(f"/entry/{people[1].id}",
-                                     data={**as_form(full), "mode": "paper"},
-                                     follow_redirects=True)
+    posted = as_role("buudien").post(
+        f"/entry/{people[1].id}", data={**as_form(full), "mode": "paper"}, follow_redirects=True
+    )
     assert "Đợt khảo sát đã kết thúc" in posted.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(Response)) == 0
 
 
-def test_results_leave_out_a_replaced_persons_answers(app: Flask, session: Session,
-                                                     demo: int) -> None:
+def test_results_leave_out_a_replaced_persons_answers(
+    app: Flask, session: Session, demo: int
+) -> None:
     from survey_app.services import results_data
 
     campaign, people = _assigned_with_invitation(session, demo)
@@ -175,8 +193,7 @@ def test_results_leave_out_a_replaced_persons_answers(app: Flask, session: Sessi
     for person in people:
         invitation = entry.invitation_of(session, person)
         full = complete_answers(responses.instrument_of(invitation))
-        responses.submit(session, invitation, full, f"key-{person.id}", mode=Mode.PAPER,
-                         user=clerk)
+        responses.submit(session, invitation, full, f"key-{person.id}", mode=Mode.PAPER, user=clerk)
     _replace_by_hand(session, people[0])
     session.commit()
     data = results_data.load_responses(session, campaign)

@@ -50,8 +50,10 @@ def test_many_workers_starting_at_once_share_one_key_and_catalogue(tmp_path: Pat
     for round_no in range(ROUNDS):
         instance = tmp_path / f"instance-{round_no}"
         barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
-        workers = [ctx.Process(target=_first_start, args=(str(instance), barrier, results))
-                   for _ in range(PROCESSES)]
+        workers = [
+            ctx.Process(target=_first_start, args=(str(instance), barrier, results))
+            for _ in range(PROCESSES)
+        ]
         for worker in workers:
             worker.start()
         outcomes = [results.get(timeout=120) for _ in workers]
@@ -66,8 +68,11 @@ def test_many_workers_starting_at_once_share_one_key_and_catalogue(tmp_path: Pat
         assert (instance / "secret_key").read_text() == key
         assert (instance / "secret_key").stat().st_mode & 0o777 == 0o600
         assert {home for _, _, home in outcomes} == {"Back to home page"}
-        leftovers = [p.name for p in instance.rglob("*") if p.is_file()
-                     and p.name not in ("secret_key", "messages.mo")]
+        leftovers = [
+            p.name
+            for p in instance.rglob("*")
+            if p.is_file() and p.name not in ("secret_key", "messages.mo")
+        ]
         assert not leftovers, f"temporary files left behind: {leftovers}"
 
 
@@ -83,7 +88,8 @@ def test_an_empty_key_file_is_never_used(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_a_worker_that_loses_the_race_reads_the_winners_key(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The interleaving that gave workers different keys, made certain: this worker found no
     key file, then another worker created it before this one wrote its own."""
     from survey_app.config import Settings
@@ -93,8 +99,9 @@ def test_a_worker_that_loses_the_race_reads_the_winners_key(
     winner = "k" * 64
     (tmp_path / "secret_key").write_text(winner)
     real_exists = Path.exists
-    monkeypatch.setattr(Path, "exists",
-                        lambda p: False if p.name == "secret_key" else real_exists(p))
+    monkeypatch.setattr(
+        Path, "exists", lambda p: False if p.name == "secret_key" else real_exists(p)
+    )
     assert Settings.from_env().secret_key == winner
     assert (tmp_path / "secret_key").read_text() == winner
 
@@ -110,20 +117,38 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 @pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed in this venv")
 def test_gunicorn_with_four_workers_boots_on_a_fresh_instance(
-        tmp_path: Path, sqlite_template: Path) -> None:
+    tmp_path: Path, sqlite_template: Path
+) -> None:
     """``gunicorn -w 4`` on an empty instance folder: every worker boots and answers, and
     gunicorn's access log shows no personal link."""
     shutil.copy(sqlite_template, tmp_path / "survey.db")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "SURVEY_SECRET_KEY"}
-    env.update(SURVEY_INSTANCE_DIR=str(tmp_path / "instance"),
-               DATABASE_URL=f"sqlite:///{tmp_path / 'survey.db'}")
+    env.update(
+        SURVEY_INSTANCE_DIR=str(tmp_path / "instance"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'survey.db'}",
+    )
     log = (tmp_path / "gunicorn.log").open("w+")
     server = subprocess.Popen(
-        [str(GUNICORN), "-w", "4", "-b", f"127.0.0.1:{port}", "--timeout", "20",
-         "--graceful-timeout", "2", "--no-control-socket", "--access-logfile", "-",
-         "survey_app:create_app()"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            str(GUNICORN),
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "20",
+            "--graceful-timeout",
+            "2",
+            "--no-control-socket",
+            "--access-logfile",
+            "-",
+            "survey_app:create_app()",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 28
         statuses: list[int] = []

@@ -24,5 +24,4 @@ def test_demo_fixtures_leave_the_environment_unchanged(request: pytest.FixtureRe
     full: Path = request.getfixturevalue("demo_db")
     assert (light / "demo.db").exists() and (full / "instance" / "demo_links.json").exists()
     assert _survey_settings(os.environ) == _survey_settings(ENVIRONMENT_AT_START)
-    assert os.environ.get("SURVEY_INSTANCE_DIR") == ENVIRONMENT_AT_START.get(
-        "SURVEY_INSTANCE_DIR")
+    assert os.environ.get("SURVEY_INSTANCE_DIR") == ENVIRONMENT_AT_START.get("SURVEY_INSTANCE_DIR")

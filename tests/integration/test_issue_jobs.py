@@ -39,7 +39,8 @@ def _count(session: Session, model: type) -> int:
 
 
 def test_issuing_is_a_job_whose_letters_can_be_printed_again(
-        app: Flask, session: Session, demo: int, as_role) -> None:
+    app: Flask, session: Session, demo: int, as_role
+) -> None:
     _people(session, demo, 7)
     admin = as_role("admin")
     started = admin.post("/fieldwork/invitations")
@@ -48,15 +49,19 @@ def test_issuing_is_a_job_whose_letters_can_be_printed_again(
     assert "Đã phát hành 7 giấy mời" in page
     job = session.scalar(select(Job))
     assert job is not None and job.status is JobStatus.DONE and job.done == 7
-    unit_id = session.scalar(select(Respondent.unit_id).where(
-        Respondent.full_name == "Người Nhận 001"))
+    unit_id = session.scalar(
+        select(Respondent.unit_id).where(Respondent.full_name == "Người Nhận 001")
+    )
     first = admin.get(f"/fieldwork/jobs/{job.id}/letters?unit={unit_id}")
     again = admin.get(f"/fieldwork/jobs/{job.id}/letters?unit={unit_id}")
     html = first.get_data(as_text=True)
     assert first.status_code == 200 and html.count("GIẤY MỜI THAM GIA KHẢO SÁT") == 3
     assert html == again.get_data(as_text=True)  # the same links, printed again
-    rows = list(csv.reader(io.StringIO(
-        admin.get(f"/fieldwork/jobs/{job.id}/links.csv").get_data(as_text=True))))
+    rows = list(
+        csv.reader(
+            io.StringIO(admin.get(f"/fieldwork/jobs/{job.id}/links.csv").get_data(as_text=True))
+        )
+    )
     assert len(rows) == 8
     token = rows[1][2].rsplit("/s/", 1)[1]
     assert invitations.find(session, token) is not None  # the printed link opens the form
@@ -64,7 +69,8 @@ def test_issuing_is_a_job_whose_letters_can_be_printed_again(
 
 
 def test_a_job_left_by_a_dead_process_is_taken_over_without_duplicates(
-        app: Flask, session: Session, demo: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask, session: Session, demo: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     campaign = _people(session, demo, 9)
     monkeypatch.setattr(worker, "ISSUE_BATCH", 4)
     job, created = jobs.start(session, campaign.id, JobKind.ISSUE_INVITATIONS, None)
@@ -79,8 +85,11 @@ def test_a_job_left_by_a_dead_process_is_taken_over_without_duplicates(
     with factory() as s:  # a second runner must not take a job whose heartbeat is fresh
         assert not jobs.claim(s, job.id)
         s.rollback()
-    session.execute(update(Job).values(heartbeat_at=dt.datetime.now(dt.UTC)
-                                       - jobs.STALE_AFTER - dt.timedelta(seconds=1)))
+    session.execute(
+        update(Job).values(
+            heartbeat_at=dt.datetime.now(dt.UTC) - jobs.STALE_AFTER - dt.timedelta(seconds=1)
+        )
+    )
     session.commit()
     assert worker.run_pending(app) == 1
     session.expire_all()
@@ -91,7 +100,8 @@ def test_a_job_left_by_a_dead_process_is_taken_over_without_duplicates(
 
 
 def test_in_thread_mode_the_job_finishes_after_the_request(
-        app: Flask, session: Session, demo: int, as_role) -> None:
+    app: Flask, session: Session, demo: int, as_role
+) -> None:
     _people(session, demo, 5)
     app.config["JOB_RUNNER"] = "thread"
     admin = as_role("admin")
@@ -108,20 +118,21 @@ def test_in_thread_mode_the_job_finishes_after_the_request(
 
 
 def test_two_administrators_issuing_at_once_get_one_job(
-        app: Flask, session: Session, demo: int, as_role) -> None:
+    app: Flask, session: Session, demo: int, as_role
+) -> None:
     _people(session, demo, 3)
     app.config["JOB_RUNNER"] = "external"  # leave the job queued: the second press sees it
     first, second = as_role("admin"), as_role("admin")
     assert first.post("/fieldwork/invitations").status_code == 302
     answer = second.post("/fieldwork/invitations", follow_redirects=True)
-    assert answer.status_code == 200 and "Đang phát hành giấy mời" in answer.get_data(
-        as_text=True)
+    assert answer.status_code == 200 and "Đang phát hành giấy mời" in answer.get_data(as_text=True)
     assert _count(session, Job) == 1
     assert worker.run_pending(app) == 1 and _count(session, Invitation) == 3
 
 
 def test_a_sampling_run_waits_for_issuing_and_then_refuses(
-        app: Flask, session: Session, full_demo: int) -> None:
+    app: Flask, session: Session, full_demo: int
+) -> None:
     """The race that deleted just-issued invitations: a run starting while they are issued."""
     session.execute(delete(Invitation))
     session.commit()
@@ -154,7 +165,8 @@ def test_a_sampling_run_waits_for_issuing_and_then_refuses(
 
 
 def test_two_sampling_runs_at_once_queue_instead_of_failing(
-        app: Flask, session: Session, full_demo: int, as_role) -> None:
+    app: Flask, session: Session, full_demo: int, as_role
+) -> None:
     """Both administrators' runs go through one after the other: no 500, one clean draw."""
     from concurrent.futures import ThreadPoolExecutor
 

@@ -34,14 +34,24 @@ MESSY = "commune_an_binh_messy.xlsx"
 
 
 def _officer(app: Flask, session: Session):  # type: ignore[no-untyped-def]
-    accounts.create_user(session, username="xa-ab", full_name="Cán bộ An Bình",
-                         password="long-enough-pw", role=Role.UNIT_OFFICER, unit_code="AB")
+    accounts.create_user(
+        session,
+        username="xa-ab",
+        full_name="Cán bộ An Bình",
+        password="long-enough-pw",
+        role=Role.UNIT_OFFICER,
+        unit_code="AB",
+    )
     session.commit()
     return login(app.test_client(), "xa-ab", "long-enough-pw")
 
 
-def _upload(session: Session, campaign: Campaign, data: bytes,  # noqa: F811
-            name: str = MESSY) -> lists.UploadResult:
+def _upload(
+    session: Session,
+    campaign: Campaign,
+    data: bytes,  # noqa: F811
+    name: str = MESSY,
+) -> lists.UploadResult:
     unit = registry.unit_by_code(session, campaign, "AB")
     result = lists.upload(session, campaign, unit, RespondentGroup.CITIZEN, name, data, None)
     session.commit()
@@ -50,6 +60,7 @@ def _upload(session: Session, campaign: Campaign, data: bytes,  # noqa: F811
 
 def _no_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any read of an upload from here on fails the test."""
+
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the upload was parsed again")
 
@@ -64,19 +75,32 @@ def _sheet_values(body: bytes) -> list[list[object]]:
 
 def _marks(body: bytes) -> list[tuple[str, str | None, str | None]]:
     sheet = openpyxl.load_workbook(io.BytesIO(body)).worksheets[0]
-    return [(c.coordinate, c.fill.fgColor.rgb if c.fill.fill_type else None,
-             c.comment.text if c.comment else None) for row in sheet.iter_rows() for c in row]
+    return [
+        (
+            c.coordinate,
+            c.fill.fgColor.rgb if c.fill.fill_type else None,
+            c.comment.text if c.comment else None,
+        )
+        for row in sheet.iter_rows()
+        for c in row
+    ]
 
 
 def test_annotated_file_from_stored_rows_is_the_file_of_the_upload(
-        session: Session, campaign: Campaign) -> None:  # noqa: F811
+    session: Session, campaign: Campaign
+) -> None:  # noqa: F811
     data = (FIXTURES / MESSY).read_bytes()
     result = _upload(session, campaign, data)
     table = read_table(MESSY, data)
     unit = result.unit_list.unit
-    fresh = ingest.annotated_xlsx(table, validate_list(table, RespondentGroup.CITIZEN,
-                                                       lists.context_for(session, campaign, unit,
-                                                                         RespondentGroup.CITIZEN)))
+    fresh = ingest.annotated_xlsx(
+        table,
+        validate_list(
+            table,
+            RespondentGroup.CITIZEN,
+            lists.context_for(session, campaign, unit, RespondentGroup.CITIZEN),
+        ),
+    )
     stored = list_reports.annotated(session, result.unit_list)
     assert _sheet_values(stored) == _sheet_values(fresh)  # the officer's cells, as sent
     assert _marks(stored) == _marks(fresh)  # same fills, same comments with parameters
@@ -85,8 +109,11 @@ def test_annotated_file_from_stored_rows_is_the_file_of_the_upload(
 
 
 def test_page_and_annotated_file_show_the_stored_outcome_without_a_parse(
-        app: Flask, session: Session, campaign: Campaign,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask,
+    session: Session,
+    campaign: Campaign,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     client = _officer(app, session)
     result = _upload(session, campaign, (FIXTURES / MESSY).read_bytes())
     stored = result.report
@@ -105,7 +132,8 @@ def test_page_and_annotated_file_show_the_stored_outcome_without_a_parse(
 
 
 def test_recheck_stores_a_new_version_only_when_the_outcome_differs(
-        app: Flask, session: Session, campaign: Campaign) -> None:  # noqa: F811
+    app: Flask, session: Session, campaign: Campaign
+) -> None:  # noqa: F811
     client = _officer(app, session)
     data = (FIXTURES / MESSY).read_bytes()
     first = _upload(session, campaign, data).unit_list
@@ -128,28 +156,40 @@ def test_recheck_stores_a_new_version_only_when_the_outcome_differs(
 
 
 def test_recheck_is_a_csrf_protected_action_of_the_unit_itself(
-        app: Flask, session: Session, campaign: Campaign) -> None:  # noqa: F811
+    app: Flask, session: Session, campaign: Campaign
+) -> None:  # noqa: F811
     client = _officer(app, session)
     pd = registry.unit_by_code(session, campaign, "PD")
-    other = lists.upload(session, campaign, pd, RespondentGroup.CITIZEN, "pd.docx",
-                         (FIXTURES / "commune_phu_da.docx").read_bytes(), None).unit_list
+    other = lists.upload(
+        session,
+        campaign,
+        pd,
+        RespondentGroup.CITIZEN,
+        "pd.docx",
+        (FIXTURES / "commune_phu_da.docx").read_bytes(),
+        None,
+    ).unit_list
     session.commit()
     forbidden = client.post(f"/lists/file/{other.id}/recheck", data={"csrf_token": csrf(client)})
     assert forbidden.status_code == 403
     del client.environ_base["HTTP_X_CSRFTOKEN"]
     own = _upload(session, campaign, (FIXTURES / MESSY).read_bytes()).unit_list
     assert client.post(f"/lists/file/{own.id}/recheck").status_code == 400
-    assert client.post("/lists/file/999999/recheck",
-                       data={"csrf_token": csrf(client)}).status_code == 404
+    assert (
+        client.post("/lists/file/999999/recheck", data={"csrf_token": csrf(client)}).status_code
+        == 404
+    )
 
 
 def test_a_version_stored_before_its_layout_still_gives_its_file(
-        session: Session, campaign: Campaign, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    session: Session, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: F811
     result = _upload(session, campaign, (FIXTURES / MESSY).read_bytes())
     unit_list = result.unit_list
     unit_list.summary = {k: v for k, v in unit_list.summary.items() if k != LAYOUT_KEY}
-    session.execute(update(ListRow).where(ListRow.list_id == unit_list.id)
-                    .values(cells=None, issues=None))
+    session.execute(
+        update(ListRow).where(ListRow.list_id == unit_list.id).values(cells=None, issues=None)
+    )
     session.commit()
     _no_parse(monkeypatch)
     values = _sheet_values(list_reports.annotated(session, unit_list))
@@ -164,8 +204,7 @@ def test_a_version_stored_before_its_layout_still_gives_its_file(
 def _long_list(count: int) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["STT", "Họ và tên", "Địa chỉ", "Số điện thoại", "Lĩnh vực",
-                  "Ngày nhận kết quả"])
+    sheet.append(["STT", "Họ và tên", "Địa chỉ", "Số điện thoại", "Lĩnh vực", "Ngày nhận kết quả"])
     for i in range(count):
         phone = "" if i % 10 == 0 else f"09{i:08d}"
         day = "12/03/2020" if i % 50 == 0 else "12/03/2021"
@@ -176,8 +215,12 @@ def _long_list(count: int) -> bytes:
 
 
 def test_the_list_page_of_a_1000_row_list_stays_within_its_budget(
-        app: Flask, session: Session, campaign: Campaign,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch, count_queries) -> None:
+    app: Flask,
+    session: Session,
+    campaign: Campaign,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    count_queries,
+) -> None:
     client = _officer(app, session)
     result = _upload(session, campaign, _long_list(1000), "dai.xlsx")
     assert result.report.data_rows == 1000 and result.report.excluded >= 20
@@ -192,7 +235,8 @@ def test_the_list_page_of_a_1000_row_list_stays_within_its_budget(
 
 
 def test_an_unreadable_stored_file_no_longer_hides_its_report(
-        app: Flask, session: Session, campaign: Campaign) -> None:  # noqa: F811
+    app: Flask, session: Session, campaign: Campaign
+) -> None:  # noqa: F811
     client = _officer(app, session)
     result = _upload(session, campaign, (FIXTURES / MESSY).read_bytes())
     result.unit_list.content = b"PK\x03\x04broken"  # as if today's reader could not read it

@@ -37,19 +37,30 @@ REGISTRY = (
     "VY,Thành phố Vĩnh Yên,district,VP,1,\n"
     f"NQ,Phường Ngô Quyền,commune,VY,,{FIELDS}\n"
 )
-UNIT_OF = {"commune_an_binh_clean.xlsx": ("AB", "citizen"),
-           "commune_an_binh_messy.xlsx": ("AB", "citizen"),
-           "commune_phu_da.docx": ("PD", "citizen"),
-           "commune_lung_hoa_cp1258.csv": ("LH", "citizen"),
-           "department_leaders_so_tu_phap.xlsx": ("STP", "department_leader"),
-           "council_delegates.csv": ("VP", "council_delegate")}
+UNIT_OF = {
+    "commune_an_binh_clean.xlsx": ("AB", "citizen"),
+    "commune_an_binh_messy.xlsx": ("AB", "citizen"),
+    "commune_phu_da.docx": ("PD", "citizen"),
+    "commune_lung_hoa_cp1258.csv": ("LH", "citizen"),
+    "department_leaders_so_tu_phap.xlsx": ("STP", "department_leader"),
+    "council_delegates.csv": ("VP", "council_delegate"),
+}
 
 
 @pytest.fixture
 def campaign(session: Session) -> Campaign:
-    c = create_campaign(session, CampaignInput(
-        2021, CampaignKind.PROVINCIAL_PAR, "Vĩnh Phúc 2021", window_from=dt.date(2021, 1, 1),
-        window_to=dt.date(2021, 10, 15), list_deadline=dt.date(2099, 12, 31)), None)
+    c = create_campaign(
+        session,
+        CampaignInput(
+            2021,
+            CampaignKind.PROVINCIAL_PAR,
+            "Vĩnh Phúc 2021",
+            window_from=dt.date(2021, 1, 1),
+            window_to=dt.date(2021, 10, 15),
+            list_deadline=dt.date(2099, 12, 31),
+        ),
+        None,
+    )
     registry.import_units(session, c, "units.csv", REGISTRY.encode(), None)
     session.commit()
     return c
@@ -58,8 +69,9 @@ def campaign(session: Session) -> Campaign:
 def _upload(session: Session, campaign: Campaign, name: str) -> lists.UploadResult:
     code, group = UNIT_OF[name]
     unit = registry.unit_by_code(session, campaign, code)
-    return lists.upload(session, campaign, unit, RespondentGroup(group), name,
-                        (FIXTURES / name).read_bytes(), None)
+    return lists.upload(
+        session, campaign, unit, RespondentGroup(group), name, (FIXTURES / name).read_bytes(), None
+    )
 
 
 @pytest.mark.parametrize("name", sorted(UNIT_OF))
@@ -70,8 +82,7 @@ def test_fixture_imports_as_expected(session: Session, campaign: Campaign, name:
     assert report.data_rows == expected["data_rows"]
     assert report.eligible == expected["eligible"]
     assert sorted(str(c) for c in report.excluded_by_reason) == sorted(expected["excluded"])
-    assert set(expected.get("warnings_at_least", ())) <= {str(c) for c in
-                                                          report.warnings_by_code}
+    assert set(expected.get("warnings_at_least", ())) <= {str(c) for c in report.warnings_by_code}
     if "fields_represented" in expected:
         assert sorted(report.fields_represented) == sorted(expected["fields_represented"])
     stored = session.scalars(select(ListRow).where(ListRow.list_id == result.unit_list.id))
@@ -97,13 +108,29 @@ def test_deadline_refuses_then_late_is_flagged(session: Session, campaign: Campa
     unit = registry.unit_by_code(session, campaign, "AB")
     data = (FIXTURES / "commune_an_binh_clean.xlsx").read_bytes()
     with pytest.raises(ServiceError) as caught:
-        lists.upload(session, campaign, unit, RespondentGroup.CITIZEN, "x.xlsx", data, None,
-                     today=dt.date(2021, 11, 2))
+        lists.upload(
+            session,
+            campaign,
+            unit,
+            RespondentGroup.CITIZEN,
+            "x.xlsx",
+            data,
+            None,
+            today=dt.date(2021, 11, 2),
+        )
     assert caught.value.code == "deadline_passed"
     assert session.scalar(select(func.count()).select_from(UnitList)) == 0
     campaign.allow_late_uploads = True
-    late = lists.upload(session, campaign, unit, RespondentGroup.CITIZEN, "x.xlsx", data, None,
-                        today=dt.date(2021, 11, 2))
+    late = lists.upload(
+        session,
+        campaign,
+        unit,
+        RespondentGroup.CITIZEN,
+        "x.xlsx",
+        data,
+        None,
+        today=dt.date(2021, 11, 2),
+    )
     assert late.unit_list.is_late
     statuses = {(r.unit.code, r.group): r.status for r in lists.board(session, campaign)}
     assert statuses[("AB", RespondentGroup.CITIZEN)] is lists.BoardStatus.LATE
@@ -113,18 +140,28 @@ def test_deadline_refuses_then_late_is_flagged(session: Session, campaign: Campa
 RED, YELLOW, GREEN = "00F8CBAD", "00FFE699", "00C6EFCE"  # excluded, warning, eligible fills
 EXTRA_HEADERS = ["Trạng thái", "Lý do loại", "Cảnh báo", "Dòng trong tệp gốc"]
 MESSY_PROBLEMS = {  # source row -> (status, reason or warning, the cell's column, its fill)
-    15: ("Bị loại", "Ngày nhận kết quả (04/01/2021) trước ngày nộp hồ sơ (07/01/2021).",
-         "Ngày nhận kết quả", RED),
-    26: ("Bị loại",
-         "Ngày 18/10/2021 nằm ngoài thời gian khảo sát (01/01/2021 – 15/10/2021).",
-         "Ngày nộp hồ sơ", RED),
-    27: ("Bị loại", "Chưa nhận kết quả giải quyết thủ tục hành chính.", "Ngày nhận kết quả",
-         RED),
+    15: (
+        "Bị loại",
+        "Ngày nhận kết quả (04/01/2021) trước ngày nộp hồ sơ (07/01/2021).",
+        "Ngày nhận kết quả",
+        RED,
+    ),
+    26: (
+        "Bị loại",
+        "Ngày 18/10/2021 nằm ngoài thời gian khảo sát (01/01/2021 – 15/10/2021).",
+        "Ngày nộp hồ sơ",
+        RED,
+    ),
+    27: ("Bị loại", "Chưa nhận kết quả giải quyết thủ tục hành chính.", "Ngày nhận kết quả", RED),
     31: ("Bị loại", "Trùng người với dòng 7.", "Họ và tên", RED),
     34: ("Bị loại", "Địa chỉ không thuộc Xã An Bình (Phường Ngô Quyền).", "Địa chỉ", RED),
     37: ("Bị loại", "Thiếu họ và tên.", "Họ và tên", RED),
-    12: ("Hợp lệ", "Không có số điện thoại (vẫn có thể liên hệ qua thư hoặc trực tiếp).",
-         "Số điện thoại", YELLOW),
+    12: (
+        "Hợp lệ",
+        "Không có số điện thoại (vẫn có thể liên hệ qua thư hoặc trực tiếp).",
+        "Số điện thoại",
+        YELLOW,
+    ),
 }
 
 
@@ -167,7 +204,8 @@ def test_annotated_file_marks_the_problem_rows(session: Session, campaign: Campa
 
 
 def test_annotated_problem_cells_carry_the_message_in_both_languages(
-        session: Session, campaign: Campaign) -> None:
+    session: Session, campaign: Campaign
+) -> None:
     from openpyxl import load_workbook as load  # comments need a normal (not read-only) load
 
     result = _upload(session, campaign, "commune_an_binh_messy.xlsx")
@@ -180,25 +218,52 @@ def test_annotated_problem_cells_carry_the_message_in_both_languages(
     assert vi == "Trùng người với dòng 7." and en and en != vi
 
 
-CITIZEN_HEADERS = ["STT", "Họ và tên", "Địa chỉ", "Số điện thoại", "Lĩnh vực TTHC",
-                   "Tên thủ tục hành chính", "Ngày nộp hồ sơ", "Ngày nhận kết quả",
-                   "Đã nhận kết quả", "Ghi chú"]
-LEADER_HEADERS = ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Số điện thoại", "Email",
-                  "Ghi chú"]
+CITIZEN_HEADERS = [
+    "STT",
+    "Họ và tên",
+    "Địa chỉ",
+    "Số điện thoại",
+    "Lĩnh vực TTHC",
+    "Tên thủ tục hành chính",
+    "Ngày nộp hồ sơ",
+    "Ngày nhận kết quả",
+    "Đã nhận kết quả",
+    "Ghi chú",
+]
+LEADER_HEADERS = ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Số điện thoại", "Email", "Ghi chú"]
 
 
-@pytest.mark.parametrize("code,group,title,headers", [
-    ("AB", "citizen", "DANH SÁCH CÁ NHÂN, TỔ CHỨC ĐÃ GIAO DỊCH VÀ NHẬN KẾT QUẢ GIẢI QUYẾT TTHC",
-     CITIZEN_HEADERS),
-    ("STP", "department_leader", "DANH SÁCH LÃNH ĐẠO, CÔNG CHỨC", LEADER_HEADERS),
-])
+@pytest.mark.parametrize(
+    "code,group,title,headers",
+    [
+        (
+            "AB",
+            "citizen",
+            "DANH SÁCH CÁ NHÂN, TỔ CHỨC ĐÃ GIAO DỊCH VÀ NHẬN KẾT QUẢ GIẢI QUYẾT TTHC",
+            CITIZEN_HEADERS,
+        ),
+        ("STP", "department_leader", "DANH SÁCH LÃNH ĐẠO, CÔNG CHỨC", LEADER_HEADERS),
+    ],
+)
 def test_list_template_downloaded_for_a_unit_opens_with_its_headers(
-        app: Flask, session: Session, campaign: Campaign, code: str, group: str, title: str,
-        headers: list[str]) -> None:
+    app: Flask,
+    session: Session,
+    campaign: Campaign,
+    code: str,
+    group: str,
+    title: str,
+    headers: list[str],
+) -> None:
     """The template an officer downloads for their unit: title, Vietnamese column headers,
     the example row (skipped on upload) and the unit's procedure fields in the hidden list."""
-    accounts.create_user(session, username="can-bo", full_name="Cán bộ",
-                         password="long-enough-pw", role=Role.UNIT_OFFICER, unit_code=code)
+    accounts.create_user(
+        session,
+        username="can-bo",
+        full_name="Cán bộ",
+        password="long-enough-pw",
+        role=Role.UNIT_OFFICER,
+        unit_code=code,
+    )
     session.commit()
     client = login(app.test_client(), "can-bo", "long-enough-pw")
     unit = registry.unit_by_code(session, campaign, code)
@@ -218,23 +283,37 @@ def test_list_template_downloaded_for_a_unit_opens_with_its_headers(
 
 
 def test_citizen_template_offers_only_the_units_procedure_fields(
-        app: Flask, session: Session, campaign: Campaign) -> None:
-    accounts.create_user(session, username="can-bo", full_name="Cán bộ",
-                         password="long-enough-pw", role=Role.UNIT_OFFICER, unit_code="AB")
+    app: Flask, session: Session, campaign: Campaign
+) -> None:
+    accounts.create_user(
+        session,
+        username="can-bo",
+        full_name="Cán bộ",
+        password="long-enough-pw",
+        role=Role.UNIT_OFFICER,
+        unit_code="AB",
+    )
     session.commit()
     client = login(app.test_client(), "can-bo", "long-enough-pw")
     unit = registry.unit_by_code(session, campaign, "AB")
-    book = load_workbook(io.BytesIO(client.get(
-        f"/lists/{unit.id}/citizen/template.xlsx").get_data()))
+    book = load_workbook(
+        io.BytesIO(client.get(f"/lists/{unit.id}/citizen/template.xlsx").get_data())
+    )
     assert [c.value for c in book["DanhMuc"]["A"]] == [f.strip() for f in FIELDS.split(";")]
 
 
 def test_appraisal_template_opens_with_a_row_per_unit_and_criterion(
-        app: Flask, session: Session, campaign: Campaign) -> None:
+    app: Flask, session: Session, campaign: Campaign
+) -> None:
     from survey_app.services import appraisal
 
-    accounts.create_user(session, username="phan-tich", full_name="Phân tích viên",
-                         password="long-enough-pw", role=Role.ANALYST)
+    accounts.create_user(
+        session,
+        username="phan-tich",
+        full_name="Phân tích viên",
+        password="long-enough-pw",
+        role=Role.ANALYST,
+    )
     session.commit()
     client = login(app.test_client(), "phan-tich", "long-enough-pw")
     response = client.get(f"/results/campaigns/{campaign.id}/appraisal/template")
@@ -242,10 +321,20 @@ def test_appraisal_template_opens_with_a_row_per_unit_and_criterion(
     book = load_workbook(io.BytesIO(response.get_data()))
     assert book.sheetnames == ["Điểm thẩm định"]
     rows = list(book["Điểm thẩm định"].iter_rows(values_only=True))
-    assert list(rows[0]) == ["Mã đơn vị", "Tên đơn vị", "Mã tiêu chí thành phần", "Tên tiêu chí",
-                             "Điểm tối đa", "Điểm thẩm định", "Không áp dụng"]
-    leaves = [leaf for leaf in appraisal.campaign_tree(campaign).flatten()
-              if leaf.method.value == "appraisal"]
+    assert list(rows[0]) == [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Mã tiêu chí thành phần",
+        "Tên tiêu chí",
+        "Điểm tối đa",
+        "Điểm thẩm định",
+        "Không áp dụng",
+    ]
+    leaves = [
+        leaf
+        for leaf in appraisal.campaign_tree(campaign).flatten()
+        if leaf.method.value == "appraisal"
+    ]
     units = appraisal.indexed_units(session, campaign)
     assert len(rows) - 1 == len(leaves) * len(units) > 0
     assert {r[0] for r in rows[1:]} == {u.code for u in units}
@@ -254,15 +343,21 @@ def test_appraisal_template_opens_with_a_row_per_unit_and_criterion(
     assert first[5] is None and first[6] is None  # points left for the council to fill
 
 
-def test_officer_uploads_in_the_browser_flow(app: Flask, session: Session,
-                                             campaign: Campaign) -> None:
-    accounts.create_user(session, username="xa-ab", full_name="Cán bộ An Bình",
-                         password="long-enough-pw", role=Role.UNIT_OFFICER, unit_code="AB")
+def test_officer_uploads_in_the_browser_flow(
+    app: Flask, session: Session, campaign: Campaign
+) -> None:
+    accounts.create_user(
+        session,
+        username="xa-ab",
+        full_name="Cán bộ An Bình",
+        password="long-enough-pw",
+        role=Role.UNIT_OFFICER,
+        unit_code="AB",
+    )
     session.commit()
     client = login(app.test_client(), "xa-ab", "long-enough-pw")
     unit = registry.unit_by_code(session, campaign, "AB")
-    data = {"file": (io.BytesIO((FIXTURES / "commune_an_binh_messy.xlsx").read_bytes()),
-                     "ds.xlsx")}
+    data = {"file": (io.BytesIO((FIXTURES / "commune_an_binh_messy.xlsx").read_bytes()), "ds.xlsx")}
     page = client.post(f"/lists/{unit.id}/citizen", data=data, content_type="multipart/form-data")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Kết quả kiểm tra" in html
@@ -273,19 +368,34 @@ def test_officer_uploads_in_the_browser_flow(app: Flask, session: Session,
     assert client.get(f"/lists/{unit.id}/citizen/template.xlsx").status_code == 200
 
 
-@pytest.mark.parametrize("payload,name", [
-    (b"", "empty.csv"), (b"PK\x03\x04broken", "broken.xlsx"), (b"\x89PNG\r\n\x1a\n", "x.xlsx"),
-    (b"a,b,c\n1,2,3\n", "noheader.csv")])
-def test_bad_files_get_a_message_and_change_nothing(app: Flask, session: Session,
-                                                    campaign: Campaign, payload: bytes,
-                                                    name: str) -> None:
-    accounts.create_user(session, username="xa-ab", full_name="Cán bộ An Bình",
-                         password="long-enough-pw", role=Role.UNIT_OFFICER, unit_code="AB")
+@pytest.mark.parametrize(
+    "payload,name",
+    [
+        (b"", "empty.csv"),
+        (b"PK\x03\x04broken", "broken.xlsx"),
+        (b"\x89PNG\r\n\x1a\n", "x.xlsx"),
+        (b"a,b,c\n1,2,3\n", "noheader.csv"),
+    ],
+)
+def test_bad_files_get_a_message_and_change_nothing(
+    app: Flask, session: Session, campaign: Campaign, payload: bytes, name: str
+) -> None:
+    accounts.create_user(
+        session,
+        username="xa-ab",
+        full_name="Cán bộ An Bình",
+        password="long-enough-pw",
+        role=Role.UNIT_OFFICER,
+        unit_code="AB",
+    )
     session.commit()
     client = login(app.test_client(), "xa-ab", "long-enough-pw")
     unit = registry.unit_by_code(session, campaign, "AB")
-    response = client.post(f"/lists/{unit.id}/citizen", data={"file": (io.BytesIO(payload), name)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/lists/{unit.id}/citizen",
+        data={"file": (io.BytesIO(payload), name)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert 'class="flash error"' in response.get_data(as_text=True)
     assert session.scalar(select(func.count()).select_from(UnitList)) == 0
@@ -294,8 +404,20 @@ def test_bad_files_get_a_message_and_change_nothing(app: Flask, session: Session
 def test_cli_import_list_prints_a_json_summary(app: Flask, campaign: Campaign) -> None:
     runner = app.test_cli_runner()
     path = FIXTURES / "commune_lung_hoa_cp1258.csv"
-    result = runner.invoke(main, args=["import-list", "--unit", "LH", "--group", "citizen",
-                                 "--campaign", str(campaign.id), "--json", str(path)])
+    result = runner.invoke(
+        main,
+        args=[
+            "import-list",
+            "--unit",
+            "LH",
+            "--group",
+            "citizen",
+            "--campaign",
+            str(campaign.id),
+            "--json",
+            str(path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["rows_read"] == 36 and summary["eligible"] == 30

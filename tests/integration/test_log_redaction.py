@@ -20,8 +20,12 @@ def _explode(*_args: object, **_kwargs: object) -> None:
 
 
 def test_an_exception_on_a_respondent_route_logs_a_digest_not_the_link(
-        app: Flask, session: Session, demo: int, monkeypatch: pytest.MonkeyPatch,
-        caplog: pytest.LogCaptureFixture) -> None:
+    app: Flask,
+    session: Session,
+    demo: int,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     from survey_app.services import responses
 
     token = _citizen_link(session, demo, "Phạm Thị Nhật Ký")
@@ -30,8 +34,7 @@ def test_an_exception_on_a_respondent_route_logs_a_digest_not_the_link(
     headers = {"X-CSRFToken": csrf(client, f"/s/{token}/p/1")}
     monkeypatch.setattr(responses, "submit_link", _explode)
     with caplog.at_level(logging.ERROR):
-        response = client.post(f"/s/{token}/submit", json={"client_key": "k1"},
-                               headers=headers)
+        response = client.post(f"/s/{token}/submit", json={"client_key": "k1"}, headers=headers)
     assert response.status_code == 500
     logged = "\n".join(r.getMessage() + "\n" + (r.exc_text or "") for r in caplog.records)
     assert "Exception on /s/" in logged and "RuntimeError" in logged
@@ -42,24 +45,36 @@ def test_an_exception_on_a_respondent_route_logs_a_digest_not_the_link(
 
 
 def test_the_development_servers_request_log_is_redacted(
-        app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
     """werkzeug's request line, as ``survey-app run`` writes it."""
     token = "q" * 43
     with caplog.at_level(logging.INFO, logger="werkzeug"):
-        werkzeug_log("info", '%s - - [%s] "%s" %s %s', "10.0.0.9", "02/Dec/2026 10:00:00",
-                     f"POST /s/{token}/autosave HTTP/1.1", "200", "-")
+        werkzeug_log(
+            "info",
+            '%s - - [%s] "%s" %s %s',
+            "10.0.0.9",
+            "02/Dec/2026 10:00:00",
+            f"POST /s/{token}/autosave HTTP/1.1",
+            "200",
+            "-",
+        )
     assert caplog.records, "werkzeug logged nothing"
     line = caplog.records[-1].getMessage()
     assert token not in line
     assert f"/s/~{hash_token(token)[:8]}/autosave" in line
 
 
-def test_gunicorns_access_log_is_redacted(app: Flask,
-                                          caplog: pytest.LogCaptureFixture) -> None:
+def test_gunicorns_access_log_is_redacted(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
     """gunicorn formats its access line from a dict of atoms (request line, path, referer)."""
     token = "Zz_-" * 11
-    atoms = {"h": "10.0.0.9", "r": f"GET /s/{token} HTTP/1.1", "U": f"/s/{token}",
-             "s": "200", "f": f"https://khaosat.example/s/{token}/review"}
+    atoms = {
+        "h": "10.0.0.9",
+        "r": f"GET /s/{token} HTTP/1.1",
+        "U": f"/s/{token}",
+        "s": "200",
+        "f": f"https://khaosat.example/s/{token}/review",
+    }
     with caplog.at_level(logging.INFO, logger="gunicorn.access"):
         logging.getLogger("gunicorn.access").info('%(h)s "%(r)s" %(s)s %(U)s "%(f)s"', atoms)
     line = caplog.records[-1].getMessage()
@@ -67,9 +82,15 @@ def test_gunicorns_access_log_is_redacted(app: Flask,
     assert line.count(f"/s/~{hash_token(token)[:8]}") == 3
 
 
-@pytest.mark.parametrize("text", [
-    "GET /s/ABCD-EFGH-JK HTTP/1.1", "/s/abcdefghjk/p/2?x=1", "/c", "/static/survey.js",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "GET /s/ABCD-EFGH-JK HTTP/1.1",
+        "/s/abcdefghjk/p/2?x=1",
+        "/c",
+        "/static/survey.js",
+    ],
+)
 def test_redact_leaves_no_key_and_is_idempotent(text: str) -> None:
     once = redact(text)
     assert "ABCD-EFGH-JK" not in once and "abcdefghjk" not in once

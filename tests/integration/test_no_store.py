@@ -15,16 +15,17 @@ from tests.integration.test_access_control import ACCOUNTS, _fill, _views
 from tests.integration.test_survey_form import _citizen_link
 
 
-def _assert_no_store(client: FlaskClient, url: str, method: str = "GET",
-                     **kwargs: object) -> None:
+def _assert_no_store(client: FlaskClient, url: str, method: str = "GET", **kwargs: object) -> None:
     response = client.open(url, method=method, **kwargs)  # type: ignore[arg-type]
-    assert "no-store" in response.headers.get("Cache-Control", ""), \
+    assert "no-store" in response.headers.get("Cache-Control", ""), (
         f"{method} {url} ({response.status_code}): {response.headers.get('Cache-Control')}"
+    )
     assert response.headers.get("Pragma") == "no-cache", url
 
 
-def test_every_staff_page_is_no_store(app: Flask, as_role: Callable[[str], FlaskClient],
-                                      session: Session, demo: int) -> None:
+def test_every_staff_page_is_no_store(
+    app: Flask, as_role: Callable[[str], FlaskClient], session: Session, demo: int
+) -> None:
     """Each GET route, for each role (allowed or refused) and for anonymous users."""
     unit = session.scalar(select(Unit).where(Unit.code == "S02"))
     assert unit is not None
@@ -41,17 +42,29 @@ def test_every_staff_page_is_no_store(app: Flask, as_role: Callable[[str], Flask
     assert checked > 40
 
 
-def test_respondent_pages_and_errors_are_no_store(app: Flask, session: Session,
-                                                  demo: int) -> None:
+def test_respondent_pages_and_errors_are_no_store(app: Flask, session: Session, demo: int) -> None:
     token = _citizen_link(session, demo, "Trần Thị Kín")
     client = app.test_client()
-    for url in (f"/s/{token}", f"/s/{token}/p/1", f"/s/{token}/review", "/c", "/login",
-                "/s/unknown-link", "/no-such-page"):
+    for url in (
+        f"/s/{token}",
+        f"/s/{token}/p/1",
+        f"/s/{token}/review",
+        "/c",
+        "/login",
+        "/s/unknown-link",
+        "/no-such-page",
+    ):
         _assert_no_store(client, url)
-    _assert_no_store(client, "/c", "POST", data={"code": "ABCD-EFGH-JK",
-                                                 "csrf_token": csrf(client, "/c")})
-    _assert_no_store(client, f"/s/{token}/autosave", "POST", json={"answers": {}},
-                     headers={"X-CSRFToken": csrf(client, f"/s/{token}/p/1")})
+    _assert_no_store(
+        client, "/c", "POST", data={"code": "ABCD-EFGH-JK", "csrf_token": csrf(client, "/c")}
+    )
+    _assert_no_store(
+        client,
+        f"/s/{token}/autosave",
+        "POST",
+        json={"answers": {}},
+        headers={"X-CSRFToken": csrf(client, f"/s/{token}/p/1")},
+    )
 
 
 def test_static_files_and_the_health_check_may_be_cached(app: Flask) -> None:

@@ -44,36 +44,42 @@ def _assert_unavailable_json(response: Any) -> None:
 def unreachable(tmp_path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
     """The app pointed at a PostgreSQL server that is not running (a closed port)."""
     monkeypatch.setenv("SURVEY_INSTANCE_DIR", str(tmp_path))
-    app = create_app({"DATABASE_URL": "postgresql+psycopg://survey@127.0.0.1:1/survey",
-                      "TESTING": True, "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "DATABASE_URL": "postgresql+psycopg://survey@127.0.0.1:1/survey",
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     yield app
     app.extensions["engine"].dispose()
 
 
 def test_an_unreachable_database_is_a_503_page(unreachable: Flask) -> None:
     client = unreachable.test_client()
-    response = client.post("/login", data={"username": "admin", "password": "x" * 12,
-                                           "csrf_token": csrf(client)})
+    response = client.post(
+        "/login", data={"username": "admin", "password": "x" * 12, "csrf_token": csrf(client)}
+    )
     _assert_unavailable_page(response)
     _assert_unavailable_page(client.get("/s/" + "A" * 43))
-    _assert_unavailable_page(client.post("/c", data={"code": "ABCD-EFGH-JK",
-                                                     "csrf_token": csrf(client, "/c")}))
+    _assert_unavailable_page(
+        client.post("/c", data={"code": "ABCD-EFGH-JK", "csrf_token": csrf(client, "/c")})
+    )
 
 
 def test_an_unreachable_database_is_a_503_json_for_survey_js(unreachable: Flask) -> None:
     client = unreachable.test_client()
     token = csrf(client, "/c")
     for path in ("/s/" + "A" * 43 + "/autosave", "/s/" + "A" * 43 + "/submit"):
-        _assert_unavailable_json(client.post(path, json={"answers": {"q1": "1"}},
-                                             headers={"X-CSRFToken": token}))
-    _assert_unavailable_json(client.get("/s/" + "A" * 43,
-                                        headers={"Accept": "application/json"}))
+        _assert_unavailable_json(
+            client.post(path, json={"answers": {"q1": "1"}}, headers={"X-CSRFToken": token})
+        )
+    _assert_unavailable_json(client.get("/s/" + "A" * 43, headers={"Accept": "application/json"}))
 
 
 def test_the_english_page_says_it_in_english(unreachable: Flask) -> None:
     client = unreachable.test_client()
-    client.post("/locale", data={"locale": "en", "next": "/c",
-                                 "csrf_token": csrf(client)})
+    client.post("/locale", data={"locale": "en", "next": "/c", "csrf_token": csrf(client)})
     response = client.get("/s/" + "A" * 43)
     assert response.status_code == 503
     assert "was not saved" in response.get_data(as_text=True)
@@ -85,7 +91,8 @@ def _count_answers(session: Session) -> int:
 
 
 def test_a_failed_commit_is_a_503_and_nothing_is_acknowledged(
-        app: Flask, session: Session, demo: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask, session: Session, demo: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The commit at the end of the request fails (a full disk): no 200 "saved"."""
     link = _citizen_link(session, demo, "Lê Văn Đĩa")
     client = app.test_client()
@@ -103,8 +110,9 @@ def test_a_failed_commit_is_a_503_and_nothing_is_acknowledged(
     value = answer_for(first)
     answers = {first.id: list(value) if isinstance(value, tuple) else value}
     monkeypatch.setattr(Session, "commit", _disk_full)
-    _assert_unavailable_json(client.post(f"/s/{link}/autosave", json={"answers": answers},
-                                         headers=headers))
+    _assert_unavailable_json(
+        client.post(f"/s/{link}/autosave", json={"answers": answers}, headers=headers)
+    )
     monkeypatch.undo()
     assert _count_answers(session) == before
     saved = client.post(f"/s/{link}/autosave", json={"answers": answers}, headers=headers)
@@ -112,23 +120,30 @@ def test_a_failed_commit_is_a_503_and_nothing_is_acknowledged(
     assert _count_answers(session) == before + 1
 
 
-def test_a_failed_commit_of_a_login_is_a_503_page(app: Flask, session: Session, demo: int,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_commit_of_a_login_is_a_503_page(
+    app: Flask, session: Session, demo: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from survey_app.demo import demo_password
 
     client: FlaskClient = app.test_client()
     token = csrf(client)
-    logins_before = session.scalar(select(func.count()).select_from(AuditEvent)
-                                   .where(AuditEvent.action == "login"))
+    logins_before = session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "login")
+    )
     monkeypatch.setattr(Session, "commit", _disk_full)
-    response = client.post("/login", data={"username": "admin",
-                                           "password": demo_password("admin"),
-                                           "csrf_token": token})
+    response = client.post(
+        "/login",
+        data={"username": "admin", "password": demo_password("admin"), "csrf_token": token},
+    )
     monkeypatch.undo()
     _assert_unavailable_page(response)
     session.expire_all()
-    assert session.scalar(select(func.count()).select_from(AuditEvent)
-                          .where(AuditEvent.action == "login")) == logins_before
+    assert (
+        session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "login")
+        )
+        == logins_before
+    )
 
 
 def test_healthz_writes_and_reads_back(app: Flask, session: Session) -> None:
@@ -158,8 +173,7 @@ def test_healthz_fails_when_the_database_refuses_writes(app: Flask, db_url: str)
     assert response.get_json()["status"] == "error"
 
 
-def test_healthz_fails_when_the_commit_fails(app: Flask,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_healthz_fails_when_the_commit_fails(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Session, "commit", _disk_full)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503

@@ -33,9 +33,12 @@ print("served")
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                            "-w", str(out), str(ROOT)], capture_output=True, text=True,
-                           timeout=300)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if built.returncode != 0 and "Could not find a version" in built.stderr:
         pytest.skip("no package index for the build backend: " + built.stderr[-200:])
     assert built.returncode == 0, built.stderr[-2000:]
@@ -54,16 +57,36 @@ def test_the_wheel_carries_templates_and_data(wheel: Path) -> None:
 
 def test_the_installed_wheel_serves_the_login_page(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                                "--target", str(target), str(wheel)],
-                               capture_output=True, text=True, timeout=300)
+    installed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert installed.returncode == 0, installed.stderr[-2000:]
     dependencies = sysconfig.get_paths()["purelib"]
     # -S: no site-packages of this environment (its editable install points at the checkout);
     # the dependencies come as a plain path after the installed wheel.
     served = subprocess.run(
         [sys.executable, "-S", "-c", SERVE_LOGIN, str(target), str(tmp_path)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        env={"PYTHONPATH": f"{target}:{dependencies}", "SURVEY_INSTANCE_DIR":
-             str(tmp_path / "instance"), "PATH": "/usr/bin:/bin"})
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={
+            "PYTHONPATH": f"{target}:{dependencies}",
+            "SURVEY_INSTANCE_DIR": str(tmp_path / "instance"),
+            "PATH": "/usr/bin:/bin",
+        },
+    )
     assert served.returncode == 0 and "served" in served.stdout, served.stderr[-3000:]

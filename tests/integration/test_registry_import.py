@@ -45,24 +45,24 @@ def test_vietnamese_headers_and_levels_are_understood(session: Session, campaign
 
 def test_reimport_updates_without_duplicating(session: Session, campaign: Campaign):
     registry.import_units(session, campaign, "units.csv", GOOD.encode(), None)
-    again = registry.import_units(session, campaign, "units.csv",
-                                  GOOD.replace("Xã Một", "Xã Một Mới").encode(), None)
+    again = registry.import_units(
+        session, campaign, "units.csv", GOOD.replace("Xã Một", "Xã Một Mới").encode(), None
+    )
     assert (again.created, again.updated) == (0, 3)
     assert session.scalar(select(func.count()).select_from(Unit)) == 3
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_written(session: Session, campaign: Campaign):
     bad = GOOD + (
-        "C1,Xã trùng,xã,D1,,\n"          # row 5: duplicate code
-        "C2,Xã Hai,làng,D1,,\n"          # row 6: unknown level
-        "C3,,xã,D9,,\n"                  # row 7: missing name, unknown parent
+        "C1,Xã trùng,xã,D1,,\n"  # row 5: duplicate code
+        "C2,Xã Hai,làng,D1,,\n"  # row 6: unknown level
+        "C3,,xã,D9,,\n"  # row 7: missing name, unknown parent
         "D2,Huyện Hai,huyện,P1,nhiều,\n"  # row 8: bad tier
     )
     with pytest.raises(RowsRejected) as caught:
         registry.import_units(session, campaign, "units.csv", bad.encode(), None)
     codes = {(p.row, p.code) for p in caught.value.problems}
-    assert {(5, "duplicate_code"), (6, "unknown_level"), (7, "required"),
-            (8, "bad_tier")} <= codes
+    assert {(5, "duplicate_code"), (6, "unknown_level"), (7, "required"), (8, "bad_tier")} <= codes
     session.rollback()
     assert session.scalar(select(func.count()).select_from(Unit)) == 0
 
@@ -81,8 +81,9 @@ def test_xlsx_registry(session: Session, campaign: Campaign):
 def test_upload_page_reports_rows_in_vietnamese(app: Flask, as_role, demo: int):
     client = as_role("admin")
     data = {"file": (io.BytesIO(b"code,name,level\nX1,,tinh\n"), "units.csv")}
-    response = client.post(f"/admin/campaigns/{demo}/units", data=data,
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/admin/campaigns/{demo}/units", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Dòng 2" in page and "Thiếu giá trị bắt buộc" in page
@@ -91,8 +92,9 @@ def test_upload_page_reports_rows_in_vietnamese(app: Flask, as_role, demo: int):
 def test_corrupt_file_gets_a_message_not_a_500(app: Flask, as_role, demo: int):
     client = as_role("admin")
     data = {"file": (io.BytesIO(b"PK\x03\x04garbage"), "units.xlsx")}
-    response = client.post(f"/admin/campaigns/{demo}/units", data=data,
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/admin/campaigns/{demo}/units", data=data, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     assert "Không đọc được tệp" in response.get_data(as_text=True)
 
@@ -106,8 +108,10 @@ def test_english_snake_case_headers(session: Session, campaign: Campaign):
 
 def test_units_that_are_each_others_parent_are_refused(session: Session, campaign: Campaign):
     """A and B each other's parent (and a unit its own parent) is a cycle: nothing written."""
-    looped = ("Mã,Tên đơn vị,Cấp,Mã cấp trên\n"
-              "P1,Tỉnh Thử,tỉnh,\nA,Sở A,sở,B\nB,Sở B,sở,A\nS,Sở Tự,sở,S\nC,Sở C,sở,P1\n")
+    looped = (
+        "Mã,Tên đơn vị,Cấp,Mã cấp trên\n"
+        "P1,Tỉnh Thử,tỉnh,\nA,Sở A,sở,B\nB,Sở B,sở,A\nS,Sở Tự,sở,S\nC,Sở C,sở,P1\n"
+    )
     with pytest.raises(RowsRejected) as refused:
         registry.import_units(session, campaign, "units.csv", looped.encode(), None)
     cycle_rows = sorted(p.row for p in refused.value.problems if p.code == "parent_cycle")

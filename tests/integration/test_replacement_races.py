@@ -22,10 +22,16 @@ from tests.support import as_form, complete_answers
 def _replaceable(session: Session, count: int) -> list[Respondent]:
     """``count`` sampled citizens of one commune with an invitation and no response."""
     answered = select(Invitation.respondent_id).join(Response)
-    people = session.scalars(select(Respondent).where(
-        Respondent.group == RespondentGroup.CITIZEN, Respondent.status == RespondentStatus.ACTIVE,
-        Respondent.sample_role == SampleRole.SAMPLE, Respondent.id.not_in(answered))
-        .order_by(Respondent.unit_id, Respondent.id)).all()
+    people = session.scalars(
+        select(Respondent)
+        .where(
+            Respondent.group == RespondentGroup.CITIZEN,
+            Respondent.status == RespondentStatus.ACTIVE,
+            Respondent.sample_role == SampleRole.SAMPLE,
+            Respondent.id.not_in(answered),
+        )
+        .order_by(Respondent.unit_id, Respondent.id)
+    ).all()
     by_unit: dict[int, list[Respondent]] = {}
     for person in people:
         by_unit.setdefault(person.unit_id, []).append(person)
@@ -39,14 +45,17 @@ def _new_link(session: Session, person: Respondent) -> str:
     invitation = session.scalar(select(Invitation).where(Invitation.respondent_id == person.id))
     assert invitation is not None
     token = new_token()
-    invitation.token_hash, invitation.short_code_hash = hash_token(token), hash_token(
-        new_short_code())
+    invitation.token_hash, invitation.short_code_hash = (
+        hash_token(token),
+        hash_token(new_short_code()),
+    )
     session.commit()
     return token
 
 
 def test_a_submission_racing_a_replacement_is_refused_not_dropped(
-        app: Flask, session: Session, full_demo: int) -> None:
+    app: Flask, session: Session, full_demo: int
+) -> None:
     """The replacement holds the person's response row while it revokes the link: the submit
     waits, then refuses (403) instead of storing an answer results would leave out."""
     (person,) = _replaceable(session, 1)
@@ -58,8 +67,13 @@ def test_a_submission_racing_a_replacement_is_refused_not_dropped(
     codes: list[int] = []
 
     def submit() -> None:
-        codes.append(client.post(f"/s/{token}/submit", headers=headers, json={
-            "client_key": "racing-replacement", "answers": as_form(answers)}).status_code)
+        codes.append(
+            client.post(
+                f"/s/{token}/submit",
+                headers=headers,
+                json={"client_key": "racing-replacement", "answers": as_form(answers)},
+            ).status_code
+        )
 
     factory = app.extensions["session_factory"]
     with factory() as replacing:
@@ -71,16 +85,27 @@ def test_a_submission_racing_a_replacement_is_refused_not_dropped(
     sender.join(timeout=60)
     assert codes == [403]
     session.expire_all()
-    assert session.scalar(select(func.count()).select_from(Response).where(
-        Response.invitation_id == invitation.id,
-        Response.status == ResponseStatus.SUBMITTED)) == 0
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(
+                Response.invitation_id == invitation.id, Response.status == ResponseStatus.SUBMITTED
+            )
+        )
+        == 0
+    )
 
 
 def test_two_replacements_in_one_commune_take_two_reserves(
-        app: Flask, session: Session, full_demo: int) -> None:
+    app: Flask, session: Session, full_demo: int
+) -> None:
     first, second = _replaceable(session, 2)
-    total = session.scalar(select(func.sum(Respondent.weight)).where(
-        Respondent.unit_id == first.unit_id, Respondent.status == RespondentStatus.ACTIVE))
+    total = session.scalar(
+        select(func.sum(Respondent.weight)).where(
+            Respondent.unit_id == first.unit_id, Respondent.status == RespondentStatus.ACTIVE
+        )
+    )
     factory = app.extensions["session_factory"]
     chosen: list[int] = []
 
@@ -90,8 +115,9 @@ def test_two_replacements_in_one_commune_take_two_reserves(
             other.commit()
 
     with factory() as replacing:
-        chosen.append(draws.replace(replacing, replacing.get(Respondent, first.id), "Đi xa",
-                                    None).id)
+        chosen.append(
+            draws.replace(replacing, replacing.get(Respondent, first.id), "Đi xa", None).id
+        )
         racer = threading.Thread(target=replace_second)
         racer.start()
         time.sleep(0.5)
@@ -99,6 +125,9 @@ def test_two_replacements_in_one_commune_take_two_reserves(
     racer.join(timeout=60)
     assert len(chosen) == 2 and len(set(chosen)) == 2
     session.expire_all()
-    after = session.scalar(select(func.sum(Respondent.weight)).where(
-        Respondent.unit_id == first.unit_id, Respondent.status == RespondentStatus.ACTIVE))
+    after = session.scalar(
+        select(func.sum(Respondent.weight)).where(
+            Respondent.unit_id == first.unit_id, Respondent.status == RespondentStatus.ACTIVE
+        )
+    )
     assert abs(after - total) < 1e-9

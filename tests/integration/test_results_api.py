@@ -31,8 +31,11 @@ def analyst(app: Flask, results_id: int) -> FlaskClient:
 
 
 def _api_paths(app: Flask) -> set[str]:
-    return {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
-            for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
+    return {
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+    }
 
 
 def test_openapi_describes_exactly_the_routes(app: Flask, analyst: FlaskClient) -> None:
@@ -42,19 +45,26 @@ def test_openapi_describes_exactly_the_routes(app: Flask, analyst: FlaskClient) 
     for path, item in spec["paths"].items():
         assert set(item) == {"get"}, path
         declared = {p.get("name") for p in item["get"].get("parameters", [])} | {
-            ref["$ref"].rsplit("/", 1)[-1] for ref in item["get"].get("parameters", [])
-            if "$ref" in ref}
+            ref["$ref"].rsplit("/", 1)[-1]
+            for ref in item["get"].get("parameters", [])
+            if "$ref" in ref
+        }
         for name in re.findall(r"{(\w+)}", path):
             assert name in declared or "CampaignId" in declared, (path, name)
 
 
-def test_endpoints_return_documented_fields(analyst: FlaskClient, session: Session,
-                                            results_id: int) -> None:
+def test_endpoints_return_documented_fields(
+    analyst: FlaskClient, session: Session, results_id: int
+) -> None:
     campaign_id = seed_results(session, results_id).campaign_id
     spec = analyst.get("/api/v1/openapi.json").get_json()
     schemas = spec["components"]["schemas"]
-    for kind, schema in (("scores", "Score"), ("ranking", "RankingRow"), ("sipas", "SipasRow"),
-                         ("estimates", "Estimate")):
+    for kind, schema in (
+        ("scores", "Score"),
+        ("ranking", "RankingRow"),
+        ("sipas", "SipasRow"),
+        ("estimates", "Estimate"),
+    ):
         response = analyst.get(f"/api/v1/campaigns/{campaign_id}/{kind}")
         assert response.status_code == 200, kind
         body = response.get_json()
@@ -67,8 +77,9 @@ def test_endpoints_return_documented_fields(analyst: FlaskClient, session: Sessi
         assert SECRET_NAME not in text and SECRET_PHONE not in text
 
 
-def test_ranking_rows_match_the_page_order(analyst: FlaskClient, session: Session,
-                                           results_id: int) -> None:
+def test_ranking_rows_match_the_page_order(
+    analyst: FlaskClient, session: Session, results_id: int
+) -> None:
     campaign_id = seed_results(session, results_id).campaign_id
     rows = analyst.get(f"/api/v1/campaigns/{campaign_id}/ranking").get_json()["data"]
     departments = [r["unit_code"] for r in rows if r["peer_group"] == "department"]

@@ -17,9 +17,11 @@ def _invite_everyone(session: Session, campaign: Campaign) -> int:
     units = list(session.scalars(select(Unit).where(Unit.campaign_id == campaign.id)))
     people = 0
     for unit in units:
-        group = {"department": RespondentGroup.DEPARTMENT_LEADER,
-                 "district": RespondentGroup.DISTRICT_LEADER,
-                 "commune": RespondentGroup.CITIZEN}.get(unit.level.value)
+        group = {
+            "department": RespondentGroup.DEPARTMENT_LEADER,
+            "district": RespondentGroup.DISTRICT_LEADER,
+            "commune": RespondentGroup.CITIZEN,
+        }.get(unit.level.value)
         if group is None:
             continue
         for i in range(12 if group is RespondentGroup.CITIZEN else 3):
@@ -33,13 +35,18 @@ def _invite_everyone(session: Session, campaign: Campaign) -> int:
 def _person(campaign: Campaign, unit: Unit, group: RespondentGroup, i: int):  # type: ignore[no-untyped-def]
     from survey_app.persistence.models import Respondent
 
-    return Respondent(campaign_id=campaign.id, unit_id=unit.id, group=group,
-                      sample_role=SampleRole.SAMPLE, status=RespondentStatus.ACTIVE,
-                      weight=1.0 + i % 3, full_name=f"Người {unit.code} {i}")
+    return Respondent(
+        campaign_id=campaign.id,
+        unit_id=unit.id,
+        group=group,
+        sample_role=SampleRole.SAMPLE,
+        status=RespondentStatus.ACTIVE,
+        weight=1.0 + i % 3,
+        full_name=f"Người {unit.code} {i}",
+    )
 
 
-def test_seed_demo_responses_gives_plausible_varied_results(session: Session,
-                                                            demo: int) -> None:
+def test_seed_demo_responses_gives_plausible_varied_results(session: Session, demo: int) -> None:
     campaign = session.get(Campaign, demo)
     assert campaign is not None
     invited = _invite_everyone(session, campaign)

@@ -61,9 +61,11 @@ def _get(client: FlaskClient, url: str) -> bytes:
 
 def _all_exports(client: FlaskClient, campaign_id: int) -> dict[str, bytes]:
     base = f"/results/campaigns/{campaign_id}"
-    files = {"xlsx": _get(client, f"{base}/export.xlsx"),
-             "microdata.csv": _get(client, f"{base}/microdata.csv"),
-             "microdata.sav": _get(client, f"{base}/microdata.sav")}
+    files = {
+        "xlsx": _get(client, f"{base}/export.xlsx"),
+        "microdata.csv": _get(client, f"{base}/microdata.csv"),
+        "microdata.sav": _get(client, f"{base}/microdata.sav"),
+    }
     for kind in ("scores", "ranking", "sipas", "estimates", "questions"):
         files[f"{kind}.csv"] = _get(client, f"{base}/export/{kind}.csv")
     return files
@@ -72,8 +74,7 @@ def _all_exports(client: FlaskClient, campaign_id: int) -> dict[str, bytes]:
 def _text_of(name: str, data: bytes) -> str:
     if name == "xlsx":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "".join(archive.read(n).decode("utf-8", "replace")
-                           for n in archive.namelist())
+            return "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
     return data.decode("utf-8", "replace")
 
 
@@ -86,11 +87,11 @@ def test_no_export_contains_personal_data(analyst: FlaskClient, seeded: int) -> 
 
 
 def test_workbook_opens_with_sheets_charts_and_vietnamese_formats(
-        analyst: FlaskClient, seeded: int) -> None:
+    analyst: FlaskClient, seeded: int
+) -> None:
     data = _get(analyst, f"/results/campaigns/{seeded}/export.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Thông tin", "Điểm số", "Xếp hạng", "SIPAS", "Ước lượng",
-                               "Câu hỏi"]
+    assert book.sheetnames == ["Thông tin", "Điểm số", "Xếp hạng", "SIPAS", "Ước lượng", "Câu hỏi"]
     ranking = book["Xếp hạng"]
     header = [c.value for c in ranking[1]]
     index_cell = ranking.cell(row=2, column=header.index("index_pct") + 1)
@@ -104,8 +105,9 @@ def test_formula_injection_is_neutralised(analyst: FlaskClient, seeded: int) -> 
     csv_text = _get(analyst, f"/results/campaigns/{seeded}/export/ranking.csv").decode("utf-8")
     assert "'" + EVIL.replace('"', '""') in csv_text
     assert "\n=" not in csv_text and ",=" not in csv_text
-    book = openpyxl.load_workbook(io.BytesIO(
-        _get(analyst, f"/results/campaigns/{seeded}/export.xlsx")))
+    book = openpyxl.load_workbook(
+        io.BytesIO(_get(analyst, f"/results/campaigns/{seeded}/export.xlsx"))
+    )
     names = [row[1] for row in book["Xếp hạng"].iter_rows(min_row=2, values_only=True)]
     assert "'" + EVIL in names and EVIL not in names
     assert neutralise("-1") == "'-1" and neutralise("\tx") == "'\tx" and neutralise(-1) == -1
@@ -116,12 +118,12 @@ def test_csv_has_a_byte_order_mark(analyst: FlaskClient, seeded: int) -> None:
     for kind in ("scores", "sipas"):
         data = _get(analyst, f"/results/campaigns/{seeded}/export/{kind}.csv")
         assert data.startswith(b"\xef\xbb\xbf")
-    assert _get(analyst, f"/results/campaigns/{seeded}/microdata.csv").startswith(
-        b"\xef\xbb\xbf")
+    assert _get(analyst, f"/results/campaigns/{seeded}/microdata.csv").startswith(b"\xef\xbb\xbf")
 
 
 def test_microdata_has_design_columns_days_and_value_labels(
-        analyst: FlaskClient, seeded: int, tmp_path: Path) -> None:
+    analyst: FlaskClient, seeded: int, tmp_path: Path
+) -> None:
     path = tmp_path / "m.sav"
     path.write_bytes(_get(analyst, f"/results/campaigns/{seeded}/microdata.sav"))
     frame, meta = pyreadstat.read_sav(str(path))
@@ -134,14 +136,24 @@ def test_microdata_has_design_columns_days_and_value_labels(
     assert not any("comment" in c or "expect_other" in c for c in frame.columns)
 
 
-def test_each_export_is_recorded_and_audited(analyst: FlaskClient, session: Session,
-                                             seeded: int) -> None:
+def test_each_export_is_recorded_and_audited(
+    analyst: FlaskClient, session: Session, seeded: int
+) -> None:
     _all_exports(analyst, seeded)
     session.expire_all()
     records = list(session.scalars(select(ExportRecord)))
     assert sorted(r.kind for r in records) == sorted(
-        ["xlsx", "microdata:csv", "microdata:sav", "csv:scores", "csv:ranking", "csv:sipas",
-         "csv:estimates", "csv:questions"])
+        [
+            "xlsx",
+            "microdata:csv",
+            "microdata:sav",
+            "csv:scores",
+            "csv:ranking",
+            "csv:sipas",
+            "csv:estimates",
+            "csv:questions",
+        ]
+    )
     for record in records:
         assert len(record.data_hash) == 64 and record.created_by_id is not None
         assert record.settings["settings"]["type"] == "AnalysisSettings"
@@ -150,8 +162,7 @@ def test_each_export_is_recorded_and_audited(analyst: FlaskClient, session: Sess
     assert len(list(events)) == len(records)
 
 
-def test_same_data_gives_the_same_hash(analyst: FlaskClient, session: Session,
-                                       seeded: int) -> None:
+def test_same_data_gives_the_same_hash(analyst: FlaskClient, session: Session, seeded: int) -> None:
     url = f"/results/campaigns/{seeded}/microdata.csv"
     _get(analyst, url)
     _get(analyst, url)
@@ -167,9 +178,21 @@ def test_libreoffice_converts_the_workbook(analyst: FlaskClient, seeded: int) ->
         source = Path(folder) / "ket-qua.xlsx"
         source.write_bytes(data)
         done = subprocess.run(
-            ["soffice", "--headless", f"-env:UserInstallation=file://{folder}/profile",
-             "--convert-to", "pdf", "--outdir", folder, str(source)],
-            capture_output=True, text=True, timeout=180, check=False)
+            [
+                "soffice",
+                "--headless",
+                f"-env:UserInstallation=file://{folder}/profile",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                folder,
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
         pdf = Path(folder) / "ket-qua.pdf"
         assert done.returncode == 0, done.stderr
         assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")

@@ -64,16 +64,25 @@ def _marks_csv(session: Session, campaign_id: int, shares: dict[str, float]) -> 
     rows = ["Mã đơn vị,Mã tiêu chí thành phần,Điểm thẩm định,Không áp dụng"]
     for leaf in appraisal.campaign_tree(campaign).flatten():
         if leaf.method.value == "appraisal":
-            rows += [f"{code},{leaf.code},{round(leaf.max_points * share, 2)},"
-                     for code, share in shares.items()]
+            rows += [
+                f"{code},{leaf.code},{round(leaf.max_points * share, 2)},"
+                for code, share in shares.items()
+            ]
     return "\n".join(rows).encode()
 
 
 def _pages(campaign_id: int, unit_id: int) -> list[str]:
     base = f"/results/campaigns/{campaign_id}"
-    return ["/results/", f"{base}/ranking", f"{base}/sipas", f"{base}/sipas?level=district",
-            f"{base}/sipas?level=commune", f"{base}/quality", f"{base}/appraisal",
-            f"{base}/units/{unit_id}"]
+    return [
+        "/results/",
+        f"{base}/ranking",
+        f"{base}/sipas",
+        f"{base}/sipas?level=district",
+        f"{base}/sipas?level=commune",
+        f"{base}/quality",
+        f"{base}/appraisal",
+        f"{base}/units/{unit_id}",
+    ]
 
 
 def test_pages_render_with_data(analyst: FlaskClient, session: Session, seeded: int) -> None:
@@ -85,13 +94,16 @@ def test_pages_render_with_data(analyst: FlaskClient, session: Session, seeded: 
 
 
 def test_unit_page_shows_hand_worked_survey_score_and_index(
-        analyst: FlaskClient, session: Session, seeded: int) -> None:
+    analyst: FlaskClient, session: Session, seeded: int
+) -> None:
     """S01's leaders answer good/fair/average (1, 0.6, 0.2): 60 % of each survey leaf, so
     with full appraisal marks 68 + 0.6 x 22 = 81.2 of 90 (no SIPAS for a department): 90.22 %."""
     upload = _full_marks_csv(session, seeded, ["S01"])
-    response = analyst.post(f"/results/campaigns/{seeded}/appraisal",
-                            data={"file": (io.BytesIO(upload), "diem.csv")},
-                            content_type="multipart/form-data")
+    response = analyst.post(
+        f"/results/campaigns/{seeded}/appraisal",
+        data={"file": (io.BytesIO(upload), "diem.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
     page = analyst.get(f"/results/campaigns/{seeded}/units/{_unit(session, 'S01').id}")
     text = page.get_data(as_text=True)
@@ -102,7 +114,8 @@ def test_unit_page_shows_hand_worked_survey_score_and_index(
 
 
 def test_ranking_and_sipas_pages_show_the_library_numbers(
-        analyst: FlaskClient, session: Session, seeded: int) -> None:
+    analyst: FlaskClient, session: Session, seeded: int
+) -> None:
     campaign = session.get(Campaign, seeded)
     assert campaign is not None
     computed = results.compute(session, campaign)
@@ -137,8 +150,9 @@ APPRAISAL_SHARES = {"S01": 0.85, "S02": 1.0, "S03": 0.75, "S04": 0.9}
 def _graded(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     assert campaign is not None
-    appraisal.import_appraisal(session, campaign, "diem.csv",
-                               _marks_csv(session, campaign_id, APPRAISAL_SHARES), None)
+    appraisal.import_appraisal(
+        session, campaign, "diem.csv", _marks_csv(session, campaign_id, APPRAISAL_SHARES), None
+    )
     session.commit()
     return campaign
 
@@ -157,28 +171,34 @@ def test_departments_are_ranked_with_both_band_schemes(session: Session, seeded:
 
 
 def test_ranking_page_and_api_show_each_units_band(
-        analyst: FlaskClient, session: Session, seeded: int) -> None:
+    analyst: FlaskClient, session: Session, seeded: int
+) -> None:
     ranking = results.compute(session, _graded(session, seeded)).ranking
     page = analyst.get(f"/results/campaigns/{seeded}/ranking").get_data(as_text=True)
-    api = {row["unit_code"]: row for row in analyst.get(
-        f"/api/v1/campaigns/{seeded}/ranking").get_json()["data"]}
+    api = {
+        row["unit_code"]: row
+        for row in analyst.get(f"/api/v1/campaigns/{seeded}/ranking").get_json()["data"]
+    }
     for row in ranking.itertuples():
         national = expected_band(row.index_pct, NATIONAL_THRESHOLDS)
         provincial = expected_band(row.index_pct, PROVINCIAL_THRESHOLDS)
-        shown = re.search(rf'<tr data-unit="{re.escape(row.unit_code)}">(.*?)</tr>', page,
-                          re.S)
+        shown = re.search(rf'<tr data-unit="{re.escape(row.unit_code)}">(.*?)</tr>', page, re.S)
         assert shown is not None, row.unit_code
         assert f'<span class="badge">{national}</span>' in shown.group(1), row.unit_code
         assert f'">{provincial}</td>' in shown.group(1), row.unit_code
         assert (api[row.unit_code]["band_national"], api[row.unit_code]["band_provincial"]) == (
-            national, provincial), row.unit_code
+            national,
+            provincial,
+        ), row.unit_code
 
 
 def test_campaign_settings_change_bands_and_small_cells(session: Session, seeded: int) -> None:
     campaign = session.get(Campaign, seeded)
     assert campaign is not None
-    campaign.settings = {"bands": {"national": [["Cao", 15], ["Thấp", 0]]},
-                         "estimation": {"small_cell_n": 2}}
+    campaign.settings = {
+        "bands": {"national": [["Cao", 15], ["Thấp", 0]]},
+        "estimation": {"small_cell_n": 2},
+    }
     computed = results.compute(session, campaign)
     for row in computed.ranking.itertuples():
         assert row.band_national == ("Cao" if row.index_pct >= 15 else "Thấp"), row
@@ -189,8 +209,9 @@ def test_campaign_settings_change_bands_and_small_cells(session: Session, seeded
     assert results.compute(session, campaign).estimates["unit"]["small_cell"].all()
 
 
-def test_quality_page_flags_without_removing(analyst: FlaskClient, session: Session,
-                                             seeded: int) -> None:
+def test_quality_page_flags_without_removing(
+    analyst: FlaskClient, session: Session, seeded: int
+) -> None:
     page = analyst.get(f"/results/campaigns/{seeded}/quality").get_data(as_text=True)
     assert "quá nhanh" in page and "trả lời một kiểu" in page
     campaign = session.get(Campaign, seeded)
@@ -198,8 +219,9 @@ def test_quality_page_flags_without_removing(analyst: FlaskClient, session: Sess
     assert len(results.compute(session, campaign).data.meta) == 47
 
 
-def test_no_personal_data_on_any_results_page(analyst: FlaskClient, session: Session,
-                                              seeded: int) -> None:
+def test_no_personal_data_on_any_results_page(
+    analyst: FlaskClient, session: Session, seeded: int
+) -> None:
     for url in _pages(seeded, _unit(session, "S02").id):
         text = analyst.get(url).get_data(as_text=True)
         for secret in (SECRET_NAME, SECRET_PHONE, SECRET_EMAIL):
@@ -220,19 +242,22 @@ def test_unknown_campaign_and_unit_are_404(analyst: FlaskClient, seeded: int) ->
     assert analyst.get(f"/results/campaigns/{seeded}/export/nothing.csv").status_code == 404
 
 
-
-@pytest.mark.parametrize("bad", [
-    {"estimation": {"confidence": "chín lăm"}},
-    {"sipas": {"aggregation": "median"}},
-    {"bands": {"national": [["A"]]}},
-    {"pooling": {"group_shares": {"not_a_group": 1}}},
-    {"criteria_tree": "no_such_tree"},
-    {"estimation": {"confidence": 95}},
-    {"estimation": {"small_cell_n": -3}},
-    {"par_index": {"decimals": -1}},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"estimation": {"confidence": "chín lăm"}},
+        {"sipas": {"aggregation": "median"}},
+        {"bands": {"national": [["A"]]}},
+        {"pooling": {"group_shares": {"not_a_group": 1}}},
+        {"criteria_tree": "no_such_tree"},
+        {"estimation": {"confidence": 95}},
+        {"estimation": {"small_cell_n": -3}},
+        {"par_index": {"decimals": -1}},
+    ],
+)
 def test_unusable_analysis_settings_give_a_message_not_a_500(
-        session: Session, seeded: int, analyst: FlaskClient, bad: dict[str, object]) -> None:
+    session: Session, seeded: int, analyst: FlaskClient, bad: dict[str, object]
+) -> None:
     campaign = session.get(Campaign, seeded)
     assert campaign is not None
     campaign.settings = {**campaign.settings, **bad}

@@ -18,9 +18,10 @@ from survey_app.services import draws
 
 
 def _design(session: Session, campaign_id: int) -> set[tuple[int, str, int, float]]:
-    return {(r.list_row_id, r.sample_role.value, r.reserve_rank or 0, round(r.weight, 9))
-            for r in session.scalars(select(Respondent).where(
-                Respondent.campaign_id == campaign_id))}
+    return {
+        (r.list_row_id, r.sample_role.value, r.reserve_rank or 0, round(r.weight, 9))
+        for r in session.scalars(select(Respondent).where(Respondent.campaign_id == campaign_id))
+    }
 
 
 def test_same_seed_same_list_and_no_duplicates(session: Session, full_demo: int) -> None:
@@ -40,9 +41,11 @@ def test_commune_weights_sum_to_eligible_count(session: Session, full_demo: int)
     rows = session.execute(
         select(Unit.code, func.sum(Respondent.weight))
         .join(Unit, Respondent.unit_id == Unit.id)
-        .where(Respondent.group == RespondentGroup.CITIZEN,
-               Respondent.sample_role == SampleRole.SAMPLE)
-        .group_by(Unit.code)).all()
+        .where(
+            Respondent.group == RespondentGroup.CITIZEN, Respondent.sample_role == SampleRole.SAMPLE
+        )
+        .group_by(Unit.code)
+    ).all()
     assert rows
     for code, total in rows:
         assert abs(total - eligible[code]) < 1e-6
@@ -69,17 +72,28 @@ def test_rerun_refused_once_invitations_exist(session: Session, full_demo: int) 
         draws.run(session, session.get(Campaign, full_demo), 1, None)
 
 
-def test_replacement_takes_the_next_reserve_and_keeps_weights(session: Session,
-                                                              full_demo: int) -> None:
-    person = session.scalar(select(Respondent).where(
-        Respondent.group == RespondentGroup.CITIZEN, Respondent.status == RespondentStatus.ACTIVE))
-    total = session.scalar(select(func.sum(Respondent.weight)).where(
-        Respondent.unit_id == person.unit_id, Respondent.status == RespondentStatus.ACTIVE))
+def test_replacement_takes_the_next_reserve_and_keeps_weights(
+    session: Session, full_demo: int
+) -> None:
+    person = session.scalar(
+        select(Respondent).where(
+            Respondent.group == RespondentGroup.CITIZEN,
+            Respondent.status == RespondentStatus.ACTIVE,
+        )
+    )
+    total = session.scalar(
+        select(func.sum(Respondent.weight)).where(
+            Respondent.unit_id == person.unit_id, Respondent.status == RespondentStatus.ACTIVE
+        )
+    )
     chosen = draws.replace(session, person, "Không liên lạc được", None)
     assert chosen.sample_role is SampleRole.RESERVE and chosen.replaces_id == person.id
     assert person.status is RespondentStatus.REPLACED
-    after = session.scalar(select(func.sum(Respondent.weight)).where(
-        Respondent.unit_id == person.unit_id, Respondent.status == RespondentStatus.ACTIVE))
+    after = session.scalar(
+        select(func.sum(Respondent.weight)).where(
+            Respondent.unit_id == person.unit_id, Respondent.status == RespondentStatus.ACTIVE
+        )
+    )
     assert abs(after - total) < 1e-9
 
 
@@ -101,17 +115,21 @@ def test_cli_sample_verify(app: Flask, full_demo: int) -> None:
     assert json.loads(result.output)["matches"] is True
 
 
-def test_verify_undoes_replacements_and_catches_a_changed_weight(session: Session,
-                                                                  full_demo: int) -> None:
+def test_verify_undoes_replacements_and_catches_a_changed_weight(
+    session: Session, full_demo: int
+) -> None:
     """The library's verify_citizen_draw: a reserve replacement still matches the redraw, a
     weight edited in the database does not (the old check compared who, never weights)."""
     campaign = session.get(Campaign, full_demo)
     run = draws.latest_run(session, campaign)
-    sampled = session.scalars(select(Respondent).where(
-        Respondent.group == RespondentGroup.CITIZEN, Respondent.status == RespondentStatus.ACTIVE,
-        Respondent.sample_role == SampleRole.SAMPLE)).all()
-    person = next(p for p in sampled
-                  if not draws._submitted(session, p))  # noqa: SLF001 - pick a replaceable one
+    sampled = session.scalars(
+        select(Respondent).where(
+            Respondent.group == RespondentGroup.CITIZEN,
+            Respondent.status == RespondentStatus.ACTIVE,
+            Respondent.sample_role == SampleRole.SAMPLE,
+        )
+    ).all()
+    person = next(p for p in sampled if not draws._submitted(session, p))  # noqa: SLF001 - pick a replaceable one
     draws.replace(session, person, "Không liên lạc được", None)
     session.flush()
     assert draws.verify(session, campaign, run).matches

@@ -50,16 +50,18 @@ def test_only_a_hash_of_the_token_is_stored(app: Flask, session: Session, demo: 
     client = login(app.test_client(), "admin")
     with client.session_transaction() as cookie_session:
         token = cookie_session["sid"]
-    row = session.scalar(select(UserSession).where(UserSession.user_id == _user(session,
-                                                                             "admin").id))
+    row = session.scalar(
+        select(UserSession).where(UserSession.user_id == _user(session, "admin").id)
+    )
     assert row is not None and len(row.token_hash) == 64 and token not in row.token_hash
     assert row.revoked_at is None
     expires = row.expires_at.replace(tzinfo=row.expires_at.tzinfo or dt.UTC)
     assert dt.timedelta(hours=7) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(hours=8)
 
 
-def test_an_old_cookie_without_a_session_token_is_refused(app: Flask, session: Session,
-                                                         demo: int) -> None:
+def test_an_old_cookie_without_a_session_token_is_refused(
+    app: Flask, session: Session, demo: int
+) -> None:
     """Cookies signed before this change carried only the user id."""
     client = app.test_client()
     with client.session_transaction() as cookie_session:
@@ -78,7 +80,8 @@ def test_an_expired_session_opens_nothing(app: Flask, session: Session, demo: in
 
 
 def test_the_administrator_signs_a_user_out_everywhere(
-        app: Flask, session: Session, as_role: Callable[[str], FlaskClient]) -> None:
+    app: Flask, session: Session, as_role: Callable[[str], FlaskClient]
+) -> None:
     phone, laptop = as_role("sotuphap"), as_role("sotuphap")
     saved = _cookie(phone)
     assert _replay(app, saved, "/") == 200
@@ -88,33 +91,41 @@ def test_the_administrator_signs_a_user_out_everywhere(
     assert f"/admin/users/{officer.id}/sessions/revoke" in page
     response = admin.post(f"/admin/users/{officer.id}/sessions/revoke")
     assert response.status_code == 302
-    assert "Đã đăng xuất sotuphap trên mọi thiết bị (2 phiên đang mở)" in \
-        admin.get("/admin/users").get_data(as_text=True)
+    assert "Đã đăng xuất sotuphap trên mọi thiết bị (2 phiên đang mở)" in admin.get(
+        "/admin/users"
+    ).get_data(as_text=True)
     for client in (phone, laptop):
         assert client.get("/").status_code == 302
     assert _replay(app, saved, "/") == 302
     assert admin.get("/admin/users").status_code == 200  # the administrator's own session lives
     session.expire_all()
-    event_row = session.scalar(select(AuditEvent).where(AuditEvent.target == "sotuphap",
-                                                        AuditEvent.action == "logout"))
+    event_row = session.scalar(
+        select(AuditEvent).where(AuditEvent.target == "sotuphap", AuditEvent.action == "logout")
+    )
     assert event_row is not None and event_row.username == "admin"
     assert event_row.details["sessions_ended"] == 2
 
 
 def test_revoking_needs_the_administrator_and_a_csrf_token(
-        app: Flask, session: Session, as_role: Callable[[str], FlaskClient]) -> None:
+    app: Flask, session: Session, as_role: Callable[[str], FlaskClient]
+) -> None:
     officer = _user(session, "sotuphap")
     url = f"/admin/users/{officer.id}/sessions/revoke"
     assert as_role("phantich").post(url).status_code == 403
     admin = as_role("admin")
     del admin.environ_base["HTTP_X_CSRFTOKEN"]
     assert admin.post(url).status_code == 400
-    assert admin.post("/admin/users/999999/sessions/revoke",
-                      data={"csrf_token": csrf(admin, "/admin/users")}).status_code == 404
+    assert (
+        admin.post(
+            "/admin/users/999999/sessions/revoke", data={"csrf_token": csrf(admin, "/admin/users")}
+        ).status_code
+        == 404
+    )
 
 
 def test_a_role_change_ends_the_users_sessions(
-        app: Flask, session: Session, as_role: Callable[[str], FlaskClient]) -> None:
+    app: Flask, session: Session, as_role: Callable[[str], FlaskClient]
+) -> None:
     analyst = as_role("phantich")
     assert analyst.get("/").status_code == 200
     user = _user(session, "phantich")
@@ -126,8 +137,9 @@ def test_a_role_change_ends_the_users_sessions(
     assert _user(session, "phantich").role is Role.INTERVIEWER
 
 
-def test_a_deactivated_user_is_signed_out(app: Flask, session: Session,
-                                          as_role: Callable[[str], FlaskClient]) -> None:
+def test_a_deactivated_user_is_signed_out(
+    app: Flask, session: Session, as_role: Callable[[str], FlaskClient]
+) -> None:
     officer = as_role("sotuphap")
     user = _user(session, "sotuphap")
     user.is_active = False

@@ -34,10 +34,16 @@ def _citizen_link(session: Session, campaign_id: int, full_name: str) -> str:
     """Sample a citizen of commune H03.01, open fieldwork, issue and return their link."""
     commune = session.scalar(select(Unit).where(Unit.code == "H03.01"))
     assert commune is not None
-    respondent = Respondent(campaign_id=campaign_id, unit_id=commune.id,
-                            group=RespondentGroup.CITIZEN, sample_role=SampleRole.SAMPLE,
-                            status=RespondentStatus.ACTIVE, stratum="Hộ tịch", weight=3.0,
-                            full_name=full_name)
+    respondent = Respondent(
+        campaign_id=campaign_id,
+        unit_id=commune.id,
+        group=RespondentGroup.CITIZEN,
+        sample_role=SampleRole.SAMPLE,
+        status=RespondentStatus.ACTIVE,
+        stratum="Hộ tịch",
+        weight=3.0,
+        full_name=full_name,
+    )
     session.add(respondent)
     session.flush()
     campaign = session.get(Campaign, campaign_id)
@@ -81,8 +87,9 @@ def test_section_by_section_then_submit(app: Flask, session: Session, link: str)
     full = complete_answers(instrument)
     client, token = _client(app)
     for page in range(len(instrument.sections) + 1):
-        response = client.post(f"/s/{link}/p/{page}",
-                               data={**as_form(full), "csrf_token": token, "go": "next"})
+        response = client.post(
+            f"/s/{link}/p/{page}", data={**as_form(full), "csrf_token": token, "go": "next"}
+        )
         assert response.status_code == 302
         if response.headers["Location"].endswith("/review"):
             break
@@ -98,21 +105,25 @@ def test_section_by_section_then_submit(app: Flask, session: Session, link: str)
 
 
 def test_a_follow_up_opened_on_the_same_page_is_asked_before_moving_on(
-        app: Flask, session: Session, link: str) -> None:
+    app: Flask, session: Session, link: str
+) -> None:
     """Without JavaScript: "filed online: yes" opens "was the portal easy to use?" on the same
     page; the page comes back with it (and a note) instead of leaving it for the review page."""
     _, instrument = _instrument(session, link)
     sections = [s for s in instrument.sections if s.show_if is None]
-    page = next(i for i, s in enumerate(sections)
-                if any(q.id == "sipas.access.online" for q in s.questions))
+    page = next(
+        i for i, s in enumerate(sections) if any(q.id == "sipas.access.online" for q in s.questions)
+    )
     section = sections[page]
     plain = [q for q in section.questions if q.show_if is None]
     client, token = _client(app)
     assert 'name="sipas.access.q4"' not in client.get(f"/s/{link}/p/{page}").get_data(True)
 
     def post(answers: dict[str, object], shown: list[str], go: str = "next") -> str:
-        response = client.post(f"/s/{link}/p/{page}", data={
-            **as_form(answers), "csrf_token": token, "go": go, "shown": " ".join(shown)})
+        response = client.post(
+            f"/s/{link}/p/{page}",
+            data={**as_form(answers), "csrf_token": token, "go": go, "shown": " ".join(shown)},
+        )
         assert response.status_code == 302
         return str(response.headers["Location"])
 
@@ -122,15 +133,16 @@ def test_a_follow_up_opened_on_the_same_page_is_asked_before_moving_on(
     assert again.endswith(f"/p/{page}?more=1")
     html = client.get(again).get_data(as_text=True)
     assert 'name="sipas.access.q4"' in html and "mở thêm câu hỏi" in html
-    assert post({"sipas.access.q4": "yes"}, [*shown, "sipas.access.q4"]).endswith(
-        f"/p/{page + 1}")
+    assert post({"sipas.access.q4": "yes"}, [*shown, "sipas.access.q4"]).endswith(f"/p/{page + 1}")
     assert post({"sipas.access.online": "no"}, shown).endswith(f"/p/{page + 1}")  # opens none
-    assert post({"sipas.access.online": "yes", "sipas.access.q4": ""}, shown,
-                go="back").endswith(f"/p/{max(page - 1, 0)}")  # going back: never held up
+    assert post({"sipas.access.online": "yes", "sipas.access.q4": ""}, shown, go="back").endswith(
+        f"/p/{max(page - 1, 0)}"
+    )  # going back: never held up
 
 
 def test_json_submit_is_idempotent_and_refuses_different_answers(
-        app: Flask, session: Session, link: str) -> None:
+    app: Flask, session: Session, link: str
+) -> None:
     _, instrument = _instrument(session, link)
     client, token = _client(app)
     headers = {"X-CSRFToken": token}
@@ -140,22 +152,25 @@ def test_json_submit_is_idempotent_and_refuses_different_answers(
     retry = client.post(f"/s/{link}/submit", json=body, headers=headers)
     assert retry.get_json()["status"] == "already_accepted"
     same_answers_new_key = {**body, "client_key": "other"}
-    assert client.post(f"/s/{link}/submit", json=same_answers_new_key,
-                       headers=headers).status_code == 200
+    assert (
+        client.post(f"/s/{link}/submit", json=same_answers_new_key, headers=headers).status_code
+        == 200
+    )
     different = {"client_key": "zzz", "answers": as_form(complete_answers(instrument, 1))}
     conflict = client.post(f"/s/{link}/submit", json=different, headers=headers)
     assert conflict.status_code == 409
     assert session.scalar(select(func.count()).select_from(Response)) == 1
 
 
-def test_incomplete_submit_keeps_the_valid_answers(app: Flask, session: Session,
-                                                   link: str) -> None:
+def test_incomplete_submit_keeps_the_valid_answers(app: Flask, session: Session, link: str) -> None:
     _, instrument = _instrument(session, link)
     client, token = _client(app)
     partial = dict(list(complete_answers(instrument).items())[:3])
-    response = client.post(f"/s/{link}/submit", json={"client_key": "k", "answers":
-                                                       as_form(partial)},
-                           headers={"X-CSRFToken": token})
+    response = client.post(
+        f"/s/{link}/submit",
+        json={"client_key": "k", "answers": as_form(partial)},
+        headers={"X-CSRFToken": token},
+    )
     assert response.status_code == 422
     assert response.get_json()["missing"]
     assert session.scalar(select(func.count()).select_from(Answer)) == 3
@@ -171,16 +186,18 @@ def test_resume_on_another_device(app: Flask, session: Session, link: str) -> No
     page = other_device.get(f"/s/{link}/p/0").get_data(as_text=True)
     assert "checked" in page
     assert "Tiếp tục trả lời" in other_device.get(f"/s/{link}").get_data(as_text=True)
-    assert responses.stored_answers(session, responses.response_of(session, invitation))[
-        first_q.id]
+    assert responses.stored_answers(session, responses.response_of(session, invitation))[first_q.id]
 
 
-def test_tampered_question_and_oversized_text_are_refused(app: Flask, session: Session,
-                                                          link: str) -> None:
+def test_tampered_question_and_oversized_text_are_refused(
+    app: Flask, session: Session, link: str
+) -> None:
     client, token = _client(app)
-    result = client.post(f"/s/{link}/autosave", json={"answers": {
-        "no.such.question": "1", "sipas.expect.comment": "x" * 4999}},
-        headers={"X-CSRFToken": token}).get_json()
+    result = client.post(
+        f"/s/{link}/autosave",
+        json={"answers": {"no.such.question": "1", "sipas.expect.comment": "x" * 4999}},
+        headers={"X-CSRFToken": token},
+    ).get_json()
     codes = {e["question"] for e in result["errors"]}
     assert "no.such.question" in codes and "sipas.expect.comment" in codes
     assert session.scalar(select(func.count()).select_from(Answer)) == 0
@@ -188,8 +205,10 @@ def test_tampered_question_and_oversized_text_are_refused(app: Flask, session: S
 
 def test_out_of_range_value_is_reported_next_to_the_question(app: Flask, link: str) -> None:
     client, token = _client(app)
-    response = client.post(f"/s/{link}/p/0", data={"sipas.access.q2": "not-an-option",
-                                                   "csrf_token": token, "go": "next"})
+    response = client.post(
+        f"/s/{link}/p/0",
+        data={"sipas.access.q2": "not-an-option", "csrf_token": token, "go": "next"},
+    )
     assert response.status_code == 422
     assert 'role="alert"' in response.get_data(as_text=True)
 
@@ -221,9 +240,14 @@ def test_revoked_and_closed_links_are_refused(app: Flask, session: Session, link
 def test_short_code_from_a_paper_letter(app: Flask, session: Session, demo: int) -> None:
     commune = session.scalar(select(Unit).where(Unit.code == "H03.02"))
     assert commune is not None
-    r = Respondent(campaign_id=demo, unit_id=commune.id, group=RespondentGroup.CITIZEN,
-                   sample_role=SampleRole.SAMPLE, status=RespondentStatus.ACTIVE,
-                   full_name="Trần Thị Thư")
+    r = Respondent(
+        campaign_id=demo,
+        unit_id=commune.id,
+        group=RespondentGroup.CITIZEN,
+        sample_role=SampleRole.SAMPLE,
+        status=RespondentStatus.ACTIVE,
+        full_name="Trần Thị Thư",
+    )
     session.add(r)
     session.flush()
     campaign = session.get(Campaign, demo)
@@ -237,19 +261,23 @@ def test_short_code_from_a_paper_letter(app: Flask, session: Session, demo: int)
     assert client.get(response.headers["Location"]).status_code == 200
 
 
-def test_parallel_submissions_store_exactly_one(app: Flask, session: Session, link: str,
-                                                db_url: str) -> None:
+def test_parallel_submissions_store_exactly_one(
+    app: Flask, session: Session, link: str, db_url: str
+) -> None:
     """Eight clients submit at once (half with other answers): one wins, none is a 500."""
     from concurrent.futures import ThreadPoolExecutor
 
     _, instrument = _instrument(session, link)
-    bodies = [{"client_key": f"key-{i}", "answers": as_form(complete_answers(instrument, i % 2))}
-              for i in range(8)]
+    bodies = [
+        {"client_key": f"key-{i}", "answers": as_form(complete_answers(instrument, i % 2))}
+        for i in range(8)
+    ]
 
     def send(body: dict[str, object]) -> int:
         client, token = _client(app)
-        return client.post(f"/s/{link}/submit", json=body,
-                           headers={"X-CSRFToken": token}).status_code
+        return client.post(
+            f"/s/{link}/submit", json=body, headers={"X-CSRFToken": token}
+        ).status_code
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = list(pool.map(send, bodies))
@@ -261,16 +289,18 @@ def test_parallel_submissions_store_exactly_one(app: Flask, session: Session, li
     expected = [200 if i % 2 == winner_variant else 409 for i in range(8)]
     assert codes == expected
     # the winner's answers, each stored once; none of the losers' answers
-    assert responses.stored_answers(session, stored) == complete_answers(
-        instrument, winner_variant)
+    assert responses.stored_answers(session, stored) == complete_answers(instrument, winner_variant)
 
 
 def test_rate_limit_is_per_link_and_address_never_address_alone(
-        app: Flask, session: Session, link: str, demo: int) -> None:
+    app: Flask, session: Session, link: str, demo: int
+) -> None:
     """A village sharing one address is not blocked because one link was hammered."""
     other = _citizen_link(session, demo, "Trần Thị Bên")
-    app.config.update(RATELIMIT_ENABLED=True, SETTINGS=dataclasses.replace(
-        app.config["SETTINGS"], respondent_rate_limit="3 per day"))
+    app.config.update(
+        RATELIMIT_ENABLED=True,
+        SETTINGS=dataclasses.replace(app.config["SETTINGS"], respondent_rate_limit="3 per day"),
+    )
     client = app.test_client()
     codes = [client.get(f"/s/{link}").status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
@@ -281,7 +311,8 @@ def test_rate_limit_is_per_link_and_address_never_address_alone(
 
 
 def test_submit_over_a_draft_created_after_the_link_was_read(
-        app: Flask, session: Session, link: str) -> None:
+    app: Flask, session: Session, link: str
+) -> None:
     """An autosave may create the draft between reading the link and inserting: still accepted."""
     invitation, instrument = _instrument(session, link)
     stale = responses.find_link(session, link)

@@ -18,9 +18,25 @@ from sqlalchemy.orm import Session
 from survey_app.persistence.enums import RowStatus
 from survey_app.persistence.models import ListRow
 
-COLUMNS = ("list_id", "source_row", "status", "reasons", "warnings", "full_name", "phone",
-           "email", "position", "workplace", "address", "field", "procedure",
-           "application_date", "result_date", "cells", "issues")
+COLUMNS = (
+    "list_id",
+    "source_row",
+    "status",
+    "reasons",
+    "warnings",
+    "full_name",
+    "phone",
+    "email",
+    "position",
+    "workplace",
+    "address",
+    "field",
+    "procedure",
+    "application_date",
+    "result_date",
+    "cells",
+    "issues",
+)
 """The order of the values in each row tuple given to ``insert_rows``."""
 
 
@@ -35,15 +51,26 @@ def insert_rows(session: Session, rows: Sequence[tuple[object, ...]]) -> None:
         return
     connection = session.connection()
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {ListRow.__tablename__} ({', '.join(COLUMNS)}) "  # noqa: S608
-           f"VALUES ({', '.join([marker] * len(COLUMNS))})")  # constants only
+    sql = (
+        f"INSERT INTO {ListRow.__tablename__} ({', '.join(COLUMNS)}) "  # noqa: S608
+        f"VALUES ({', '.join([marker] * len(COLUMNS))})"
+    )  # constants only
     connection.exec_driver_sql(sql, list(rows))
 
 
 _OUTCOME = (ListRow.source_row, ListRow.status, ListRow.reasons, ListRow.warnings)
-_STORED_VALUES = (ListRow.full_name, ListRow.phone, ListRow.email, ListRow.position,
-                  ListRow.workplace, ListRow.address, ListRow.field, ListRow.procedure,
-                  ListRow.application_date, ListRow.result_date)
+_STORED_VALUES = (
+    ListRow.full_name,
+    ListRow.phone,
+    ListRow.email,
+    ListRow.position,
+    ListRow.workplace,
+    ListRow.address,
+    ListRow.field,
+    ListRow.procedure,
+    ListRow.application_date,
+    ListRow.result_date,
+)
 STORED_VALUE_COLUMNS = tuple(column.key for column in _STORED_VALUES)
 """The names of the normalised values ``annotated_rows(stored_values=True)`` adds."""
 
@@ -52,27 +79,36 @@ def problem_rows(session: Session, list_id: int, limit: int) -> list[Row[Any]]:
     """At most ``limit`` rows of a list for its report page, problem rows first: excluded,
     then eligible with warnings, then the rest, each in file order. One SELECT; each row is
     (source row, status, reasons, warnings, issues, full name)."""
-    return list(session.execute(
-        select(*_OUTCOME, ListRow.issues, ListRow.full_name)
-        .where(ListRow.list_id == list_id)
-        .order_by(ListRow.status != RowStatus.EXCLUDED, cast(ListRow.warnings, Text) == "[]",
-                  ListRow.source_row)
-        .limit(limit)))
+    return list(
+        session.execute(
+            select(*_OUTCOME, ListRow.issues, ListRow.full_name)
+            .where(ListRow.list_id == list_id)
+            .order_by(
+                ListRow.status != RowStatus.EXCLUDED,
+                cast(ListRow.warnings, Text) == "[]",
+                ListRow.source_row,
+            )
+            .limit(limit)
+        )
+    )
 
 
-def annotated_rows(session: Session, list_id: int, *,
-                   stored_values: bool = False) -> Iterator[Row[Any]]:
+def annotated_rows(
+    session: Session, list_id: int, *, stored_values: bool = False
+) -> Iterator[Row[Any]]:
     """Every row of a list in file order for the annotated file: (source row, status,
     reasons, warnings, issues, cells), then the normalised values (``STORED_VALUE_COLUMNS``)
     when ``stored_values``. One SELECT, read in batches."""
-    columns = [*_OUTCOME, ListRow.issues, ListRow.cells, *(_STORED_VALUES if stored_values
-                                                            else ())]
+    columns = [*_OUTCOME, ListRow.issues, ListRow.cells, *(_STORED_VALUES if stored_values else ())]
     query = select(*columns).where(ListRow.list_id == list_id).order_by(ListRow.source_row)
     yield from session.execute(query.execution_options(yield_per=2000))
 
 
 def outcomes(session: Session, list_id: int) -> list[tuple[int, str, list[str], list[str]]]:
     """(source row, status, reason codes, warning codes) of every row, in file order."""
-    return [(row.source_row, str(row.status.value), list(row.reasons), list(row.warnings))
-            for row in session.execute(select(*_OUTCOME).where(ListRow.list_id == list_id)
-                                       .order_by(ListRow.source_row))]
+    return [
+        (row.source_row, str(row.status.value), list(row.reasons), list(row.warnings))
+        for row in session.execute(
+            select(*_OUTCOME).where(ListRow.list_id == list_id).order_by(ListRow.source_row)
+        )
+    ]

@@ -44,21 +44,35 @@ _INVITATIONS, _RESPONSES, _ANSWERS = (table_of(m) for m in (Invitation, Response
 _CAMPAIGNS, _INSTRUMENTS = table_of(Campaign), table_of(InstrumentRow)
 
 LINK_QUERY = (
-    select(_INVITATIONS.c.id, _INVITATIONS.c.instrument_id, _INVITATIONS.c.status,
-           _CAMPAIGNS.c.status, _CAMPAIGNS.c.fieldwork_opens, _CAMPAIGNS.c.fieldwork_closes,
-           _INSTRUMENTS.c.code, _INSTRUMENTS.c.version, _INSTRUMENTS.c.content_hash,
-           _RESPONSES.c.id, _RESPONSES.c.status, _RESPONSES.c.client_key,
-           _RESPONSES.c.payload_hash, _RESPONSES.c.submitted_at)
+    select(
+        _INVITATIONS.c.id,
+        _INVITATIONS.c.instrument_id,
+        _INVITATIONS.c.status,
+        _CAMPAIGNS.c.status,
+        _CAMPAIGNS.c.fieldwork_opens,
+        _CAMPAIGNS.c.fieldwork_closes,
+        _INSTRUMENTS.c.code,
+        _INSTRUMENTS.c.version,
+        _INSTRUMENTS.c.content_hash,
+        _RESPONSES.c.id,
+        _RESPONSES.c.status,
+        _RESPONSES.c.client_key,
+        _RESPONSES.c.payload_hash,
+        _RESPONSES.c.submitted_at,
+    )
     .join(_CAMPAIGNS, _CAMPAIGNS.c.id == _INVITATIONS.c.campaign_id)
     .join(_INSTRUMENTS, _INSTRUMENTS.c.id == _INVITATIONS.c.instrument_id)
-    .outerjoin(_RESPONSES, _RESPONSES.c.invitation_id == _INVITATIONS.c.id))
+    .outerjoin(_RESPONSES, _RESPONSES.c.invitation_id == _INVITATIONS.c.id)
+)
 """One row per invitation: (invitation id, instrument id, invitation status, campaign status,
 fieldwork opens, closes, instrument code, version, content hash, response id, response status,
 client key, payload hash, submitted at)."""
 
 # Built once: executing the same statement object skips rebuilding and re-keying it per request.
-_LINK_BY_DIGEST = LINK_QUERY.where((_INVITATIONS.c.token_hash == bindparam("digest"))
-                                   | (_INVITATIONS.c.short_code_hash == bindparam("digest")))
+_LINK_BY_DIGEST = LINK_QUERY.where(
+    (_INVITATIONS.c.token_hash == bindparam("digest"))
+    | (_INVITATIONS.c.short_code_hash == bindparam("digest"))
+)
 _PSYCOPG = psycopg_dialect()  # type: ignore[no-untyped-call]
 _LINK_BY_DIGEST_PG = str(_LINK_BY_DIGEST.compile(dialect=_PSYCOPG))
 
@@ -114,29 +128,36 @@ def answers_of(session: Session, response_id: int | None) -> dict[str, object]:
     """A response's stored answers by question id (several choices as tuples)."""
     if response_id is None:
         return {}
-    rows = session.execute(select(Answer.question_id, Answer.value)
-                           .where(Answer.response_id == response_id))
+    rows = session.execute(
+        select(Answer.question_id, Answer.value).where(Answer.response_id == response_id)
+    )
     return {q: _from_json(v) for q, v in rows}
 
 
-def write_answers(session: Session, response_id: int, answers: Mapping[str, object],
-                  *, replace: bool = True) -> None:
+def write_answers(
+    session: Session, response_id: int, answers: Mapping[str, object], *, replace: bool = True
+) -> None:
     """Store answers as one multi-row INSERT of a cached statement (replacing the old ones)."""
     if replace:
         session.execute(delete(Answer).where(Answer.response_id == response_id))
     if answers:
         # RETURNING makes SQLAlchemy batch the rows into one multi-row INSERT ("insertmanyvalues")
         # from a cached compilation, instead of one round trip per row.
-        session.execute(insert(_ANSWERS).returning(_ANSWERS.c.question_id), [
-            {"response_id": response_id, "question_id": q, "value": as_json(v)}
-            for q, v in answers.items()])
+        session.execute(
+            insert(_ANSWERS).returning(_ANSWERS.c.question_id),
+            [
+                {"response_id": response_id, "question_id": q, "value": as_json(v)}
+                for q, v in answers.items()
+            ],
+        )
 
 
 def invitation_revoked(session: Session, invitation_id: int) -> bool:
     """Whether the invitation is revoked now (read after the draft lock: what a replacement
     holding that lock committed)."""
-    status = session.execute(select(_INVITATIONS.c.status)
-                             .where(_INVITATIONS.c.id == invitation_id)).scalar()
+    status = session.execute(
+        select(_INVITATIONS.c.status).where(_INVITATIONS.c.id == invitation_id)
+    ).scalar()
     return status is not None and InvitationStatus(status) is InvitationStatus.REVOKED
 
 
@@ -145,9 +166,12 @@ def lock_existing_draft(session: Session, invitation_id: int) -> int | None:
     was submitted. See docs/adr/0003-campaign-lock.md."""
     locked = session.execute(
         update(_RESPONSES)
-        .where(_RESPONSES.c.invitation_id == invitation_id,
-               _RESPONSES.c.status == ResponseStatus.DRAFT)
-        .values(updated_at=dt.datetime.now(dt.UTC)).returning(_RESPONSES.c.id)).scalar()
+        .where(
+            _RESPONSES.c.invitation_id == invitation_id, _RESPONSES.c.status == ResponseStatus.DRAFT
+        )
+        .values(updated_at=dt.datetime.now(dt.UTC))
+        .returning(_RESPONSES.c.id)
+    ).scalar()
     return None if locked is None else int(locked)
 
 
@@ -155,8 +179,9 @@ def insert_draft(session: Session, row: Mapping[str, object]) -> int | None:
     """INSERT a draft response .. ON CONFLICT DO NOTHING: its id, or None when the
     invitation already has a response (the insert waits for a concurrent one, then loses)."""
     factory = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    created = session.execute(factory(_RESPONSES).values(dict(row)).on_conflict_do_nothing()
-                              .returning(_RESPONSES.c.id)).scalar()
+    created = session.execute(
+        factory(_RESPONSES).values(dict(row)).on_conflict_do_nothing().returning(_RESPONSES.c.id)
+    ).scalar()
     return None if created is None else int(created)
 
 
@@ -165,15 +190,17 @@ def mark_submitted(session: Session, draft_id: int, values: Mapping[str, object]
     already another response's (``uq_responses_client_key``)."""
     try:
         with session.begin_nested():
-            session.execute(update(_RESPONSES).where(_RESPONSES.c.id == draft_id)
-                            .values(dict(values)))
+            session.execute(
+                update(_RESPONSES).where(_RESPONSES.c.id == draft_id).values(dict(values))
+            )
     except IntegrityError:
         return False
     return True
 
 
-def insert_submitted(session: Session, row: Mapping[str, object],
-                     answers: Mapping[str, object], text: str) -> int | None:
+def insert_submitted(
+    session: Session, row: Mapping[str, object], answers: Mapping[str, object], text: str
+) -> int | None:
     """INSERT the submitted response and its answers unless a unique constraint says another
     response exists (None).
 
@@ -188,8 +215,9 @@ def insert_submitted(session: Session, row: Mapping[str, object],
         found = _fetch_one(driver, _SUBMIT_PG_SQL, {**params, "answers": text})
         return None if found is None else int(found[0])
     factory = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    won_id = session.execute(factory(_RESPONSES).values(dict(row)).on_conflict_do_nothing()
-                             .returning(_RESPONSES.c.id)).scalar()
+    won_id = session.execute(
+        factory(_RESPONSES).values(dict(row)).on_conflict_do_nothing().returning(_RESPONSES.c.id)
+    ).scalar()
     if won_id is not None:
         write_answers(session, won_id, answers, replace=False)
     return None if won_id is None else int(won_id)
@@ -202,16 +230,40 @@ def _submit_statement_pg() -> Select[tuple[int]]:
     A data-modifying CTE always runs to completion, and inserts nothing when ``submitted`` is
     empty (the invitation was already submitted), so the answers are written exactly once.
     """
-    columns = ("invitation_id", "instrument_id", "status", "mode", "client_key",
-               "payload_hash", "entered_by_id", "started_at", "updated_at", "submitted_at")
-    submitted = (pg_insert(_RESPONSES).values({c: bindparam(c) for c in columns})
-                 .on_conflict_do_nothing().returning(_RESPONSES.c.id).cte("submitted"))
-    given = func.json_each(cast(bindparam("answers", type_=Text), JSON)
-                           ).table_valued("key", "value").render_derived(name="given")
-    stored = insert(_ANSWERS).from_select(
-        ["response_id", "question_id", "value"],
-        select(submitted.c.id, given.c.key, given.c.value)
-        .select_from(submitted).join(given, true())).cte("stored")
+    columns = (
+        "invitation_id",
+        "instrument_id",
+        "status",
+        "mode",
+        "client_key",
+        "payload_hash",
+        "entered_by_id",
+        "started_at",
+        "updated_at",
+        "submitted_at",
+    )
+    submitted = (
+        pg_insert(_RESPONSES)
+        .values({c: bindparam(c) for c in columns})
+        .on_conflict_do_nothing()
+        .returning(_RESPONSES.c.id)
+        .cte("submitted")
+    )
+    given = (
+        func.json_each(cast(bindparam("answers", type_=Text), JSON))
+        .table_valued("key", "value")
+        .render_derived(name="given")
+    )
+    stored = (
+        insert(_ANSWERS)
+        .from_select(
+            ["response_id", "question_id", "value"],
+            select(submitted.c.id, given.c.key, given.c.value)
+            .select_from(submitted)
+            .join(given, true()),
+        )
+        .cte("stored")
+    )
     return select(submitted.c.id).add_cte(stored)
 
 

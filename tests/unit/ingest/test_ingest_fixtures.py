@@ -54,8 +54,12 @@ def test_ingest_fixture_matches_expected(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "unit"),
-    [("commune_an_binh_clean.xlsx", "An Bình"), ("commune_an_binh_messy.xlsx", "An Bình"),
-     ("commune_phu_da.docx", "Phú Đa"), ("commune_lung_hoa_cp1258.csv", None)],
+    [
+        ("commune_an_binh_clean.xlsx", "An Bình"),
+        ("commune_an_binh_messy.xlsx", "An Bình"),
+        ("commune_phu_da.docx", "Phú Đa"),
+        ("commune_lung_hoa_cp1258.csv", None),
+    ],
 )
 def test_ingest_unit_name_from_title_rows(name: str, unit: str | None) -> None:
     table = read_table(name, (FIXTURES / name).read_bytes())

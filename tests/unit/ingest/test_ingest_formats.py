@@ -31,13 +31,28 @@ def _check_citizens(filename: str, data: bytes, count: int, file_type: FileType)
 
 
 def test_ingest_headers_without_diacritics_and_other_names() -> None:
-    header = ["TT", "HO VA TEN", "NOI CU TRU", "SĐT", "linh vuc", "Ten TTHC",
-              "Ngay tiep nhan", "Ngày hẹn trả", "ghi chu"]
+    header = [
+        "TT",
+        "HO VA TEN",
+        "NOI CU TRU",
+        "SĐT",
+        "linh vuc",
+        "Ten TTHC",
+        "Ngay tiep nhan",
+        "Ngày hẹn trả",
+        "ghi chu",
+    ]
     table = read_table("list.xlsx", xlsx_bytes(header, citizen_rows(5), TITLES))
     assert table.columns == {
-        Column.STT: 0, Column.FULL_NAME: 1, Column.ADDRESS: 2, Column.PHONE: 3,
-        Column.FIELD: 4, Column.PROCEDURE: 5, Column.APPLICATION_DATE: 6,
-        Column.RESULT_DATE: 7, Column.NOTE: 8,
+        Column.STT: 0,
+        Column.FULL_NAME: 1,
+        Column.ADDRESS: 2,
+        Column.PHONE: 3,
+        Column.FIELD: 4,
+        Column.PROCEDURE: 5,
+        Column.APPLICATION_DATE: 6,
+        Column.RESULT_DATE: 7,
+        Column.NOTE: 8,
     }
     assert table.header_row == 4
     assert [row.source_row for row in table.rows] == [5, 6, 7, 8, 9]
@@ -58,9 +73,21 @@ def _xls_bytes(tmp_path: Path, rows: list[list[object]]) -> bytes:
             pytest.skip("neither xlwt nor LibreOffice is installed to write an .xls")
         source = tmp_path / "list.xlsx"
         source.write_bytes(xlsx_bytes(CITIZEN_HEADER, rows, TITLES))
-        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/p", "--headless",
-                        "--convert-to", "xls", "--outdir", str(tmp_path), str(source)],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp_path}/p",
+                "--headless",
+                "--convert-to",
+                "xls",
+                "--outdir",
+                str(tmp_path),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         return (tmp_path / "list.xls").read_bytes()
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("Danh sach")
@@ -136,16 +163,25 @@ def test_ingest_formula_cells_read_as_cached_values() -> None:
 def test_ingest_total_signature_and_column_number_rows() -> None:
     rows: list[list[object]] = [["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)"]]
     rows += citizen_rows(4)
-    rows += [[None] * 9, [None, "Tổng cộng: 4 người"], [None, "TONG CONG"],
-             [None, None, None, None, None, None, "Phú Đa, ngày 20 tháng 10 năm 2021"],
-             [None, None, None, None, None, "Người lập biểu", None, "Chủ tịch UBND xã"],
-             [None, None, None, None, None, "(Ký, ghi rõ họ tên)"],
-             [None, None, None, None, None, "Nguyễn Văn Ký", None, "Trần Văn Dấu"]]
+    rows += [
+        [None] * 9,
+        [None, "Tổng cộng: 4 người"],
+        [None, "TONG CONG"],
+        [None, None, None, None, None, None, "Phú Đa, ngày 20 tháng 10 năm 2021"],
+        [None, None, None, None, None, "Người lập biểu", None, "Chủ tịch UBND xã"],
+        [None, None, None, None, None, "(Ký, ghi rõ họ tên)"],
+        [None, None, None, None, None, "Nguyễn Văn Ký", None, "Trần Văn Dấu"],
+    ]
     table = read_table("t.xlsx", xlsx_bytes(CITIZEN_HEADER, rows, TITLES))
     assert len(table.rows) == 4
     assert [s.kind for s in table.skipped] == [
-        SkipKind.COLUMN_NUMBERS, SkipKind.TOTAL, SkipKind.TOTAL,
-        SkipKind.FOOTER, SkipKind.FOOTER, SkipKind.FOOTER, SkipKind.FOOTER,
+        SkipKind.COLUMN_NUMBERS,
+        SkipKind.TOTAL,
+        SkipKind.TOTAL,
+        SkipKind.FOOTER,
+        SkipKind.FOOTER,
+        SkipKind.FOOTER,
+        SkipKind.FOOTER,
     ]
 
 
@@ -154,11 +190,17 @@ def test_ingest_excel_serial_and_native_dates() -> None:
     rows[0][6], rows[0][7] = 44300, 44305.0  # serial numbers: 2021-04-14, 2021-04-19
     rows[1][6], rows[1][7] = datetime(2021, 3, 2), "2021-03-05"
     rows[2][6], rows[2][7] = "4.5.2021", "ngày 8 tháng 5 năm 2021"
-    report = validate_list(read_table("d.xlsx", xlsx_bytes(CITIZEN_HEADER, rows)),
-                           RespondentGroup.CITIZEN, context(required_count=0))
+    report = validate_list(
+        read_table("d.xlsx", xlsx_bytes(CITIZEN_HEADER, rows)),
+        RespondentGroup.CITIZEN,
+        context(required_count=0),
+    )
     got = [(r.application_date, r.result_date) for r in report.rows]
-    assert got == [(date(2021, 4, 14), date(2021, 4, 19)), (date(2021, 3, 2), date(2021, 3, 5)),
-                   (date(2021, 5, 4), date(2021, 5, 8))]
+    assert got == [
+        (date(2021, 4, 14), date(2021, 4, 19)),
+        (date(2021, 3, 2), date(2021, 3, 5)),
+        (date(2021, 5, 4), date(2021, 5, 8)),
+    ]
     assert report.eligible == 3
 
 
@@ -174,8 +216,9 @@ def test_ingest_vertically_merged_field_cells_fill_every_row() -> None:
     sheet.merge_cells("A1:I1")
     buffer = io.BytesIO()
     book.save(buffer)
-    report = validate_list(read_table("m.xlsx", buffer.getvalue()), RespondentGroup.CITIZEN,
-                           context(required_count=4))
+    report = validate_list(
+        read_table("m.xlsx", buffer.getvalue()), RespondentGroup.CITIZEN, context(required_count=4)
+    )
     assert [row.field for row in report.rows] == ["Đất đai"] * 4
 
 
@@ -213,9 +256,21 @@ def test_ingest_legacy_doc_converted_with_libreoffice(tmp_path: Path) -> None:
     fixture = Path(__file__).resolve().parents[2] / "fixtures/lists/commune_phu_da.docx"
     source = tmp_path / "list.docx"
     source.write_bytes(fixture.read_bytes())
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/p", "--headless",
-                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/p",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     from_doc = read_table("list.doc", (tmp_path / "list.doc").read_bytes())
     from_docx = read_table("list.docx", source.read_bytes())
     assert from_doc.file_type is FileType.DOC

@@ -29,11 +29,18 @@ from survey_app.ingest.text import normalise_phone, parse_date
 
 @pytest.mark.parametrize(
     ("typed", "e164"),
-    [("0916.209.801", "+84916209801"), ("916209801", "+84916209801"),
-     ("+84 916 209 801", "+84916209801"), ("84-916-209-801", "+84916209801"),
-     (916209801, "+84916209801"), (916209801.0, "+84916209801"),
-     ("0211 3862 123", "+842113862123"), ("0916 209 801 / 0211 3862 123", "+84916209801"),
-     ("12345", None), ("0123 456 789", None)],
+    [
+        ("0916.209.801", "+84916209801"),
+        ("916209801", "+84916209801"),
+        ("+84 916 209 801", "+84916209801"),
+        ("84-916-209-801", "+84916209801"),
+        (916209801, "+84916209801"),
+        (916209801.0, "+84916209801"),
+        ("0211 3862 123", "+842113862123"),
+        ("0916 209 801 / 0211 3862 123", "+84916209801"),
+        ("12345", None),
+        ("0123 456 789", None),
+    ],
 )
 def test_ingest_phone_numbers_to_e164(typed: object, e164: str | None) -> None:
     assert normalise_phone(typed) == (e164, True)
@@ -41,11 +48,19 @@ def test_ingest_phone_numbers_to_e164(typed: object, e164: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "day"),
-    [("10/9/2021", date(2021, 9, 10)), ("08-06-2021", date(2021, 6, 8)),
-     ("08.06.2021", date(2021, 6, 8)), ("2021-06-08", date(2021, 6, 8)),
-     ("8/6/21", date(2021, 6, 8)), (44355, date(2021, 6, 8)), ("44355", date(2021, 6, 8)),
-     (datetime(2021, 6, 8, 9, 30), date(2021, 6, 8)), ("31/02/2021", None), ("abc", None),
-     (1995, None)],
+    [
+        ("10/9/2021", date(2021, 9, 10)),
+        ("08-06-2021", date(2021, 6, 8)),
+        ("08.06.2021", date(2021, 6, 8)),
+        ("2021-06-08", date(2021, 6, 8)),
+        ("8/6/21", date(2021, 6, 8)),
+        (44355, date(2021, 6, 8)),
+        ("44355", date(2021, 6, 8)),
+        (datetime(2021, 6, 8, 9, 30), date(2021, 6, 8)),
+        ("31/02/2021", None),
+        ("abc", None),
+        (1995, None),
+    ],
 )
 def test_ingest_dates_day_first(typed: object, day: date | None) -> None:
     assert parse_date(typed) == day
@@ -53,14 +68,28 @@ def test_ingest_dates_day_first(typed: object, day: date | None) -> None:
 
 @pytest.mark.parametrize(
     ("header", "column"),
-    [("SĐT", Column.PHONE), ("ĐT", Column.PHONE), ("Họ tên", Column.FULL_NAME),
-     ("HO VA TEN", Column.FULL_NAME), ("Ngày trả kết quả", Column.RESULT_DATE),
-     ("Ngày hẹn trả", Column.RESULT_DATE), ("Ngày nộp hồ sơ", Column.APPLICATION_DATE),
-     ("Ngày tiếp nhận", Column.APPLICATION_DATE), ("Nơi cư trú", Column.ADDRESS),
-     ("Lĩnh vực", Column.FIELD), ("Tên TTHC", Column.PROCEDURE), ("Chức vụ", Column.POSITION),
-     ("Đơn vị công tác", Column.UNIT), ("E-mail", Column.EMAIL), ("Ghi chú", Column.NOTE),
-     ("Đã nhận kết quả", Column.RESULT_RECEIVED), ("Tình trạng", Column.RESULT_RECEIVED),
-     ("Năm sinh", Column.BIRTH), ("Địa chỉ liên hệ", Column.ADDRESS), ("Xyz", None)],
+    [
+        ("SĐT", Column.PHONE),
+        ("ĐT", Column.PHONE),
+        ("Họ tên", Column.FULL_NAME),
+        ("HO VA TEN", Column.FULL_NAME),
+        ("Ngày trả kết quả", Column.RESULT_DATE),
+        ("Ngày hẹn trả", Column.RESULT_DATE),
+        ("Ngày nộp hồ sơ", Column.APPLICATION_DATE),
+        ("Ngày tiếp nhận", Column.APPLICATION_DATE),
+        ("Nơi cư trú", Column.ADDRESS),
+        ("Lĩnh vực", Column.FIELD),
+        ("Tên TTHC", Column.PROCEDURE),
+        ("Chức vụ", Column.POSITION),
+        ("Đơn vị công tác", Column.UNIT),
+        ("E-mail", Column.EMAIL),
+        ("Ghi chú", Column.NOTE),
+        ("Đã nhận kết quả", Column.RESULT_RECEIVED),
+        ("Tình trạng", Column.RESULT_RECEIVED),
+        ("Năm sinh", Column.BIRTH),
+        ("Địa chỉ liên hệ", Column.ADDRESS),
+        ("Xyz", None),
+    ],
 )
 def test_ingest_header_aliases(header: str, column: Column | None) -> None:
     assert match_header(header) is column
@@ -68,11 +97,16 @@ def test_ingest_header_aliases(header: str, column: Column | None) -> None:
 
 @pytest.mark.parametrize(
     ("address", "outside"),
-    [("Xã Phú Đa", None), ("thôn X, xã Phú Đa, huyện Vĩnh Tường", None),
-     ("Thôn An Bình, xã Phú Đa", None), ("Thôn Đoài", None),
-     ("xã An Bình, huyện Vĩnh Tường", "xã An Bình"),
-     ("Phường Ngô Quyền, TP. Vĩnh Yên", "Phường Ngô Quyền"),
-     ("Thôn Nam, Lũng Hòa, Vĩnh Tường", "lung hoa"), ("Thị xã Phúc Yên", None)],
+    [
+        ("Xã Phú Đa", None),
+        ("thôn X, xã Phú Đa, huyện Vĩnh Tường", None),
+        ("Thôn An Bình, xã Phú Đa", None),
+        ("Thôn Đoài", None),
+        ("xã An Bình, huyện Vĩnh Tường", "xã An Bình"),
+        ("Phường Ngô Quyền, TP. Vĩnh Yên", "Phường Ngô Quyền"),
+        ("Thôn Nam, Lũng Hòa, Vĩnh Tường", "lung hoa"),
+        ("Thị xã Phúc Yên", None),
+    ],
 )
 def test_ingest_locality(address: str, outside: str | None) -> None:
     checker = LocalityChecker("Xã Phú Đa", ("An Bình", "Lũng Hoà", "Phú Đa"))
@@ -97,14 +131,14 @@ def test_ingest_duplicate_by_name_and_address_points_to_first() -> None:
 
 def test_ingest_received_flag_and_missing_fields() -> None:
     header = [*CITIZEN_HEADER, "Đã nhận kết quả"]
-    rows = [[*row, flag] for row, flag in zip(citizen_rows(4), ["Có", "Không", "x", None],
-                                              strict=True)]
+    rows = [
+        [*row, flag] for row, flag in zip(citizen_rows(4), ["Có", "Không", "x", None], strict=True)
+    ]
     rows[2][7] = None  # flag "x" without a date: received
     rows[3][2], rows[3][4], rows[3][5] = None, None, None
     report = _report(rows, header)
     assert [r.result_received for r in report.rows] == [True, False, True, True]
-    assert {str(i.code) for i in report.rows[3].reasons} == {"missing_address",
-                                                             "missing_procedure"}
+    assert {str(i.code) for i in report.rows[3].reasons} == {"missing_address", "missing_procedure"}
     assert report.excluded_by_reason[ReasonCode.RESULT_NOT_RECEIVED] == 1
 
 
@@ -115,9 +149,11 @@ def test_ingest_warnings_keep_row_eligible_and_list_warnings() -> None:
     rows[2][4], rows[2][5] = "Văn thư lưu trữ", "Sao lưu hồ sơ"
     report = _report(rows, procedure_fields=("Hộ tịch", "Chứng thực", "Đất đai", "Xây dựng"))
     assert report.eligible == 3
-    assert report.warnings_by_code == {WarningCode.MISSING_PHONE: 1,
-                                       WarningCode.INVALID_PHONE: 1,
-                                       WarningCode.FIELD_NOT_RECOGNISED: 1}
+    assert report.warnings_by_code == {
+        WarningCode.MISSING_PHONE: 1,
+        WarningCode.INVALID_PHONE: 1,
+        WarningCode.FIELD_NOT_RECOGNISED: 1,
+    }
     codes = {issue.code: issue for issue in report.list_warnings}
     assert "Đất đai, Xây dựng" in codes[ListWarningCode.FIELDS_NOT_COVERED].message.vi
     assert "thiếu 27" in codes[ListWarningCode.BELOW_REQUIRED].message.vi
@@ -128,11 +164,14 @@ def test_ingest_warnings_keep_row_eligible_and_list_warnings() -> None:
 
 def test_ingest_leaders_need_position_and_unit() -> None:
     header = ["STT", "Họ và tên", "Chức vụ", "Số điện thoại"]
-    rows: list[list[object]] = [[1, "Trần An", "Giám đốc", "0912345678"],
-                                [2, "Lê Bình", None, "0912345679"]]
+    rows: list[list[object]] = [
+        [1, "Trần An", "Giám đốc", "0912345678"],
+        [2, "Lê Bình", None, "0912345679"],
+    ]
     table = read_table("l.xlsx", xlsx_bytes(header, rows, ["SỞ TƯ PHÁP TỈNH VĨNH PHÚC"]))
-    report = validate_list(table, RespondentGroup.DEPARTMENT_LEADER,
-                           context(unit_name="Sở Tư pháp"))
+    report = validate_list(
+        table, RespondentGroup.DEPARTMENT_LEADER, context(unit_name="Sở Tư pháp")
+    )
     assert report.rows[0].unit_name == "Sở Tư pháp"  # no unit column: the submitting unit
     assert [str(i.code) for i in report.rows[1].reasons] == ["missing_position"]
     assert report.list_warnings == ()
@@ -145,7 +184,7 @@ def test_ingest_every_row_code_has_both_messages() -> None:
 
 def test_ingest_annotated_xlsx_marks_cells_and_blocks_formulas() -> None:
     rows = citizen_rows(3)
-    rows[0][1] = "=HYPERLINK(\"http://x\",\"bấm\")"
+    rows[0][1] = '=HYPERLINK("http://x","bấm")'
     rows[1][1] = None
     rows[2][8] = "@SUM(A1:A2)"
     data = csv_text(CITIZEN_HEADER, rows, ",").encode()
@@ -153,8 +192,12 @@ def test_ingest_annotated_xlsx_marks_cells_and_blocks_formulas() -> None:
     report = validate_list(table, RespondentGroup.CITIZEN, context())
     book = openpyxl.load_workbook(io.BytesIO(annotated_xlsx(table, report)))
     sheet = book.worksheets[0]
-    assert [c.value for c in sheet[1]][-4:] == ["Trạng thái", "Lý do loại", "Cảnh báo",
-                                               "Dòng trong tệp gốc"]
+    assert [c.value for c in sheet[1]][-4:] == [
+        "Trạng thái",
+        "Lý do loại",
+        "Cảnh báo",
+        "Dòng trong tệp gốc",
+    ]
     injected = sheet["B2"]
     assert injected.data_type == "s" and injected.value == rows[0][1]
     assert injected.quotePrefix
@@ -173,8 +216,19 @@ def test_ingest_template_round_trip() -> None:
     sheet = book["Danh sách"]
     formulas = sorted(dv.formula1 for dv in sheet.data_validations.dataValidation)
     assert formulas == ['"Có,Không"', "DanhMuc!$A$1:$A$2"]
-    sheet.append([1, "Nguyễn Văn Bình", "xã Phú Đa", "0912345678", "Đất đai",
-                  "Xác nhận nguồn gốc đất", "02/03/2021", "05/03/2021", "Có"])
+    sheet.append(
+        [
+            1,
+            "Nguyễn Văn Bình",
+            "xã Phú Đa",
+            "0912345678",
+            "Đất đai",
+            "Xác nhận nguồn gốc đất",
+            "02/03/2021",
+            "05/03/2021",
+            "Có",
+        ]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     table = read_table("template.xlsx", buffer.getvalue())
@@ -189,8 +243,12 @@ def test_ingest_cli_json_summary(tmp_path, capsys) -> None:  # type: ignore[no-u
 
     path = tmp_path / "list.csv"
     path.write_bytes(csv_text(CITIZEN_HEADER, citizen_rows(31), ";").encode("utf-8-sig"))
-    assert main([str(path), "--from", "2021-01-01", "--to", "2021-10-15", "--unit", "Phú Đa",
-                 "--json"]) == 0
+    assert (
+        main(
+            [str(path), "--from", "2021-01-01", "--to", "2021-10-15", "--unit", "Phú Đa", "--json"]
+        )
+        == 0
+    )
     summary = json.loads(capsys.readouterr().out)
     assert (summary["rows_read"], summary["eligible"], summary["list_warnings"]) == (31, 31, [])
     (tmp_path / "bad.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))

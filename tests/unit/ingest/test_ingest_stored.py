@@ -21,8 +21,17 @@ from tests.unit.ingest.ingest_samples import CITIZEN_HEADER, citizen_rows, conte
 
 
 def test_cells_keep_their_types_through_json() -> None:
-    cells = (1, "0912 345 678", None, 2.5, True, date(2021, 3, 5), datetime(2021, 3, 5, 8, 30),
-             "=SUM(A1)", "Nguyễn Văn An")
+    cells = (
+        1,
+        "0912 345 678",
+        None,
+        2.5,
+        True,
+        date(2021, 3, 5),
+        datetime(2021, 3, 5, 8, 30),
+        "=SUM(A1)",
+        "Nguyễn Văn An",
+    )
     assert cells_from(json.loads(cells_json(cells))) == cells
 
 
@@ -35,11 +44,13 @@ def test_issues_keep_column_and_parameters() -> None:
     assert issues_json(report.rows[0]) is None
     for row in report.rows[1:]:
         stored = json.loads(issues_json(row) or "null")
-        back = issues_from(stored, [str(i.code) for i in row.reasons],
-                           [str(i.code) for i in row.warnings])
+        back = issues_from(
+            stored, [str(i.code) for i in row.reasons], [str(i.code) for i in row.warnings]
+        )
         assert back == (row.reasons, row.warnings)
-        assert [i.message for i in back[0] + back[1]] == [i.message for i in
-                                                          row.reasons + row.warnings]
+        assert [i.message for i in back[0] + back[1]] == [
+            i.message for i in row.reasons + row.warnings
+        ]
 
 
 def test_rows_stored_with_codes_only_show_no_placeholders() -> None:

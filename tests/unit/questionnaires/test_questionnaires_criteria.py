@@ -47,19 +47,38 @@ def test_builtin_trees_reload_identically() -> None:
 
 def small_tree() -> dict[str, Any]:
     return {
-        "code": "tiny", "version": "1", "level": "commune",
-        "title": {"vi": "Nhỏ", "en": "Tiny"}, "note": {"vi": "Ghi chú", "en": "Note"},
-        "total_points": 10, "totals": {"appraisal": 6, "survey": 4},
-        "fields": [{
-            "code": "1", "title": {"vi": "Lĩnh vực", "en": "Field"}, "max_points": 10,
-            "criteria": [
-                {"code": "1.1", "title": {"vi": "A", "en": "A"}, "max_points": 6,
-                 "method": "appraisal"},
-                {"code": "1.2", "title": {"vi": "B", "en": "B"}, "max_points": 4,
-                 "method": "survey", "sub_criteria": [
-                     {"code": "1.2.1", "title": {"vi": "C", "en": "C"}, "max_points": 1},
-                     {"code": "1.2.2", "title": {"vi": "D", "en": "D"}, "max_points": 3}]},
-            ]}],
+        "code": "tiny",
+        "version": "1",
+        "level": "commune",
+        "title": {"vi": "Nhỏ", "en": "Tiny"},
+        "note": {"vi": "Ghi chú", "en": "Note"},
+        "total_points": 10,
+        "totals": {"appraisal": 6, "survey": 4},
+        "fields": [
+            {
+                "code": "1",
+                "title": {"vi": "Lĩnh vực", "en": "Field"},
+                "max_points": 10,
+                "criteria": [
+                    {
+                        "code": "1.1",
+                        "title": {"vi": "A", "en": "A"},
+                        "max_points": 6,
+                        "method": "appraisal",
+                    },
+                    {
+                        "code": "1.2",
+                        "title": {"vi": "B", "en": "B"},
+                        "max_points": 4,
+                        "method": "survey",
+                        "sub_criteria": [
+                            {"code": "1.2.1", "title": {"vi": "C", "en": "C"}, "max_points": 1},
+                            {"code": "1.2.2", "title": {"vi": "D", "en": "D"}, "max_points": 3},
+                        ],
+                    },
+                ],
+            }
+        ],
     }
 
 
@@ -79,8 +98,10 @@ def test_children_must_sum_to_parent() -> None:
     data = small_tree()
     data["fields"][0]["criteria"][1]["sub_criteria"][1]["max_points"] = 2.5
     found = problems(data)
-    assert any("fields[0](1).criteria[1](1.2): max_points 4 differs from the sum of its "
-               "children 3.5" in p for p in found)
+    assert any(
+        "fields[0](1).criteria[1](1.2): max_points 4 differs from the sum of its children 3.5" in p
+        for p in found
+    )
     # the field adds its criteria's declared maxima (6 + 4), so only 1.2 is wrong
     assert not any("fields[0](1): max_points" in p for p in found)
 

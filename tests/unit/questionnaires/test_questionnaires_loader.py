@@ -23,8 +23,12 @@ from questionnaires import (
 from questionnaires.criteria import Method
 from questionnaires.scales import RATING4_OPTIONS
 
-PROVINCIAL = ["par_province_council", "par_province_department", "par_province_subunit",
-              "par_province_district"]
+PROVINCIAL = [
+    "par_province_council",
+    "par_province_department",
+    "par_province_subunit",
+    "par_province_district",
+]
 
 
 def problems_of(data: dict[str, Any], **kwargs: Any) -> list[str]:
@@ -50,8 +54,11 @@ def test_provincial_instruments_share_the_core_and_cover_every_survey_point() ->
     tree = builtin_criteria_trees()["province_2022"]
     survey_leaves = {r.code: r.max_points for r in tree.flatten() if r.method is Method.SURVEY}
     cores = []
-    for code, group in zip(PROVINCIAL, ["council_delegate", "department_leader",
-                                        "subunit_leader", "district_leader"], strict=True):
+    for code, group in zip(
+        PROVINCIAL,
+        ["council_delegate", "department_leader", "subunit_leader", "district_leader"],
+        strict=True,
+    ):
         instrument = builtin_instruments()[code]
         assert instrument.groups == (RespondentGroup(group),)
         assert instrument.rated_unit is UnitLevel.PROVINCE
@@ -72,8 +79,10 @@ def test_ministry_instrument_lists_the_five_ministry_groups() -> None:
     assert set(ministry.groups) == {
         RespondentGroup.MINISTRY_DEPARTMENT_LEADER,
         RespondentGroup.PROVINCE_DEPARTMENT_LEADER_FOR_MINISTRY,
-        RespondentGroup.MINISTRY_SUBUNIT_LEADER, RespondentGroup.PAR_OFFICER,
-        RespondentGroup.ASSOCIATION_LEADER}
+        RespondentGroup.MINISTRY_SUBUNIT_LEADER,
+        RespondentGroup.PAR_OFFICER,
+        RespondentGroup.ASSOCIATION_LEADER,
+    }
     assert ministry.rated_unit is UnitLevel.MINISTRY
 
 
@@ -84,9 +93,15 @@ def test_sipas_tags_five_elements_with_satisfaction_items() -> None:
         assert any(q.satisfaction and q.type is QuestionType.LIKERT5 for q in tagged)
         assert any(not q.satisfaction for q in tagged)
     assert {q.integrity.value for q in sipas.questions if q.integrity} == {
-        "harassment", "unofficial_payment"}
+        "harassment",
+        "unofficial_payment",
+    }
     assert {q.profile.value for q in sipas.questions if q.profile} >= {
-        "age_band", "sex", "education", "occupation"}
+        "age_band",
+        "sex",
+        "education",
+        "occupation",
+    }
     improve = sipas.question("sipas.expect.improve")
     assert improve.type is QuestionType.MULTIPLE_CHOICE and improve.max_selections == 3
     policy = next(s for s in sipas.sections if s.id == "policy")
@@ -131,22 +146,27 @@ def test_demo_loads_with_tree_validation() -> None:
 def test_duplicate_question_and_section_ids() -> None:
     data = base_definition()
     questions(data).append({"id": "q.choice", "type": "short_text", "text": t("Lặp")})
-    data["sections"].append({"id": "main", "title": t("Khác"), "questions": [
-        {"id": "q.other", "type": "short_text", "text": t("Khác")}]})
+    data["sections"].append(
+        {
+            "id": "main",
+            "title": t("Khác"),
+            "questions": [{"id": "q.other", "type": "short_text", "text": t("Khác")}],
+        }
+    )
     problems = problems_of(data)
-    assert any("duplicate question id 'q.choice'" in p and "sections[0](main)" in p
-               for p in problems)
+    assert any(
+        "duplicate question id 'q.choice'" in p and "sections[0](main)" in p for p in problems
+    )
     assert any("duplicate section id 'main'" in p for p in problems)
 
 
 def test_unknown_and_forward_references_in_show_if() -> None:
     data = base_definition()
-    questions(data)[0]["show_if"] = 'q.number > 3'
+    questions(data)[0]["show_if"] = "q.number > 3"
     questions(data)[2]["show_if"] = 'q.nothing == "a"'
     problems = problems_of(data)
     assert any("questions[0](q.choice).show_if" in p and "comes later" in p for p in problems)
-    assert any("questions[2](q.likert).show_if" in p and "not a question" in p
-               for p in problems)
+    assert any("questions[2](q.likert).show_if" in p and "not a question" in p for p in problems)
 
 
 def test_show_if_syntax_and_type_errors_are_load_errors() -> None:
@@ -161,16 +181,16 @@ def test_show_if_syntax_and_type_errors_are_load_errors() -> None:
 def test_section_show_if_may_only_use_earlier_sections() -> None:
     data = base_definition()
     data["sections"][0]["show_if"] = 'q.choice == "a"'
-    assert any("sections[0](main).show_if" in p and "comes later" in p
-               for p in problems_of(data))
+    assert any("sections[0](main).show_if" in p and "comes later" in p for p in problems_of(data))
 
 
 def test_bad_shares_and_option_shapes() -> None:
     data = base_definition()
     questions(data)[0]["options"][0]["share"] = 1.5
-    questions(data)[1]["options"] = [{"value": "a", "label": t("A"), "share": 1},
-                                     {"value": "dk", "label": t("DK"), "share": 0.5,
-                                      "substantive": False}]
+    questions(data)[1]["options"] = [
+        {"value": "a", "label": t("A"), "share": 1},
+        {"value": "dk", "label": t("DK"), "share": 0.5, "substantive": False},
+    ]
     questions(data)[3]["options"].append({"value": "x", "label": t("X2")})
     problems = problems_of(data)
     assert any("options[0].share" in p and "outside [0.0, 1.0]" in p for p in problems)
@@ -205,8 +225,10 @@ def test_points_must_add_up_to_the_sub_criterion_maximum() -> None:
     data["criteria_tree"] = "province_2022"
     questions(data)[1]["criterion"] = "3.4.1"
     questions(data)[1]["points"] = 0.25
-    assert any("criterion 3.4.1: question points add up to 0.25" in p and "maximum is 1" in p
-               for p in problems_of(data))
+    assert any(
+        "criterion 3.4.1: question points add up to 0.25" in p and "maximum is 1" in p
+        for p in problems_of(data)
+    )
 
 
 def test_unknown_tree_group_enum_and_typo_keys() -> None:
@@ -277,8 +299,9 @@ def test_instrument_is_frozen(demo: Instrument) -> None:
         demo.question("q.choice").required = False  # type: ignore[misc]
 
 
-def test_iteration_and_lookup(demo: Instrument, build: Callable[[dict[str, Any]], Instrument]
-                              ) -> None:
+def test_iteration_and_lookup(
+    demo: Instrument, build: Callable[[dict[str, Any]], Instrument]
+) -> None:
     assert [s.id for s in demo] == ["main"]
     assert demo.has_question("q.multi") and not demo.has_question("q.none")
     with pytest.raises(KeyError):

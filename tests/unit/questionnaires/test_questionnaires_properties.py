@@ -23,12 +23,24 @@ IDS = [q.id for q in DEMO.questions] + [q.id for q in SIPAS.questions]
 OPTION_VALUES = sorted({o.value for q in SIPAS.questions + DEMO.questions for o in q.options})
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
-    st.sampled_from(OPTION_VALUES), st.binary(max_size=5),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=30),
+    st.sampled_from(OPTION_VALUES),
+    st.binary(max_size=5),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.tuples(inner), st.frozensets(st.sampled_from(OPTION_VALUES)),
-    st.dictionaries(st.text(max_size=3), inner, max_size=2)), max_leaves=6)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner),
+        st.frozensets(st.sampled_from(OPTION_VALUES)),
+        st.dictionaries(st.text(max_size=3), inner, max_size=2),
+    ),
+    max_leaves=6,
+)
 keys = st.one_of(st.sampled_from(IDS), st.text(max_size=20), st.integers())
 answers = st.dictionaries(keys, values, max_size=12)
 
@@ -39,8 +51,9 @@ def test_random_answers_give_typed_results(data: dict[object, object], partial: 
     for instrument in (DEMO, SIPAS):
         result = validate_answers(instrument, data, partial=partial)  # type: ignore[arg-type]
         assert isinstance(result, ValidationResult)
-        assert all(isinstance(e, AnswerError) and isinstance(e.code, ErrorCode)
-                   for e in result.issues)
+        assert all(
+            isinstance(e, AnswerError) and isinstance(e.code, ErrorCode) for e in result.issues
+        )
         assert set(result.cleaned) <= set(result.visible)
         shown = visible_questions(instrument, data)  # type: ignore[arg-type]
         assert [q.id for q in shown] == list(result.visible)

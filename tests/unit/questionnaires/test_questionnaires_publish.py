@@ -32,21 +32,27 @@ def test_canonical_form_is_deterministic_and_renders_conditions() -> None:
     again = instrument_from_data(base_definition())
     assert instrument.canonical() == again.canonical()
     assert instrument.canonical()["sections"][0]["questions"][6]["show_if"] == (  # type: ignore[index]
-        'q.choice == "b"')
+        'q.choice == "b"'
+    )
 
 
-@pytest.mark.parametrize("change", [
-    lambda d: d["title"].update(en="Other title"),
-    lambda d: d["sections"][0]["questions"][0]["options"][0]["label"].update(vi="Á"),
-    lambda d: d["sections"][0]["questions"][1].update(points=2),
-    lambda d: d["sections"][0]["questions"][6].update(show_if='q.choice == "a"'),
-    lambda d: d["sections"][0]["questions"][5].update(required=True),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["title"].update(en="Other title"),
+        lambda d: d["sections"][0]["questions"][0]["options"][0]["label"].update(vi="Á"),
+        lambda d: d["sections"][0]["questions"][1].update(points=2),
+        lambda d: d["sections"][0]["questions"][6].update(show_if='q.choice == "a"'),
+        lambda d: d["sections"][0]["questions"][5].update(required=True),
+    ],
+)
 def test_hash_changes_with_content(change: object) -> None:
     data = base_definition()
     change(data)  # type: ignore[operator]
-    assert instrument_from_data(data).content_hash != \
-        instrument_from_data(base_definition()).content_hash
+    assert (
+        instrument_from_data(data).content_hash
+        != instrument_from_data(base_definition()).content_hash
+    )
 
 
 def test_builtin_hashes_are_distinct() -> None:

@@ -11,7 +11,11 @@ def test_hand_worked_fields_50_30_15_5_n30():
     # 1 each, m = 26 over N_h - 1 = 49, 29, 14, 4 (sum 96): 13.27, 7.85, 3.79, 1.08
     # floors 13, 7, 3, 1 (24); 2 leftovers to remainders .85 (B) and .79 (C)
     assert allocate_commune({"A": 50, "B": 30, "C": 15, "D": 5}, 30) == {
-        "A": 14, "B": 9, "C": 5, "D": 2}
+        "A": 14,
+        "B": 9,
+        "C": 5,
+        "D": 2,
+    }
 
 
 def test_fewer_eligible_than_n_takes_everyone():

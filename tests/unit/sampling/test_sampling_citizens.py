@@ -21,8 +21,12 @@ from sampling.hashing import _python_buffers, hash_strings, hash_utf8
 
 
 def make_frame(communes: dict[str, dict[str, int]]) -> pd.DataFrame:
-    rows = [(u, f"{u}/{f}/{i}", f) for u, fields in communes.items()
-            for f, n in fields.items() for i in range(n)]
+    rows = [
+        (u, f"{u}/{f}/{i}", f)
+        for u, fields in communes.items()
+        for f, n in fields.items()
+        for i in range(n)
+    ]
     return pd.DataFrame(rows, columns=["unit_code", "person_id", "field"])
 
 
@@ -39,7 +43,8 @@ def test_hand_worked_commune():
     sample = sample_of(result)
     assert sample.groupby("field").size().to_dict() == {"A": 14, "B": 9, "C": 5, "D": 2}
     assert sample.groupby("field")["weight"].first().to_dict() == pytest.approx(
-        {"A": 50 / 14, "B": 30 / 9, "C": 3.0, "D": 2.5})
+        {"A": 50 / 14, "B": 30 / 9, "C": 3.0, "D": 2.5}
+    )
     assert sample["weight"].sum() == pytest.approx(100)
     reserves = result.rows[result.rows["role"] == Role.RESERVE.value]
     assert reserves["reserve_rank"].tolist() == list(range(1, 11))
@@ -119,7 +124,8 @@ def test_commune_draw_does_not_depend_on_other_communes():
     with_others = draw_with_key(big, run_key, CitizenSettings()).rows
     pd.testing.assert_frame_equal(
         with_others[with_others["unit_code"] == "C1"].reset_index(drop=True),
-        draw_with_key(alone, run_key, CitizenSettings()).rows)
+        draw_with_key(alone, run_key, CitizenSettings()).rows,
+    )
 
 
 def test_string_hash_is_the_same_without_pyarrow_and_for_unicode():

@@ -82,9 +82,15 @@ def test_sort_by_group_key_falls_back_to_the_exact_sort_on_ties():
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2**64 - 1)), max_size=80,
-                unique_by=lambda t: t[1]),
-       st.integers(0, 6), st.integers(2, 3))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 2**64 - 1)),
+        max_size=80,
+        unique_by=lambda t: t[1],
+    ),
+    st.integers(0, 6),
+    st.integers(2, 3),
+)
 def test_smallest_per_group_by_code_equals_brute_force(rows, k, width):
     code = np.array([c for c, _ in rows], dtype=np.int64)
     keys = np.array([key for _, key in rows], dtype=np.uint64)
@@ -110,11 +116,13 @@ def frame_of(rows, seed):
     rng = np.random.default_rng(seed)
     unit = rng.integers(0, 7, rows)
     field = rng.integers(0, 4, rows)
-    return pd.DataFrame({
-        "unit_code": [f"U{u}" for u in unit],
-        "person_id": [f"p{i}" + "y" * int(rng.integers(0, 20)) for i in range(rows)],
-        "field": [f"F{f}" for f in field],
-    })
+    return pd.DataFrame(
+        {
+            "unit_code": [f"U{u}" for u in unit],
+            "person_id": [f"p{i}" + "y" * int(rng.integers(0, 20)) for i in range(rows)],
+            "field": [f"F{f}" for f in field],
+        }
+    )
 
 
 @pytest.mark.parametrize("size", [1, 5, 64])
@@ -129,8 +137,9 @@ def test_blockwise_loops_give_the_same_draw_for_any_block_size(monkeypatch, size
     pd.testing.assert_frame_equal(got.rows, expected.rows)
     pd.testing.assert_frame_equal(got.communes, expected.communes)
     assert got.provenance == expected.provenance
-    pd.testing.assert_frame_equal(draw_officials(officials, np.random.default_rng(5)).rows,
-                                  expected_officials.rows)
+    pd.testing.assert_frame_equal(
+        draw_officials(officials, np.random.default_rng(5)).rows, expected_officials.rows
+    )
     assert frame_hash(officials, "group") == expected_hash
 
 

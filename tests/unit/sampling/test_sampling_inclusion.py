@@ -12,18 +12,24 @@ COMMUNES, DRAWS, Z = 250, 20, 4.5
 
 
 def test_inclusion_frequencies_match_design_probabilities():
-    rows = [(f"C{c:03d}", f"{f}{i:02d}", f) for c in range(COMMUNES)
-            for f, n in FIELDS.items() for i in range(n)]
+    rows = [
+        (f"C{c:03d}", f"{f}{i:02d}", f)
+        for c in range(COMMUNES)
+        for f, n in FIELDS.items()
+        for i in range(n)
+    ]
     frame = pd.DataFrame(rows, columns=["unit_code", "person_id", "field"])
     sampled = pd.Series(0, index=pd.Index(frame["person_id"].unique()))
     reserved = sampled.copy()
     rng = np.random.default_rng(2024)
     for _ in range(DRAWS):
         out = draw_with_key(frame, int(rng.integers(2**63)), CitizenSettings(30, 10)).rows
-        sampled = sampled.add(out[out.role == Role.SAMPLE.value].person_id.value_counts(),
-                              fill_value=0)
-        reserved = reserved.add(out[out.role == Role.RESERVE.value].person_id.value_counts(),
-                                fill_value=0)
+        sampled = sampled.add(
+            out[out.role == Role.SAMPLE.value].person_id.value_counts(), fill_value=0
+        )
+        reserved = reserved.add(
+            out[out.role == Role.RESERVE.value].person_id.value_counts(), fill_value=0
+        )
     trials = COMMUNES * DRAWS
     field = sampled.index.str[0]
     p_sample = field.map(lambda f: K[f] / FIELDS[f]).to_numpy()

@@ -21,13 +21,17 @@ from sampling import (
 
 def officials_frame():
     rows = [("P1", f"del{i}", G.COUNCIL_DELEGATE.value) for i in range(5)]
-    rows += [(f"DEP{d}", f"lead{d}-{i}", G.DEPARTMENT_LEADER.value) for d in range(3)
-             for i in range(3)]
+    rows += [
+        (f"DEP{d}", f"lead{d}-{i}", G.DEPARTMENT_LEADER.value) for d in range(3) for i in range(3)
+    ]
     rows += [(f"DIS{d}", f"dl{d}-{i}", G.DISTRICT_LEADER.value) for d in range(4) for i in range(2)]
     rows += [("MIN1", f"par{i}", G.PAR_OFFICER.value) for i in range(55)]
     rows += [("MIN2", f"par{i}", G.PAR_OFFICER.value) for i in range(12)]
-    rows += [(f"AS{a}", f"as{a}-{i}", G.ASSOCIATION_LEADER.value) for a in range(3)
-             for i in range(2 + 2 * a)]
+    rows += [
+        (f"AS{a}", f"as{a}-{i}", G.ASSOCIATION_LEADER.value)
+        for a in range(3)
+        for i in range(2 + 2 * a)
+    ]
     return pd.DataFrame(rows, columns=["unit_code", "person_id", "group"])
 
 
@@ -87,12 +91,20 @@ def test_suggested_sample_size():
 
 
 def test_preview_per_unit_and_group():
-    citizens = pd.DataFrame({"unit_code": ["C1"] * 45 + ["C2"] * 8,
-                             "person_id": [str(i) for i in range(53)], "field": "A"})
+    citizens = pd.DataFrame(
+        {
+            "unit_code": ["C1"] * 45 + ["C2"] * 8,
+            "person_id": [str(i) for i in range(53)],
+            "field": "A",
+        }
+    )
     table = preview_plan(SamplingSettings(), citizens, officials_frame(), ("DIS0",))
     t = table.set_index(["unit_code", "group"])
     assert t.loc[("C1", "citizen"), ["frame_size", "sample_size", "reserve_size"]].tolist() == [
-        45, 30, 10]
+        45,
+        30,
+        10,
+    ]
     assert t.loc[("C2", "citizen"), ["sample_size", "reserve_size"]].tolist() == [8, 0]
     assert t.loc[("MIN1", "par_officer"), "expected_forms"] == 40
     assert t.loc[("DIS1", "district_leader"), "sample_size"] == 0
