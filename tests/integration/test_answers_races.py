@@ -13,27 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_app.persistence.enums import ResponseStatus
 from survey_app.persistence.models import Response
 from survey_app.services import invitations, responses
-from tests.conftest import csrf
-from tests.integration.test_survey_form import _citizen_link
+from tests.integration.test_survey_form import _citizen_link, _client, _instrument
 from tests.support import as_form, complete_answers
-
-
-def _instrument(session: Session, token: str):  # type: ignore[no-untyped-def]
-    invitation = invitations.find(session, token)
-    assert invitation is not None
-    return invitation, responses.instrument_of(invitation)
-
-
-def _client(app: Flask) -> tuple[FlaskClient, str]:
-    client = app.test_client()
-    return client, csrf(client, "/c")
 
 
 def _stored(session: Session, token: str) -> tuple[ResponseStatus | None, dict[str, object]]:
