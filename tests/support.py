@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from questionnaires import Instrument, Question, QuestionType
+
+LIVE_ROOTS: dict[str, Path] = {}
+"""The folder (demo.db and instance/) behind each running live server of the browser tests,
+by its base URL (see tests/e2e/conftest.py)."""
 
 
 def answer_for(q: Question, variant: int = 0) -> object:

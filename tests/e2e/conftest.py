@@ -35,8 +35,10 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.e2e
 
 
-LIVE_ROOTS: dict[str, Path] = {}
-"""The folder (demo.db and instance/) behind each running live server, by its base URL."""
+# The folder (demo.db and instance/) behind each running live server, by its base URL. It
+# lives in tests.support: pytest loads this file as a conftest module and the tests import it
+# again as tests.e2e.conftest, so a dict defined here would exist twice.
+from tests.support import LIVE_ROOTS  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -4,18 +4,17 @@ same client key until accepted; 4xx are final and their message is shown."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from pathlib import Path
 
 from survey_app.security import hash_token
 from tests.e2e.conftest import demo_links
 from tests.e2e.test_e2e_respondent import _finish
+from tests.support import LIVE_ROOTS
 
 
 def _stored(link: str) -> list[tuple[str, str]]:
     """(status, client key) of the responses of a link, read from the live server's database."""
-    database = Path(os.environ["SURVEY_INSTANCE_DIR"]).parent / "demo.db"
+    database = LIVE_ROOTS[link.split("/s/", 1)[0]] / "demo.db"
     with sqlite3.connect(database) as db:
         return db.execute(
             "SELECT r.status, r.client_key FROM responses r JOIN invitations i "
