@@ -121,6 +121,8 @@ def job_letters(job_id: int) -> Any:
     """The printable letters of one unit of a job (a whole sample in one page is what made
     issuing take a minute and 56 MB: letters go per unit)."""
     found = _job(job_id)
+    if request.args.get("unit") is None:  # letters go per unit: the job's page lists them
+        return redirect(url_for("fieldwork.job", job_id=found.id))
     unit = get_or_404(lookup.unit(get_session(), request.args.get("unit", type=int)))
     links = get_or_404(
         invitations.print_letters(get_session(), found, _sealer(), current_user(), unit.id) or None

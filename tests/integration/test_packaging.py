@@ -90,3 +90,19 @@ def test_the_installed_wheel_serves_the_login_page(wheel: Path, tmp_path: Path) 
         },
     )
     assert served.returncode == 0 and "served" in served.stdout, served.stderr[-3000:]
+
+
+def test_every_python_package_is_listed_for_the_wheel() -> None:
+    """pyproject lists the packages (find cannot see survey_app.templates): a new package
+    that is not listed would be missing from the wheel."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for top in ("domain", "questionnaires", "sampling", "analysis", "survey_app")
+        for p in (ROOT / top).rglob("__init__.py")
+    }
+    assert found <= listed, sorted(found - listed)
