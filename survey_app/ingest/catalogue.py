@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from survey_app.catalogue import CATALOGUE
+
 
 class ErrorCode(StrEnum):
     """Why a whole file cannot be read."""
@@ -73,8 +75,6 @@ Code = ErrorCode | ReasonCode | WarningCode | ListWarningCode
 def render(code: Code, params: dict[str, str] | None = None) -> Message:
     """The messages of ``code`` from the application's one catalogue (``survey_app.catalogue``,
     plain data, no Flask), filled with ``params`` (missing keys stay visible)."""
-    from survey_app.catalogue import CATALOGUE
-
     vi, en = CATALOGUE[code.value]
     values = _Defaulting(params or {})
     return Message(vi.format_map(values), en.format_map(values))

@@ -157,6 +157,8 @@ def save_settings(
         )
     except (sampling.SamplingError, TypeError, ValueError) as exc:
         raise ServiceError("bad_sampling_settings") from exc
+    lock_campaign(session, campaign.id)  # merge into what is stored now, not what was read
+    session.refresh(campaign)
     campaign.settings = {**campaign.settings, "sampling": settings.to_dict()}
     session.flush()
     audit.record(

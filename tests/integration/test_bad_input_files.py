@@ -17,12 +17,10 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Campaign, ListRow, UnitList
-from survey_app.services import accounts, registry
-from tests.conftest import login
+from survey_app.services import registry
 from tests.integration.bad_files import CASES, Case, xlsx_list
-from tests.integration.test_lists import campaign  # noqa: F401 - the fixture
+from tests.integration.test_lists import campaign, logged_in  # noqa: F401 - the fixture
 
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹáàãéèíìóòõúùý]")
 FLASH = re.compile(r'<p class="flash (error|warning|success)"[^>]*>(.*?)</p>', re.S)
@@ -35,16 +33,7 @@ def officer(app: Flask, session: Session, campaign: Campaign) -> FlaskClient:  #
     app.config["SETTINGS"] = dataclasses.replace(
         app.config["SETTINGS"], upload_parse_seconds=15, upload_parse_mb=700
     )
-    accounts.create_user(
-        session,
-        username="xa-ab",
-        full_name="Cán bộ An Bình",
-        password="long-enough-pw",
-        role=Role.UNIT_OFFICER,
-        unit_code="AB",
-    )
-    session.commit()
-    return login(app.test_client(), "xa-ab", "long-enough-pw")
+    return logged_in(app, session, "xa-ab")
 
 
 def _counts(session: Session) -> tuple[int, int, list[tuple[int, bool]]]:

@@ -16,13 +16,13 @@ from domain import RespondentGroup
 from survey_app import ingest
 from survey_app.ingest import IngestError, read_table, validate_list
 from survey_app.ingest.stored import LAYOUT_KEY, UNKNOWN
-from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Campaign, ListRow, UnitList
-from survey_app.services import accounts, list_reports, lists, registry
-from tests.conftest import csrf, login
+from survey_app.services import list_reports, lists, registry
+from tests.conftest import csrf
 from tests.integration.test_lists import (
     FIXTURES,
     campaign,  # noqa: F401 - the fixture
+    logged_in,
 )
 
 PAGE_VIEW_BUDGET = 6
@@ -34,16 +34,7 @@ MESSY = "commune_an_binh_messy.xlsx"
 
 
 def _officer(app: Flask, session: Session):  # type: ignore[no-untyped-def]
-    accounts.create_user(
-        session,
-        username="xa-ab",
-        full_name="Cán bộ An Bình",
-        password="long-enough-pw",
-        role=Role.UNIT_OFFICER,
-        unit_code="AB",
-    )
-    session.commit()
-    return login(app.test_client(), "xa-ab", "long-enough-pw")
+    return logged_in(app, session, "xa-ab")
 
 
 def _upload(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -64,6 +65,26 @@ def campaign(session: Session) -> Campaign:
     registry.import_units(session, c, "units.csv", REGISTRY.encode(), None)
     session.commit()
     return c
+
+
+def logged_in(
+    app: Flask,
+    session: Session,
+    username: str,
+    role: Role = Role.UNIT_OFFICER,
+    unit_code: str | None = "AB",
+) -> FlaskClient:
+    """A new account (an officer of An Bình by default), committed and logged in."""
+    accounts.create_user(
+        session,
+        username=username,
+        full_name=f"Cán bộ {username}",
+        password="long-enough-pw",
+        role=role,
+        unit_code=unit_code if role is Role.UNIT_OFFICER else None,
+    )
+    session.commit()
+    return login(app.test_client(), username, "long-enough-pw")
 
 
 def _upload(session: Session, campaign: Campaign, name: str) -> lists.UploadResult:
@@ -256,16 +277,7 @@ def test_list_template_downloaded_for_a_unit_opens_with_its_headers(
 ) -> None:
     """The template an officer downloads for their unit: title, Vietnamese column headers,
     the example row (skipped on upload) and the unit's procedure fields in the hidden list."""
-    accounts.create_user(
-        session,
-        username="can-bo",
-        full_name="Cán bộ",
-        password="long-enough-pw",
-        role=Role.UNIT_OFFICER,
-        unit_code=code,
-    )
-    session.commit()
-    client = login(app.test_client(), "can-bo", "long-enough-pw")
+    client = logged_in(app, session, "can-bo", unit_code=code)
     unit = registry.unit_by_code(session, campaign, code)
     response = client.get(f"/lists/{unit.id}/{group}/template.xlsx")
     assert response.status_code == 200
@@ -285,16 +297,7 @@ def test_list_template_downloaded_for_a_unit_opens_with_its_headers(
 def test_citizen_template_offers_only_the_units_procedure_fields(
     app: Flask, session: Session, campaign: Campaign
 ) -> None:
-    accounts.create_user(
-        session,
-        username="can-bo",
-        full_name="Cán bộ",
-        password="long-enough-pw",
-        role=Role.UNIT_OFFICER,
-        unit_code="AB",
-    )
-    session.commit()
-    client = login(app.test_client(), "can-bo", "long-enough-pw")
+    client = logged_in(app, session, "can-bo")
     unit = registry.unit_by_code(session, campaign, "AB")
     book = load_workbook(
         io.BytesIO(client.get(f"/lists/{unit.id}/citizen/template.xlsx").get_data())
@@ -307,15 +310,7 @@ def test_appraisal_template_opens_with_a_row_per_unit_and_criterion(
 ) -> None:
     from survey_app.services import appraisal
 
-    accounts.create_user(
-        session,
-        username="phan-tich",
-        full_name="Phân tích viên",
-        password="long-enough-pw",
-        role=Role.ANALYST,
-    )
-    session.commit()
-    client = login(app.test_client(), "phan-tich", "long-enough-pw")
+    client = logged_in(app, session, "phan-tich", Role.ANALYST)
     response = client.get(f"/results/campaigns/{campaign.id}/appraisal/template")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.get_data()))
@@ -346,16 +341,7 @@ def test_appraisal_template_opens_with_a_row_per_unit_and_criterion(
 def test_officer_uploads_in_the_browser_flow(
     app: Flask, session: Session, campaign: Campaign
 ) -> None:
-    accounts.create_user(
-        session,
-        username="xa-ab",
-        full_name="Cán bộ An Bình",
-        password="long-enough-pw",
-        role=Role.UNIT_OFFICER,
-        unit_code="AB",
-    )
-    session.commit()
-    client = login(app.test_client(), "xa-ab", "long-enough-pw")
+    client = logged_in(app, session, "xa-ab")
     unit = registry.unit_by_code(session, campaign, "AB")
     data = {"file": (io.BytesIO((FIXTURES / "commune_an_binh_messy.xlsx").read_bytes()), "ds.xlsx")}
     page = client.post(f"/lists/{unit.id}/citizen", data=data, content_type="multipart/form-data")
@@ -380,16 +366,7 @@ def test_officer_uploads_in_the_browser_flow(
 def test_bad_files_get_a_message_and_change_nothing(
     app: Flask, session: Session, campaign: Campaign, payload: bytes, name: str
 ) -> None:
-    accounts.create_user(
-        session,
-        username="xa-ab",
-        full_name="Cán bộ An Bình",
-        password="long-enough-pw",
-        role=Role.UNIT_OFFICER,
-        unit_code="AB",
-    )
-    session.commit()
-    client = login(app.test_client(), "xa-ab", "long-enough-pw")
+    client = logged_in(app, session, "xa-ab")
     unit = registry.unit_by_code(session, campaign, "AB")
     response = client.post(
         f"/lists/{unit.id}/citizen",
