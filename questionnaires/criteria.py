@@ -16,13 +16,13 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from domain.enums import UnitLevel
 from questionnaires._reader import Reader, read_yaml
 from questionnaires.errors import CriteriaError, Problem
 from questionnaires.model import LocalizedText
 
 _CODE = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")
 _TREE_CODE = re.compile(r"[a-z][a-z0-9_]*")
+_LEVEL_CODE = re.compile(r"[a-z][a-z0-9_]*")  # the unit level the tree was written for
 _TOLERANCE = 1e-6
 
 
@@ -72,7 +72,7 @@ class CriteriaTree:
 
     code: str
     version: str
-    level: UnitLevel
+    level: str
     title: LocalizedText
     note: LocalizedText
     fields: tuple[CriterionNode, ...]
@@ -212,7 +212,7 @@ def criteria_tree_from_data(data: object, source: str = "<memory>") -> CriteriaT
     ]
     code = r.string(node, "code", "", pattern=_TREE_CODE)
     version = r.string(node, "version", "")
-    level = r.enum(node, "level", "", UnitLevel)
+    level = r.string(node, "level", "", pattern=_LEVEL_CODE)
     title = r.text(node, "title", "")
     note = r.text(node, "note", "")
     if problems or None in (code, version, level, title, note):

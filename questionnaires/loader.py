@@ -19,7 +19,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 
-from domain.enums import CampaignKind, RespondentGroup, UnitLevel
 from questionnaires._questions import ID_PATTERN, build_question
 from questionnaires._reader import Reader, read_yaml
 from questionnaires.conditions import RefInfo, check
@@ -225,20 +224,24 @@ def _check_criteria(r: Reader, sections: list[Section], tree: CriteriaTree | Non
             )
 
 
-def _metadata_enums(
-    r: Reader, node: Mapping[str, object]
-) -> tuple[list[RespondentGroup], list[CampaignKind]]:
-    groups = [
-        r.enum_value(g, f"groups[{i}]", RespondentGroup)
-        for i, g in enumerate(r.sequence(node, "groups", ""))
-    ]
+def _metadata_codes(r: Reader, node: Mapping[str, object]) -> tuple[list[str], list[str]]:
+    """The groups the instrument was written for and the campaign kinds it suits: codes of
+    campaign designs (``designs``), which say who answers it; here they only document it."""
+    groups = [_code(r, g, f"groups[{i}]") for i, g in enumerate(r.sequence(node, "groups", ""))]
     kinds = [
-        r.enum_value(k, f"campaign_kinds[{i}]", CampaignKind)
+        _code(r, k, f"campaign_kinds[{i}]")
         for i, k in enumerate(r.sequence(node, "campaign_kinds", ""))
     ]
     if not node.get("groups"):
         r.fail("groups", "list at least one respondent group")
     return [g for g in groups if g], [k for k in kinds if k]
+
+
+def _code(r: Reader, value: object, path: str) -> str | None:
+    if isinstance(value, str) and _CODE.fullmatch(value):
+        return value
+    r.fail(path, f"not a code (lower-case letters, digits, _): {value!r}")
+    return None
 
 
 def instrument_from_data(
@@ -261,8 +264,8 @@ def instrument_from_data(
     meta = {key: r.text(node, key, "") for key in ("title", "intro", "confidentiality")}
     code = r.string(node, "code", "", pattern=_CODE)
     version = r.string(node, "version", "", pattern=_VERSION)
-    groups, kinds = _metadata_enums(r, node)
-    rated = r.enum(node, "rated_unit", "", UnitLevel)
+    groups, kinds = _metadata_codes(r, node)
+    rated = r.string(node, "rated_unit", "", pattern=_CODE)
     minutes = r.integer(node, "estimated_minutes", "", required=True, low=1, high=240)
     tree_code = r.string(node, "criteria_tree", "", required=False)
     tree = _find_tree(r, tree_code, criteria_trees)

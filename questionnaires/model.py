@@ -15,7 +15,6 @@ from enum import Enum, StrEnum
 from functools import cached_property
 from types import MappingProxyType
 
-from domain.enums import CampaignKind, RespondentGroup, UnitLevel
 from questionnaires.conditions import ValueKind, evaluate
 from questionnaires.expr import Node, render
 
@@ -173,9 +172,9 @@ class Instrument:
     code: str
     version: str
     title: LocalizedText
-    groups: tuple[RespondentGroup, ...]
-    rated_unit: UnitLevel
-    campaign_kinds: tuple[CampaignKind, ...]
+    groups: tuple[str, ...]
+    rated_unit: str
+    campaign_kinds: tuple[str, ...]
     estimated_minutes: int
     intro: LocalizedText
     confidentiality: LocalizedText

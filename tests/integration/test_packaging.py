@@ -102,7 +102,7 @@ def test_every_python_package_is_listed_for_the_wheel() -> None:
     )
     found = {
         ".".join(p.parent.relative_to(ROOT).parts)
-        for top in ("domain", "questionnaires", "sampling", "analysis", "survey_app")
+        for top in ("domain", "designs", "questionnaires", "sampling", "analysis", "survey_app")
         for p in (ROOT / top).rglob("__init__.py")
     }
     assert found <= listed, sorted(found - listed)

@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 import yaml
 
-from domain.enums import UnitLevel
 from questionnaires import CriteriaError, builtin_criteria_trees, load_criteria_tree
 from questionnaires.criteria import CRITERIA_DIR, Method, criteria_tree_from_data
 
 
 def test_provincial_tree_has_eight_fields_and_68_plus_32_points() -> None:
     tree = builtin_criteria_trees()["province_2022"]
-    assert tree.level is UnitLevel.PROVINCE
+    assert tree.level == "province"
     assert len(tree.fields) == 8
     assert tree.total() == 100
     assert tree.total(Method.APPRAISAL) == 68
