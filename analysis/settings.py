@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from domain.enums import RespondentGroup
-
 
 class SingletonMethod(StrEnum):
     """Variance contribution of a stratum holding a single PSU.
@@ -80,7 +78,7 @@ class EstimationSettings:
     small_cell_n: int = 10
 
 
-def _frozen(mapping: Mapping[RespondentGroup, float]) -> Mapping[RespondentGroup, float]:
+def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
     return MappingProxyType(dict(mapping))
 
 
@@ -94,7 +92,7 @@ class PoolingSettings:
     weights are equal).
     """
 
-    group_shares: Mapping[RespondentGroup, float] = field(default_factory=lambda: _frozen({}))
+    group_shares: Mapping[str, float] = field(default_factory=lambda: _frozen({}))
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,6 @@ def _pandas_import(path: Path) -> Callable[[], float]:
 
 def _list_import(path: Path) -> Callable[[], float]:
     """The service's import: read_table + validate_list of a citizen list; the data rows."""
-    from domain.enums import RespondentGroup
     from survey_app.ingest import ListContext, read_table, validate_list
 
     def run() -> float:
@@ -153,7 +152,7 @@ def _list_import(path: Path) -> Callable[[], float]:
             ("An Bình", "Lũng Hòa"),
             tuple(f for f, _ in FIELDS),
         )
-        return float(validate_list(table, RespondentGroup.CITIZEN, context).data_rows)
+        return float(validate_list(table, "citizen", context).data_rows)
 
     return run
 
@@ -164,7 +163,6 @@ def _service_upload(path: Path) -> Callable[[], float]:
     database holding the demo registry (its commune renamed Phú Đa, window set to 2021)."""
     from sqlalchemy import select
 
-    from domain.enums import RespondentGroup, UnitLevel
     from survey_app import create_app, demo
     from survey_app.persistence.db import upgrade
     from survey_app.persistence.models import Campaign, Unit
@@ -181,7 +179,7 @@ def _service_upload(path: Path) -> Callable[[], float]:
         )
         assert campaign is not None
         campaign.window_from, campaign.window_to = date(2021, 1, 1), date(2021, 10, 15)
-        unit = session.scalars(select(Unit).where(Unit.level == UnitLevel.COMMUNE)).first()
+        unit = session.scalars(select(Unit).where(Unit.level == "commune")).first()
         assert unit is not None
         unit.name = "Phú Đa"
         session.commit()
@@ -193,7 +191,7 @@ def _service_upload(path: Path) -> Callable[[], float]:
                 session,
                 session.get(Campaign, ids[0]),
                 session.get(Unit, ids[1]),
-                RespondentGroup.CITIZEN,
+                "citizen",
                 path.name,
                 path.read_bytes(),
                 None,

@@ -55,7 +55,6 @@ def main() -> None:
 
     from sqlalchemy import select
 
-    from domain import RespondentGroup
     from survey_app.demo import demo_password
     from survey_app.ingest import annotated_xlsx
     from survey_app.persistence.models import Campaign, Unit
@@ -79,7 +78,7 @@ def main() -> None:
             session,
             campaign,
             unit,
-            RespondentGroup.CITIZEN,
+            "citizen",
             path.name,
             data,
             None,

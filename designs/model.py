@@ -212,6 +212,18 @@ class CampaignDesign:
         pooled by respondent)."""
         return {g.code: g.share for g in self.groups if g.share is not None}
 
+    def rated_levels(self) -> tuple[str, ...]:
+        """Levels whose units the evaluation matrix rates, in level order."""
+        rated: set[str] = set()
+        for line in self.evaluations:
+            if line.rates is RatesShape.PROVINCE:
+                rated.update(self.root_levels())
+            elif line.rates is RatesShape.OWN_UNIT:
+                rated.add(line.level or self.group(line.group).submitted_by)
+            elif line.level is not None:
+                rated.add(line.level)
+        return tuple(lv.code for lv in self.levels if lv.code in rated)
+
     def questionnaires(self) -> tuple[str, ...]:
         """Questionnaire codes the design uses, each once, in design order."""
         return tuple(dict.fromkeys(e.questionnaire for e in self.evaluations))

@@ -28,7 +28,7 @@ from sampling.officials import (
     compare_with_expected,
     draw_officials,
 )
-from sampling.planning import PREVIEW_COLUMNS, preview_plan, suggested_sample_size
+from sampling.planning import PREVIEW_COLUMNS, GroupPlan, preview_plan, suggested_sample_size
 from sampling.provenance import SAMPLING_VERSION, DrawKind, DrawProvenance
 from sampling.replacement import Replacement, replace_respondent
 from sampling.schema import Role
@@ -59,6 +59,7 @@ __all__ = [
     "DrawProvenance",
     "ExpectedCount",
     "FrameError",
+    "GroupPlan",
     "OfficialsDraw",
     "QuotaSettings",
     "Replacement",

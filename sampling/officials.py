@@ -1,9 +1,11 @@
 """Officials and delegates (DOMAIN.md §5, §7): census groups and per-unit quota groups.
 
-Census groups take everyone eligible with weight 1; district leaders only in the chosen
-districts. A quota group (PAR officers per ministry, leaders per association) takes its quota q
-per unit: if a unit lists L > q people, q are drawn by simple random sampling (the q smallest
-keys fmix64(hash(person, group) ^ salt_unit), as in :mod:`sampling.citizens`) with weight L / q;
+Groups are the campaign design's codes. A census group takes everyone eligible with weight 1;
+a group limited to some units (census within units chosen by tier: district leaders of the
+chosen districts) takes everyone listed by those units. A quota group (PAR officers per
+ministry, leaders per association, two leaders per commune office) takes its quota q per unit:
+if a unit lists L > q people, q are drawn by simple random sampling (the q smallest keys
+fmix64(hash(person, group) ^ salt_unit), as in :mod:`sampling.citizens`) with weight L / q;
 otherwise everyone with weight 1.
 """
 
@@ -16,8 +18,6 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from domain.enums import RespondentGroup, SelectionRule
-from sampling.errors import FrameError
 from sampling.frames import encode_frame
 from sampling.hashing import hash_labels, row_keys, unit_salts
 from sampling.keyed import smallest_per_group
@@ -30,29 +30,30 @@ from sampling.settings import QuotaSettings
 class ExpectedCount:
     """The national plan's expected number of forms of a group (DOMAIN.md §5, seed 001)."""
 
-    group: RespondentGroup
+    group: str
     low: int
     high: int
 
 
-EXPECTED_NATIONAL: Mapping[RespondentGroup, ExpectedCount] = MappingProxyType(
+EXPECTED_NATIONAL: Mapping[str, ExpectedCount] = MappingProxyType(
     {
         g: ExpectedCount(g, lo, hi)
         for g, lo, hi in (
-            (RespondentGroup.COUNCIL_DELEGATE, 3_500, 3_500),
-            (RespondentGroup.DEPARTMENT_LEADER, 4_100, 4_100),
-            (RespondentGroup.SUBUNIT_LEADER, 17_800, 17_800),
-            (RespondentGroup.DISTRICT_LEADER, 2_100, 2_100),
-            (RespondentGroup.CITIZEN, 36_000, 40_000),
-            (RespondentGroup.MINISTRY_DEPARTMENT_LEADER, 1_600, 1_600),
-            (RespondentGroup.PROVINCE_DEPARTMENT_LEADER_FOR_MINISTRY, 3_700, 3_700),
-            (RespondentGroup.MINISTRY_SUBUNIT_LEADER, 16_400, 16_400),
-            (RespondentGroup.PAR_OFFICER, 800, 800),
-            (RespondentGroup.ASSOCIATION_LEADER, 155, 155),
+            ("council_delegate", 3_500, 3_500),
+            ("department_leader", 4_100, 4_100),
+            ("subunit_leader", 17_800, 17_800),
+            ("district_leader", 2_100, 2_100),
+            ("citizen", 36_000, 40_000),
+            ("ministry_department_leader", 1_600, 1_600),
+            ("province_department_leader_for_ministry", 3_700, 3_700),
+            ("ministry_subunit_leader", 16_400, 16_400),
+            ("par_officer", 800, 800),
+            ("association_leader", 155, 155),
         )
     }
 )
-"""National totals per group; for groups given as "~N" low == high == N."""
+"""National totals per group of the 2023 national plan (seed 001), by the 2023 design's group
+codes; for groups given as "~N" low == high == N. Other designs' groups have no expectation."""
 
 
 @dataclass(frozen=True)
@@ -68,19 +69,21 @@ class OfficialsDraw:
     provenance: DrawProvenance
 
 
-def compare_with_expected(counted: Mapping[RespondentGroup, int]) -> pd.DataFrame:
-    """Counted respondents per group beside the plan's national numbers.
+def compare_with_expected(counted: Mapping[str, int]) -> pd.DataFrame:
+    """Counted respondents per group beside the national plan's numbers, for the groups the
+    plan names (others have no expectation and are left out).
 
     Columns: ``group, counted, expected_low, expected_high, share_of_expected`` (counted divided
-    by the middle of the expected range), one row per group in ``RespondentGroup`` order.
+    by the middle of the expected range), one row per counted group the plan names, in the
+    plan's order.
     """
-    groups = list(RespondentGroup)
-    low = np.array([EXPECTED_NATIONAL[g].low for g in groups])
-    high = np.array([EXPECTED_NATIONAL[g].high for g in groups])
-    got = np.array([counted.get(g, 0) for g in groups])
+    groups = [g for g in EXPECTED_NATIONAL if g in counted]
+    low = np.array([EXPECTED_NATIONAL[g].low for g in groups], dtype=np.int64)
+    high = np.array([EXPECTED_NATIONAL[g].high for g in groups], dtype=np.int64)
+    got = np.array([counted[g] for g in groups], dtype=np.int64)
     return pd.DataFrame(
         {
-            GROUP: pd.Series([g.value for g in groups], dtype="str"),
+            GROUP: pd.Series(groups, dtype="str"),
             "counted": got,
             "expected_low": low,
             "expected_high": high,
@@ -89,17 +92,13 @@ def compare_with_expected(counted: Mapping[RespondentGroup, int]) -> pd.DataFram
     )
 
 
-def _eligible(frame: pd.DataFrame, chosen_districts: Collection[str] | None) -> pd.DataFrame:
-    """Rows that may be selected: known official groups; district leaders of chosen districts."""
+def _eligible(frame: pd.DataFrame, within: Mapping[str, Collection[str]]) -> pd.DataFrame:
+    """Rows that may be selected: a group limited by ``within`` keeps its rows whose unit is
+    one of the units given for it."""
     groups = frame[GROUP].astype("str")
-    known = {g.value for g in RespondentGroup if g is not RespondentGroup.CITIZEN}
-    bad = sorted(set(groups.unique()) - known)
-    if bad:
-        raise FrameError("unknown_group", f"not an officials group: {bad}")
-    in_district = groups == RespondentGroup.DISTRICT_LEADER.value
-    if in_district.any() and chosen_districts is None:
-        raise FrameError("districts_not_chosen", "district leaders need the chosen districts")
-    keep = ~in_district | frame[UNIT].isin(list(chosen_districts or ()))
+    keep = pd.Series(True, index=frame.index)
+    for group, units in within.items():
+        keep &= (groups != group) | frame[UNIT].isin(list(units))
     return frame.loc[keep, [UNIT, PERSON, GROUP]].reset_index(drop=True)
 
 
@@ -107,20 +106,21 @@ def draw_officials(
     frame: pd.DataFrame,
     rng: np.random.Generator,
     settings: QuotaSettings | None = None,
-    chosen_districts: Collection[str] | None = None,
+    within: Mapping[str, Collection[str]] | None = None,
 ) -> OfficialsDraw:
     """Select the officials' groups from ``frame`` (columns ``unit_code, person_id, group``).
 
-    Census groups: everyone, weight 1. ``district_leader``: everyone whose ``unit_code`` is in
-    ``chosen_districts``. Quota groups: the settings' quota per unit (module docstring).
+    Census groups: everyone, weight 1. A group in ``within``: everyone whose ``unit_code`` is
+    one of its units (the chosen districts, or the units under them). Quota groups: the
+    settings' quota per unit (module docstring).
     """
     settings = settings or QuotaSettings()
     run_key = new_run_key(rng)
-    eligible = _eligible(frame, chosen_districts)
+    eligible = _eligible(frame, within or {})
     enc = encode_frame(eligible, GROUP, per_label=True)
     cell = enc.cell
     listed = np.bincount(cell, minlength=enc.cells).astype(np.int64)
-    quota = np.array([settings.quota(RespondentGroup(g)) or 0 for g in enc.labels], np.int64)
+    quota = np.array([settings.quota(str(g)) or 0 for g in enc.labels], np.int64)
     cap = np.tile(np.where(quota > 0, quota, np.iinfo(np.int64).max), len(enc.units))
     taken = np.minimum(listed, cap)
     # hash(person, group) = hash(person) ^ hash(group): fold the group's part into the salt
@@ -133,7 +133,7 @@ def draw_officials(
     rows["unit_listed"] = listed[cell[picked]]
     rows["unit_taken"] = taken[cell[picked]]
     counts = rows[GROUP].value_counts()
-    counted = {RespondentGroup(str(g)): int(c) for g, c in counts.items()}
+    counted = {str(g): int(c) for g, c in counts.items()}
     provenance = DrawProvenance(
         DrawKind.OFFICIALS,
         run_key,
@@ -142,8 +142,3 @@ def draw_officials(
         settings.to_dict(),
     )
     return OfficialsDraw(rows, compare_with_expected(counted), provenance)
-
-
-def selection_rule(group: RespondentGroup, settings: QuotaSettings) -> SelectionRule:
-    """The rule applied to a group under these settings (a quota turns a census into QUOTA)."""
-    return SelectionRule.QUOTA if settings.quota(group) is not None else group.selection

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from domain.enums import RespondentGroup, SelectionRule
 from sampling.errors import SettingsError
-from sampling.officials import selection_rule
 from sampling.schema import GROUP, PERSON, UNIT, require_columns
-from sampling.settings import SamplingSettings
 
 PREVIEW_COLUMNS = (
     UNIT,
@@ -39,62 +37,48 @@ def suggested_sample_size(population: int, margin: float = 0.05) -> int:
     return math.ceil(Fraction(population) / (1 + population * e * e))
 
 
-def _citizen_preview(frame: pd.DataFrame, settings: SamplingSettings) -> pd.DataFrame:
-    n, r = settings.citizens.sample_size, settings.citizens.reserve_size
-    size = frame.groupby(UNIT, sort=True).size()
-    sample = np.minimum(size.to_numpy(), n)
-    return pd.DataFrame(
-        {
-            UNIT: size.index.astype("str"),
-            GROUP: RespondentGroup.CITIZEN.value,
-            "rule": SelectionRule.STRATIFIED_SAMPLE.value,
-            "frame_size": size.to_numpy(),
-            "sample_size": sample,
-            "reserve_size": np.minimum(r, size.to_numpy() - sample),
-        }
-    )
+@dataclass(frozen=True)
+class GroupPlan:
+    """What a preview needs to know of one group's selection.
 
+    ``rule``: the design's rule name, shown as is. ``cap``: people taken per unit at most
+    (a quota or a sample size; None: everyone). ``reserve_size``: ordered reserves per unit.
+    ``units``: the only units whose people may be taken (chosen units), None for all.
+    """
 
-def _officials_preview(
-    frame: pd.DataFrame, settings: SamplingSettings, chosen: Collection[str] | None
-) -> pd.DataFrame:
-    size = frame.groupby([UNIT, GROUP], sort=True).size().reset_index(name="frame_size")
-    groups = [RespondentGroup(str(g)) for g in size[GROUP]]
-    rules = [selection_rule(g, settings.quotas) for g in groups]
-    caps = [settings.quotas.quota(g) or n for g, n in zip(groups, size["frame_size"], strict=True)]
-    in_scope = [
-        rule is not SelectionRule.CENSUS_IN_CHOSEN_DISTRICTS or unit in set(chosen or ())
-        for rule, unit in zip(rules, size[UNIT], strict=True)
-    ]
-    sample = np.where(in_scope, np.minimum(size["frame_size"].to_numpy(), caps), 0)
-    return size.assign(rule=[r.value for r in rules], sample_size=sample, reserve_size=0).astype(
-        {UNIT: "str", GROUP: "str"}
-    )
+    rule: str
+    cap: int | None = None
+    reserve_size: int = 0
+    units: frozenset[str] | None = None
 
 
 def preview_plan(
-    settings: SamplingSettings,
-    citizens: pd.DataFrame | None = None,
-    officials: pd.DataFrame | None = None,
-    chosen_districts: Collection[str] | None = None,
+    frame: pd.DataFrame, plans: Mapping[str, GroupPlan], margin_of_error: float = 0.05
 ) -> pd.DataFrame:
     """Per unit and group: frame size, sample size, reserve size, expected forms, suggestion.
 
-    ``expected_forms`` = sample size (one form per selected respondent; reserves are only used
-    as replacements). ``suggested_size`` = :func:`suggested_sample_size` of the unit's frame at
-    the settings' margin of error, for comparison. No random draw is made.
+    ``frame``: ``unit_code, person_id, group``, the eligible people. ``expected_forms`` =
+    sample size (one form per selected respondent and rated unit is counted by the caller;
+    reserves are only used as replacements). ``suggested_size`` =
+    :func:`suggested_sample_size` of the unit's frame at ``margin_of_error``. No draw is made.
     """
-    parts = []
-    if citizens is not None:
-        require_columns(citizens, (UNIT, PERSON))
-        parts.append(_citizen_preview(citizens, settings))
-    if officials is not None:
-        require_columns(officials, (UNIT, PERSON, GROUP))
-        parts.append(_officials_preview(officials, settings, chosen_districts))
-    if not parts:
+    require_columns(frame, (UNIT, PERSON, GROUP))
+    size = frame.groupby([UNIT, GROUP], sort=True).size().reset_index(name="frame_size")
+    if size.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in PREVIEW_COLUMNS})
-    table = pd.concat(parts, ignore_index=True)
-    table["expected_forms"] = table["sample_size"]
-    e = settings.margin_of_error
-    table["suggested_size"] = [suggested_sample_size(int(n), e) for n in table["frame_size"]]
+    n = size["frame_size"].to_numpy()
+    plan = [plans.get(str(g), GroupPlan("census")) for g in size[GROUP]]
+    cap = np.array([p.cap if p.cap is not None else np.iinfo(np.int64).max for p in plan])
+    in_scope = np.array(
+        [p.units is None or str(u) in p.units for p, u in zip(plan, size[UNIT], strict=True)]
+    )
+    sample = np.where(in_scope, np.minimum(n, cap), 0)
+    reserve = np.where(in_scope, np.minimum([p.reserve_size for p in plan], n - sample), 0)
+    table = size.assign(
+        rule=[p.rule for p in plan],
+        sample_size=sample,
+        reserve_size=reserve,
+        expected_forms=sample,
+        suggested_size=[suggested_sample_size(int(k), margin_of_error) for k in n],
+    ).astype({UNIT: "str", GROUP: "str"})
     return table.loc[:, list(PREVIEW_COLUMNS)]

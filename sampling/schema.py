@@ -3,7 +3,7 @@
 Citizen frame (one row per eligible transaction/person, DOMAIN.md §6):
     ``unit_code`` commune code (str), ``person_id`` stable id of the row, unique within the
     commune (str), ``field`` procedure field (str).
-Officials frame: ``unit_code``, ``person_id``, ``group`` (a ``RespondentGroup`` value).
+Officials frame: ``unit_code``, ``person_id``, ``group`` (a group code of the design).
 District frame: ``code``, ``tier`` (socio-economic tier given by the administrator, int,
     1 = most developed), ``size`` (population or number of transactions), optional
     ``province_code``.

@@ -8,7 +8,6 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from domain.enums import RespondentGroup
 from sampling.errors import SettingsError
 
 
@@ -84,29 +83,29 @@ class DistrictSettings:
         )
 
 
-DEFAULT_QUOTAS: Mapping[RespondentGroup, int] = MappingProxyType(
-    {RespondentGroup.PAR_OFFICER: 40, RespondentGroup.ASSOCIATION_LEADER: 3}
-)
+DEFAULT_QUOTAS: Mapping[str, int] = MappingProxyType({"par_officer": 40, "association_leader": 3})
+"""The ministry survey's quotas (seed 001): 40 PAR officers per ministry, 3 leaders per
+association; a campaign design sets its own."""
 
 
 @dataclass(frozen=True)
 class QuotaSettings:
-    """Per-unit quotas of the quota groups (PAR officers per ministry, leaders per association)."""
+    """Per-unit quotas of the quota groups, by group code (PAR officers per ministry...)."""
 
-    quotas: Mapping[RespondentGroup, int] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
+    quotas: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
 
     def __post_init__(self) -> None:
         for group, quota in self.quotas.items():
-            _check(quota >= 1, "quota", f"quota of {group.value} must be at least 1")
+            _check(quota >= 1, "quota", f"quota of {group} must be at least 1")
         object.__setattr__(self, "quotas", MappingProxyType(dict(self.quotas)))
 
-    def quota(self, group: RespondentGroup) -> int | None:
+    def quota(self, group: str) -> int | None:
         """The group's per-unit quota, or None for a census group."""
         return self.quotas.get(group)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form."""
-        return {"quotas": {g.value: q for g, q in sorted(self.quotas.items())}}
+        return {"quotas": {g: q for g, q in sorted(self.quotas.items())}}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> QuotaSettings:
@@ -114,7 +113,7 @@ class QuotaSettings:
         raw = data.get("quotas")
         if raw is None:
             return cls()
-        return cls({RespondentGroup(g): int(q) for g, q in raw.items()})
+        return cls({str(g): int(q) for g, q in raw.items()})
 
 
 @dataclass(frozen=True)

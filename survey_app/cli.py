@@ -5,6 +5,10 @@ survey-app demo [--host H] [--port P]    migrate, load the demo once, print logi
 survey-app db upgrade                    apply migrations
 survey-app create-user USERNAME --role R [--unit-code C]
 survey-app import-units FILE [--campaign ID]
+survey-app campaign templates            the design templates shipped with the service
+survey-app campaign create (--template CODE | --design FILE) --year Y --name N
+survey-app campaign export-design ID     print a campaign's design (YAML)
+survey-app campaign import-design ID FILE   replace a campaign's design
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from werkzeug.serving import run_simple
 
-from domain import RespondentGroup
 from survey_app import worker
 from survey_app.errors import RowsRejected, ServiceError
 from survey_app.persistence.db import new_revision, upgrade
@@ -188,7 +191,7 @@ def import_units(file: Path, campaign_id: int | None) -> None:
 
 @main.command("import-list")
 @click.option("--unit", "unit_code", required=True, help="Code of the submitting unit.")
-@click.option("--group", type=click.Choice([g.value for g in RespondentGroup]), required=True)
+@click.option("--group", required=True, help="Code of the respondent group (the design's).")
 @click.option(
     "--campaign",
     "campaign_id",
@@ -211,7 +214,7 @@ def import_list(
             campaign = campaigns.get_campaign(session, campaign_id)
             unit = registry.unit_by_code(session, campaign, unit_code)
             result = lists.upload(
-                session, campaign, unit, RespondentGroup(group), file.name, file.read_bytes(), None
+                session, campaign, unit, group, file.name, file.read_bytes(), None
             )
         except IngestError as exc:
             raise click.ClickException(f"{exc.code}: {exc.message_en}") from exc
@@ -287,3 +290,105 @@ def sample(campaign_id: int | None, seed: int, verify_only: bool) -> None:
                 ensure_ascii=False,
             )
         )
+
+
+@main.group("campaign")
+def campaign_group() -> None:
+    """Campaigns and their designs (levels, groups, who rates whom, settings)."""
+
+
+@campaign_group.command("templates")
+def campaign_templates() -> None:
+    """List the design templates shipped with the service."""
+    import designs
+
+    for code in designs.template_codes():
+        design = designs.template(code)
+        click.echo(
+            f"{code}\t{design.name.vi} / {design.name.en}\t"
+            f"{len(design.groups)} groups, {len(design.evaluations)} evaluation lines"
+        )
+
+
+def _echo_problems(exc: ServiceError) -> None:
+    from survey_app.services.designs import DesignRefused
+
+    if isinstance(exc, DesignRefused):
+        for vi, en in zip(exc.lines("vi"), exc.lines("en"), strict=True):
+            click.echo(f"- {vi}\n  {en}", err=True)
+
+
+@campaign_group.command("create")
+@click.option("--template", "template_code", default=None, help="Code of a shipped template.")
+@click.option(
+    "--design",
+    "design_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A design file (YAML), e.g. one exported and edited.",
+)
+@click.option("--year", type=int, required=True)
+@click.option("--name", required=True)
+@with_appcontext
+def campaign_create(
+    template_code: str | None, design_file: Path | None, year: int, name: str
+) -> None:
+    """Create a campaign from a template or a design file; an invalid design creates nothing."""
+    from survey_app.services import designs as designs_service
+
+    if (template_code is None) == (design_file is None):
+        raise click.UsageError("give exactly one of --template and --design")
+    with _session() as session:
+        try:
+            if template_code is not None:
+                design = designs_service.template(template_code)
+            else:
+                assert design_file is not None
+                design = designs_service.read_document(design_file.read_bytes())
+            campaign = designs_service.create_campaign(
+                session, design, year=year, name=name, actor=None
+            )
+        except ServiceError as exc:
+            _echo_problems(exc)
+            raise click.ClickException(exc.message("en")) from exc
+        session.commit()
+        click.echo(json.dumps({"campaign": campaign.id, "year": year, "name": campaign.name}))
+
+
+@campaign_group.command("export-design")
+@click.argument("campaign_id", type=int)
+@with_appcontext
+def campaign_export_design(campaign_id: int) -> None:
+    """Print a campaign's design as YAML (import it again with import-design or create)."""
+    import designs
+    from survey_app.services import campaigns
+    from survey_app.services.designs import design_of
+
+    with _session() as session:
+        try:
+            campaign = campaigns.get_campaign(session, campaign_id)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message("en")) from exc
+        click.echo(designs.dump_yaml(design_of(campaign)), nl=False)
+
+
+@campaign_group.command("import-design")
+@click.argument("campaign_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def campaign_import_design(campaign_id: int, file: Path) -> None:
+    """Replace a campaign's design by a design file; refused (nothing changes) when invalid
+    or when it drops a level or group the campaign's data uses."""
+    from survey_app.services import campaigns
+    from survey_app.services import designs as designs_service
+
+    with _session() as session:
+        try:
+            campaign = campaigns.get_campaign(session, campaign_id)
+            design = designs_service.read_document(file.read_bytes())
+            designs_service.save_design(session, campaign, design, None)
+        except ServiceError as exc:
+            _echo_problems(exc)
+            raise click.ClickException(exc.message("en")) from exc
+        session.commit()
+        click.echo(json.dumps({"campaign": campaign.id, "groups": len(design.groups)}))

@@ -9,6 +9,7 @@ what it created.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
@@ -17,11 +18,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import CampaignKind, RespondentGroup
+import designs
 from survey_app.persistence.enums import CampaignStatus, Mode, RespondentStatus, Role, SampleRole
 from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit, User
 from survey_app.services import accounts, invitations, registry, responses
-from survey_app.services.campaigns import CampaignInput, create_campaign
+from survey_app.services import designs as designs_service
 from tests.support import complete_answers
 
 PASSWORD = "factory-password-2026"  # noqa: S105 - test accounts only
@@ -30,33 +31,45 @@ PASSWORD)``)."""
 FIELDS = ("Hộ tịch", "Chứng thực", "Đất đai", "Bảo trợ xã hội", "Người có công")
 
 
+TEMPLATES = {
+    "provincial_par": "par_province_2023",
+    "commune_index": "commune_index_2023",
+    "sipas": "sipas_2025",
+    "internal_index": "internal_index_2025",
+}
+"""The shipped template a factory campaign of each kind is made from."""
+
+
 def campaign(
     session: Session,
     *,
     name: str = "Khảo sát thử nghiệm",
-    kind: CampaignKind = CampaignKind.PROVINCIAL_PAR,
+    kind: str = "provincial_par",
     year: int | None = None,
     fieldwork_open: bool = True,
+    design: designs.CampaignDesign | None = None,
 ) -> Campaign:
-    """An open campaign through ``campaigns.create_campaign``; fieldwork includes today
-    unless ``fieldwork_open`` is False."""
+    """An open campaign through ``designs.create_campaign``: the shipped template of ``kind``
+    (or ``design``) with this year's window (1/1-15/10) and deadlines; fieldwork includes
+    today unless ``fieldwork_open`` is False."""
     today = dt.date.today()
     year = year or today.year
     opens = today - dt.timedelta(days=1) if fieldwork_open else today + dt.timedelta(days=30)
-    created = create_campaign(
-        session,
-        CampaignInput(
-            year=year,
-            kind=kind,
-            name=name,
-            status=CampaignStatus.OPEN,
-            window_from=dt.date(year, 1, 1),
-            window_to=dt.date(year, 10, 15),
-            list_deadline=dt.date(year, 12, 31),
-            fieldwork_opens=opens,
-            fieldwork_closes=today + dt.timedelta(days=60),
-        ),
-        actor=None,
+    chosen = design or designs_service.template(TEMPLATES[kind])
+    window = designs.Window(dt.date(year, 1, 1), dt.date(year, 10, 15))
+    groups = tuple(
+        dataclasses.replace(g, window=window) if g.window is not None else g for g in chosen.groups
+    )
+    deadlines = designs.Deadlines(
+        lists=dt.date(year, 12, 31),
+        fieldwork_opens=opens,
+        fieldwork_closes=today + dt.timedelta(days=60),
+    )
+    chosen = dataclasses.replace(
+        chosen, groups=groups, settings=dataclasses.replace(chosen.settings, deadlines=deadlines)
+    )
+    created = designs_service.create_campaign(
+        session, chosen, year=year, name=name, actor=None, status=CampaignStatus.OPEN
     )
     session.flush()
     return created
@@ -151,7 +164,7 @@ def respondent(
     of: Campaign,
     unit: Unit,
     *,
-    group: RespondentGroup = RespondentGroup.CITIZEN,
+    group: str = "citizen",
     name: str = "Người thử",
     weight: float = 1.0,
     phone: str | None = None,
@@ -165,7 +178,7 @@ def respondent(
         group=group,
         sample_role=SampleRole.SAMPLE,
         status=RespondentStatus.ACTIVE,
-        stratum=FIELDS[0] if group is RespondentGroup.CITIZEN else "",
+        stratum=FIELDS[0] if group == "citizen" else "",
         weight=weight,
         full_name=name,
         phone=phone,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from designs import ListField, ListKind
 from questionnaires import Instrument, Question, QuestionType
+from survey_app.ingest import ListRules
 
 LIVE_ROOTS: dict[str, Path] = {}
 """The folder (demo.db and instance/) behind each running live server of the browser tests,
@@ -52,7 +54,6 @@ def make_respondent(
     """An active sampled respondent of a demo unit (flushed, not committed)."""
     from sqlalchemy import select
 
-    from domain import RespondentGroup
     from survey_app.persistence.enums import RespondentStatus, SampleRole
     from survey_app.persistence.models import Respondent, Unit
 
@@ -62,7 +63,7 @@ def make_respondent(
     respondent = Respondent(
         campaign_id=campaign_id,
         unit_id=unit.id,
-        group=RespondentGroup(group),
+        group=group,
         sample_role=SampleRole.SAMPLE,
         status=RespondentStatus.ACTIVE,
         stratum="Hộ tịch",
@@ -84,3 +85,11 @@ def open_fieldwork(session, campaign_id: int) -> None:  # type: ignore[no-untype
     campaign = session.get(Campaign, campaign_id)
     campaign.fieldwork_opens = dt.date.today() - dt.timedelta(days=1)
     campaign.fieldwork_closes = dt.date.today() + dt.timedelta(days=30)
+
+
+CITIZENS = ListRules("citizen", ListKind.TRANSACTIONS, (), 30)
+"""A citizens' list as the shipped templates define it (seed 004: 30 per commune)."""
+LEADERS = ListRules("department_leader", ListKind.OFFICIALS, (ListField.POSITION, ListField.UNIT))
+"""A leaders' list: name, position and unit required."""
+DELEGATES = ListRules("council_delegate")
+"""A council delegates' list: a name is enough."""

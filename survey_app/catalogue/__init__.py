@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from designs import Problem
 from questionnaires.answer_errors import AnswerError
 from survey_app.catalogue.analysis import ANALYSIS
 from survey_app.catalogue.answers import ANSWERS
 from survey_app.catalogue.app import APP
+from survey_app.catalogue.designs import DESIGNS
 from survey_app.catalogue.ingest import INGEST
 from survey_app.catalogue.requests import REQUESTS
 from survey_app.catalogue.sampling import SAMPLING
@@ -25,6 +27,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     **ANSWERS,
     **SAMPLING,
     **ANALYSIS,
+    **DESIGNS,
 }
 
 
@@ -52,3 +55,9 @@ def library_message(error: Exception, locale: str) -> str:
 def answer_message(error: AnswerError, locale: str) -> str:
     """The message of one answer problem found by ``questionnaires.validate_answers``."""
     return render(f"answer.{error.code.value}", locale, error.params)
+
+
+def design_problem(problem: Problem, locale: str) -> str:
+    """One problem of a design, after its path: ``groups[2].selection.quota: …``."""
+    message = render(f"design.{problem.code}", locale, dict(problem.params))
+    return f"{problem.path}: {message}" if problem.path else message

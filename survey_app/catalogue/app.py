@@ -25,17 +25,19 @@ APP: dict[str, tuple[str, str]] = {
         "Nhóm kinh tế - xã hội phải là số từ 1 đến 9, không phải “{value}”.",
         "Socio-economic tier must be a number from 1 to 9, not “{value}”.",
     ),
-    "tier_not_district": (
-        "Chỉ cấp huyện mới có nhóm kinh tế - xã hội.",
-        "Only districts have a socio-economic tier.",
-    ),
     "bad_size": (
         "Quy mô phải là số nguyên không âm, không phải “{value}”.",
         "Size must be a non-negative whole number, not “{value}”.",
     ),
     "fields_not_commune": (
-        "Chỉ cấp xã mới có danh sách lĩnh vực TTHC.",
-        "Only communes have procedure fields.",
+        "Chỉ đơn vị gửi danh sách người giao dịch thủ tục hành chính mới có lĩnh vực TTHC.",
+        "Only units that send lists of people who transacted a procedure have procedure fields.",
+    ),
+    "parent_wrong_level": (
+        "Đơn vị cấp trên “{value}” thuộc cấp {found}, nhưng theo thiết kế cấp trên phải là "
+        "{expected}.",
+        "Parent unit “{value}” is of level {found}, but the design says the parent is of "
+        "level {expected}.",
     ),
     "parent_cycle": (
         "Đơn vị “{value}” nằm trong vòng lặp cấp trên (đơn vị là cấp trên của "
@@ -55,19 +57,45 @@ APP: dict[str, tuple[str, str]] = {
     "username_taken": ("Tên đăng nhập “{value}” đã tồn tại.", "Username “{value}” is taken."),
     "unknown_unit": ("Không có đơn vị mã “{value}”.", "There is no unit with code “{value}”."),
     "no_campaign": ("Chưa có đợt khảo sát nào.", "There is no campaign yet."),
+    "design_invalid": (
+        "Thiết kế đợt khảo sát có {count} lỗi; chưa lưu gì. Sửa các lỗi dưới đây rồi gửi lại.",
+        "The campaign design has {count} problem(s); nothing was saved. Fix them and send it "
+        "again.",
+    ),
+    "stored_design_invalid": (
+        "Thiết kế đã lưu của đợt khảo sát bị hỏng ({count} lỗi); hãy nhập lại thiết kế.",
+        "The stored design of this campaign is damaged ({count} problem(s)); import it again.",
+    ),
+    "unknown_template": (
+        "Không có mẫu thiết kế «{code}».",
+        "There is no design template “{code}”.",
+    ),
+    "bad_campaign": (
+        "Cần tên đợt khảo sát và năm từ 2000 đến 2100.",
+        "A campaign needs a name and a year between 2000 and 2100.",
+    ),
+    "campaign_exists": (
+        "Đã có đợt khảo sát «{name}» năm {year}.",
+        "There is already a campaign “{name}” in {year}.",
+    ),
     "no_instrument": (
-        "Chưa có phiếu khảo sát cho nhóm {group}.",
-        "There is no questionnaire for group {group}.",
+        "Không có phiếu khảo sát «{code}» mà thiết kế đợt khảo sát nêu.",
+        "There is no questionnaire “{code}”, which the campaign design names.",
+    ),
+    "nothing_to_rate": (
+        "Theo thiết kế, người thuộc nhóm {group} không có đơn vị nào để đánh giá; hãy kiểm tra "
+        "ma trận đánh giá và danh mục đơn vị.",
+        "By the design, people of group {group} have no unit to rate; check the evaluation "
+        "matrix and the unit registry.",
+    ),
+    "no_chosen_units": (
+        "Chưa có đơn vị nào thuộc cấp {level} để chọn theo nhóm phát triển; hãy nhập danh mục "
+        "đơn vị trước.",
+        "There are no units of level {level} to choose by tier; import the unit registry first.",
     ),
     "instrument_changed": (
         "Phiếu {code} phiên bản {version} đã bị thay đổi sau khi phát hành.",
         "Questionnaire {code} version {version} changed after it was published.",
-    ),
-    "bad_analysis_settings": (
-        "Thiết lập phân tích của đợt khảo sát có giá trị không dùng được ở mục “{key}”. "
-        "Hãy sửa thiết lập rồi xem lại kết quả.",
-        "The campaign's analysis settings have an unusable value under “{key}”. "
-        "Correct the settings, then view the results again.",
     ),
     "no_invitation": ("Người này chưa có giấy mời.", "This person has no invitation yet."),
     "entry_revoked": (
@@ -118,7 +146,6 @@ APP: dict[str, tuple[str, str]] = {
         "Invitations were issued from the current sample, so it cannot be redrawn. Replace "
         "people from the reserve list instead.",
     ),
-    "no_districts": ("Danh mục chưa có huyện nào.", "The registry has no districts."),
     "no_reserve": ("Không còn người dự phòng cho đơn vị này.", "No reserve is left for this unit."),
     "not_replaceable": (
         "Chỉ thay được người dân đang trong mẫu và chưa nộp phiếu.",

@@ -72,6 +72,14 @@ INGEST: dict[str, tuple[str, str]] = {
         "Thiếu đơn vị.",
         "The unit is missing.",
     ),
+    "missing_required_phone": (
+        "Thiếu số điện thoại hợp lệ (bắt buộc với nhóm này).",
+        "A valid phone number is missing (required for this group).",
+    ),
+    "missing_required_email": (
+        "Thiếu địa chỉ email hợp lệ (bắt buộc với nhóm này).",
+        "A valid e-mail address is missing (required for this group).",
+    ),
     "result_not_received": (
         "Chưa nhận kết quả giải quyết thủ tục hành chính.",
         "The result of the procedure has not been received yet.",

@@ -15,10 +15,11 @@ from docx import Document
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from domain import RespondentGroup, UnitLevel
+import designs
 from survey_app.demo import data as demo_data
 from survey_app.persistence.models import Campaign, Unit
 from survey_app.services import lists
+from survey_app.services.designs import design_of
 
 CITIZEN_HEADER = (
     "STT",
@@ -40,20 +41,22 @@ def upload_all(session: Session, campaign: Campaign, rng: np.random.Generator) -
     count = 0
     units = sorted(campaign.units, key=lambda u: u.code)
     for index, unit in enumerate(units):
-        if index % SKIP_EVERY == SKIP_EVERY - 1 and unit.level is not UnitLevel.PROVINCE:
+        if index % SKIP_EVERY == SKIP_EVERY - 1 and unit.parent_id is not None:
             continue
         for group in lists.required_groups(campaign, unit):
-            name, data = _file(unit, group, campaign.year, rng, index)
+            spec = design_of(campaign).group(group)
+            name, data = _file(unit, spec, campaign.year, rng, index)
             lists.upload(session, campaign, unit, group, name, data, None)
             count += 1
     return count
 
 
 def _file(
-    unit: Unit, group: RespondentGroup, year: int, rng: np.random.Generator, index: int
+    unit: Unit, group: designs.Group, year: int, rng: np.random.Generator, index: int
 ) -> tuple[str, bytes]:
-    title = f"DANH SÁCH {group.name.replace('_', ' ')} — {unit.name.upper()}"
-    if group is RespondentGroup.CITIZEN:
+    title = f"DANH SÁCH {group.name.vi.upper()} — {unit.name.upper()}"
+    transactions = group.list.kind is designs.ListKind.TRANSACTIONS
+    if transactions:
         district = unit.parent.name if unit.parent else ""
         demo_unit = demo_data.DemoUnit(
             unit.code, unit.name, "commune", "", procedure_fields=tuple(unit.procedure_fields or ())
@@ -63,7 +66,7 @@ def _file(
         rows.append(rows[3])  # listed twice: the duplicate rule excludes it
         header = CITIZEN_HEADER
     else:
-        count = 56 if group is RespondentGroup.COUNCIL_DELEGATE else int(rng.integers(3, 6))
+        count = 56 if unit.parent_id is None else int(rng.integers(3, 6))
         people = demo_data.delegates(rng, count) if count == 56 else demo_data.leaders(rng, count)
         rows = [
             (i, p.full_name, p.position, unit.name, p.phone, "")
@@ -72,7 +75,7 @@ def _file(
         header = LEADER_HEADER
     if index % 3 == 0:
         return f"{unit.code}.csv", _csv(header, rows)
-    if index % WORD_EVERY == 1 and group is RespondentGroup.CITIZEN:
+    if index % WORD_EVERY == 1 and transactions:
         return f"{unit.code}.docx", _docx(title, header, rows)
     return f"{unit.code}.xlsx", _xlsx(title, header, rows)
 

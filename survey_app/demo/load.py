@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -13,7 +14,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import CampaignKind
+import designs
 from survey_app.demo import appraisal
 from survey_app.demo import data as demo_data
 from survey_app.demo import lists as demo_lists
@@ -24,13 +25,13 @@ from survey_app.persistence.models import Instrument as InstrumentRow
 from survey_app.sealing import LinkSealer
 from survey_app.services import (
     accounts,
-    campaigns,
     draws,
     instruments,
     invitations,
     jobs,
     registry,
 )
+from survey_app.services import designs as designs_service
 
 DEMO_NAME = "Khảo sát CCHC tỉnh Minh Sơn (demo)"
 DEMO_SEED = 20261123
@@ -85,25 +86,35 @@ def ensure_demo(
     )
 
 
+def dated_design(template: str, year: int) -> designs.CampaignDesign:
+    """A shipped template with this year's windows and deadlines: transactions from 1/1 to
+    15/10, lists due 31/12, fieldwork from 1/11 to 15/1 of the next year."""
+    design = designs_service.template(template)
+    window = designs.Window(dt.date(year, 1, 1), dt.date(year, 10, 15))
+    groups = tuple(
+        dataclasses.replace(g, window=window) if g.window is not None else g for g in design.groups
+    )
+    deadlines = designs.Deadlines(
+        lists=dt.date(year, 12, 31),
+        fieldwork_opens=dt.date(year, 11, 1),
+        fieldwork_closes=dt.date(year + 1, 1, 15),
+    )
+    settings = dataclasses.replace(design.settings, deadlines=deadlines)
+    return dataclasses.replace(design, groups=groups, settings=settings)
+
+
 def _load(
     session: Session, links_file: Path, fieldwork: bool, sealer: LinkSealer | None
 ) -> Campaign:
     rng = np.random.default_rng(DEMO_SEED)
     year = dt.date.today().year
-    campaign = campaigns.create_campaign(
+    campaign = designs_service.create_campaign(
         session,
-        campaigns.CampaignInput(
-            year=year,
-            kind=CampaignKind.PROVINCIAL_PAR,
-            name=DEMO_NAME,
-            status=CampaignStatus.OPEN,
-            window_from=dt.date(year, 1, 1),
-            window_to=dt.date(year, 10, 15),
-            list_deadline=dt.date(year, 12, 31),
-            fieldwork_opens=dt.date(year, 11, 1),
-            fieldwork_closes=dt.date(year + 1, 1, 15),
-        ),
+        dated_design("par_province_2023", year),
+        year=year,
+        name=DEMO_NAME,
         actor=None,
+        status=CampaignStatus.OPEN,
     )
     units = demo_data.units(rng)
     registry.import_units(session, campaign, "demo_units.csv", _registry_csv(units), None)

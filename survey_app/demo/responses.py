@@ -107,8 +107,7 @@ def seed_demo_responses(
     for invitation in invitations:
         if rng.random() >= share:
             continue
-        respondent = invitation.respondent
-        unit = respondent.rated_unit or respondent.unit
+        unit = invitation.rated_unit
         good = _unit_quality(unit, rng, quality)
         answers = synthetic_answers(responses.instrument_of(invitation), good, rng)
         mode = MODES[int(rng.choice(len(MODES), p=MODE_SHARES))]

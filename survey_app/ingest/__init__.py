@@ -8,9 +8,10 @@ SQLAlchemy, so it can be tested and benchmarked alone. The public API:
   memory and CPU-time limits (what the service uses for uploads)
 - ``safe_filename(name) -> str``: an uploaded file's name without directories or controls
 - ``detect_unit_name(table) -> str | None``
-- ``validate_list(table, group, context) -> ListReport``
+- ``validate_list(table, rules, context) -> ListReport`` (``ListRules`` from the design)
 - ``annotated_xlsx(table, report) -> bytes``, ``annotated_rows_xlsx(header, columns, width,
-  rows, skipped)`` (the same from stored rows) and ``template_xlsx(group) -> bytes``
+  rows, skipped)`` (the same from stored rows) and
+  ``template_xlsx(group_name, transactions) -> bytes``
 - ``survey_app.ingest.stored``: a validated row in stored form and back (cells, issues,
   the table's layout), so a stored list's report needs no re-read
 - ``IngestError(code, message_vi, message_en)`` with ``ErrorCode``; row codes in
@@ -37,7 +38,7 @@ from survey_app.ingest.names import safe_filename
 from survey_app.ingest.read import detect_unit_name, read_table
 from survey_app.ingest.report import Issue, ListIssue, ListReport, RowResult, RowStatus
 from survey_app.ingest.table import FileType, RawRow, RawTable, SkippedRow
-from survey_app.ingest.validate import ListContext, validate_list
+from survey_app.ingest.validate import ListContext, ListRules, validate_list
 
 __all__ = [
     "AnnotatedRow",
@@ -47,6 +48,7 @@ __all__ = [
     "IngestError",
     "Issue",
     "ListContext",
+    "ListRules",
     "ListIssue",
     "ListReport",
     "ListWarningCode",

@@ -1,4 +1,5 @@
-"""Command line: ``python -m survey_app.ingest FILE --group citizen [--json]``.
+"""Command line: ``python -m survey_app.ingest FILE [--kind transactions] [--require position]
+[--json]``.
 
 Reads and validates one list and prints the summary (JSON with ``--json``); exits 2 with
 the error code when the file cannot be read.
@@ -12,17 +13,22 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from domain.enums import RespondentGroup
+from designs import ListField, ListKind
 from survey_app.ingest.catalogue import IngestError
 from survey_app.ingest.read import detect_unit_name, read_table
-from survey_app.ingest.validate import ListContext, validate_list
+from survey_app.ingest.validate import ListContext, ListRules, validate_list
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     parser = argparse.ArgumentParser(prog="python -m survey_app.ingest")
     parser.add_argument("file", type=Path)
-    parser.add_argument("--group", default="citizen", choices=[g.value for g in RespondentGroup])
+    parser.add_argument("--group", default="citizen", help="the group's code (for the report)")
+    parser.add_argument("--kind", default="transactions", choices=[k.value for k in ListKind])
+    parser.add_argument(
+        "--require", action="append", default=[], choices=[f.value for f in ListField]
+    )
+    parser.add_argument("--expected", type=int, default=None, help="people each unit lists")
     parser.add_argument("--from", dest="date_from", type=date.fromisoformat)
     parser.add_argument("--to", dest="date_to", type=date.fromisoformat)
     parser.add_argument("--unit", help="unit name; default: read from the title rows")
@@ -51,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         tuple(args.other),
         tuple(args.field),
     )
-    summary = validate_list(table, RespondentGroup(args.group), context).to_summary_dict()
+    rules = ListRules(
+        args.group, ListKind(args.kind), tuple(ListField(f) for f in args.require), args.expected
+    )
+    summary = validate_list(table, rules, context).to_summary_dict()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=1))
     else:

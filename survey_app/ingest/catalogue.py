@@ -36,6 +36,8 @@ class ReasonCode(StrEnum):
     MISSING_PROCEDURE = "missing_procedure"
     MISSING_POSITION = "missing_position"
     MISSING_UNIT = "missing_unit"
+    MISSING_REQUIRED_PHONE = "missing_required_phone"
+    MISSING_REQUIRED_EMAIL = "missing_required_email"
     RESULT_NOT_RECEIVED = "result_not_received"
     INVALID_RESULT_DATE = "invalid_result_date"
     OUTSIDE_WINDOW = "outside_window"

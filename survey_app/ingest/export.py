@@ -20,7 +20,6 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from domain.enums import RespondentGroup
 from survey_app.ingest.fields import DEFAULT_FIELDS
 from survey_app.ingest.headers import Column
 from survey_app.ingest.report import Issue, ListReport, RowStatus
@@ -170,25 +169,20 @@ _TEMPLATES: dict[str, tuple[tuple[str, Column | None, str], ...]] = {
         ("Ghi chú", Column.NOTE, ""),
     ),
 }
-_GROUP_TITLES: dict[RespondentGroup, str] = {
-    RespondentGroup.CITIZEN: "CÁ NHÂN, TỔ CHỨC ĐÃ GIAO DỊCH VÀ NHẬN KẾT QUẢ GIẢI QUYẾT TTHC",
-    RespondentGroup.COUNCIL_DELEGATE: "ĐẠI BIỂU HỘI ĐỒNG NHÂN DÂN TỈNH",
-    RespondentGroup.DISTRICT_LEADER: "LÃNH ĐẠO UBND CẤP HUYỆN",
-    RespondentGroup.PAR_OFFICER: "CÔNG CHỨC LÀM CÔNG TÁC CẢI CÁCH HÀNH CHÍNH",
-    RespondentGroup.ASSOCIATION_LEADER: "LÃNH ĐẠO HỘI, HIỆP HỘI",
-}
 
 
-def template_xlsx(group: RespondentGroup, procedure_fields: Sequence[str] = ()) -> bytes:
-    """A blank list for ``group``: title, Vietnamese headers, an example row (STT "Ví dụ",
-    skipped on upload) and drop-down lists for the procedure field and "Đã nhận kết quả"."""
-    columns = _TEMPLATES["citizen" if group is RespondentGroup.CITIZEN else "leader"]
+def template_xlsx(
+    group_name: str, transactions: bool, procedure_fields: Sequence[str] = ()
+) -> bytes:
+    """A blank list for a group (its Vietnamese name in the title): Vietnamese headers, an
+    example row (STT "Ví dụ", skipped on upload) and, for a transactions list, drop-down lists
+    for the procedure field and "Đã nhận kết quả"."""
+    columns = _TEMPLATES["citizen" if transactions else "leader"]
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Danh sách"
-    title = _GROUP_TITLES.get(group, "LÃNH ĐẠO, CÔNG CHỨC")
-    sheet.append([f"DANH SÁCH {title}"])
+    sheet.append([f"DANH SÁCH {group_name.upper()}"])
     sheet.append(["(Không xóa dòng tiêu đề cột; dòng Ví dụ sẽ được bỏ qua khi tải lên)"])
     sheet.append([header for header, _, _ in columns])
     sheet.append([example for _, _, example in columns])

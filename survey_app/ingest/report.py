@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from domain.enums import RespondentGroup
 from survey_app.ingest.catalogue import ListWarningCode, Message, ReasonCode, WarningCode, render
 from survey_app.ingest.headers import Column
 from survey_app.ingest.table import SkippedRow
@@ -73,7 +72,7 @@ class RowResult:
 class ListReport:
     """The validation report of one uploaded list; every data row is in ``rows``."""
 
-    group: RespondentGroup
+    group: str
     rows: tuple[RowResult, ...]
     fields_represented: tuple[str, ...]
     list_warnings: tuple[ListIssue, ...]

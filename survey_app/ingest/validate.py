@@ -1,10 +1,12 @@
 """``validate_list``: the rules a respondent list must follow, row by row (DOMAIN.md §5–6).
 
-Citizens (seed 004): name, address, procedure field or procedure, and a received result
-are required; both dates must lie in the campaign window, the result may not be dated
-before the application, the address must be in the commune, and a person is listed once.
-Leaders need a name, a position and a unit; council delegates a name. Missing or invalid
-phone numbers and emails are warnings: the row stays eligible.
+A group's list follows the rules its campaign design gives it (:class:`ListRules`):
+a transactions list (citizens, seed 004) needs a name, an address, a procedure field or
+procedure and a received result; both dates must lie in the group's window, the result may
+not be dated before the application, the address must be in the unit, and a person is listed
+once. An officials list needs a name and the fields the design requires (position, unit,
+address, phone, email). Otherwise missing or invalid phone numbers and emails are warnings:
+the row stays eligible.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from domain.enums import RespondentGroup
+from designs import ListField, ListKind, ListSpec
 from survey_app.ingest.catalogue import ListWarningCode, ReasonCode
 from survey_app.ingest.fields import FieldMatcher
 from survey_app.ingest.gc_pause import paused_gc
@@ -30,8 +32,24 @@ from survey_app.ingest.report import (
 from survey_app.ingest.table import RawTable
 from survey_app.ingest.text import fold
 
-DEFAULT_CITIZEN_COUNT = 30
-_NAME_ONLY_GROUPS = frozenset({RespondentGroup.COUNCIL_DELEGATE})
+
+@dataclass(frozen=True)
+class ListRules:
+    """The rules of one group's list: its code, kind, required fields and expected count."""
+
+    group: str
+    kind: ListKind = ListKind.OFFICIALS
+    required: tuple[ListField, ...] = ()
+    expected: int | None = None
+
+    @classmethod
+    def of(cls, group: str, spec: ListSpec) -> ListRules:
+        """The rules a design's list spec gives the group ``group``."""
+        return cls(group, spec.kind, spec.required, spec.expected)
+
+    @property
+    def transactions(self) -> bool:
+        return self.kind is ListKind.TRANSACTIONS
 
 
 @dataclass(frozen=True)
@@ -41,8 +59,8 @@ class ListContext:
     ``date_from``/``date_to``: the campaign window (inclusive). ``unit_name``: the unit
     (the commune for citizen lists, e.g. "Phú Đa"). ``other_localities``: the other
     communes and wards of the district or province. ``procedure_fields``: the commune's
-    canonical procedure fields. ``required_count``: eligible people needed (default 30
-    for citizens, none for other groups).
+    canonical procedure fields. ``required_count``: eligible people needed (None: the
+    rules' expected count).
     """
 
     date_from: date | None = None
@@ -53,17 +71,17 @@ class ListContext:
     required_count: int | None = None
 
 
-def validate_list(table: RawTable, group: RespondentGroup, context: ListContext) -> ListReport:
-    """Check every data row of ``table`` for ``group``; nothing is dropped, excluded rows
+def validate_list(table: RawTable, rules: ListRules, context: ListContext) -> ListReport:
+    """Check every data row of ``table`` by ``rules``; nothing is dropped, excluded rows
     keep their reasons. Returns a ``ListReport`` with list-level warnings (procedure
     fields not covered, fewer eligible people than required)."""
     with paused_gc():
-        return _validate(table, group, context)
+        return _validate(table, rules, context)
 
 
-def _validate(table: RawTable, group: RespondentGroup, context: ListContext) -> ListReport:
+def _validate(table: RawTable, rules: ListRules, context: ListContext) -> ListReport:
     """The body of ``validate_list``."""
-    citizen = group is RespondentGroup.CITIZEN
+    citizen = rules.transactions
     matcher = FieldMatcher(context.procedure_fields) if citizen else None
     locality = (
         LocalityChecker(context.unit_name, context.other_localities)
@@ -71,12 +89,7 @@ def _validate(table: RawTable, group: RespondentGroup, context: ListContext) -> 
         else None
     )
     rule: Callable[[RowValues], list[Issue]]
-    if citizen:
-        rule = _citizen_rule(context, locality)
-    elif group in _NAME_ONLY_GROUPS:
-        rule = _name_rule
-    else:
-        rule = _leader_rule
+    rule = _citizen_rule(context, locality) if citizen else _officials_rule(rules.required)
     seen: dict[tuple[str, str, str], int] = {}
     results = []
     for row, values in zip(
@@ -89,7 +102,7 @@ def _validate(table: RawTable, group: RespondentGroup, context: ListContext) -> 
                 Issue(ReasonCode.DUPLICATE, Column.FULL_NAME, (("row", str(duplicate_of)),))
             )
         results.append(_result(row.source_row, values, reasons, duplicate_of))
-    return _report(group, context, tuple(results), table)
+    return _report(rules, context, tuple(results), table)
 
 
 def _citizen_rule(
@@ -174,14 +187,34 @@ def _name_rule(values: RowValues) -> list[Issue]:
     return []
 
 
-def _leader_rule(values: RowValues) -> list[Issue]:
-    """Leaders and officials: name, position and unit are required."""
-    reasons = _name_rule(values)
-    if values.position is None:
-        reasons.append(Issue(ReasonCode.MISSING_POSITION, Column.POSITION))
-    if values.unit_name is None:
-        reasons.append(Issue(ReasonCode.MISSING_UNIT, Column.UNIT))
-    return reasons
+_REQUIRED: dict[ListField, tuple[ReasonCode, Column]] = {
+    ListField.POSITION: (ReasonCode.MISSING_POSITION, Column.POSITION),
+    ListField.UNIT: (ReasonCode.MISSING_UNIT, Column.UNIT),
+    ListField.ADDRESS: (ReasonCode.MISSING_ADDRESS, Column.ADDRESS),
+    ListField.PHONE: (ReasonCode.MISSING_REQUIRED_PHONE, Column.PHONE),
+    ListField.EMAIL: (ReasonCode.MISSING_REQUIRED_EMAIL, Column.EMAIL),
+}
+
+
+def _officials_rule(required: tuple[ListField, ...]) -> Callable[[RowValues], list[Issue]]:
+    """Officials and delegates: a name and the fields the design requires."""
+
+    def value(values: RowValues, wanted: ListField) -> object:
+        if wanted is ListField.UNIT:
+            return values.unit_name
+        if wanted is ListField.PHONE:
+            return values.phone_e164
+        return getattr(values, wanted.value)
+
+    def rule(values: RowValues) -> list[Issue]:
+        reasons = _name_rule(values)
+        for wanted in required:
+            if value(values, wanted) is None:
+                code, column = _REQUIRED[wanted]
+                reasons.append(Issue(code, column))
+        return reasons
+
+    return rule
 
 
 def _first_seen(seen: dict[tuple[str, str, str], int], values: RowValues, row: int) -> int | None:
@@ -229,13 +262,13 @@ def _result(
 
 
 def _report(
-    group: RespondentGroup, context: ListContext, rows: tuple[RowResult, ...], table: RawTable
+    rules: ListRules, context: ListContext, rows: tuple[RowResult, ...], table: RawTable
 ) -> ListReport:
     """The list report with fields represented and list-level warnings."""
     eligible = [row for row in rows if row.status is RowStatus.ELIGIBLE]
     represented = tuple(sorted({row.field for row in eligible if row.field}))
     warnings: list[ListIssue] = []
-    if group is RespondentGroup.CITIZEN and context.procedure_fields:
+    if rules.transactions and context.procedure_fields:
         folded = {fold(name) for name in represented}
         missing = [name for name in context.procedure_fields if fold(name) not in folded]
         if missing:
@@ -244,7 +277,7 @@ def _report(
             )
     required = context.required_count
     if required is None:
-        required = DEFAULT_CITIZEN_COUNT if group is RespondentGroup.CITIZEN else 0
+        required = rules.expected or 0
     if len(eligible) < required:
         params = (
             ("eligible", str(len(eligible))),
@@ -252,4 +285,4 @@ def _report(
             ("shortfall", str(required - len(eligible))),
         )
         warnings.append(ListIssue(ListWarningCode.BELOW_REQUIRED, params))
-    return ListReport(group, rows, represented, tuple(warnings), table.skipped)
+    return ListReport(rules.group, rows, represented, tuple(warnings), table.skipped)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -32,7 +33,6 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from domain import CampaignKind, RespondentGroup, UnitLevel
 from survey_app.persistence.enums import (
     AuditAction,
     CampaignStatus,
@@ -82,16 +82,18 @@ Timestamp = DateTime(timezone=True)
 
 
 class Campaign(Base):
-    """One year's survey of one kind, with its windows and deadlines."""
+    """One year's survey: its design (levels, groups, who rates whom, settings) is data.
+
+    ``design`` holds the design document (``designs.to_json``), read and written only by
+    ``services/designs.py``; its levels, groups and evaluation lines are also kept as rows
+    (``campaign_levels``, ``campaign_groups``, ``campaign_evaluations``) so that units, lists
+    and respondents name them under foreign keys.
+    """
 
     __tablename__ = "campaigns"
     __table_args__ = (
         UniqueConstraint("year", "kind", "name", name="uq_campaigns_year_kind_name"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
-        CheckConstraint(
-            "window_from IS NULL OR window_to IS NULL OR window_from <= window_to",
-            name="window_order",
-        ),
         CheckConstraint(
             "fieldwork_opens IS NULL OR fieldwork_closes IS NULL "
             "OR fieldwork_opens <= fieldwork_closes",
@@ -101,21 +103,80 @@ class Campaign(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[CampaignKind] = mapped_column(enum_col(CampaignKind, "campaign_kind"))
+    kind: Mapped[str] = mapped_column(String(48))
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[CampaignStatus] = mapped_column(
         enum_col(CampaignStatus, "campaign_status"), default=CampaignStatus.DRAFT
     )
-    window_from: Mapped[dt.date | None] = mapped_column(Date)
-    window_to: Mapped[dt.date | None] = mapped_column(Date)
-    list_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    design: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The design's fieldwork dates, copied by services/designs.py for the form service's
+    # one-query path (queries/submissions.py); never written anywhere else.
     fieldwork_opens: Mapped[dt.date | None] = mapped_column(Date)
     fieldwork_closes: Mapped[dt.date | None] = mapped_column(Date)
-    allow_late_uploads: Mapped[bool] = mapped_column(Boolean, default=False)
-    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
 
     units: Mapped[list[Unit]] = relationship(back_populates="campaign")
+
+
+class CampaignLevel(Base):
+    """A unit level of a campaign's design (province, department, commune office...)."""
+
+    __tablename__ = "campaign_levels"
+    __table_args__ = (UniqueConstraint("campaign_id", "code", name="uq_campaign_levels_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(48))
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    parent_code: Mapped[str | None] = mapped_column(String(48))
+    ranked: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class CampaignGroup(Base):
+    """A respondent group of a campaign's design, with the level that lists it."""
+
+    __tablename__ = "campaign_groups"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "code", name="uq_campaign_groups_code"),
+        ForeignKeyConstraint(
+            ["campaign_id", "submitted_by"],
+            ["campaign_levels.campaign_id", "campaign_levels.code"],
+            name="fk_campaign_groups_submitted_by_campaign_levels",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(48))
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    submitted_by: Mapped[str] = mapped_column(String(48))
+    rule: Mapped[str] = mapped_column(String(48))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class CampaignEvaluation(Base):
+    """A line of the evaluation matrix: a group rates some units with a questionnaire."""
+
+    __tablename__ = "campaign_evaluations"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["campaign_id", "group_code"],
+            ["campaign_groups.campaign_id", "campaign_groups.code"],
+            name="fk_campaign_evaluations_group_campaign_groups",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    group_code: Mapped[str] = mapped_column(String(48))
+    rates: Mapped[str] = mapped_column(String(48))
+    level_code: Mapped[str | None] = mapped_column(String(48))
+    within_code: Mapped[str | None] = mapped_column(String(48))
+    questionnaire: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
 
 
 class Unit(Base):
@@ -126,13 +187,18 @@ class Unit(Base):
         UniqueConstraint("campaign_id", "code", name="uq_units_campaign_code"),
         CheckConstraint("tier IS NULL OR tier BETWEEN 1 AND 9", name="tier_range"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        ForeignKeyConstraint(
+            ["campaign_id", "level"],
+            ["campaign_levels.campaign_id", "campaign_levels.code"],
+            name="fk_units_level_campaign_levels",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[UnitLevel] = mapped_column(enum_col(UnitLevel, "unit_level"))
+    level: Mapped[str] = mapped_column(String(48))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     tier: Mapped[int | None] = mapped_column(Integer)
     size: Mapped[int | None] = mapped_column(Integer)
@@ -177,12 +243,17 @@ class UnitList(Base):
             sqlite_where=text("is_current"),
             postgresql_where=text("is_current"),
         ),
+        ForeignKeyConstraint(
+            ["campaign_id", "group"],
+            ["campaign_groups.campaign_id", "campaign_groups.code"],
+            name="fk_unit_lists_group_campaign_groups",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
-    group: Mapped[RespondentGroup] = mapped_column(enum_col(RespondentGroup, "list_group"))
+    group: Mapped[str] = mapped_column(String(48))
     version: Mapped[int] = mapped_column(Integer)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     is_late: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -286,15 +357,19 @@ class Respondent(Base):
         UniqueConstraint("campaign_id", "list_row_id", name="uq_respondents_list_row"),
         CheckConstraint("weight > 0", name="weight_positive"),
         CheckConstraint("reserve_rank IS NULL OR reserve_rank >= 1", name="reserve_rank_positive"),
+        ForeignKeyConstraint(
+            ["campaign_id", "group"],
+            ["campaign_groups.campaign_id", "campaign_groups.code"],
+            name="fk_respondents_group_campaign_groups",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("sampling_runs.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
-    rated_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     list_row_id: Mapped[int | None] = mapped_column(ForeignKey("list_rows.id"))
-    group: Mapped[RespondentGroup] = mapped_column(enum_col(RespondentGroup, "respondent_group"))
+    group: Mapped[str] = mapped_column(String(48))
     sample_role: Mapped[SampleRole] = mapped_column(enum_col(SampleRole, "sample_role"))
     status: Mapped[RespondentStatus] = mapped_column(
         enum_col(RespondentStatus, "respondent_status")
@@ -311,15 +386,18 @@ class Respondent(Base):
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     unit: Mapped[Unit] = relationship(foreign_keys=[unit_id])
-    rated_unit: Mapped[Unit | None] = relationship(foreign_keys=[rated_unit_id])
 
 
 class Invitation(Base):
-    """A personal link. Only a SHA-256 of the token is stored; short code for paper letters."""
+    """A personal link for one rated unit: a respondent who rates several units has one per
+    unit (and questionnaire), so each has one response (docs/adr/0009). Only a SHA-256 of the
+    token is stored; short code for paper letters."""
 
     __tablename__ = "invitations"
     __table_args__ = (
-        UniqueConstraint("respondent_id", name="uq_invitations_respondent"),
+        UniqueConstraint(
+            "respondent_id", "rated_unit_id", "instrument_id", name="uq_invitations_task"
+        ),
         UniqueConstraint("token_hash", name="uq_invitations_token_hash"),
         UniqueConstraint("short_code_hash", name="uq_invitations_short_code_hash"),
     )
@@ -327,6 +405,7 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"))
+    rated_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     instrument_id: Mapped[int] = mapped_column(ForeignKey("instruments.id"))
     token_hash: Mapped[str] = mapped_column(String(64))
     short_code_hash: Mapped[str] = mapped_column(String(64))
@@ -342,6 +421,7 @@ class Invitation(Base):
     job_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     respondent: Mapped[Respondent] = relationship()
+    rated_unit: Mapped[Unit] = relationship()
     instrument: Mapped[Instrument] = relationship()
 
 

@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from analysis.criteria import validate_appraisal
 from analysis.errors import ErrorCode
-from domain import UnitLevel
 from questionnaires import CriteriaTree, Method, builtin_criteria_trees
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.models import AppraisalPoint, Campaign, Unit, User
 from survey_app.services import audit
+from survey_app.services.designs import design_of
 from survey_app.services.exports import safe_rows
 from survey_app.services.results import analysis_tree
 from survey_app.services.results_settings import settings_of
@@ -54,10 +54,6 @@ _ALIASES = {
     "not_applicable": ("khong ap dung", "not applicable", "not_applicable", "na"),
 }
 _YES = {"x", "1", "co", "yes", "true", "khong ap dung", "kad", "na"}
-INDEXED_LEVELS = {
-    UnitLevel.PROVINCE: (UnitLevel.PROVINCE, UnitLevel.DEPARTMENT, UnitLevel.DISTRICT),
-    UnitLevel.COMMUNE: (UnitLevel.COMMUNE,),
-}
 
 
 @dataclass(frozen=True)
@@ -89,13 +85,16 @@ class AppraisalRejected(Exception):
         self.problems = problems
 
 
-def campaign_tree(campaign: Campaign) -> CriteriaTree:
-    return builtin_criteria_trees()[settings_of(campaign).criteria_tree]
+def campaign_tree(campaign: Campaign, level: str | None = None) -> CriteriaTree:
+    """The criteria tree of the campaign's rated units (of ``level`` when given)."""
+    settings = settings_of(campaign)
+    name = settings.tree_of(level) if level else settings.criteria_tree
+    return builtin_criteria_trees()[name]
 
 
 def indexed_units(session: Session, campaign: Campaign) -> list[Unit]:
-    """Units the campaign's tree ranks (province tree: province, departments, districts)."""
-    levels = INDEXED_LEVELS.get(campaign_tree(campaign).level, tuple(UnitLevel))
+    """Units the campaign's design rates (the levels of its evaluation matrix)."""
+    levels = design_of(campaign).rated_levels()
     return list(
         session.scalars(
             select(Unit)
@@ -107,12 +106,15 @@ def indexed_units(session: Session, campaign: Campaign) -> list[Unit]:
 
 def template_rows(session: Session, campaign: Campaign) -> list[list[object]]:
     """Unit × appraisal sub-criterion rows (points left empty), in :data:`HEADERS` order."""
-    leaves = [r for r in campaign_tree(campaign).flatten() if r.method is Method.APPRAISAL]
-    return [
-        [u.code, u.name, leaf.code, leaf.title.vi, leaf.max_points, None, None]
-        for u in indexed_units(session, campaign)
-        for leaf in leaves
-    ]
+    rows: list[list[object]] = []
+    for unit in indexed_units(session, campaign):
+        tree = campaign_tree(campaign, unit.level)
+        leaves = [r for r in tree.flatten() if r.method is Method.APPRAISAL]
+        rows += [
+            [unit.code, unit.name, leaf.code, leaf.title.vi, leaf.max_points, None, None]
+            for leaf in leaves
+        ]
+    return rows
 
 
 def template_xlsx(rows: list[list[object]]) -> bytes:
@@ -243,7 +245,17 @@ def import_appraisal(
     units = {
         u.code: u for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
     }
-    problems = check_rows(rows, campaign_tree(campaign), set(units))
+    by_tree: dict[str, list[AppraisalRow]] = {}
+    trees: dict[str, CriteriaTree] = {}
+    for row in rows:
+        unit = units.get(row.unit_code)
+        tree = campaign_tree(campaign, unit.level if unit is not None else None)
+        trees[tree.code] = tree
+        by_tree.setdefault(tree.code, []).append(row)
+    problems = sorted(
+        (p for code, part in by_tree.items() for p in check_rows(part, trees[code], set(units))),
+        key=lambda p: p.row,
+    )
     if problems:
         raise AppraisalRejected(problems)
     return store_points(session, campaign, rows, units, actor, filename)

@@ -1,58 +1,57 @@
-"""Campaigns: one year's survey of one kind, its windows and deadlines."""
+"""Campaigns: one year's survey with its name, status and deadlines (its design is
+``services/designs.py``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import CampaignKind
+from designs import Deadlines
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction, CampaignStatus
+from survey_app.persistence.locks import lock_campaign
 from survey_app.persistence.models import Campaign, User
-from survey_app.services import audit, lookup
+from survey_app.services import audit, designs, lookup
 
 
 @dataclass(frozen=True)
 class CampaignInput:
-    """What an administrator sets on a campaign."""
+    """What an administrator sets on a campaign's page (the rest is its design)."""
 
     year: int
-    kind: CampaignKind
     name: str
-    window_from: dt.date | None = None
-    window_to: dt.date | None = None
+    status: CampaignStatus = CampaignStatus.DRAFT
     list_deadline: dt.date | None = None
     fieldwork_opens: dt.date | None = None
     fieldwork_closes: dt.date | None = None
     allow_late_uploads: bool = False
-    status: CampaignStatus = CampaignStatus.DRAFT
-
-
-def create_campaign(session: Session, data: CampaignInput, actor: User | None) -> Campaign:
-    campaign = Campaign()
-    _apply(campaign, data)
-    session.add(campaign)
-    session.flush()
-    audit.record(
-        session,
-        AuditAction.CAMPAIGN_CREATED,
-        user=actor,
-        campaign_id=campaign.id,
-        target=campaign.name,
-        year=data.year,
-        kind=data.kind.value,
-    )
-    return campaign
 
 
 def update_campaign(
     session: Session, campaign: Campaign, data: CampaignInput, actor: User | None
 ) -> Campaign:
-    _apply(campaign, data)
-    session.flush()
+    """Name, year, status and the deadlines (kept in the design's settings)."""
+    if not data.name.strip() or not 2000 <= data.year <= 2100:
+        raise ServiceError("bad_campaign")
+    lock_campaign(session, campaign.id)
+    session.refresh(campaign)
+    campaign.year = data.year
+    campaign.name = data.name.strip()[:200]
+    campaign.status = data.status
+    settings = designs.settings_of(campaign)
+    deadlines = Deadlines(
+        lists=data.list_deadline,
+        fieldwork_opens=data.fieldwork_opens,
+        fieldwork_closes=data.fieldwork_closes,
+        late_uploads=data.allow_late_uploads,
+    )
+    designs.save_settings(
+        session, campaign, dataclasses.replace(settings, deadlines=deadlines), actor
+    )
     audit.record(
         session,
         AuditAction.CAMPAIGN_UPDATED,
@@ -61,19 +60,6 @@ def update_campaign(
         target=campaign.name,
     )
     return campaign
-
-
-def _apply(campaign: Campaign, data: CampaignInput) -> None:
-    campaign.year = data.year
-    campaign.kind = data.kind
-    campaign.name = data.name.strip()
-    campaign.window_from = data.window_from
-    campaign.window_to = data.window_to
-    campaign.list_deadline = data.list_deadline
-    campaign.fieldwork_opens = data.fieldwork_opens
-    campaign.fieldwork_closes = data.fieldwork_closes
-    campaign.allow_late_uploads = data.allow_late_uploads
-    campaign.status = data.status
 
 
 def list_campaigns(session: Session) -> list[Campaign]:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain import UnitLevel
 from survey_app.persistence.enums import ResponseStatus, Role
 from survey_app.persistence.models import (
     Campaign,
@@ -22,7 +21,7 @@ from survey_app.persistence.models import (
 
 @dataclass(frozen=True)
 class Overview:
-    units_by_level: dict[UnitLevel, int]
+    units_by_level: dict[str, int]
     lists_received: int
     respondents: int
     invited: int

@@ -1,16 +1,15 @@
-"""Sampling runs: frames from the accepted lists, the draw, respondents with weights, verify.
+"""Sampling runs: the draw stored as respondents with weights, replacements, verification.
 
-One run draws, in this fixed order from one ``numpy.random.Generator(seed)``: the districts,
-the officials (census and quota groups, district leaders of the chosen districts) and the
-citizens (stratified by procedure field, with reserves). The seed, library version, settings
-and a hash of the frames are stored, so :func:`verify` can redraw and compare.
+The plan, the frames and the draw itself are in :mod:`survey_app.services.sample_plan`; here
+a run is stored (seed, library version, plan, frame hash), replaces an earlier draw that has
+no invitations yet, and can be redrawn and compared by :func:`verify`.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,13 +18,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
 import sampling
-from domain import RespondentGroup, UnitLevel
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import (
     AuditAction,
     RespondentStatus,
     ResponseStatus,
-    RowStatus,
     SampleRole,
 )
 from survey_app.persistence.locks import lock_campaign
@@ -33,161 +30,64 @@ from survey_app.persistence.models import (
     Campaign,
     DistrictChoice,
     Invitation,
-    ListRow,
     Respondent,
     Response,
     SamplingRun,
     Unit,
-    UnitList,
     User,
 )
 from survey_app.services import audit, invitations, responses
-
-
-@dataclass(frozen=True)
-class Frames:
-    """The eligible frames of a campaign, from the current version of every list."""
-
-    citizens: pd.DataFrame
-    officials: pd.DataFrame
-    districts: pd.DataFrame
-    rows: dict[int, ListRow] = field(repr=False)
-
-    def hash(self) -> str:
-        """One SHA-256 over the three frame hashes (row order does not matter)."""
-        parts = [
-            sampling.frame_hash(self.citizens) if len(self.citizens) else "-",
-            sampling.frame_hash(self.officials, label="group") if len(self.officials) else "-",
-            hashlib.sha256(
-                self.districts.sort_values("code").to_csv(index=False).encode()
-            ).hexdigest(),
-        ]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Draw:
-    """A complete draw before it is stored."""
-
-    districts: sampling.DistrictSelection
-    officials: sampling.OfficialsDraw
-    citizens: sampling.CitizenDraw | None
-    frame_hash: str
-
-
-def settings_of(campaign: Campaign) -> sampling.SamplingSettings:
-    """The campaign's sampling settings (defaults: 30 + 10 reserves, 4 districts, quotas)."""
-    return sampling.SamplingSettings.from_dict(campaign.settings.get("sampling", {}))
-
-
-def build_frames(session: Session, campaign: Campaign) -> Frames:
-    """Eligible rows of current lists as sampling frames (person_id = list row id)."""
-    query = (
-        select(ListRow, UnitList.group, Unit.code)
-        .join(UnitList, ListRow.list_id == UnitList.id)
-        .join(Unit, UnitList.unit_id == Unit.id)
-        .where(
-            UnitList.campaign_id == campaign.id,
-            UnitList.is_current,
-            ListRow.status == RowStatus.ELIGIBLE,
-        )
-    )
-    citizens, officials, rows = [], [], {}
-    for row, group, unit_code in session.execute(query):
-        rows[row.id] = row
-        if group is RespondentGroup.CITIZEN:
-            citizens.append((unit_code, str(row.id), row.field or "(không rõ lĩnh vực)"))
-        else:
-            officials.append((unit_code, str(row.id), group.value))
-    districts = [
-        (u.code, u.tier or 1, u.size or 0, u.parent.code if u.parent else "")
-        for u in session.scalars(
-            select(Unit).where(Unit.campaign_id == campaign.id, Unit.level == UnitLevel.DISTRICT)
-        )
-    ]
-    return Frames(
-        citizens=pd.DataFrame(citizens, columns=["unit_code", "person_id", "field"]),
-        officials=pd.DataFrame(officials, columns=["unit_code", "person_id", "group"]),
-        districts=pd.DataFrame(districts, columns=["code", "tier", "size", "province_code"]),
-        rows=rows,
-    )
-
-
-def draw(
-    frames: Frames,
-    seed: int,
-    settings: sampling.SamplingSettings,
-    overrides: Sequence[sampling.DistrictOverride] = (),
-) -> Draw:
-    """The whole draw from one generator, in a fixed order (districts, officials, citizens)."""
-    rng = np.random.default_rng(seed)
-    if frames.districts.empty:
-        raise ServiceError("no_districts")
-    districts = sampling.select_districts(
-        frames.districts, rng, settings.districts, tuple(overrides)
-    )
-    officials = sampling.draw_officials(
-        frames.officials, rng, settings.quotas, chosen_districts=districts.chosen_codes
-    )
-    citizens = (
-        sampling.draw_citizens(frames.citizens, rng, settings.citizens)
-        if len(frames.citizens)
-        else None
-    )
-    return Draw(districts, officials, citizens, frames.hash())
-
-
-def save_settings(
-    session: Session,
-    campaign: Campaign,
-    actor: User | None,
-    *,
-    sample_size: int | None,
-    reserve_size: int | None,
-    districts: int | None,
-) -> sampling.SamplingSettings:
-    """Check and store the administrator's sampling settings (audited); ``bad_sampling_settings``
-    when a value is missing or out of range."""
-    try:
-        settings = sampling.SamplingSettings.from_dict(
-            {
-                "citizens": {"sample_size": sample_size, "reserve_size": reserve_size},
-                "districts": {"districts_per_province": districts},
-            }
-        )
-    except (sampling.SamplingError, TypeError, ValueError) as exc:
-        raise ServiceError("bad_sampling_settings") from exc
-    lock_campaign(session, campaign.id)  # merge into what is stored now, not what was read
-    session.refresh(campaign)
-    campaign.settings = {**campaign.settings, "sampling": settings.to_dict()}
-    session.flush()
-    audit.record(
-        session,
-        AuditAction.CAMPAIGN_UPDATED,
-        user=actor,
-        campaign_id=campaign.id,
-        target="sampling settings",
-        **settings.to_dict(),
-    )
-    return settings
+from survey_app.services import designs as designs_service
+from survey_app.services.sample_plan import (
+    Draw,
+    Frames,
+    Plan,
+    build_frames,
+    campaign_plan,
+    draw,
+)
 
 
 def expected_forms(session: Session, campaign: Campaign) -> list[dict[str, Any]]:
-    """Drawn people per group beside what the Ministry's plan expects (empty before a draw)."""
+    """Drawn people per group beside what the Ministry's plan expects, for the groups the plan
+    names (empty before a draw)."""
     drawn = counts(session, campaign)
     if not len(drawn):
         return []
     sampled = drawn[drawn["role"] == sampling.Role.SAMPLE.value]
-    by_group = {
-        RespondentGroup(str(g)): int(n) for g, n in sampled.groupby("group")["count"].sum().items()
-    }
+    by_group = {str(g): int(n) for g, n in sampled.groupby("group")["count"].sum().items()}
     return _records(sampling.compare_with_expected(by_group))
 
 
-def preview(session: Session, campaign: Campaign) -> pd.DataFrame:
-    """Frame size, sample size and expected forms per unit and group; nothing is drawn."""
-    frames = build_frames(session, campaign)
-    return sampling.preview_plan(settings_of(campaign), frames.citizens, frames.officials)
+def replaceable_groups(campaign: Campaign) -> frozenset[str]:
+    """Groups whose people can be replaced by a reserve (the stratified ones)."""
+    return frozenset(g.code for g in campaign_plan(campaign).stratified)
+
+
+def save_sizes(
+    session: Session,
+    campaign: Campaign,
+    actor: User | None,
+    sizes: Mapping[str, Mapping[str, int | None]],
+) -> None:
+    """Change groups' sample sizes, reserves, quotas or numbers of chosen units (the sampling
+    page), each group as ``{"sample_size": 30, "reserve_size": 10}`` and so on; the design
+    checks the values (DesignRefused) and is saved under the campaign's lock."""
+    design = designs_service.design_of(campaign)
+    groups = []
+    for group in design.groups:
+        changes: dict[str, Any] = {
+            k: v for k, v in sizes.get(group.code, {}).items() if v is not None
+        }
+        if changes:
+            selection = dataclasses.replace(group.selection, **changes)
+            if "per_parent" in changes:
+                selection = dataclasses.replace(selection, min_per_parent=None, max_per_parent=None)
+            group = dataclasses.replace(group, selection=selection)
+        groups.append(group)
+    designs_service.save_design(
+        session, campaign, dataclasses.replace(design, groups=tuple(groups)), actor
+    )
 
 
 def run(
@@ -208,16 +108,16 @@ def run(
         select(func.count()).select_from(Invitation).where(Invitation.campaign_id == campaign.id)
     ):
         raise ServiceError("sample_in_use")
-    frames = build_frames(session, campaign)
-    settings = settings_of(campaign)
-    result = draw(frames, seed, settings, overrides)
+    plan = campaign_plan(campaign)
+    frames = build_frames(session, campaign, plan)
+    result = draw(frames, seed, plan, overrides)
     session.execute(delete(Respondent).where(Respondent.campaign_id == campaign.id))
     stored = SamplingRun(
         campaign_id=campaign.id,
         seed=seed,
         library_version=sampling.SAMPLING_VERSION,
         settings={
-            **settings.to_dict(),
+            **plan.to_dict(),
             "district_overrides": [
                 {"code": o.code, "include": o.include, "reason": o.reason} for o in overrides
             ],
@@ -228,7 +128,7 @@ def run(
     )
     session.add(stored)
     session.flush()
-    _store_districts(session, campaign, stored, result.districts)
+    _store_districts(session, campaign, stored, result)
     _store_respondents(session, campaign, stored, frames, result)
     audit.record(
         session,
@@ -247,15 +147,20 @@ def _summary(result: Draw) -> dict[str, Any]:
     counts = result.officials.rows.groupby("group").size().to_dict()
     summary: dict[str, Any] = {
         "officials": {str(k): int(v) for k, v in counts.items()},
-        "chosen_districts": list(result.districts.chosen_codes),
+        "chosen_units": {
+            level: list(selection.chosen_codes) for level, selection in result.chosen.items()
+        },
+        "stratified": {},
     }
-    if result.citizens is not None:
-        rows = result.citizens.rows
-        summary["citizens"] = int((rows["role"] == sampling.Role.SAMPLE).sum())
-        summary["reserves"] = int((rows["role"] == sampling.Role.RESERVE).sum())
-        summary["shortfalls"] = [
-            {"unit_code": s.unit_code, "shortfall": s.shortfall} for s in result.citizens.shortfalls
-        ]
+    for code, drawn in result.stratified.items():
+        rows = drawn.rows
+        summary["stratified"][code] = {
+            "sample": int((rows["role"] == sampling.Role.SAMPLE).sum()),
+            "reserves": int((rows["role"] == sampling.Role.RESERVE).sum()),
+            "shortfalls": [
+                {"unit_code": s.unit_code, "shortfall": s.shortfall} for s in drawn.shortfalls
+            ],
+        }
     return summary
 
 
@@ -263,68 +168,48 @@ def _store_districts(
     session: Session,
     campaign: Campaign,
     run_row: SamplingRun,
-    selection: sampling.DistrictSelection,
+    result: Draw,
 ) -> None:
-    districts = list(
-        session.scalars(
-            select(Unit).where(Unit.campaign_id == campaign.id, Unit.level == UnitLevel.DISTRICT)
-        )
-    )
-    units = {u.code: u.id for u in districts}
-    names = {u.code: u.name for u in districts}
-    for rec in selection.districts.to_dict("records"):
-        session.add(
-            DistrictChoice(
-                run_id=run_row.id,
-                unit_id=units[str(rec["code"])],
-                chosen=bool(rec["chosen"]),
-                reason=str(rec["reason"]),
-                details={
-                    "detail": str(rec.get("detail") or ""),
-                    "name": names[str(rec["code"])],
-                    "tier": int(rec["tier"]),
-                    "size": int(rec["size"]),
-                },
-                override_reason=rec.get("override_reason") or None,
+    """Why each unit of a chosen level was or was not chosen (the district choices)."""
+    units = {
+        u.code: u for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
+    }
+    for selection in result.chosen.values():
+        for rec in selection.districts.to_dict("records"):
+            unit = units[str(rec["code"])]
+            session.add(
+                DistrictChoice(
+                    run_id=run_row.id,
+                    unit_id=unit.id,
+                    chosen=bool(rec["chosen"]),
+                    reason=str(rec["reason"]),
+                    details={
+                        "detail": str(rec.get("detail") or ""),
+                        "name": unit.name,
+                        "tier": int(rec["tier"]),
+                        "size": int(rec["size"]),
+                        "level": unit.level,
+                    },
+                    override_reason=rec.get("override_reason") or None,
+                )
             )
-        )
 
 
 def _store_respondents(
     session: Session, campaign: Campaign, run_row: SamplingRun, frames: Frames, result: Draw
 ) -> None:
-    province = session.scalar(
-        select(Unit).where(Unit.campaign_id == campaign.id, Unit.level == UnitLevel.PROVINCE)
-    )
     units = {
         u.code: u for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
     }
-    records = []
-    for rec in _records(result.officials.rows):
-        records.append(
-            _respondent(
-                frames,
-                units,
-                province,
-                run_row,
-                rec,
-                RespondentGroup(rec["group"]),
-                stratum=str(rec["unit_code"]),
-            )
-        )
-    if result.citizens is not None:
-        for rec in _records(result.citizens.rows):
-            records.append(
-                _respondent(
-                    frames,
-                    units,
-                    None,
-                    run_row,
-                    rec,
-                    RespondentGroup.CITIZEN,
-                    stratum=str(rec["field"]),
-                )
-            )
+    records = [
+        _respondent(frames, units, run_row, rec, str(rec["group"]), stratum=str(rec["unit_code"]))
+        for rec in _records(result.officials.rows)
+    ]
+    for code, drawn in result.stratified.items():
+        records += [
+            _respondent(frames, units, run_row, rec, code, stratum=str(rec["field"]))
+            for rec in _records(drawn.rows)
+        ]
     session.add_all(records)
     session.flush()
 
@@ -337,10 +222,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _respondent(
     frames: Frames,
     units: dict[str, Unit],
-    rated: Unit | None,
     run_row: SamplingRun,
     rec: dict[str, Any],
-    group: RespondentGroup,
+    group: str,
     stratum: str,
 ) -> Respondent:
     row = frames.rows[int(rec["person_id"])]
@@ -351,7 +235,6 @@ def _respondent(
         campaign_id=run_row.campaign_id,
         run_id=run_row.id,
         unit_id=unit.id,
-        rated_unit_id=(rated or unit).id,
         list_row_id=row.id,
         group=group,
         sample_role=SampleRole.RESERVE if reserve else SampleRole.SAMPLE,
@@ -407,18 +290,18 @@ class Verification:
 
 
 def verify(session: Session, campaign: Campaign, run_row: SamplingRun) -> Verification:
-    """Redraw with the stored seed and settings from today's frames and compare.
+    """Redraw with the stored seed and plan from today's frames and compare.
 
-    Citizens go through the library's ``sampling.verify_citizen_draw``: roles, reserve ranks
-    and weights, with reserve replacements undone; officials by who was drawn.
+    Stratified groups go through the library's ``sampling.verify_citizen_draw``: roles,
+    reserve ranks and weights, with reserve replacements undone; officials by who was drawn.
     """
-    frames = build_frames(session, campaign)
-    settings = sampling.SamplingSettings.from_dict(run_row.settings)
+    plan = Plan.from_dict(run_row.settings)
+    frames = build_frames(session, campaign, plan)
     overrides = [
         sampling.DistrictOverride(o["code"], o["include"], o["reason"])
         for o in run_row.settings.get("district_overrides", [])
     ]
-    redrawn = draw(frames, run_row.seed, settings, overrides)
+    redrawn = draw(frames, run_row.seed, plan, overrides)
     stored = list(
         session.scalars(
             select(Respondent)
@@ -426,18 +309,21 @@ def verify(session: Session, campaign: Campaign, run_row: SamplingRun) -> Verifi
             .options(joinedload(Respondent.unit))
         )
     )
-    citizens = [r for r in stored if r.group is RespondentGroup.CITIZEN]
+    stratified = {g.code for g in plan.stratified}
     differences = len(
         {int(p) for p in redrawn.officials.rows["person_id"]}
-        ^ {r.list_row_id for r in stored if r.group is not RespondentGroup.CITIZEN}
+        ^ {r.list_row_id for r in stored if r.group not in stratified}
     )
-    if redrawn.citizens is not None:
+    for code in stratified:
+        people = [r for r in stored if r.group == code]
+        drawn = redrawn.stratified.get(code)
+        if drawn is None:
+            differences += len(people)
+            continue
         checked = sampling.verify_citizen_draw(
-            frames.citizens, _draw_rows(citizens), redrawn.citizens.provenance
+            frames.stratified(code), _draw_rows(people), drawn.provenance
         )
         differences += len(checked.differences)
-    elif citizens:
-        differences += len(citizens)
     return Verification(redrawn.frame_hash == run_row.frame_hash, differences == 0, differences)
 
 
@@ -458,7 +344,8 @@ def counts(session: Session, campaign: Campaign) -> pd.DataFrame:
 def replace(
     session: Session, respondent: Respondent, reason: str, actor: User | None
 ) -> Respondent:
-    """Replace an unreachable sampled citizen by the next reserve (same field first).
+    """Replace an unreachable sampled person of a stratified group (citizens) by the next
+    reserve of their unit (same field first).
 
     The replacement takes the replaced person's weight, so the commune's weights still sum to
     its eligible count; the old invitation is revoked and the replacement needs a new one.
@@ -470,11 +357,14 @@ def replace(
     """
     lock_campaign(session, respondent.campaign_id)
     session.refresh(respondent)
-    invitation = session.scalar(select(Invitation).where(Invitation.respondent_id == respondent.id))
+    links = list(
+        session.scalars(select(Invitation).where(Invitation.respondent_id == respondent.id))
+    )
+    stratified = {g.code for g in campaign_plan(respondent.unit.campaign).stratified}
     if (
-        respondent.group is not RespondentGroup.CITIZEN
+        respondent.group not in stratified
         or respondent.status is not RespondentStatus.ACTIVE
-        or (invitation is not None and not responses.hold_unsubmitted(session, invitation))
+        or not all(responses.hold_unsubmitted(session, link) for link in links)
     ):
         raise ServiceError("not_replaceable")
     peers = list(
@@ -483,7 +373,7 @@ def replace(
             .where(
                 Respondent.run_id == respondent.run_id,
                 Respondent.unit_id == respondent.unit_id,
-                Respondent.group == RespondentGroup.CITIZEN,
+                Respondent.group == respondent.group,
             )
             .execution_options(populate_existing=True)
         )
@@ -499,8 +389,8 @@ def replace(
     chosen.status, chosen.replaces_id = RespondentStatus.ACTIVE, respondent.id
     chosen.weight, chosen.replacement_reason = respondent.weight, reason[:2000]
     chosen.interviewer_id = respondent.interviewer_id
-    if invitation is not None:
-        invitations.revoke(session, invitation)
+    for link in links:
+        invitations.revoke(session, link)
     session.flush()
     audit.record(
         session,
@@ -531,8 +421,8 @@ def _submitted(session: Session, respondent: Respondent) -> bool:
 
 
 def _draw_rows(peers: list[Respondent]) -> pd.DataFrame:
-    """Stored citizen respondents in the shape of a CitizenDraw's rows (a replacement names
-    the list row of the person it replaced)."""
+    """Stored respondents of a stratified group in the shape of a CitizenDraw's rows (a
+    replacement names the list row of the person it replaced)."""
     row_of = {p.id: p.list_row_id for p in peers}
     return pd.DataFrame(
         [

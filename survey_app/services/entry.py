@@ -1,7 +1,7 @@
 """Paper and phone entry by interviewers, with optional double entry by two clerks.
 
 Without double entry a clerk's keying is submitted at once with its mode. With double entry
-(campaign setting ``double_entry``) the first two keyings of a form are compared: equal, the
+(campaign setting ``entry.double_entry``) the first two keyings of a form are compared: equal, the
 form is submitted; different, it waits on the mismatch list until an administrator resolves it.
 """
 
@@ -27,6 +27,7 @@ from survey_app.persistence.enums import (
 from survey_app.persistence.locks import lock_invitation
 from survey_app.persistence.models import Invitation, PaperEntry, Respondent, Response, User
 from survey_app.services import audit, responses
+from survey_app.services.designs import settings_of
 
 
 class EntryOutcome(StrEnum):
@@ -92,8 +93,8 @@ def usable_invitation(session: Session, respondent: Respondent) -> Invitation:
 
 
 def uses_double_entry(respondent: Respondent) -> bool:
-    """Whether the respondent's campaign has forms keyed twice (setting ``double_entry``)."""
-    return bool(respondent.unit.campaign.settings.get("double_entry", False))
+    """Whether the respondent's campaign has forms keyed twice (``settings.entry``)."""
+    return settings_of(respondent.unit.campaign).entry.double_entry
 
 
 def enter(

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import RespondentGroup
 from survey_app.persistence.enums import AuditAction, Mode, RespondentStatus, ResponseStatus, Role
 from survey_app.persistence.models import (
     Campaign,
@@ -24,20 +23,38 @@ from survey_app.services.spreadsheet import csv_bytes
 
 @dataclass
 class ProgressRow:
-    """Counts for one unit and group."""
+    """Counts for one unit and group. People count once whatever they rate: ``submitted``
+    have sent every form (one per rated unit), ``started`` some; ``forms`` and
+    ``forms_submitted`` count the forms themselves, ``by_mode`` the submitted forms."""
 
     unit: Unit
-    group: RespondentGroup
+    group: str
     respondents: int = 0
     invited: int = 0
     started: int = 0
     submitted: int = 0
+    forms: int = 0
+    forms_submitted: int = 0
     by_mode: Counter[Mode] = field(default_factory=Counter)
 
     @property
     def rate(self) -> float:
         """Submitted ÷ active respondents (0 when none)."""
         return self.submitted / self.respondents if self.respondents else 0.0
+
+    def add(self, links: list[tuple[Invitation | None, Response | None]]) -> None:
+        """Count one person from their invitations and responses."""
+        forms = [(i, r) for i, r in links if i is not None]
+        done = [r for _, r in forms if r is not None and r.status is ResponseStatus.SUBMITTED]
+        self.respondents += 1
+        self.invited += bool(forms)
+        self.forms += len(forms)
+        self.forms_submitted += len(done)
+        self.by_mode.update(r.mode for r in done)
+        if forms and len(done) == len(forms):
+            self.submitted += 1
+        elif done or any(r is not None for _, r in forms):
+            self.started += 1
 
 
 def _active(
@@ -55,18 +72,14 @@ def _active(
 
 def progress(session: Session, campaign: Campaign) -> list[ProgressRow]:
     """Invited / started / submitted per unit and group, submitted split by mode."""
-    rows: dict[tuple[int, RespondentGroup], ProgressRow] = {}
+    people: dict[int, tuple[Respondent, list[tuple[Invitation | None, Response | None]]]] = {}
     for respondent, invitation, response in _active(session, campaign):
+        people.setdefault(respondent.id, (respondent, []))[1].append((invitation, response))
+    rows: dict[tuple[int, str], ProgressRow] = {}
+    for respondent, links in people.values():
         key = (respondent.unit_id, respondent.group)
-        row = rows.setdefault(key, ProgressRow(respondent.unit, respondent.group))
-        row.respondents += 1
-        row.invited += invitation is not None
-        if response is not None and response.status is ResponseStatus.SUBMITTED:
-            row.submitted += 1
-            row.by_mode[response.mode] += 1
-        elif response is not None:
-            row.started += 1
-    return sorted(rows.values(), key=lambda r: (r.unit.code, r.group.value))
+        rows.setdefault(key, ProgressRow(respondent.unit, respondent.group)).add(links)
+    return sorted(rows.values(), key=lambda r: (r.unit.code, r.group))
 
 
 def totals(rows: list[ProgressRow]) -> ProgressRow:
@@ -79,6 +92,8 @@ def totals(rows: list[ProgressRow]) -> ProgressRow:
         total.invited += row.invited
         total.started += row.started
         total.submitted += row.submitted
+        total.forms += row.forms
+        total.forms_submitted += row.forms_submitted
         total.by_mode.update(row.by_mode)
     return total
 
@@ -96,9 +111,13 @@ def non_respondents_csv(session: Session, campaign: Campaign, actor: User | None
         "Chức vụ",
         "Điện thoại",
         "Email",
+        "Phiếu đánh giá",
         "Trạng thái",
     ]
     lines = []
+    rated = {
+        u.id: u.name for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
+    }
     for r, invitation, response in _active(session, campaign):
         if invitation is None or (response and response.status is ResponseStatus.SUBMITTED):
             continue
@@ -107,11 +126,12 @@ def non_respondents_csv(session: Session, campaign: Campaign, actor: User | None
             [
                 r.unit.code,
                 r.unit.name,
-                r.group.value,
+                r.group,
                 r.full_name,
                 r.position or "",
                 r.phone or "",
                 r.email or "",
+                rated.get(invitation.rated_unit_id, ""),
                 state,
             ]
         )
@@ -131,11 +151,17 @@ def interviewers(session: Session) -> list[User]:
 def assign(session: Session, campaign: Campaign, unit: Unit, interviewer: User | None) -> int:
     """Give the unit's not-yet-submitted respondents to an interviewer (None: unassign)."""
     count = 0
-    for respondent, _invitation, response in _active(session, campaign):
+    pending: dict[int, Respondent] = {}
+    for respondent, invitation, response in _active(session, campaign):
         if respondent.unit_id != unit.id:
             continue
-        if response is not None and response.status is ResponseStatus.SUBMITTED:
-            continue
+        if (
+            invitation is None
+            or response is None
+            or response.status is not ResponseStatus.SUBMITTED
+        ):
+            pending[respondent.id] = respondent
+    for respondent in pending.values():
         respondent.interviewer_id = interviewer.id if interviewer else None
         count += 1
     session.flush()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import CampaignKind, RespondentGroup
 from questionnaires import (
     Instrument,
     InstrumentRegistry,
@@ -16,13 +15,12 @@ from survey_app.errors import ServiceError
 from survey_app.persistence.models import Instrument as InstrumentRow
 
 
-def instrument_for(group: RespondentGroup, kind: CampaignKind) -> Instrument:
-    """The shipped instrument that this group answers in this kind of campaign."""
-    candidates = [i for i in builtin_instruments().values() if group in i.groups]
-    matching = [i for i in candidates if kind in i.campaign_kinds] or candidates
-    if not matching:
-        raise ServiceError("no_instrument", group=group.value)
-    return sorted(matching, key=lambda i: i.code)[0]
+def builtin(code: str) -> Instrument:
+    """The shipped questionnaire a design names (``no_instrument`` when there is none)."""
+    instrument = builtin_instruments().get(code)
+    if instrument is None:
+        raise ServiceError("no_instrument", code=code)
+    return instrument
 
 
 def publish(session: Session, instrument: Instrument) -> InstrumentRow:

@@ -1,4 +1,6 @@
-"""Personal links: a token (256 bits) and a short code per respondent, looked up by hash.
+"""Personal links: a token (256 bits) and a short code per respondent and rated unit, looked
+up by hash. A respondent who rates several units gets one link per unit (the design's
+evaluation matrix, :mod:`survey_app.services.assignments`), all issued together.
 
 Lookups use only SHA-256 hashes. The clear link is also kept sealed (encrypted under the link
 key, ``survey_app.sealing``), so the letters of a batch can be printed again: issuing for a
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 import qrcode
 import qrcode.image.svg
 from sqlalchemy import Select, func, insert, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import (
@@ -37,6 +39,8 @@ from survey_app.persistence.models import (
 from survey_app.sealing import LinkSealer
 from survey_app.security import hash_token, new_short_code, new_token
 from survey_app.services import audit, instruments
+from survey_app.services.assignments import UnitIndex, tasks_for
+from survey_app.services.designs import design_of
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class IssuedLink:
     unit_name: str
     token: str
     short_code: str
+    rated_unit_name: str = ""
 
 
 def issue(
@@ -60,10 +65,12 @@ def issue(
     job_id: int | None = None,
     limit: int | None = None,
 ) -> list[IssuedLink]:
-    """Create invitations for active respondents that have none yet (idempotent).
+    """Create the invitations of active respondents that have none yet (idempotent): one per
+    task of the design's evaluation matrix (rated unit and questionnaire).
 
-    ``limit`` issues at most that many (a job's step); ``sealer`` keeps each clear link sealed
-    so the letters can be printed again; ``job_id`` records the job that issued them.
+    ``limit`` issues for at most that many respondents (a job's step); ``sealer`` keeps each
+    clear link sealed so the letters can be printed again; ``job_id`` records the job that
+    issued them.
     """
     lock_campaign(session, campaign.id)
     query = _uninvited(campaign.id).options(joinedload(Respondent.unit)).order_by(Respondent.id)
@@ -72,29 +79,39 @@ def issue(
     if limit is not None:
         query = query.limit(limit)
     people = list(session.scalars(query))
-    instrument_ids = {
-        group: instruments.publish(session, instruments.instrument_for(group, campaign.kind)).id
-        for group in {r.group for r in people}
-    }
+    design = design_of(campaign)
+    index = UnitIndex.of(session, campaign)
+    published: dict[str, int] = {}
     links, rows = [], []
     for respondent in people:
-        token, code = new_token(), new_short_code()
-        rows.append(
-            {
-                "campaign_id": campaign.id,
-                "respondent_id": respondent.id,
-                "instrument_id": instrument_ids[respondent.group],
-                "token_hash": hash_token(token),
-                "short_code_hash": hash_token(code),
-                "status": InvitationStatus.ACTIVE,
-                "created_at": now(),
-                "job_id": job_id,
-                "sealed_link": sealer.seal(token, code) if sealer else None,
-            }
-        )
-        links.append(
-            IssuedLink(respondent.id, respondent.full_name, respondent.unit.name, token, code)
-        )
+        tasks = tasks_for(design, index, respondent.group, respondent.unit)
+        if not tasks:
+            raise ServiceError("nothing_to_rate", group=respondent.group)
+        for task in tasks:
+            if task.questionnaire not in published:
+                instrument = instruments.builtin(task.questionnaire)
+                published[task.questionnaire] = instruments.publish(session, instrument).id
+            token, code = new_token(), new_short_code()
+            rows.append(
+                {
+                    "campaign_id": campaign.id,
+                    "respondent_id": respondent.id,
+                    "rated_unit_id": task.rated_unit_id,
+                    "instrument_id": published[task.questionnaire],
+                    "token_hash": hash_token(token),
+                    "short_code_hash": hash_token(code),
+                    "status": InvitationStatus.ACTIVE,
+                    "created_at": now(),
+                    "job_id": job_id,
+                    "sealed_link": sealer.seal(token, code) if sealer else None,
+                }
+            )
+            rated = index.by_id[task.rated_unit_id].name
+            links.append(
+                IssuedLink(
+                    respondent.id, respondent.full_name, respondent.unit.name, token, code, rated
+                )
+            )
     if rows:
         session.execute(insert(Invitation), rows)
         audit.record(
@@ -131,20 +148,25 @@ def letters(
 ) -> list[IssuedLink]:
     """The letters of one issuing job (optionally of one unit), read back from the sealed
     links. Links revoked or re-issued since are left out: their letters would not work."""
+    rated = aliased(Unit)
     query = (
-        select(Invitation, Respondent, Unit)
+        select(Invitation, Respondent, Unit, rated.name)
         .join(Respondent, Respondent.id == Invitation.respondent_id)
         .join(Unit, Unit.id == Respondent.unit_id)
+        .join(rated, rated.id == Invitation.rated_unit_id)
         .where(Invitation.job_id == job_id, Invitation.status == InvitationStatus.ACTIVE)
-        .order_by(Unit.code, Respondent.full_name, Respondent.id)
+        .order_by(Unit.code, Respondent.full_name, Respondent.id, Invitation.id)
     )
     if unit_id is not None:
         query = query.where(Respondent.unit_id == unit_id)
     found = []
-    for invitation, respondent, unit in session.execute(query):
+    for invitation, respondent, unit, rated_name in session.execute(query):
         opened = sealer.open(invitation.sealed_link)
         if opened is not None:
-            found.append(IssuedLink(respondent.id, respondent.full_name, unit.name, *opened))
+            token, code = opened
+            found.append(
+                IssuedLink(respondent.id, respondent.full_name, unit.name, token, code, rated_name)
+            )
     return found
 
 
@@ -187,28 +209,43 @@ def letters_by_unit(session: Session, job_id: int) -> list[tuple[Unit, int]]:
 
 def reissue(
     session: Session, respondent: Respondent, actor: User | None, sealer: LinkSealer | None = None
-) -> IssuedLink:
-    """A new link for a respondent whose letter was lost; the old link stops working."""
+) -> list[IssuedLink]:
+    """New links for a respondent whose letter was lost (one per rated unit); the old links
+    stop working, answers already given stay with their invitations."""
     lock_campaign(session, respondent.campaign_id)  # a replacement takes it too
     session.refresh(respondent)
-    invitation = session.scalar(
-        select(Invitation)
-        .where(Invitation.respondent_id == respondent.id)
-        .execution_options(populate_existing=True)
+    found = list(
+        session.scalars(
+            select(Invitation)
+            .where(Invitation.respondent_id == respondent.id)
+            .options(joinedload(Invitation.rated_unit))
+            .order_by(Invitation.id)
+            .execution_options(populate_existing=True)
+        )
     )
-    if invitation is None:
+    if not found:
         raise ServiceError("no_invitation")
-    if (
-        respondent.status is not RespondentStatus.ACTIVE
-        or invitation.status is InvitationStatus.REVOKED
+    if respondent.status is not RespondentStatus.ACTIVE or any(
+        i.status is InvitationStatus.REVOKED for i in found
     ):  # revoked only by a replacement
         raise ServiceError("not_in_sample")
-    token, code = new_token(), new_short_code()
-    invitation.token_hash = hash_token(token)
-    invitation.short_code_hash = hash_token(code)
-    invitation.status = InvitationStatus.ACTIVE
-    invitation.sealed_link = sealer.seal(token, code) if sealer else None
-    invitation.job_id = None
+    links = []
+    for invitation in found:
+        token, code = new_token(), new_short_code()
+        invitation.token_hash = hash_token(token)
+        invitation.short_code_hash = hash_token(code)
+        invitation.sealed_link = sealer.seal(token, code) if sealer else None
+        invitation.job_id = None
+        links.append(
+            IssuedLink(
+                respondent.id,
+                respondent.full_name,
+                respondent.unit.name,
+                token,
+                code,
+                invitation.rated_unit.name,
+            )
+        )
     session.flush()
     audit.record(
         session,
@@ -217,8 +254,9 @@ def reissue(
         campaign_id=respondent.campaign_id,
         target=str(respondent.id),
         reissued=True,
+        count=len(links),
     )
-    return IssuedLink(respondent.id, respondent.full_name, respondent.unit.name, token, code)
+    return links
 
 
 def find(session: Session, key: str) -> Invitation | None:

@@ -30,17 +30,19 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from domain import CampaignKind, RespondentGroup, UnitLevel
+from designs import ListKind
 from survey_app.errors import ServiceError
 from survey_app.ingest import (
     IngestError,
     Issue,
     ListContext,
     ListReport,
+    ListRules,
     ParseLimits,
     RawTable,
     read_table_isolated,
     safe_filename,
+    template_xlsx,
     validate_list,
 )
 from survey_app.ingest.stored import LAYOUT_KEY, cells_json, issues_json, layout_of
@@ -58,26 +60,8 @@ from survey_app.persistence.models import (
 )
 from survey_app.persistence.queries import list_rows as list_rows_sql
 from survey_app.services import audit
+from survey_app.services.designs import design_of, settings_of
 from survey_app.services.spreadsheet import csv_bytes
-
-CITIZENS_REQUIRED = 30
-GROUPS_BY_KIND: dict[CampaignKind, tuple[RespondentGroup, ...]] = {
-    CampaignKind.PROVINCIAL_PAR: (
-        RespondentGroup.COUNCIL_DELEGATE,
-        RespondentGroup.DEPARTMENT_LEADER,
-        RespondentGroup.SUBUNIT_LEADER,
-        RespondentGroup.DISTRICT_LEADER,
-        RespondentGroup.CITIZEN,
-    ),
-    CampaignKind.INTERNAL_INDEX: (
-        RespondentGroup.DEPARTMENT_LEADER,
-        RespondentGroup.SUBUNIT_LEADER,
-        RespondentGroup.DISTRICT_LEADER,
-        RespondentGroup.CITIZEN,
-    ),
-    CampaignKind.COMMUNE_INDEX: (RespondentGroup.CITIZEN,),
-    CampaignKind.SIPAS: (RespondentGroup.CITIZEN,),
-}
 
 
 class BoardStatus(StrEnum):
@@ -111,36 +95,51 @@ class UploadResult:
 @dataclass(frozen=True)
 class BoardRow:
     unit: Unit
-    group: RespondentGroup
+    group: str
     status: BoardStatus
     current: UnitList | None
     pending: UnitList | None = None
     """The newest version received after sampling that awaits the administrator."""
 
 
-def required_groups(campaign: Campaign, unit: Unit) -> tuple[RespondentGroup, ...]:
-    """The lists this unit must send in this campaign."""
-    return tuple(g for g in GROUPS_BY_KIND[campaign.kind] if g.submitting_level is unit.level)
+def required_groups(campaign: Campaign, unit: Unit) -> tuple[str, ...]:
+    """The lists this unit must send in this campaign: the design's groups its level lists."""
+    return tuple(g.code for g in design_of(campaign).groups_submitted_by(unit.level))
 
 
-def context_for(
-    session: Session, campaign: Campaign, unit: Unit, group: RespondentGroup
-) -> ListContext:
+def rules_for(campaign: Campaign, group: str) -> ListRules:
+    """The rules the design gives this group's lists."""
+    return ListRules.of(group, design_of(campaign).group(group).list)
+
+
+def blank_list(unit: Unit, group: str) -> bytes:
+    """A blank list for this unit and group, with the unit's procedure fields in the
+    drop-down of a transactions list."""
+    spec = design_of(unit.campaign).group(group)
+    return template_xlsx(
+        spec.name.vi,
+        spec.list.kind is ListKind.TRANSACTIONS,
+        tuple(unit.procedure_fields or ()),
+    )
+
+
+def context_for(session: Session, campaign: Campaign, unit: Unit, group: str) -> ListContext:
     """Window, locality and procedure fields that the list of ``unit`` is checked against."""
-    if group is not RespondentGroup.CITIZEN:
+    spec = design_of(campaign).group(group)
+    if spec.list.kind is not ListKind.TRANSACTIONS:
         return ListContext(unit_name=unit.name)
     others = session.scalars(
         select(Unit.name).where(
-            Unit.campaign_id == campaign.id, Unit.level == UnitLevel.COMMUNE, Unit.id != unit.id
+            Unit.campaign_id == campaign.id, Unit.level == unit.level, Unit.id != unit.id
         )
     )
     return ListContext(
-        date_from=campaign.window_from,
-        date_to=campaign.window_to,
+        date_from=spec.window.start if spec.window else None,
+        date_to=spec.window.end if spec.window else None,
         unit_name=unit.name,
         other_localities=tuple(others),
         procedure_fields=tuple(unit.procedure_fields or ()),
-        required_count=int(campaign.settings.get("citizens_per_commune", CITIZENS_REQUIRED)),
+        required_count=spec.list.expected,
     )
 
 
@@ -148,7 +147,7 @@ def validate(
     session: Session,
     campaign: Campaign,
     unit: Unit,
-    group: RespondentGroup,
+    group: str,
     filename: str,
     data: bytes,
     max_rows: int = 100_000,
@@ -157,14 +156,15 @@ def validate(
     """Read (in a limited child process) and validate a file without storing anything;
     IngestError for unreadable files."""
     table = read_table_isolated(filename, data, max_rows=max_rows, limits=limits)
-    return table, validate_list(table, group, context_for(session, campaign, unit, group))
+    rules = rules_for(campaign, group)
+    return table, validate_list(table, rules, context_for(session, campaign, unit, group))
 
 
 def upload(
     session: Session,
     campaign: Campaign,
     unit: Unit,
-    group: RespondentGroup,
+    group: str,
     filename: str,
     data: bytes,
     actor: User | None,
@@ -183,7 +183,7 @@ def upload(
     content then becomes a new version only if the outcome differs (``recheck``).
     """
     if group not in required_groups(campaign, unit):
-        raise ServiceError("group_not_for_unit", group=group.value, unit=unit.name)
+        raise ServiceError("group_not_for_unit", group=group, unit=unit.name)
     late = _late(campaign, today or dt.date.today())
     table, report = validate(session, campaign, unit, group, filename, data, max_rows, limits)
     if report.data_rows == 0:
@@ -212,7 +212,7 @@ def _store_version(
     session: Session,
     campaign: Campaign,
     unit: Unit,
-    group: RespondentGroup,
+    group: str,
     filename: str,
     data: bytes,
     checked: tuple[RawTable, ListReport],
@@ -274,7 +274,7 @@ def _store_version(
         AuditAction.LIST_UPLOADED,
         user=actor,
         campaign_id=campaign.id,
-        target=f"{unit.code}/{group.value}",
+        target=f"{unit.code}/{group}",
         version=version,
         late=late,
         rows=report.data_rows,
@@ -393,7 +393,7 @@ def decide_after_sampling(
         AuditAction.LIST_UPLOADED,
         user=actor,
         campaign_id=unit.campaign_id,
-        target=f"{unit.code}/{unit_list.group.value}",
+        target=f"{unit.code}/{unit_list.group}",
         version=unit_list.version,
         after_sampling=True,
         decision=decision.value,
@@ -401,10 +401,11 @@ def decide_after_sampling(
 
 
 def _late(campaign: Campaign, today: dt.date) -> bool:
-    if campaign.list_deadline is None or today <= campaign.list_deadline:
+    deadlines = settings_of(campaign).deadlines
+    if deadlines.lists is None or today <= deadlines.lists:
         return False
-    if not campaign.allow_late_uploads:
-        raise ServiceError("deadline_passed", deadline=campaign.list_deadline.strftime("%d/%m/%Y"))
+    if not deadlines.late_uploads:
+        raise ServiceError("deadline_passed", deadline=deadlines.lists.strftime("%d/%m/%Y"))
     return True
 
 
@@ -465,7 +466,7 @@ def _cut(text: str | None, limit: int) -> str | None:
     return text[:limit] if text else text
 
 
-def current_list(session: Session, unit: Unit, group: RespondentGroup) -> UnitList | None:
+def current_list(session: Session, unit: Unit, group: str) -> UnitList | None:
     return session.scalar(
         select(UnitList).where(
             UnitList.unit_id == unit.id, UnitList.group == group, UnitList.is_current
@@ -473,7 +474,7 @@ def current_list(session: Session, unit: Unit, group: RespondentGroup) -> UnitLi
     )
 
 
-def history(session: Session, unit: Unit, group: RespondentGroup) -> list[UnitList]:
+def history(session: Session, unit: Unit, group: str) -> list[UnitList]:
     return list(
         session.scalars(
             select(UnitList)
@@ -503,11 +504,9 @@ def board(session: Session, campaign: Campaign) -> list[BoardRow]:
     return rows
 
 
-def pending_lists(
-    session: Session, campaign: Campaign
-) -> dict[tuple[int, RespondentGroup], UnitList]:
+def pending_lists(session: Session, campaign: Campaign) -> dict[tuple[int, str], UnitList]:
     """The newest version awaiting a decision, by (unit id, group)."""
-    found: dict[tuple[int, RespondentGroup], UnitList] = {}
+    found: dict[tuple[int, str], UnitList] = {}
     for ul in session.scalars(
         select(UnitList)
         .where(
@@ -542,7 +541,7 @@ def all_lists_zip(session: Session, campaign: Campaign, actor: User | None) -> b
             select(UnitList).where(UnitList.campaign_id == campaign.id, UnitList.is_current)
         ):
             member = (
-                f"{safe_filename(ul.unit.code, 'don_vi')}_{ul.group.value}_"
+                f"{safe_filename(ul.unit.code, 'don_vi')}_{ul.group}_"
                 f"v{ul.version}_{safe_filename(ul.filename)}"
             )
             archive.writestr(member, ul.content)
@@ -550,7 +549,7 @@ def all_lists_zip(session: Session, campaign: Campaign, actor: User | None) -> b
                 [
                     ul.unit.code,
                     ul.unit.name,
-                    ul.group.value,
+                    ul.group,
                     r.source_row,
                     r.status.value,
                     ", ".join(r.reasons),

@@ -17,11 +17,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import UnitLevel
+from designs import CampaignDesign, ListKind
 from survey_app.errors import RowProblem, RowsRejected, ServiceError
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.models import Campaign, Unit, User
 from survey_app.services import audit
+from survey_app.services.designs import design_of
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "code": ("code", "ma", "ma don vi"),
@@ -33,19 +34,51 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "procedure_fields": ("procedure_fields", "fields", "linh vuc", "linh vuc tthc"),
 }
 REQUIRED = ("code", "name", "level")
-LEVEL_ALIASES: dict[str, UnitLevel] = {
-    **{level.value: level for level in UnitLevel},
-    "tinh": UnitLevel.PROVINCE,
-    "so": UnitLevel.DEPARTMENT,
-    "so nganh": UnitLevel.DEPARTMENT,
-    "don vi thuoc so": UnitLevel.SUBUNIT,
-    "huyen": UnitLevel.DISTRICT,
-    "xa": UnitLevel.COMMUNE,
-    "bo": UnitLevel.MINISTRY,
-    "vu cuc": UnitLevel.MINISTRY_DEPARTMENT,
-    "hoi": UnitLevel.ASSOCIATION,
-    "hiep hoi": UnitLevel.ASSOCIATION,
+COMMON_LEVEL_WORDS: dict[str, str] = {
+    "tinh": "province",
+    "thanh pho truc thuoc trung uong": "province",
+    "so": "department",
+    "so nganh": "department",
+    "co quan chuyen mon": "department",
+    "don vi thuoc so": "subunit",
+    "huyen": "district",
+    "xa": "commune",
+    "phuong": "commune",
+    "thi tran": "commune",
+    "dac khu": "commune",
+    "phong chuyen mon cap xa": "commune_office",
+    "bo": "ministry",
+    "vu cuc": "ministry_department",
+    "hoi": "association",
+    "hiep hoi": "association",
 }
+"""Words people type for a level, and the shipped templates' level code they mean (used only
+when the campaign's design has a level of that code)."""
+
+
+class LevelNames:
+    """The campaign design's levels by what an officer may type: the code, the Vietnamese or
+    English name, or a common word (``xã``, ``sở``...)."""
+
+    def __init__(self, design: CampaignDesign) -> None:
+        self.design = design
+        self.by_text: dict[str, str] = {}
+        for word, code in COMMON_LEVEL_WORDS.items():
+            if design.has_level(code):
+                self.by_text[word] = code
+        for level in design.levels:
+            for text in (level.code, level.name.vi, level.name.en):
+                self.by_text[fold(text)] = level.code
+
+    def resolve(self, text: str) -> str | None:
+        return self.by_text.get(fold(text))
+
+    def allowed(self) -> str:
+        return ", ".join(lv.code for lv in self.design.levels)
+
+    def transactions_levels(self) -> set[str]:
+        """Levels that send a transactions list (their units have procedure fields)."""
+        return {g.submitted_by for g in self.design.groups if g.list.kind is ListKind.TRANSACTIONS}
 
 
 def fold(text: str) -> str:
@@ -60,7 +93,7 @@ class RegistryRow:
     row: int
     code: str
     name: str
-    level: UnitLevel
+    level: str
     parent_code: str | None
     tier: int | None
     size: int | None
@@ -134,25 +167,30 @@ def _xlsx_grid(data: bytes) -> list[list[str]]:
 
 
 def parse_rows(
-    rows: list[tuple[int, dict[str, str]]], known: dict[str, str | None]
+    rows: list[tuple[int, dict[str, str]]],
+    known: dict[str, str | None],
+    levels: LevelNames,
+    known_levels: dict[str, str] | None = None,
 ) -> tuple[list[RegistryRow], list[RowProblem]]:
     """Check every row; return the parsed rows and every problem found (not just the first).
 
-    ``known`` maps the codes already in the registry to their parent codes.
+    ``known`` maps the codes already in the registry to their parent codes, ``known_levels``
+    to their levels; a parent must be of the level the design names as the parent level.
     """
     parsed: list[RegistryRow] = []
     problems: list[RowProblem] = []
     first_seen: dict[str, int] = {}
     for number, values in rows:
-        row_problems = _row_problems(number, values, first_seen)
+        row_problems = _row_problems(number, values, first_seen, levels)
         problems.extend(row_problems)
         if not row_problems:
-            parsed.append(_to_row(number, values))
+            parsed.append(_to_row(number, values, levels))
         first_seen.setdefault(values.get("code", ""), number)
     all_codes = set(known) | {row.code for row in parsed}
     for row in parsed:
         if row.parent_code and row.parent_code not in all_codes:
             problems.append(RowProblem(row.row, "unknown_parent", {"value": row.parent_code}))
+    problems.extend(_parent_levels(parsed, levels, known_levels or {}))
     in_cycle = on_cycles({**known, **{row.code: row.parent_code for row in parsed}})
     problems.extend(
         RowProblem(row.row, "parent_cycle", {"value": row.code})
@@ -180,7 +218,24 @@ def on_cycles(parents: dict[str, str | None]) -> set[str]:
     return cycles
 
 
-def _row_problems(number: int, values: dict[str, str], seen: dict[str, int]) -> list[RowProblem]:
+def _parent_levels(
+    parsed: list[RegistryRow], levels: LevelNames, known_levels: dict[str, str]
+) -> list[RowProblem]:
+    """Rows whose parent is not of the level the design puts above theirs."""
+    level_of = {**known_levels, **{row.code: row.level for row in parsed}}
+    problems = []
+    for row in parsed:
+        expected = levels.design.level(row.level).parent
+        found = level_of.get(row.parent_code or "")
+        if row.parent_code and found is not None and expected is not None and found != expected:
+            params = {"value": row.parent_code, "found": found, "expected": expected}
+            problems.append(RowProblem(row.row, "parent_wrong_level", params))
+    return problems
+
+
+def _row_problems(
+    number: int, values: dict[str, str], seen: dict[str, int], levels: LevelNames
+) -> list[RowProblem]:
     problems = [
         RowProblem(number, "required", {"column": col}) for col in REQUIRED if not values.get(col)
     ]
@@ -189,33 +244,31 @@ def _row_problems(number: int, values: dict[str, str], seen: dict[str, int]) -> 
         problems.append(
             RowProblem(number, "duplicate_code", {"value": code, "first_row": seen[code]})
         )
-    level = LEVEL_ALIASES.get(fold(level_text)) if level_text else None
+    level = levels.resolve(level_text) if level_text else None
     if level_text and level is None:
-        allowed = ", ".join(level.value for level in UnitLevel)
         problems.append(
-            RowProblem(number, "unknown_level", {"value": level_text, "allowed": allowed})
+            RowProblem(number, "unknown_level", {"value": level_text, "allowed": levels.allowed()})
         )
     tier = values.get("tier", "")
     if tier and (not tier.isdigit() or not 1 <= int(tier) <= 9):
         problems.append(RowProblem(number, "bad_tier", {"value": tier}))
-    elif tier and level is not None and level is not UnitLevel.DISTRICT:
-        problems.append(RowProblem(number, "tier_not_district"))
     size = values.get("size", "").replace(".", "").replace(",", "").replace(" ", "")
     if size and not size.isdigit():
         problems.append(RowProblem(number, "bad_size", {"value": values["size"]}))
-    if values.get("procedure_fields") and level is not None and level is not UnitLevel.COMMUNE:
+    fields = values.get("procedure_fields")
+    if fields and level is not None and level not in levels.transactions_levels():
         problems.append(RowProblem(number, "fields_not_commune"))
     return problems
 
 
-def _to_row(number: int, values: dict[str, str]) -> RegistryRow:
+def _to_row(number: int, values: dict[str, str], levels: LevelNames) -> RegistryRow:
     fields_text = values.get("procedure_fields", "").replace("|", ";")
     size = values.get("size", "").replace(".", "").replace(",", "").replace(" ", "")
     return RegistryRow(
         row=number,
         code=values["code"],
         name=values["name"],
-        level=LEVEL_ALIASES[fold(values["level"])],
+        level=levels.resolve(values["level"]) or "",
         parent_code=values.get("parent_code") or None,
         tier=int(values["tier"]) if values.get("tier") else None,
         size=int(size) if size else None,
@@ -232,7 +285,9 @@ def import_units(
     }
     codes = {u.id: u.code for u in existing.values()}
     known = {u.code: codes.get(u.parent_id) if u.parent_id else None for u in existing.values()}
-    parsed, problems = parse_rows(read_rows(filename, data), known)
+    levels = LevelNames(design_of(campaign))
+    known_levels = {u.code: u.level for u in existing.values()}
+    parsed, problems = parse_rows(read_rows(filename, data), known, levels, known_levels)
     if problems:
         raise RowsRejected(problems)
     created = updated = 0
@@ -271,11 +326,17 @@ def _apply(unit: Unit, row: RegistryRow) -> None:
     unit.procedure_fields = list(row.procedure_fields)
 
 
-def list_units(session: Session, campaign: Campaign, level: UnitLevel | None = None) -> list[Unit]:
+def list_units(session: Session, campaign: Campaign, level: str | None = None) -> list[Unit]:
     query = select(Unit).where(Unit.campaign_id == campaign.id)
     if level is not None:
         query = query.where(Unit.level == level)
     return list(session.scalars(query.order_by(Unit.level, Unit.code)))
+
+
+def top_units(session: Session, campaign: Campaign) -> list[Unit]:
+    """The campaign's units without a parent (the province, for the letters' heading)."""
+    query = select(Unit).where(Unit.campaign_id == campaign.id, Unit.parent_id.is_(None))
+    return list(session.scalars(query.order_by(Unit.code)))
 
 
 def unit_by_code(session: Session, campaign: Campaign, code: str) -> Unit:
@@ -292,7 +353,7 @@ def as_registry_rows(units: list[Unit]) -> list[dict[str, Any]]:
         {
             "code": u.code,
             "name": u.name,
-            "level": u.level.value,
+            "level": u.level,
             "parent_code": codes.get(u.parent_id) if u.parent_id else "",
             "tier": u.tier or "",
             "size": u.size or "",

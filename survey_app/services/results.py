@@ -14,7 +14,9 @@ exports comes from :func:`compute`. Rules chosen here (DOMAIN.md §9):
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -70,19 +72,76 @@ class CampaignResults:
 
 
 def compute(session: Session, campaign: Campaign) -> CampaignResults:
-    """Load the campaign's submitted responses and appraisal points and compute every result."""
+    """Load the campaign's submitted responses and appraisal points and compute every result.
+
+    Units are scored on the criteria tree of their level (``settings.tree_of``): an index of
+    agencies and communes scores each on its own tree, and the tables are put together.
+    """
     settings = settings_of(campaign)
     data = load_responses(session, campaign)
-    tree = builtin_criteria_trees()[settings.criteria_tree]
+    trees = builtin_criteria_trees()
+    tree = trees[settings.criteria_tree]
     qmap = question_map(data, tree)
-    survey = compute_survey_points(data, qmap, settings)
     estimates = field_estimates(data, qmap, settings)
     sipas = compute_sipas(data, settings)
     appraisal = load_appraisal(session, campaign)
-    index = compute_index(tree, appraisal, survey, sipas, settings)
+    surveys, indices = [], []
+    for name, codes in _units_by_tree(data, appraisal, settings).items():
+        part_tree = trees[name]
+        part_qmap = qmap if name == settings.criteria_tree else question_map(data, part_tree)
+        survey_part = _only(compute_survey_points(data, part_qmap, settings), codes)
+        surveys.append(survey_part)
+        index_part = compute_index(
+            part_tree, appraisal[appraisal["unit_code"].isin(codes)], survey_part, sipas, settings
+        )
+        indices.append(index_part)
+    survey = _joined(surveys, SurveyPoints)
+    index = _joined(indices, ParIndexResult)
     ranking = rank(index, data, settings) if index is not None else _empty_ranking()
     return CampaignResults(
         campaign, settings, data, tree, qmap, survey, estimates, sipas, index, ranking
+    )
+
+
+def _units_by_tree(
+    data: ResponseData, appraisal: pd.DataFrame, settings: AnalysisSettings
+) -> dict[str, set[str]]:
+    """The codes of rated and appraised units, by the criteria tree of their level."""
+    codes = set(data.meta["rated_unit"]) | set(appraisal["unit_code"])
+    found: dict[str, set[str]] = {}
+    for code in sorted(codes):
+        unit = data.units.get(code)
+        name = settings.tree_of(unit.level) if unit is not None else settings.criteria_tree
+        found.setdefault(name, set()).add(code)
+    return found
+
+
+def _only(survey: SurveyPoints | None, codes: set[str]) -> SurveyPoints | None:
+    """The survey points of these units only (None when none is left)."""
+    if survey is None:
+        return None
+    kept = SurveyPoints(
+        *(
+            getattr(survey, f.name)[getattr(survey, f.name)["unit_code"].isin(codes)]
+            for f in dataclasses.fields(SurveyPoints)
+        )
+    )
+    return kept if len(kept.sub_criteria) else None
+
+
+T = TypeVar("T", SurveyPoints, ParIndexResult)
+
+
+def _joined(parts: list[T | None], kind: type[T]) -> T | None:
+    """The tables of several parts, one under the other (None when every part is None)."""
+    found = [p for p in parts if p is not None]
+    if len(found) <= 1:
+        return found[0] if found else None
+    return kind(
+        *(
+            pd.concat([getattr(p, f.name) for p in found], ignore_index=True)
+            for f in dataclasses.fields(kind)
+        )
     )
 
 
@@ -317,13 +376,13 @@ RANKING_COLUMNS = [
 
 
 def rank(index: ParIndexResult, data: ResponseData, settings: AnalysisSettings) -> pd.DataFrame:
-    """Totals ranked within peer groups (unit levels) with both band schemes."""
+    """Totals ranked within peer groups (unit levels) with both band schemes; units of a level
+    the design does not rank (``ranked: false``) keep their index but are left out here."""
     totals = index.totals.copy()
     units = data.units
     totals["unit_name"] = totals["unit_code"].map(lambda c: units[c].name if c in units else c)
-    totals["peer_group"] = totals["unit_code"].map(
-        lambda c: units[c].level.value if c in units else ""
-    )
+    totals["peer_group"] = totals["unit_code"].map(lambda c: units[c].level if c in units else "")
+    totals = totals[~totals["peer_group"].isin(settings.unranked_levels)]
     ranked = rank_units(totals)
     ranked["band_national"] = classify(ranked["index_pct"], settings.national_bands)
     ranked["band_provincial"] = classify(ranked["index_pct"], settings.provincial_bands)

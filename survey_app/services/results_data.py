@@ -19,7 +19,6 @@ import pandas as pd
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
-from domain import UnitLevel
 from questionnaires import Instrument, Question, QuestionType, builtin_instruments
 from survey_app.persistence.enums import RespondentStatus, ResponseStatus
 from survey_app.persistence.models import (
@@ -49,11 +48,9 @@ META_COLUMNS = (
 )
 """Design and domain columns of :attr:`ResponseData.meta`, one row per submitted response."""
 
-_LEVEL_COLUMNS = {
-    UnitLevel.COMMUNE: "commune",
-    UnitLevel.DISTRICT: "district",
-    UnitLevel.PROVINCE: "province",
-}
+_LEVEL_COLUMNS = {"commune": "commune", "district": "district", "province": "province"}
+"""Unit levels (by the design's code) reported as places: SIPAS and estimates by commune,
+district and province use the levels of these codes, the codes of every shipped template."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +90,7 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
             Response.mode,
             Respondent.weight,
             Respondent.unit_id,
-            Respondent.rated_unit_id,
+            Invitation.rated_unit_id,
             Response.started_at,
             Response.submitted_at,
         )
@@ -141,7 +138,8 @@ def _record(row: tuple[object, ...], units: Mapping[int, Unit]) -> tuple[object,
     (response_id, code, group, mode, weight, unit_id, rated_id, started, submitted) = row
     assert isinstance(unit_id, int)
     unit = units[unit_id]
-    rated = units[rated_id] if isinstance(rated_id, int) else unit
+    assert isinstance(rated_id, int)
+    rated = units[rated_id]
     places = ancestry(unit, units)
     assert isinstance(submitted, dt.datetime) and isinstance(started, dt.datetime)
     duration = max((_aware(submitted) - _aware(started)).total_seconds(), 0.0)

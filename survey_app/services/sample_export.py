@@ -9,20 +9,13 @@ import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from domain import RespondentGroup
 from survey_app.persistence.enums import AuditAction, RespondentStatus
 from survey_app.persistence.models import Campaign, Respondent, User
 from survey_app.services import audit
+from survey_app.services.designs import design_of
 from survey_app.services.spreadsheet import safe_cell
 
 HEADER = ("STT", "Đơn vị", "Họ và tên", "Chức vụ", "Số điện thoại", "Email", "Trọng số")
-SHEET_NAMES = {
-    RespondentGroup.COUNCIL_DELEGATE: "Đại biểu HĐND",
-    RespondentGroup.DEPARTMENT_LEADER: "Lãnh đạo sở",
-    RespondentGroup.SUBUNIT_LEADER: "Lãnh đạo đơn vị thuộc sở",
-    RespondentGroup.DISTRICT_LEADER: "Lãnh đạo UBND huyện",
-    RespondentGroup.CITIZEN: "Người dân",
-}
 
 
 def respondents_xlsx(session: Session, campaign: Campaign, actor: User | None) -> bytes:
@@ -36,14 +29,17 @@ def respondents_xlsx(session: Session, campaign: Campaign, actor: User | None) -
         .options(joinedload(Respondent.unit))
         .order_by(Respondent.group, Respondent.unit_id, Respondent.id)
     )
-    by_group: dict[RespondentGroup, list[Respondent]] = {}
+    by_group: dict[str, list[Respondent]] = {}
+    design = design_of(campaign)
     for person in people:
         by_group.setdefault(person.group, []).append(person)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     for group, rows in by_group.items():
-        sheet = book.add_worksheet(SHEET_NAMES.get(group, group.value)[:31])
+        sheet = book.add_worksheet(
+            _sheet_name(design.group(group).name.vi if design.has_group(group) else group)
+        )
         sheet.write_row(0, 0, HEADER, bold)
         for i, p in enumerate(rows, start=1):
             values = (
@@ -63,3 +59,8 @@ def respondents_xlsx(session: Session, campaign: Campaign, actor: User | None) -
         book.add_worksheet("Trống").write(0, 0, "Chưa có người được chọn")
     book.close()
     return buffer.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return "".join(" " if c in "[]:*?/\\" else c for c in name)[:31].strip() or "Nhom"

@@ -8,6 +8,7 @@ from flask import Flask, Response, current_app, g, render_template, request
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from survey_app.errors import ServiceError
@@ -37,6 +38,8 @@ def register(app: Flask) -> None:
     _register_errors(app)
     app.context_processor(_template_globals)
     app.jinja_env.globals["answer_message"] = _answer_message  # macros see globals only
+    app.jinja_env.globals["level_name"] = _level_name
+    app.jinja_env.globals["group_name"] = _group_name
     app.after_request(_security_headers)
     app.after_request(_no_store)
     for name, fn in (
@@ -63,6 +66,38 @@ def _answer_message(error: Any) -> str:
     return answer_message(error, locale_code())
 
 
+def _campaign_in(context: Any) -> Any:
+    """The campaign a template shows: ``campaign``, else a unit's or the results' campaign."""
+    for name in ("campaign", "unit", "r", "results"):
+        value = context.get(name)
+        if value is None:
+            continue
+        if name == "campaign":
+            return value
+        found = getattr(value, "campaign", None)
+        if found is not None:
+            return found
+    return None
+
+
+@pass_context
+def _level_name(context: Any, code: str, campaign: Any = None) -> str:
+    """The design's name of a unit level (templates: ``level_name(unit.level)``)."""
+    from survey_app.web import labels
+    from survey_app.web.helpers import locale_code
+
+    return labels.design_name(campaign or _campaign_in(context), "level", code, locale_code())
+
+
+@pass_context
+def _group_name(context: Any, code: str, campaign: Any = None) -> str:
+    """The design's name of a respondent group (templates: ``group_name(row.group)``)."""
+    from survey_app.web import labels
+    from survey_app.web.helpers import locale_code
+
+    return labels.design_name(campaign or _campaign_in(context), "group", code, locale_code())
+
+
 def _template_globals() -> dict[str, Any]:
     from survey_app.web import labels
 
@@ -70,11 +105,8 @@ def _template_globals() -> dict[str, Any]:
         "current_user": current_user(),
         "locale": str(get_locale() or "vi"),
         "url_map_endpoints": current_app.view_functions,
-        "level_labels": labels.LEVEL_LABELS,
-        "group_labels": labels.GROUP_LABELS,
         "mode_labels": labels.MODE_LABELS,
         "job_labels": labels.JOB_LABELS,
-        "kind_labels": labels.KIND_LABELS,
         "role_labels": labels.ROLE_LABELS,
         "reason_labels": labels.DISTRICT_REASON_LABELS,
     }

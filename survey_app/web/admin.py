@@ -9,20 +9,24 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from domain import CampaignKind, UnitLevel
+import designs
 from survey_app.errors import RowsRejected, ServiceError
 from survey_app.persistence.enums import AuditAction, CampaignStatus, Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
 from survey_app.services import accounts, audit, campaigns, lookup, registry
+from survey_app.services import designs as designs_service
+from survey_app.services.designs import DesignRefused
 from survey_app.web.forms import (
     CampaignForm,
+    DesignForm,
     FileUploadForm,
+    NewCampaignForm,
     RoleForm,
     UserForm,
 )
 from survey_app.web.helpers import get_or_404, locale_code, read_upload
-from survey_app.web.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from survey_app.web.labels import ROLE_LABELS, RULE_LABELS, SHAPE_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
     from survey_app.persistence.models import Campaign
@@ -40,49 +44,146 @@ def campaign_list() -> str:
     return render_template(
         "admin/campaigns.html",
         campaigns=campaigns.list_campaigns(get_session()),
-        kinds=KIND_LABELS,
         statuses=STATUS_LABELS,
+        settings_of=designs_service.settings_of,
+        design_of=designs_service.design_of,
     )
+
+
+def _template_choices() -> list[tuple[str, str]]:
+    locale = locale_code()
+    return [("", _("— chọn mẫu —"))] + [
+        (code, designs.template(code).name.in_locale(locale)) for code in designs.template_codes()
+    ]
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def campaign_new() -> str | Response:
-    form = CampaignForm(year=dt.date.today().year)
+    form = NewCampaignForm(year=dt.date.today().year)
+    form.template.choices = _template_choices()
+    problems: list[str] = []
     if form.validate_on_submit():
-        campaign = campaigns.create_campaign(get_session(), _campaign_input(form), current_user())
-        flash(_("Đã tạo đợt khảo sát."), "success")
-        return redirect(url_for("admin.units", campaign_id=campaign.id))
-    return render_template("admin/campaign_form.html", form=form, campaign=None)
+        try:
+            campaign = designs_service.create_campaign(
+                get_session(),
+                _chosen_design(form),
+                year=int(form.year.data or 0),
+                name=form.name.data or "",
+                actor=current_user(),
+            )
+        except DesignRefused as exc:
+            problems = exc.lines(locale_code())
+            flash(exc.message(locale_code()), "error")
+        except ServiceError as exc:
+            flash(exc.message(locale_code()), "error")
+        else:
+            flash(
+                _("Đã tạo đợt khảo sát. Hãy xem lại thiết kế rồi nhập danh mục đơn vị."), "success"
+            )
+            return redirect(url_for("admin.design", campaign_id=campaign.id))
+    status = 422 if request.method == "POST" else 200
+    page = render_template("admin/campaign_new.html", form=form, problems=problems)
+    return page, status  # type: ignore[return-value]
+
+
+def _chosen_design(form: NewCampaignForm) -> designs.CampaignDesign:
+    """The template chosen, or the design file sent (which wins when both are given)."""
+    if form.design_file.data:
+        _name, data = read_upload(form.design_file.data)
+        return designs_service.read_document(data)
+    if not form.template.data:
+        raise ServiceError("unknown_template", code="—")
+    return designs_service.template(form.template.data)
 
 
 @bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def campaign_edit(campaign_id: int) -> str | Response:
     campaign = _campaign(campaign_id)
-    form = CampaignForm(obj=campaign)
-    if request.method == "GET":
-        form.kind.data = campaign.kind.value
-        form.status.data = campaign.status.value
+    deadlines = designs_service.settings_of(campaign).deadlines
+    form = CampaignForm(
+        year=campaign.year,
+        name=campaign.name,
+        status=campaign.status.value,
+        list_deadline=deadlines.lists,
+        fieldwork_opens=deadlines.fieldwork_opens,
+        fieldwork_closes=deadlines.fieldwork_closes,
+        allow_late_uploads=deadlines.late_uploads,
+    )
     if form.validate_on_submit():
-        campaigns.update_campaign(get_session(), campaign, _campaign_input(form), current_user())
-        flash(_("Đã lưu."), "success")
-        return redirect(url_for("admin.campaign_list"))
+        try:
+            campaigns.update_campaign(
+                get_session(), campaign, _campaign_input(form), current_user()
+            )
+        except ServiceError as exc:
+            flash(exc.message(locale_code()), "error")
+        else:
+            flash(_("Đã lưu."), "success")
+            return redirect(url_for("admin.campaign_list"))
     return render_template("admin/campaign_form.html", form=form, campaign=campaign)
 
 
 def _campaign_input(form: CampaignForm) -> campaigns.CampaignInput:
     return campaigns.CampaignInput(
         year=int(form.year.data or 0),
-        kind=CampaignKind(form.kind.data),
         name=form.name.data or "",
         status=CampaignStatus(form.status.data),
-        window_from=form.window_from.data,
-        window_to=form.window_to.data,
         list_deadline=form.list_deadline.data,
         fieldwork_opens=form.fieldwork_opens.data,
         fieldwork_closes=form.fieldwork_closes.data,
         allow_late_uploads=bool(form.allow_late_uploads.data),
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/design", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def design(campaign_id: int) -> str | Response:
+    """The campaign's design: its tables, and the YAML to edit, download or upload."""
+    campaign = _campaign(campaign_id)
+    form = DesignForm()
+    upload = FileUploadForm(prefix="file")
+    problems: list[str] = []
+    sent: bytes | str | None = None
+    if upload.file.data and upload.validate_on_submit():
+        sent = read_upload(upload.file.data)[1]
+    elif form.text.data is not None and form.validate_on_submit():
+        sent = form.text.data
+    if sent is not None:
+        try:
+            changed = designs_service.read_document(sent)
+            designs_service.save_design(get_session(), campaign, changed, current_user())
+        except DesignRefused as exc:
+            problems = exc.lines(locale_code())
+            flash(exc.message(locale_code()), "error")
+        else:
+            flash(_("Đã lưu thiết kế đợt khảo sát."), "success")
+            return redirect(url_for("admin.design", campaign_id=campaign.id))
+    current = designs_service.design_of(campaign)
+    if not problems:
+        form.text.data = designs.dump_yaml(current)
+    page = render_template(
+        "admin/design.html",
+        campaign=campaign,
+        design=current,
+        form=form,
+        upload=upload,
+        problems=problems,
+        rule_labels=RULE_LABELS,
+        shape_labels=SHAPE_LABELS,
+    )
+    return page, 422 if problems else 200  # type: ignore[return-value]
+
+
+@bp.get("/campaigns/<int:campaign_id>/design.yaml")
+@roles_required(Role.ADMIN)
+def design_file(campaign_id: int) -> Response:
+    campaign = _campaign(campaign_id)
+    text = designs.dump_yaml(designs_service.design_of(campaign))
+    return Response(
+        text,
+        mimetype="application/yaml",
+        headers={"Content-Disposition": f"attachment; filename=thiet_ke_dot_{campaign.id}.yaml"},
     )
 
 
@@ -112,8 +213,9 @@ def units(campaign_id: int) -> str:
         except ServiceError as exc:
             flash(exc.message(locale_code()), "error")
             status = 422
+    levels = [lv.code for lv in designs_service.design_of(campaign).levels]
     level = request.args.get("level")
-    chosen = UnitLevel(level) if level in set(UnitLevel) else None
+    chosen = level if level in levels else None
     unit_rows = registry.list_units(get_session(), campaign, chosen)
     return render_template(
         "admin/units.html",
@@ -121,7 +223,7 @@ def units(campaign_id: int) -> str:
         form=form,
         units=unit_rows,
         problems=problems,
-        levels=list(UnitLevel),
+        levels=levels,
         level=chosen,
     ), status  # type: ignore[return-value]
 

@@ -10,7 +10,6 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from domain import UnitLevel
 from survey_app import worker
 from survey_app.errors import CATALOGUE, ServiceError, render
 from survey_app.persistence.enums import JobKind, Role
@@ -179,7 +178,7 @@ def letters_response(links: list[invitations.IssuedLink], campaign: Any) -> Any:
         )
         for x in links
     ]
-    provinces = registry.list_units(get_session(), campaign, UnitLevel.PROVINCE)
+    provinces = registry.top_units(get_session(), campaign)
     html = render_template(
         "fieldwork/letters.html",
         letters=letters,
@@ -196,11 +195,11 @@ def letters_response(links: list[invitations.IssuedLink], campaign: Any) -> Any:
 def reissue(respondent_id: int) -> Any:
     respondent = get_or_404(lookup.respondent(get_session(), respondent_id))
     try:
-        link = invitations.reissue(get_session(), respondent, current_user(), _sealer())
+        links = invitations.reissue(get_session(), respondent, current_user(), _sealer())
     except ServiceError as exc:
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("fieldwork.progress"))
-    return letters_response([link], respondent.unit.campaign)
+    return letters_response(links, respondent.unit.campaign)
 
 
 @bp.get("/non-respondents.csv")

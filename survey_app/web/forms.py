@@ -9,24 +9,38 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from survey_app.web.labels import KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from survey_app.web.labels import ROLE_LABELS, STATUS_LABELS
 
 
 def _choices(labels: Mapping[StrEnum, Any]) -> list[SelectChoice]:
     return [SelectChoice(key.value, label) for key, label in labels.items()]
 
 
+class NewCampaignForm(FlaskForm):
+    """A new campaign from a shipped template or from a design file (YAML)."""
+
+    template = SelectField(_l("Mẫu thiết kế"), validators=[Optional()])
+    design_file = FileField(_l("Hoặc tệp thiết kế (.yaml) đã sửa"))
+    year = IntegerField(_l("Năm"), validators=[DataRequired(), NumberRange(2000, 2100)])
+    name = StringField(_l("Tên đợt"), validators=[DataRequired(), Length(max=200)])
+
+
 class CampaignForm(FlaskForm):
     year = IntegerField(_l("Năm"), validators=[DataRequired(), NumberRange(2000, 2100)])
-    kind = SelectField(_l("Loại"), choices=_choices(KIND_LABELS))
     name = StringField(_l("Tên đợt"), validators=[DataRequired(), Length(max=200)])
     status = SelectField(_l("Trạng thái"), choices=_choices(STATUS_LABELS))
-    window_from = DateField(_l("Giao dịch từ ngày"), validators=[Optional()])
-    window_to = DateField(_l("Giao dịch đến ngày"), validators=[Optional()])
     list_deadline = DateField(_l("Hạn gửi danh sách"), validators=[Optional()])
     fieldwork_opens = DateField(_l("Bắt đầu khảo sát"), validators=[Optional()])
     fieldwork_closes = DateField(_l("Kết thúc khảo sát"), validators=[Optional()])
@@ -35,12 +49,17 @@ class CampaignForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
         if not super().validate(extra_validators):
             return False
-        pairs = [(self.window_from, self.window_to), (self.fieldwork_opens, self.fieldwork_closes)]
-        for start, end in pairs:
-            if start.data and end.data and start.data > end.data:
-                end.errors = [_l("Ngày kết thúc phải sau ngày bắt đầu.")]
-                return False
+        start, end = self.fieldwork_opens, self.fieldwork_closes
+        if start.data and end.data and start.data > end.data:
+            end.errors = [_l("Ngày kết thúc phải sau ngày bắt đầu.")]
+            return False
         return True
+
+
+class DesignForm(FlaskForm):
+    """The design as YAML text, edited in the browser."""
+
+    text = TextAreaField(_l("Thiết kế (YAML)"), validators=[DataRequired(), Length(max=512 * 1024)])
 
 
 class FileUploadForm(FlaskForm):

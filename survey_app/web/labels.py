@@ -1,18 +1,16 @@
-"""Display names (Vietnamese source, English through the catalogue) for every enum."""
+"""Display names (Vietnamese source, English through the catalogue) for every enum, and the
+names a campaign's design gives its levels and groups (in the design's two languages)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
 
-from domain import CampaignKind, RespondentGroup, UnitLevel
+from designs import RatesShape, SelectionRule
 from survey_app.persistence.enums import CampaignStatus, JobStatus, Mode, Role
+from survey_app.services.designs import design_of
 
-KIND_LABELS = {
-    CampaignKind.PROVINCIAL_PAR: _l("Khảo sát Chỉ số CCHC cấp tỉnh"),
-    CampaignKind.INTERNAL_INDEX: _l("Chỉ số CCHC các sở, ngành, huyện"),
-    CampaignKind.COMMUNE_INDEX: _l("Chỉ số CCHC cấp xã"),
-    CampaignKind.SIPAS: _l("Chỉ số hài lòng SIPAS"),
-}
 STATUS_LABELS = {
     CampaignStatus.DRAFT: _l("Nháp"),
     CampaignStatus.OPEN: _l("Đang mở"),
@@ -24,29 +22,16 @@ ROLE_LABELS = {
     Role.INTERVIEWER: _l("Điều tra viên / nhập phiếu"),
     Role.ANALYST: _l("Phân tích viên"),
 }
-LEVEL_LABELS = {
-    UnitLevel.PROVINCE: _l("Tỉnh"),
-    UnitLevel.DEPARTMENT: _l("Sở, ban, ngành"),
-    UnitLevel.SUBUNIT: _l("Đơn vị thuộc sở"),
-    UnitLevel.DISTRICT: _l("Huyện, thị xã, thành phố"),
-    UnitLevel.COMMUNE: _l("Xã, phường, thị trấn"),
-    UnitLevel.MINISTRY: _l("Bộ, ngành"),
-    UnitLevel.MINISTRY_DEPARTMENT: _l("Vụ, cục thuộc bộ"),
-    UnitLevel.ASSOCIATION: _l("Hội, hiệp hội"),
+RULE_LABELS = {
+    SelectionRule.CENSUS: _l("Toàn bộ"),
+    SelectionRule.QUOTA: _l("Số lượng cố định mỗi đơn vị"),
+    SelectionRule.STRATIFIED: _l("Chọn mẫu phân tầng theo lĩnh vực, có dự phòng"),
+    SelectionRule.CENSUS_IN_CHOSEN: _l("Toàn bộ trong các đơn vị được chọn theo nhóm phát triển"),
 }
-GROUP_LABELS = {
-    RespondentGroup.COUNCIL_DELEGATE: _l("Đại biểu HĐND tỉnh"),
-    RespondentGroup.DEPARTMENT_LEADER: _l("Lãnh đạo sở, ban, ngành"),
-    RespondentGroup.SUBUNIT_LEADER: _l("Lãnh đạo đơn vị thuộc sở"),
-    RespondentGroup.DISTRICT_LEADER: _l("Lãnh đạo UBND cấp huyện"),
-    RespondentGroup.CITIZEN: _l("Người dân, tổ chức"),
-    RespondentGroup.MINISTRY_DEPARTMENT_LEADER: _l("Lãnh đạo vụ, cục thuộc bộ"),
-    RespondentGroup.PROVINCE_DEPARTMENT_LEADER_FOR_MINISTRY: _l(
-        "Lãnh đạo sở đánh giá bộ quản lý ngành"
-    ),
-    RespondentGroup.MINISTRY_SUBUNIT_LEADER: _l("Lãnh đạo đơn vị thuộc sở (đánh giá bộ)"),
-    RespondentGroup.PAR_OFFICER: _l("Công chức làm công tác CCHC"),
-    RespondentGroup.ASSOCIATION_LEADER: _l("Lãnh đạo hội, hiệp hội"),
+SHAPE_LABELS = {
+    RatesShape.PROVINCE: _l("tỉnh của mình"),
+    RatesShape.OWN_UNIT: _l("đơn vị của mình"),
+    RatesShape.EACH_OF_LEVEL: _l("từng đơn vị thuộc cấp"),
 }
 MODE_LABELS = {
     Mode.WEB: _l("Trực tuyến"),
@@ -67,3 +52,20 @@ DISTRICT_REASON_LABELS = {
     "largest_remaining": _l("Quy mô lớn nhất trong các huyện còn lại"),
     "not_chosen": _l("Không được chọn"),
 }
+
+
+if TYPE_CHECKING:  # annotations only: views never touch the models themselves
+    from survey_app.persistence.models import Campaign
+
+
+def design_name(campaign: Campaign | None, kind: str, code: str, locale: str) -> str:
+    """The design's name of a level (``kind="level"``) or group (``"group"``) of
+    ``campaign`` in ``locale``; the code itself when the design has none."""
+    if campaign is None or not code:
+        return code or ""
+    design = design_of(campaign)
+    if kind == "level" and design.has_level(code):
+        return design.level(code).name.in_locale(locale)
+    if kind == "group" and design.has_group(code):
+        return design.group(code).name.in_locale(locale)
+    return code

@@ -16,13 +16,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from domain import RespondentGroup
 from survey_app.errors import ServiceError
-from survey_app.ingest import IngestError, RowStatus, template_xlsx
+from survey_app.ingest import IngestError, RowStatus
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, require_unit_access, roles_required
 from survey_app.services import campaigns, list_reports, lists, lookup
+from survey_app.services.designs import design_of
 from survey_app.web.forms import FileUploadForm
 from survey_app.web.helpers import get_or_404, locale_code, parse_limits, read_upload
 
@@ -34,11 +34,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_ROW_LIMIT = 500
 
 
-def _unit_group(unit_id: int, group: str) -> tuple[Unit, RespondentGroup]:
+def _unit_group(unit_id: int, group: str) -> tuple[Unit, str]:
     unit = require_unit_access(lookup.unit(get_session(), unit_id))
-    if group not in set(RespondentGroup):
+    if not design_of(unit.campaign).has_group(group):
         abort(404)
-    return unit, RespondentGroup(group)
+    return unit, group
 
 
 @bp.get("/")
@@ -142,7 +142,7 @@ def recheck(list_id: int) -> Any:
     session = get_session()
     unit_list = get_or_404(lookup.unit_list(session, list_id))
     require_unit_access(unit_list.unit)
-    target = url_for("lists.upload", unit_id=unit_list.unit_id, group=unit_list.group.value)
+    target = url_for("lists.upload", unit_id=unit_list.unit_id, group=unit_list.group)
     try:
         result = list_reports.recheck(
             session,
@@ -186,7 +186,7 @@ def decide(list_id: int) -> Any:
     choice = request.form.get("decision", "")
     if choice not in set(lists.Decision):
         abort(400)
-    target = url_for("lists.upload", unit_id=unit_list.unit_id, group=unit_list.group.value)
+    target = url_for("lists.upload", unit_id=unit_list.unit_id, group=unit_list.group)
     try:
         lists.decide_after_sampling(session, unit_list, lists.Decision(choice), current_user())
     except ServiceError as exc:
@@ -213,11 +213,10 @@ def decide(list_id: int) -> Any:
 @roles_required(Role.UNIT_OFFICER, Role.ADMIN)
 def template(unit_id: int, group: str) -> Any:
     unit, chosen = _unit_group(unit_id, group)
-    fields = tuple(unit.procedure_fields or ())  # the commune's own fields in the drop-down
     return current_app.response_class(
-        template_xlsx(chosen, fields),
+        lists.blank_list(unit, chosen),
         mimetype=XLSX,
-        headers={"Content-Disposition": f"attachment; filename=mau_danh_sach_{chosen.value}.xlsx"},
+        headers={"Content-Disposition": f"attachment; filename=mau_danh_sach_{chosen}.xlsx"},
     )
 
 

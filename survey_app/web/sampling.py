@@ -16,14 +16,17 @@ from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
 from survey_app.services import campaigns, draws, invitations, lookup, sample_export
+from survey_app.services.designs import DesignRefused, design_of
 from survey_app.web.fieldwork import letters_response
 from survey_app.web.helpers import get_or_404, locale_code
+from survey_app.web.labels import RULE_LABELS
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
     from survey_app.persistence.models import Campaign
 
 bp = Blueprint("sampling", __name__, url_prefix="/sampling")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SIZE_FIELDS = frozenset({"sample_size", "reserve_size", "quota", "per_parent"})
 
 
 def _campaign() -> Campaign:
@@ -40,31 +43,35 @@ def index() -> str:
     session = get_session()
     run = draws.latest_run(session, campaign)
     preview = draws.preview(session, campaign)
+    design = design_of(campaign)
+    chosen_levels = {g.selection.chosen_level for g in design.groups if g.selection.chosen_level}
     return render_template(
         "sampling/index.html",
         campaign=campaign,
         run=run,
-        settings=draws.settings_of(campaign),
+        groups=design.groups,
+        rule_labels=RULE_LABELS,
         preview=preview.to_dict("records"),
         expected=draws.expected_forms(session, campaign),
         districts=draws.district_choices(session, run) if run else [],
         suggested_seed=secrets.randbelow(10**6),
-        district_units=[u for u in campaign.units if u.level.value == "district"],
+        district_units=[u for u in campaign.units if u.level in chosen_levels],
     )
 
 
 @bp.post("/settings")
 @roles_required(Role.ADMIN)
 def save_settings() -> Any:
+    sizes: dict[str, dict[str, int | None]] = {}
+    for key in request.form:
+        code, _sep, name = key.partition("__")
+        if name in SIZE_FIELDS:
+            sizes.setdefault(code, {})[name] = request.form.get(key, type=int)
     try:
-        draws.save_settings(
-            get_session(),
-            _campaign(),
-            current_user(),
-            sample_size=request.form.get("sample_size", type=int),
-            reserve_size=request.form.get("reserve_size", type=int),
-            districts=request.form.get("districts", type=int),
-        )
+        draws.save_sizes(get_session(), _campaign(), current_user(), sizes)
+    except DesignRefused as exc:
+        flash(exc.message(locale_code()) + " " + " ".join(exc.lines(locale_code())), "error")
+        return redirect(url_for("sampling.index"))
     except ServiceError as exc:
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("sampling.index"))
@@ -145,7 +152,10 @@ def export() -> Any:
 def unit_respondents(unit_id: int) -> str:
     unit = get_or_404(lookup.unit(get_session(), unit_id))
     return render_template(
-        "sampling/unit.html", unit=unit, people=draws.unit_respondents(get_session(), unit)
+        "sampling/unit.html",
+        unit=unit,
+        people=draws.unit_respondents(get_session(), unit),
+        replaceable=draws.replaceable_groups(unit.campaign),
     )
 
 

@@ -15,7 +15,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import RespondentGroup
 from survey_app.persistence.enums import Mode, Role
 from survey_app.persistence.models import Campaign, Respondent, Unit
 from tests import factories
@@ -66,9 +65,7 @@ def seed_results(session: Session, campaign_id: int) -> Seeded:
     for code, variants in DEPARTMENT_VARIANTS.items():
         for i, variant in enumerate(variants):
             number = 0 if (code, i) == ("S02", 0) else count + 1
-            person = _respondent(
-                session, campaign, units[code], RespondentGroup.DEPARTMENT_LEADER, number
-            )
+            person = _respondent(session, campaign, units[code], "department_leader", number)
             factories.submitted_response(session, campaign, person, variant=variant)
             count += 1
     for code, variants in COMMUNE_VARIANTS.items():
@@ -77,7 +74,7 @@ def seed_results(session: Session, campaign_id: int) -> Seeded:
                 session,
                 campaign,
                 units[code],
-                RespondentGroup.CITIZEN,
+                "citizen",
                 count + 1,
                 weight=2.0 + (i % 3),
             )
@@ -97,7 +94,7 @@ def _respondent(
     session: Session,
     campaign: Campaign,
     unit: Unit,
-    group: RespondentGroup,
+    group: str,
     number: int,
     weight: float = 1.0,
 ) -> Respondent:

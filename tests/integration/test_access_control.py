@@ -12,7 +12,6 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from domain import RespondentGroup
 from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Unit, User
 from tests.conftest import csrf, login
@@ -100,7 +99,7 @@ def _demo_ids(app: Flask, session: Session, campaign_id: int) -> dict[str, int |
         session,
         campaign,
         unit,
-        RespondentGroup.DEPARTMENT_LEADER,
+        "department_leader",
         "lanh-dao.xlsx",
         (LIST_FIXTURES / "department_leaders_so_tu_phap.xlsx").read_bytes(),
         officer,

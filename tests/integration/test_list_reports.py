@@ -12,7 +12,6 @@ from flask import Flask
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from domain import RespondentGroup
 from survey_app import ingest
 from survey_app.ingest import IngestError, read_table, validate_list
 from survey_app.ingest.stored import LAYOUT_KEY, UNKNOWN
@@ -44,7 +43,7 @@ def _upload(
     name: str = MESSY,
 ) -> lists.UploadResult:
     unit = registry.unit_by_code(session, campaign, "AB")
-    result = lists.upload(session, campaign, unit, RespondentGroup.CITIZEN, name, data, None)
+    result = lists.upload(session, campaign, unit, "citizen", name, data, None)
     session.commit()
     return result
 
@@ -88,8 +87,8 @@ def test_annotated_file_from_stored_rows_is_the_file_of_the_upload(
         table,
         validate_list(
             table,
-            RespondentGroup.CITIZEN,
-            lists.context_for(session, campaign, unit, RespondentGroup.CITIZEN),
+            "citizen",
+            lists.context_for(session, campaign, unit, "citizen"),
         ),
     )
     stored = list_reports.annotated(session, result.unit_list)
@@ -155,7 +154,7 @@ def test_recheck_is_a_csrf_protected_action_of_the_unit_itself(
         session,
         campaign,
         pd,
-        RespondentGroup.CITIZEN,
+        "citizen",
         "pd.docx",
         (FIXTURES / "commune_phu_da.docx").read_bytes(),
         None,

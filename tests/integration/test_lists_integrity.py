@@ -10,7 +10,6 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import RespondentGroup
 from survey_app.errors import ServiceError
 from survey_app.persistence.models import Campaign, SamplingRun, UnitList
 from survey_app.services import draws, lists, registry
@@ -25,7 +24,7 @@ def _upload(
     name: str = "ds.xlsx",
 ) -> lists.UploadResult:
     unit = registry.unit_by_code(session, campaign, "AB")
-    return lists.upload(session, campaign, unit, RespondentGroup.CITIZEN, name, data, None)
+    return lists.upload(session, campaign, unit, "citizen", name, data, None)
 
 
 def test_upload_after_sampling_is_kept_but_not_used(session: Session, campaign: Campaign) -> None:  # noqa: F811
@@ -37,13 +36,11 @@ def test_upload_after_sampling_is_kept_but_not_used(session: Session, campaign: 
     late = _upload(session, campaign, xlsx_list(6))
     assert late.new_version and late.after_sampling
     assert not late.unit_list.is_current and late.unit_list.after_sampling
-    current = lists.current_list(session, first.unit_list.unit, RespondentGroup.CITIZEN)
+    current = lists.current_list(session, first.unit_list.unit, "citizen")
     assert current is not None and current.id == first.unit_list.id
     frame_ids = set(draws.build_frames(session, campaign).rows)
     assert frame_ids == {r.id for r in first.unit_list.rows if r.status.value == "eligible"}
-    board = {
-        r.unit.code: r for r in lists.board(session, campaign) if r.group is RespondentGroup.CITIZEN
-    }
+    board = {r.unit.code: r for r in lists.board(session, campaign) if r.group == "citizen"}
     assert board["AB"].pending is not None and board["AB"].pending.id == late.unit_list.id
     lists.decide_after_sampling(session, late.unit_list, lists.Decision.ACCEPTED, None)
     assert late.unit_list.is_current and not lists.is_pending(late.unit_list)

@@ -10,7 +10,6 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain import RespondentGroup
 from survey_app.persistence.enums import RespondentStatus, ResponseStatus, SampleRole
 from survey_app.persistence.models import Invitation, Respondent, Response
 from survey_app.security import new_short_code, new_token
@@ -25,7 +24,7 @@ def _replaceable(session: Session, count: int) -> list[Respondent]:
     people = session.scalars(
         select(Respondent)
         .where(
-            Respondent.group == RespondentGroup.CITIZEN,
+            Respondent.group == "citizen",
             Respondent.status == RespondentStatus.ACTIVE,
             Respondent.sample_role == SampleRole.SAMPLE,
             Respondent.id.not_in(answered),

@@ -6,7 +6,6 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain import RespondentGroup
 from survey_app.demo.responses import seed_demo_responses
 from survey_app.persistence.enums import Mode, RespondentStatus, SampleRole
 from survey_app.persistence.models import Campaign, Response, Unit
@@ -18,13 +17,13 @@ def _invite_everyone(session: Session, campaign: Campaign) -> int:
     people = 0
     for unit in units:
         group = {
-            "department": RespondentGroup.DEPARTMENT_LEADER,
-            "district": RespondentGroup.DISTRICT_LEADER,
-            "commune": RespondentGroup.CITIZEN,
+            "department": "department_leader",
+            "district": "district_leader",
+            "commune": "citizen",
         }.get(unit.level.value)
         if group is None:
             continue
-        for i in range(12 if group is RespondentGroup.CITIZEN else 3):
+        for i in range(12 if group == "citizen" else 3):
             session.add(_person(campaign, unit, group, i))
             people += 1
     session.flush()
@@ -32,7 +31,7 @@ def _invite_everyone(session: Session, campaign: Campaign) -> int:
     return people
 
 
-def _person(campaign: Campaign, unit: Unit, group: RespondentGroup, i: int):  # type: ignore[no-untyped-def]
+def _person(campaign: Campaign, unit: Unit, group: str, i: int):  # type: ignore[no-untyped-def]
     from survey_app.persistence.models import Respondent
 
     return Respondent(

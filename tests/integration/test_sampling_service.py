@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from domain import RespondentGroup
 from survey_app.cli import main
 from survey_app.persistence.enums import RespondentStatus, SampleRole
 from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit
@@ -41,9 +40,7 @@ def test_commune_weights_sum_to_eligible_count(session: Session, full_demo: int)
     rows = session.execute(
         select(Unit.code, func.sum(Respondent.weight))
         .join(Unit, Respondent.unit_id == Unit.id)
-        .where(
-            Respondent.group == RespondentGroup.CITIZEN, Respondent.sample_role == SampleRole.SAMPLE
-        )
+        .where(Respondent.group == "citizen", Respondent.sample_role == SampleRole.SAMPLE)
         .group_by(Unit.code)
     ).all()
     assert rows
@@ -55,7 +52,7 @@ def test_verify_matches_then_detects_a_changed_frame(session: Session, full_demo
     campaign = session.get(Campaign, full_demo)
     run = draws.latest_run(session, campaign)
     assert draws.verify(session, campaign, run).matches
-    row = session.scalar(select(Respondent).where(Respondent.group == RespondentGroup.CITIZEN))
+    row = session.scalar(select(Respondent).where(Respondent.group == "citizen"))
     from survey_app.persistence.models import ListRow
 
     session.get(ListRow, row.list_row_id).field = "Lĩnh vực khác"
@@ -77,7 +74,7 @@ def test_replacement_takes_the_next_reserve_and_keeps_weights(
 ) -> None:
     person = session.scalar(
         select(Respondent).where(
-            Respondent.group == RespondentGroup.CITIZEN,
+            Respondent.group == "citizen",
             Respondent.status == RespondentStatus.ACTIVE,
         )
     )
@@ -124,7 +121,7 @@ def test_verify_undoes_replacements_and_catches_a_changed_weight(
     run = draws.latest_run(session, campaign)
     sampled = session.scalars(
         select(Respondent).where(
-            Respondent.group == RespondentGroup.CITIZEN,
+            Respondent.group == "citizen",
             Respondent.status == RespondentStatus.ACTIVE,
             Respondent.sample_role == SampleRole.SAMPLE,
         )

@@ -11,7 +11,6 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain import RespondentGroup
 from survey_app.persistence.enums import (
     CampaignStatus,
     RespondentStatus,
@@ -37,7 +36,7 @@ def _citizen_link(session: Session, campaign_id: int, full_name: str) -> str:
     respondent = Respondent(
         campaign_id=campaign_id,
         unit_id=commune.id,
-        group=RespondentGroup.CITIZEN,
+        group="citizen",
         sample_role=SampleRole.SAMPLE,
         status=RespondentStatus.ACTIVE,
         stratum="Hộ tịch",
@@ -243,7 +242,7 @@ def test_short_code_from_a_paper_letter(app: Flask, session: Session, demo: int)
     r = Respondent(
         campaign_id=demo,
         unit_id=commune.id,
-        group=RespondentGroup.CITIZEN,
+        group="citizen",
         sample_role=SampleRole.SAMPLE,
         status=RespondentStatus.ACTIVE,
         full_name="Trần Thị Thư",

@@ -8,7 +8,6 @@ import pandas as pd
 
 from analysis.reproducibility import hash_frame, provenance
 from analysis.settings import EstimationSettings, PoolingSettings
-from domain.enums import RespondentGroup
 
 
 def _frame() -> pd.DataFrame:
@@ -31,6 +30,6 @@ def test_provenance_is_json() -> None:
     text = json.dumps(record)
     assert record["settings"]["values"]["small_cell_n"] == 10
     assert record["data"]["hash"].startswith("sha256:")
-    pooled = provenance(_frame(), PoolingSettings({RespondentGroup.CITIZEN: 0.5}))
+    pooled = provenance(_frame(), PoolingSettings({"citizen": 0.5}))
     assert pooled["settings"]["values"]["group_shares"] == {"citizen": 0.5}
     assert json.loads(text)["data"]["rows"] == 3

@@ -9,10 +9,9 @@ import pytest
 from analysis.errors import AnalysisError
 from analysis.scoring import option_shares, survey_points
 from analysis.settings import PoolingSettings
-from domain.enums import RespondentGroup
 
-CITIZEN = RespondentGroup.CITIZEN.value
-LEADER = RespondentGroup.DISTRICT_LEADER.value
+CITIZEN = "citizen"
+LEADER = "district_leader"
 
 QUESTIONS = pd.DataFrame(
     {
@@ -61,9 +60,7 @@ def test_equal_group_pooling() -> None:
 def test_configured_group_shares_renormalised() -> None:
     # Citizens 0.75, leaders 0.25: q1 = 0.75·0.4 + 0.25·0.6 = 0.45 -> 0.9 points.
     # Unit V has only citizens (share 0.6): renormalised to 1 -> 0.6 × 2 = 1.2 points.
-    pooling = PoolingSettings(
-        {RespondentGroup.CITIZEN: 0.75, RespondentGroup.DISTRICT_LEADER: 0.25}
-    )
+    pooling = PoolingSettings({"citizen": 0.75, "district_leader": 0.25})
     extra = pd.DataFrame(
         {
             "response_id": [9],
@@ -87,7 +84,7 @@ def test_unknown_question_and_missing_group_share_raise() -> None:
     with pytest.raises(AnalysisError):
         survey_points(bad, QUESTIONS)
     with pytest.raises(AnalysisError):
-        survey_points(_answers(), QUESTIONS, PoolingSettings({RespondentGroup.CITIZEN: 1.0}))
+        survey_points(_answers(), QUESTIONS, PoolingSettings({"citizen": 1.0}))
 
 
 def test_row_order_irrelevant() -> None:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from domain.enums import RespondentGroup
 from survey_app.ingest import ListContext, detect_unit_name, read_table, validate_list
+from tests.support import CITIZENS, DELEGATES, LEADERS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "lists"  # copy of shared/fixtures
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 DISTRICT_COMMUNES = ("An Bình", "Phú Đa", "Lũng Hòa", "Thổ Tang", "Vĩnh Ninh", "Tân Tiến")
 GROUPS = {
-    "department_leaders_so_tu_phap.xlsx": RespondentGroup.DEPARTMENT_LEADER,
-    "council_delegates.csv": RespondentGroup.COUNCIL_DELEGATE,
+    "department_leaders_so_tu_phap.xlsx": LEADERS,
+    "council_delegates.csv": DELEGATES,
 }
 # The CSV has no title row: its commune is named only by its file name.
 UNIT_BY_FILENAME = {"commune_lung_hoa_cp1258.csv": "Lũng Hòa"}
@@ -37,7 +37,7 @@ def _context(name: str, unit: str | None, fields: tuple[str, ...]) -> ListContex
 def test_ingest_fixture_matches_expected(name: str) -> None:
     expected = EXPECTED["files"][name]
     table = read_table(name, (FIXTURES / name).read_bytes())
-    group = GROUPS.get(name, RespondentGroup.CITIZEN)
+    group = GROUPS.get(name, CITIZENS)
     unit = UNIT_BY_FILENAME.get(name) or detect_unit_name(table)
     fields = tuple(expected.get("fields_represented", ()))
     report = validate_list(table, group, _context(name, unit, fields))
@@ -70,7 +70,7 @@ def test_ingest_messy_rows_keep_source_rows_and_reasons() -> None:
     name = "commune_an_binh_messy.xlsx"
     table = read_table(name, (FIXTURES / name).read_bytes())
     fields = tuple(EXPECTED["files"][name]["fields_represented"])
-    report = validate_list(table, RespondentGroup.CITIZEN, _context(name, "An Bình", fields))
+    report = validate_list(table, CITIZENS, _context(name, "An Bình", fields))
     by_row = {row.source_row: row for row in report.rows}
     # Spreadsheet row 5 is STT 1; the duplicate (STT 27, row 31) points at STT 3 (row 7).
     assert by_row[5].full_name == "Lý Hữu Ánh"

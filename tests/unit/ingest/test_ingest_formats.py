@@ -15,8 +15,8 @@ import pytest
 import xlsxwriter
 from ingest_samples import CITIZEN_HEADER, citizen_rows, context, csv_text, xlsx_bytes
 
-from domain.enums import RespondentGroup
 from survey_app.ingest import Column, FileType, SkipKind, read_table, validate_list
+from tests.support import CITIZENS
 
 TITLES = ["UBND XÃ PHÚ ĐA, HUYỆN VĨNH TƯỜNG", "DANH SÁCH CÁ NHÂN ĐÃ GIAO DỊCH TTHC"]
 
@@ -24,7 +24,7 @@ TITLES = ["UBND XÃ PHÚ ĐA, HUYỆN VĨNH TƯỜNG", "DANH SÁCH CÁ NHÂN Đ�
 def _check_citizens(filename: str, data: bytes, count: int, file_type: FileType) -> None:
     table = read_table(filename, data)
     assert table.file_type is file_type
-    report = validate_list(table, RespondentGroup.CITIZEN, context())
+    report = validate_list(table, CITIZENS, context())
     assert (report.data_rows, report.eligible) == (count, count)
     assert report.rows[0].full_name == citizen_rows(1)[0][1]
     assert report.rows[0].application_date == date(2021, 1, 1)
@@ -113,7 +113,7 @@ def test_ingest_decomposed_unicode_csv_cp1258() -> None:
     decomposed = unicodedata.normalize("NFD", text)
     data = decomposed.encode("utf-8")
     _check_citizens("list.csv", data, 7, FileType.CSV)
-    report = validate_list(read_table("list.csv", data), RespondentGroup.CITIZEN, context())
+    report = validate_list(read_table("list.csv", data), CITIZENS, context())
     assert report.rows[0].address == "Thôn Đông, xã Phú Đa, huyện Vĩnh Tường"
     assert unicodedata.is_normalized("NFC", report.rows[0].address or "")
 
@@ -192,7 +192,7 @@ def test_ingest_excel_serial_and_native_dates() -> None:
     rows[2][6], rows[2][7] = "4.5.2021", "ngày 8 tháng 5 năm 2021"
     report = validate_list(
         read_table("d.xlsx", xlsx_bytes(CITIZEN_HEADER, rows)),
-        RespondentGroup.CITIZEN,
+        CITIZENS,
         context(required_count=0),
     )
     got = [(r.application_date, r.result_date) for r in report.rows]
@@ -217,7 +217,7 @@ def test_ingest_vertically_merged_field_cells_fill_every_row() -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     report = validate_list(
-        read_table("m.xlsx", buffer.getvalue()), RespondentGroup.CITIZEN, context(required_count=4)
+        read_table("m.xlsx", buffer.getvalue()), CITIZENS, context(required_count=4)
     )
     assert [row.field for row in report.rows] == ["Đất đai"] * 4
 

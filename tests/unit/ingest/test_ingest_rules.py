@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from ingest_samples import CITIZEN_HEADER, citizen_rows, context, csv_text, xlsx_bytes
 
-from domain.enums import RespondentGroup
 from survey_app.ingest import (
     ListWarningCode,
     ReasonCode,
@@ -25,6 +24,7 @@ from survey_app.ingest.catalogue import render
 from survey_app.ingest.headers import Column, match_header
 from survey_app.ingest.locality import LocalityChecker
 from survey_app.ingest.text import normalise_phone, parse_date
+from tests.support import CITIZENS, LEADERS
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_ingest_locality(address: str, outside: str | None) -> None:
 
 def _report(rows: list[list[object]], header: list[str] | None = None, **extra: object):  # type: ignore[no-untyped-def]
     table = read_table("l.xlsx", xlsx_bytes(header or CITIZEN_HEADER, rows))
-    return validate_list(table, RespondentGroup.CITIZEN, context(**extra))
+    return validate_list(table, CITIZENS, context(**extra))
 
 
 def test_ingest_duplicate_by_name_and_address_points_to_first() -> None:
@@ -169,9 +169,7 @@ def test_ingest_leaders_need_position_and_unit() -> None:
         [2, "Lê Bình", None, "0912345679"],
     ]
     table = read_table("l.xlsx", xlsx_bytes(header, rows, ["SỞ TƯ PHÁP TỈNH VĨNH PHÚC"]))
-    report = validate_list(
-        table, RespondentGroup.DEPARTMENT_LEADER, context(unit_name="Sở Tư pháp")
-    )
+    report = validate_list(table, LEADERS, context(unit_name="Sở Tư pháp"))
     assert report.rows[0].unit_name == "Sở Tư pháp"  # no unit column: the submitting unit
     assert [str(i.code) for i in report.rows[1].reasons] == ["missing_position"]
     assert report.list_warnings == ()
@@ -189,7 +187,7 @@ def test_ingest_annotated_xlsx_marks_cells_and_blocks_formulas() -> None:
     rows[2][8] = "@SUM(A1:A2)"
     data = csv_text(CITIZEN_HEADER, rows, ",").encode()
     table = read_table("l.csv", data)
-    report = validate_list(table, RespondentGroup.CITIZEN, context())
+    report = validate_list(table, CITIZENS, context())
     book = openpyxl.load_workbook(io.BytesIO(annotated_xlsx(table, report)))
     sheet = book.worksheets[0]
     assert [c.value for c in sheet[1]][-4:] == [
@@ -211,7 +209,7 @@ def test_ingest_annotated_xlsx_marks_cells_and_blocks_formulas() -> None:
 
 
 def test_ingest_template_round_trip() -> None:
-    data = template_xlsx(RespondentGroup.CITIZEN, ("Hộ tịch", "Đất đai"))
+    data = template_xlsx("Người dân, tổ chức", True, ("Hộ tịch", "Đất đai"))
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book["Danh sách"]
     formulas = sorted(dv.formula1 for dv in sheet.data_validations.dataValidation)
@@ -232,9 +230,9 @@ def test_ingest_template_round_trip() -> None:
     buffer = io.BytesIO()
     book.save(buffer)
     table = read_table("template.xlsx", buffer.getvalue())
-    report = validate_list(table, RespondentGroup.CITIZEN, context(required_count=1))
+    report = validate_list(table, CITIZENS, context(required_count=1))
     assert report.data_rows == 1 and report.eligible == 1  # the example row is skipped
-    leaders = read_table("t.xlsx", template_xlsx(RespondentGroup.DEPARTMENT_LEADER))
+    leaders = read_table("t.xlsx", template_xlsx("Lãnh đạo sở", False))
     assert Column.POSITION in leaders.columns and leaders.rows == ()
 
 

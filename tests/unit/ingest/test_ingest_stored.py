@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from domain import RespondentGroup
 from survey_app.ingest import read_table, validate_list
 from survey_app.ingest.stored import (
     UNKNOWN,
@@ -17,6 +16,7 @@ from survey_app.ingest.stored import (
     layout_of,
     skipped_from,
 )
+from tests.support import CITIZENS
 from tests.unit.ingest.ingest_samples import CITIZEN_HEADER, citizen_rows, context, csv_text
 
 
@@ -40,7 +40,7 @@ def test_issues_keep_column_and_parameters() -> None:
     rows[1][3] = "12345"  # an invalid phone
     rows[2] = list(rows[0])  # a duplicate of the first row
     table = read_table("l.csv", csv_text(CITIZEN_HEADER, rows, ",").encode())
-    report = validate_list(table, RespondentGroup.CITIZEN, context())
+    report = validate_list(table, CITIZENS, context())
     assert issues_json(report.rows[0]) is None
     for row in report.rows[1:]:
         stored = json.loads(issues_json(row) or "null")

@@ -43,7 +43,16 @@ def questions(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def test_every_builtin_instrument_loads_and_is_cached() -> None:
     instruments = builtin_instruments()
-    assert set(instruments) == {*PROVINCIAL, "par_ministry", "sipas_citizen", "commune_citizen"}
+    assert set(instruments) == {
+        *PROVINCIAL,
+        "par_ministry",
+        "sipas_citizen",
+        "commune_citizen",
+        "par_province_commune_2025",
+        "par_province_commune_office_2025",
+        "par_agency_2025",
+        "par_commune_2025",
+    }
     assert builtin_instruments() is instruments
     for instrument in instruments.values():
         assert instrument.questions and instrument.sections

@@ -1,4 +1,5 @@
-"""Census and quota groups, expected counts, planning preview, sample-size helper, settings."""
+"""Census, quota and chosen-unit groups (any group code), expected counts, planning preview,
+sample-size helper, settings."""
 
 import json
 
@@ -6,10 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from domain.enums import RespondentGroup as G
 from sampling import (
     EXPECTED_NATIONAL,
-    FrameError,
+    GroupPlan,
     QuotaSettings,
     SamplingSettings,
     SettingsError,
@@ -20,39 +20,36 @@ from sampling import (
 
 
 def officials_frame():
-    rows = [("P1", f"del{i}", G.COUNCIL_DELEGATE.value) for i in range(5)]
+    rows = [("P1", f"del{i}", "council_delegate") for i in range(5)]
+    rows += [(f"DEP{d}", f"lead{d}-{i}", "department_leader") for d in range(3) for i in range(3)]
+    rows += [(f"DIS{d}", f"dl{d}-{i}", "district_leader") for d in range(4) for i in range(2)]
+    rows += [("MIN1", f"par{i}", "par_officer") for i in range(55)]
+    rows += [("MIN2", f"par{i}", "par_officer") for i in range(12)]
     rows += [
-        (f"DEP{d}", f"lead{d}-{i}", G.DEPARTMENT_LEADER.value) for d in range(3) for i in range(3)
-    ]
-    rows += [(f"DIS{d}", f"dl{d}-{i}", G.DISTRICT_LEADER.value) for d in range(4) for i in range(2)]
-    rows += [("MIN1", f"par{i}", G.PAR_OFFICER.value) for i in range(55)]
-    rows += [("MIN2", f"par{i}", G.PAR_OFFICER.value) for i in range(12)]
-    rows += [
-        (f"AS{a}", f"as{a}-{i}", G.ASSOCIATION_LEADER.value)
-        for a in range(3)
-        for i in range(2 + 2 * a)
+        (f"AS{a}", f"as{a}-{i}", "association_leader") for a in range(3) for i in range(2 + 2 * a)
     ]
     return pd.DataFrame(rows, columns=["unit_code", "person_id", "group"])
 
 
 def draw(frame, seed=1, chosen=("DIS0", "DIS2")):
-    return draw_officials(frame, np.random.default_rng(seed), chosen_districts=chosen)
+    within = {"district_leader": chosen} if chosen is not None else None
+    return draw_officials(frame, np.random.default_rng(seed), QuotaSettings(), within)
 
 
 def test_census_groups_take_everyone_with_weight_one():
     rows = draw(officials_frame()).rows
-    census = rows[rows.group.isin([G.COUNCIL_DELEGATE.value, G.DEPARTMENT_LEADER.value])]
+    census = rows[rows.group.isin(["council_delegate", "department_leader"])]
     assert len(census) == 14 and (census.weight == 1).all()
-    districts = rows[rows.group == G.DISTRICT_LEADER.value]
+    districts = rows[rows.group == "district_leader"]
     assert set(districts.unit_code) == {"DIS0", "DIS2"} and len(districts) == 4
 
 
 def test_quota_groups_draw_quota_with_weight_listed_over_quota():
     rows = draw(officials_frame()).rows
-    par = rows[rows.group == G.PAR_OFFICER.value].groupby("unit_code")
+    par = rows[rows.group == "par_officer"].groupby("unit_code")
     assert par.size().to_dict() == {"MIN1": 40, "MIN2": 12}
     assert par.weight.first().to_dict() == pytest.approx({"MIN1": 55 / 40, "MIN2": 1.0})
-    assoc = rows[rows.group == G.ASSOCIATION_LEADER.value].groupby("unit_code").size()
+    assoc = rows[rows.group == "association_leader"].groupby("unit_code").size()
     assert assoc.to_dict() == {"AS0": 2, "AS1": 3, "AS2": 3}
 
 
@@ -67,18 +64,24 @@ def test_quota_draw_is_reproducible_row_order_free_and_varies_with_seed():
 
 def test_counts_beside_expected_numbers():
     counts = draw(officials_frame()).counts.set_index("group")
-    assert counts.loc[G.PAR_OFFICER.value, "counted"] == 52
-    assert counts.loc[G.COUNCIL_DELEGATE.value, "expected_low"] == 3_500
-    assert counts.loc[G.SUBUNIT_LEADER.value, "expected_high"] == 17_800
-    assert EXPECTED_NATIONAL[G.ASSOCIATION_LEADER].low == 155
+    assert counts.loc["par_officer", "counted"] == 52
+    assert counts.loc["council_delegate", "expected_low"] == 3_500
+    assert "subunit_leader" not in counts.index  # nobody counted: no row
+    assert EXPECTED_NATIONAL["subunit_leader"].high == 17_800
+    assert EXPECTED_NATIONAL["association_leader"].low == 155
 
 
-def test_officials_frame_errors():
+def test_any_group_code_is_drawn_and_only_groups_limited_to_units_are_limited():
     frame = officials_frame()
-    with pytest.raises(FrameError, match="districts_not_chosen"):
-        draw(frame, chosen=None)
-    with pytest.raises(FrameError, match="unknown_group"):
-        draw(frame.assign(group="citizen"))
+    frame.loc[frame.group == "council_delegate", "group"] = "dai_bieu_khoa_xi"
+    everyone = draw(frame, chosen=None).rows
+    assert (everyone.group == "dai_bieu_khoa_xi").sum() == 5
+    assert (everyone.group == "district_leader").sum() == 8
+    quota = draw_officials(
+        frame, np.random.default_rng(1), QuotaSettings({"dai_bieu_khoa_xi": 2}), None
+    ).rows
+    assert (quota.group == "dai_bieu_khoa_xi").sum() == 2
+    assert set(draw(frame).counts.group) <= set(EXPECTED_NATIONAL)
 
 
 def test_suggested_sample_size():
@@ -98,7 +101,14 @@ def test_preview_per_unit_and_group():
             "field": "A",
         }
     )
-    table = preview_plan(SamplingSettings(), citizens, officials_frame(), ("DIS0",))
+    people = pd.concat([citizens.drop(columns="field").assign(group="citizen"), officials_frame()])
+    plans = {
+        "citizen": GroupPlan("stratified", cap=30, reserve_size=10),
+        "par_officer": GroupPlan("quota", cap=40),
+        "association_leader": GroupPlan("quota", cap=3),
+        "district_leader": GroupPlan("census_in_chosen", units=frozenset({"DIS0"})),
+    }
+    table = preview_plan(people, plans)
     t = table.set_index(["unit_code", "group"])
     assert t.loc[("C1", "citizen"), ["frame_size", "sample_size", "reserve_size"]].tolist() == [
         45,
@@ -108,12 +118,13 @@ def test_preview_per_unit_and_group():
     assert t.loc[("C2", "citizen"), ["sample_size", "reserve_size"]].tolist() == [8, 0]
     assert t.loc[("MIN1", "par_officer"), "expected_forms"] == 40
     assert t.loc[("DIS1", "district_leader"), "sample_size"] == 0
-    assert t.loc[("DIS0", "district_leader"), "rule"] == "census_in_chosen_districts"
+    assert t.loc[("DIS0", "district_leader"), "rule"] == "census_in_chosen"
+    assert t.loc[("P1", "council_delegate"), ["rule", "sample_size"]].tolist() == ["census", 5]
     assert t.loc[("C1", "citizen"), "suggested_size"] == suggested_sample_size(45)
 
 
 def test_settings_round_trip_through_json():
-    s = SamplingSettings(quotas=QuotaSettings({G.PAR_OFFICER: 35}), margin_of_error=0.03)
+    s = SamplingSettings(quotas=QuotaSettings({"par_officer": 35}), margin_of_error=0.03)
     assert SamplingSettings.from_dict(json.loads(json.dumps(s.to_dict()))) == s
     assert SamplingSettings.from_dict({}) == SamplingSettings()
     with pytest.raises(SettingsError):
