@@ -72,6 +72,10 @@ def check_groups(reader: Reader, groups: list[Group], parents: Mapping[str, str 
     shares = [g.share for g in groups if g.share is not None]
     if shares and sum(shares) <= 0:
         reader.add("groups", "shares_zero")
+    if shares:  # shares are given for every group or for none (pooled per respondent)
+        for i, group in enumerate(groups):
+            if group.share is None:
+                reader.add(at(at("groups", i), "share"), "share_missing")
 
 
 def check_evaluations(

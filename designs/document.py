@@ -60,7 +60,7 @@ def load_yaml(
     """The design in YAML ``text``; :class:`DesignInvalid` for unreadable or invalid text
     (too long, not UTF-8, not YAML: one problem at the root)."""
     if len(text) > MAX_DOCUMENT_BYTES:
-        raise DesignInvalid([Problem("", "document_too_large", (("limit", "512 KB"),))])
+        raise DesignInvalid([Problem("", "document_size", (("limit", "512 KB"),))])
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")

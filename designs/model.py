@@ -224,6 +224,12 @@ class CampaignDesign:
                 rated.add(line.level)
         return tuple(lv.code for lv in self.levels if lv.code in rated)
 
+    def indexed_levels(self) -> tuple[str, ...]:
+        """Levels whose units get an index: those rated by the matrix and those ranked (a
+        level may be scored by appraisal alone), in level order."""
+        rated = set(self.rated_levels())
+        return tuple(lv.code for lv in self.levels if lv.code in rated or lv.ranked)
+
     def questionnaires(self) -> tuple[str, ...]:
         """Questionnaire codes the design uses, each once, in design order."""
         return tuple(dict.fromkeys(e.questionnaire for e in self.evaluations))

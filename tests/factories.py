@@ -40,6 +40,26 @@ TEMPLATES = {
 """The shipped template a factory campaign of each kind is made from."""
 
 
+def dated(
+    template: str,
+    window: tuple[dt.date, dt.date] | None = None,
+    deadlines: designs.Deadlines | None = None,
+) -> designs.CampaignDesign:
+    """A shipped template with the transaction window of its groups and its deadlines set."""
+    chosen = designs_service.template(template)
+    if window is not None:
+        span = designs.Window(*window)
+        groups = tuple(
+            dataclasses.replace(g, window=span) if g.window is not None else g
+            for g in chosen.groups
+        )
+        chosen = dataclasses.replace(chosen, groups=groups)
+    if deadlines is not None:
+        settings = dataclasses.replace(chosen.settings, deadlines=deadlines)
+        chosen = dataclasses.replace(chosen, settings=settings)
+    return chosen
+
+
 def campaign(
     session: Session,
     *,
@@ -55,19 +75,18 @@ def campaign(
     today = dt.date.today()
     year = year or today.year
     opens = today - dt.timedelta(days=1) if fieldwork_open else today + dt.timedelta(days=30)
-    chosen = design or designs_service.template(TEMPLATES[kind])
-    window = designs.Window(dt.date(year, 1, 1), dt.date(year, 10, 15))
-    groups = tuple(
-        dataclasses.replace(g, window=window) if g.window is not None else g for g in chosen.groups
-    )
     deadlines = designs.Deadlines(
         lists=dt.date(year, 12, 31),
         fieldwork_opens=opens,
         fieldwork_closes=today + dt.timedelta(days=60),
     )
-    chosen = dataclasses.replace(
-        chosen, groups=groups, settings=dataclasses.replace(chosen.settings, deadlines=deadlines)
-    )
+    if design is None:
+        window = (dt.date(year, 1, 1), dt.date(year, 10, 15))
+        chosen = dated(TEMPLATES[kind], window, deadlines)
+    else:
+        chosen = dataclasses.replace(
+            design, settings=dataclasses.replace(design.settings, deadlines=deadlines)
+        )
     created = designs_service.create_campaign(
         session, chosen, year=year, name=name, actor=None, status=CampaignStatus.OPEN
     )
@@ -207,3 +226,25 @@ def submitted_response(
     result = responses.submit(session, invited, answers, f"k-{person.id}", mode=mode)
     assert result.outcome is responses.SubmitOutcome.ACCEPTED, result
     return result
+
+
+def set_window(
+    session: Session, of: Campaign, start: dt.date, end: dt.date, group: str = "citizen"
+) -> None:
+    """Change a group's transaction window through the design service (and commit)."""
+    found = designs_service.design_of(of).group(group)
+    changed = dataclasses.replace(found, window=designs.Window(start, end))
+    designs_service.replace_group(session, of, changed, None)
+    session.commit()
+
+
+def rating_own_unit(design: designs.CampaignDesign, *groups: str) -> designs.CampaignDesign:
+    """The design with these groups rating the unit that lists them (department leaders
+    their department), as an internal index does, with the same questionnaires."""
+    lines = tuple(
+        dataclasses.replace(e, rates=designs.RatesShape.OWN_UNIT, level=None)
+        if e.group in groups
+        else e
+        for e in design.evaluations
+    )
+    return dataclasses.replace(design, evaluations=lines)

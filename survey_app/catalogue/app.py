@@ -104,10 +104,6 @@ APP: dict[str, tuple[str, str]] = {
         "This person was replaced by a reserve (their invitation is revoked); no form can be "
         "keyed for them.",
     ),
-    "bad_sampling_settings": (
-        "Thiết lập không hợp lệ: cỡ mẫu ≥ 1, dự phòng ≥ 0, số huyện 3–4.",
-        "Invalid settings: sample size ≥ 1, reserves ≥ 0, 3–4 districts.",
-    ),
     "not_in_sample": (
         "Người này không còn trong mẫu (đã được thay bằng người dự phòng) nên không phát hành "
         "lại giấy mời được.",

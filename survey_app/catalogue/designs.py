@@ -80,6 +80,12 @@ DESIGNS: dict[str, tuple[str, str]] = {
         "Tỷ trọng của các nhóm cộng lại phải lớn hơn 0.",
         "The groups' shares must add up to more than 0.",
     ),
+    "design.share_missing": (
+        "Các nhóm khác đã có tỷ trọng: nhóm này cũng cần tỷ trọng (hoặc bỏ tỷ trọng ở mọi nhóm "
+        "để gộp theo người trả lời).",
+        "Other groups have a share: this group needs one too (or give none, to pool per "
+        "respondent).",
+    ),
     "design.duplicate_evaluation": (
         "Dòng đánh giá này trùng với một dòng ở trên.",
         "This evaluation line repeats one above.",
@@ -124,7 +130,7 @@ DESIGNS: dict[str, tuple[str, str]] = {
         "Các mức xếp loại phải xếp từ cao xuống thấp.",
         "Bands must be ordered from the highest down.",
     ),
-    "design.document_too_large": (
+    "design.document_size": (
         "Tệp thiết kế lớn quá {limit}.",
         "The design file is larger than {limit}.",
     ),

@@ -48,14 +48,6 @@ SAMPLING: dict[str, tuple[str, str]] = {
         "Không đọc được thông tin của lần chọn mẫu đã lưu.",
         "The stored record of the draw cannot be read.",
     ),
-    "sampling.unknown_group": (
-        "Nhóm đối tượng không thuộc các nhóm cán bộ.",
-        "The group is not one of the officials' groups.",
-    ),
-    "sampling.districts_not_chosen": (
-        "Phải chọn huyện trước khi chọn lãnh đạo huyện.",
-        "The districts must be chosen before district leaders.",
-    ),
     "sampling.invalid_sample_size": (
         "Cỡ mẫu mỗi xã phải từ 1 trở lên.",
         "The sample size per commune must be at least 1.",

@@ -171,6 +171,9 @@ _TEMPLATES: dict[str, tuple[tuple[str, Column | None, str], ...]] = {
 }
 
 
+TRANSACTIONS_TITLE = "CÁ NHÂN, TỔ CHỨC ĐÃ GIAO DỊCH VÀ NHẬN KẾT QUẢ GIẢI QUYẾT TTHC"
+
+
 def template_xlsx(
     group_name: str, transactions: bool, procedure_fields: Sequence[str] = ()
 ) -> bytes:
@@ -182,7 +185,8 @@ def template_xlsx(
     sheet = book.active
     assert sheet is not None
     sheet.title = "Danh sách"
-    sheet.append([f"DANH SÁCH {group_name.upper()}"])
+    title = TRANSACTIONS_TITLE if transactions else group_name.upper()
+    sheet.append([f"DANH SÁCH {title}"])
     sheet.append(["(Không xóa dòng tiêu đề cột; dòng Ví dụ sẽ được bỏ qua khi tải lên)"])
     sheet.append([header for header, _, _ in columns])
     sheet.append([example for _, _, example in columns])

@@ -93,8 +93,8 @@ def campaign_tree(campaign: Campaign, level: str | None = None) -> CriteriaTree:
 
 
 def indexed_units(session: Session, campaign: Campaign) -> list[Unit]:
-    """Units the campaign's design rates (the levels of its evaluation matrix)."""
-    levels = design_of(campaign).rated_levels()
+    """Units the campaign's design gives an index (rated or ranked levels)."""
+    levels = design_of(campaign).indexed_levels()
     return list(
         session.scalars(
             select(Unit)

@@ -37,7 +37,7 @@ class AnalysisSettings:
     national_bands: BandScheme
     provincial_bands: BandScheme
     quality: QualitySettings
-    unranked_levels: frozenset[str] = frozenset()
+    unranked_levels: tuple[str, ...] = ()
 
     def tree_of(self, level: str) -> str:
         """The criteria tree of units of ``level``."""
@@ -58,5 +58,5 @@ def settings_of(campaign: Campaign) -> AnalysisSettings:
         national_bands=options.national_bands,
         provincial_bands=options.provincial_bands,
         quality=options.quality,
-        unranked_levels=frozenset(lv.code for lv in design.levels if not lv.ranked),
+        unranked_levels=tuple(lv.code for lv in design.levels if not lv.ranked),
     )

@@ -15,7 +15,7 @@ from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
-from survey_app.services import campaigns, draws, invitations, lookup, sample_export
+from survey_app.services import campaigns, draws, invitations, lookup, sample_export, sample_plan
 from survey_app.services.designs import DesignRefused, design_of
 from survey_app.web.fieldwork import letters_response
 from survey_app.web.helpers import get_or_404, locale_code
@@ -42,7 +42,7 @@ def index() -> str:
     campaign = _campaign()
     session = get_session()
     run = draws.latest_run(session, campaign)
-    preview = draws.preview(session, campaign)
+    preview = sample_plan.preview(session, campaign)
     design = design_of(campaign)
     chosen_levels = {g.selection.chosen_level for g in design.groups if g.selection.chosen_level}
     return render_template(

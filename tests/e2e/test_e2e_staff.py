@@ -92,7 +92,7 @@ def test_admin_board_sampling_verify_and_export(live_server: str, desktop) -> No
     assert "Chưa gửi" in desktop.content()
     shot(desktop, "lists-board-desktop")
     desktop.goto(f"{live_server}/sampling/")
-    assert "Các huyện và lý do" in desktop.content()
+    assert "Các đơn vị được chọn theo nhóm phát triển và lý do" in desktop.content()
     shot(desktop, "sampling-desktop")
     desktop.click("button:has-text('Kiểm tra lại')")
     desktop.wait_for_selector(".flash >> text=Kiểm tra lại:")  # matches, or names the changes

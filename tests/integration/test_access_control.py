@@ -149,7 +149,7 @@ def _demo_ids(app: Flask, session: Session, campaign_id: int) -> dict[str, int |
     return {
         "campaign_id": campaign_id,
         "unit_id": unit.id,
-        "group": unit_list.group.value,
+        "group": unit_list.group,
         "list_id": unit_list.id,
         "job_id": job.id,
         "respondent_id": respondent.id,

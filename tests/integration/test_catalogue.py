@@ -62,13 +62,31 @@ def test_every_analysis_code_is_catalogued_and_used() -> None:
 
 def test_every_application_code_is_raised_somewhere() -> None:
     source = _source("survey_app")
-    library = ("sampling.", "analysis.", "appraisal.", "answer.")
+    library = ("sampling.", "analysis.", "appraisal.", "answer.", "design.")
     for code in (c for c in CATALOGUE if not c.startswith(library)):
         # a refused request's kind is named where it is refused ("too_deep"), then prefixed
         named = f'"{code.removeprefix("request.")}"' if code.startswith("request.") else None
         assert f'"{code}"' in source or (named and named in source), (
             f"{code} is catalogued but never raised"
         )
+
+
+def test_every_design_problem_is_catalogued_and_every_catalogued_one_is_raised() -> None:
+    """The designs library's problem codes (``reader.add(path, "code")``, ``Problem(..)``)."""
+    import ast
+
+    files = [*(ROOT / "designs").glob("*.py"), ROOT / "survey_app/services/designs.py"]
+    raised = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            code = node.args[1]
+            if name in ("add", "Problem") and isinstance(code, ast.Constant):
+                raised.add(code.value)
+    catalogued = {c.removeprefix("design.") for c in CATALOGUE if c.startswith("design.")}
+    assert raised == catalogued
 
 
 def test_a_sampling_failure_reaches_the_interface_in_vietnamese(app: Flask) -> None:

@@ -17,6 +17,7 @@ from survey_app.ingest import IngestError, read_table, validate_list
 from survey_app.ingest.stored import LAYOUT_KEY, UNKNOWN
 from survey_app.persistence.models import Campaign, ListRow, UnitList
 from survey_app.services import list_reports, lists, registry
+from tests import factories
 from tests.conftest import csrf
 from tests.integration.test_lists import (
     FIXTURES,
@@ -87,7 +88,7 @@ def test_annotated_file_from_stored_rows_is_the_file_of_the_upload(
         table,
         validate_list(
             table,
-            "citizen",
+            lists.rules_for(campaign, "citizen"),
             lists.context_for(session, campaign, unit, "citizen"),
         ),
     )
@@ -107,8 +108,8 @@ def test_page_and_annotated_file_show_the_stored_outcome_without_a_parse(
     client = _officer(app, session)
     result = _upload(session, campaign, (FIXTURES / MESSY).read_bytes())
     stored = result.report
-    campaign.window_to = dt.date(2021, 1, 2)  # today's rules would exclude almost everyone
-    session.commit()
+    # today's rules would exclude almost everyone
+    factories.set_window(session, campaign, dt.date(2021, 1, 1), dt.date(2021, 1, 2))
     _no_parse(monkeypatch)
     page = client.get(f"/lists/{result.unit_list.unit_id}/citizen")
     html = page.get_data(as_text=True)
@@ -131,8 +132,7 @@ def test_recheck_stores_a_new_version_only_when_the_outcome_differs(
     assert answer.status_code == 302
     assert session.scalar(select(func.count()).select_from(UnitList)) == 1
     assert "kết quả không đổi" in client.get(answer.location).get_data(as_text=True)
-    campaign.window_to = dt.date(2021, 3, 1)
-    session.commit()
+    factories.set_window(session, campaign, dt.date(2021, 1, 1), dt.date(2021, 3, 1))
     answer = client.post(f"/lists/file/{first.id}/recheck", data={"csrf_token": csrf(client)})
     assert answer.status_code == 302
     session.expire_all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -14,12 +15,14 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import designs
 from survey_app.cli import main
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Campaign, ListRow, UnitList
 from survey_app.services import accounts, list_reports, lists, registry
-from survey_app.services.campaigns import CampaignInput, create_campaign
+from survey_app.services import designs as designs_service
+from tests import factories
 from tests.conftest import login
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lists"  # copy of shared/fixtures
@@ -49,17 +52,13 @@ UNIT_OF = {
 
 @pytest.fixture
 def campaign(session: Session) -> Campaign:
-    c = create_campaign(
-        session,
-        CampaignInput(
-            2021,
-            "provincial_par",
-            "Vĩnh Phúc 2021",
-            window_from=dt.date(2021, 1, 1),
-            window_to=dt.date(2021, 10, 15),
-            list_deadline=dt.date(2099, 12, 31),
-        ),
-        None,
+    design = factories.dated(
+        "par_province_2023",
+        (dt.date(2021, 1, 1), dt.date(2021, 10, 15)),
+        designs.Deadlines(lists=dt.date(2099, 12, 31)),
+    )
+    c = designs_service.create_campaign(
+        session, design, year=2021, name="Vĩnh Phúc 2021", actor=None
     )
     registry.import_units(session, c, "units.csv", REGISTRY.encode(), None)
     session.commit()
@@ -122,7 +121,13 @@ def test_identical_reupload_and_new_version(session: Session, campaign: Campaign
 
 
 def test_deadline_refuses_then_late_is_flagged(session: Session, campaign: Campaign) -> None:
-    campaign.list_deadline = dt.date(2021, 10, 30)
+    def deadline(late: bool) -> None:
+        settings = designs_service.settings_of(campaign)
+        due = designs.Deadlines(lists=dt.date(2021, 10, 30), late_uploads=late)
+        changed = dataclasses.replace(settings, deadlines=due)
+        designs_service.save_settings(session, campaign, changed, None)
+
+    deadline(late=False)
     unit = registry.unit_by_code(session, campaign, "AB")
     data = (FIXTURES / "commune_an_binh_clean.xlsx").read_bytes()
     with pytest.raises(ServiceError) as caught:
@@ -138,7 +143,7 @@ def test_deadline_refuses_then_late_is_flagged(session: Session, campaign: Campa
         )
     assert caught.value.code == "deadline_passed"
     assert session.scalar(select(func.count()).select_from(UnitList)) == 0
-    campaign.allow_late_uploads = True
+    deadline(late=True)
     late = lists.upload(
         session,
         campaign,
@@ -260,7 +265,7 @@ LEADER_HEADERS = ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Số đi
             "DANH SÁCH CÁ NHÂN, TỔ CHỨC ĐÃ GIAO DỊCH VÀ NHẬN KẾT QUẢ GIẢI QUYẾT TTHC",
             CITIZEN_HEADERS,
         ),
-        ("STP", "department_leader", "DANH SÁCH LÃNH ĐẠO, CÔNG CHỨC", LEADER_HEADERS),
+        ("STP", "department_leader", "DANH SÁCH LÃNH ĐẠO SỞ, BAN, NGÀNH", LEADER_HEADERS),
     ],
 )
 def test_list_template_downloaded_for_a_unit_opens_with_its_headers(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.errors import ServiceError
 from survey_app.persistence.models import Campaign, SamplingRun, UnitList
-from survey_app.services import draws, lists, registry
+from survey_app.services import lists, registry, sample_plan
 from tests.integration.bad_files import xlsx_list
 from tests.integration.test_lists import campaign  # noqa: F401 - the fixture
 
@@ -38,7 +38,9 @@ def test_upload_after_sampling_is_kept_but_not_used(session: Session, campaign: 
     assert not late.unit_list.is_current and late.unit_list.after_sampling
     current = lists.current_list(session, first.unit_list.unit, "citizen")
     assert current is not None and current.id == first.unit_list.id
-    frame_ids = set(draws.build_frames(session, campaign).rows)
+    frame_ids = set(
+        sample_plan.build_frames(session, campaign, sample_plan.campaign_plan(campaign)).rows
+    )
     assert frame_ids == {r.id for r in first.unit_list.rows if r.status.value == "eligible"}
     board = {r.unit.code: r for r in lists.board(session, campaign) if r.group == "citizen"}
     assert board["AB"].pending is not None and board["AB"].pending.id == late.unit_list.id

@@ -24,9 +24,10 @@ GOOD = (
 
 @pytest.fixture
 def campaign(session: Session) -> Campaign:
-    from survey_app.services.campaigns import CampaignInput, create_campaign
+    from survey_app.services import designs
 
-    c = create_campaign(session, CampaignInput(2026, "commune_index", "Thử"), None)
+    design = designs.template("par_province_2023")
+    c = designs.create_campaign(session, design, year=2026, name="Thử", actor=None)
     session.commit()
     return c
 
@@ -98,10 +99,41 @@ def test_corrupt_file_gets_a_message_not_a_500(app: Flask, as_role, demo: int):
 
 
 def test_english_snake_case_headers(session: Session, campaign: Campaign):
-    text = "code,name,level,parent_code,procedure_fields\nP,T,province,,\nC,X,commune,P,A | B\n"
+    text = (
+        "code,name,level,parent_code,procedure_fields\n"
+        "P,T,province,,\nD,H,district,P,\nC,X,commune,D,A | B\n"
+    )
     registry.import_units(session, campaign, "u.csv", text.encode(), None)
     commune = registry.unit_by_code(session, campaign, "C")
     assert commune.parent is not None and commune.procedure_fields == ["A", "B"]
+
+
+def test_a_parent_of_another_level_than_the_design_says_is_refused(
+    session: Session, campaign: Campaign
+):
+    """The design puts communes under districts: a commune under the province is refused."""
+    text = "code,name,level,parent_code\nP,Tỉnh Thử,tỉnh,\nC,Xã Thử,xã,P\n"
+    with pytest.raises(RowsRejected) as refused:
+        registry.import_units(session, campaign, "units.csv", text.encode(), None)
+    assert [(p.row, p.code) for p in refused.value.problems] == [(3, "parent_wrong_level")]
+
+
+def test_levels_are_the_designs_by_code_name_or_common_word(session: Session):
+    from survey_app.services import designs
+
+    design = designs.template("internal_index_2025")
+    campaign = designs.create_campaign(session, design, year=2026, name="Hai cấp", actor=None)
+    text = (
+        "Mã,Tên đơn vị,Cấp,Mã cấp trên\n"
+        "T,Tỉnh Thử,Tỉnh,\nS,Sở Nội vụ,sở,T\nX,Đặc khu Cồn Cỏ,đặc khu,T\n"
+        "X.VP,Văn phòng HĐND và UBND,Phòng chuyên môn cấp xã,X\n"
+    )
+    registry.import_units(session, campaign, "units.csv", text.encode(), None)
+    levels = {u.code: u.level for u in registry.list_units(session, campaign)}
+    assert levels == {"T": "province", "S": "department", "X": "commune", "X.VP": "commune_office"}
+    with pytest.raises(RowsRejected) as refused:
+        registry.import_units(session, campaign, "u.csv", b"code,name,level\nH,Huyen,huyen\n", None)
+    assert [p.code for p in refused.value.problems] == ["unknown_level"]
 
 
 def test_units_that_are_each_others_parent_are_refused(session: Session, campaign: Campaign):

@@ -9,10 +9,16 @@ from sqlalchemy.orm import Session
 from survey_app.demo.responses import seed_demo_responses
 from survey_app.persistence.enums import Mode, RespondentStatus, SampleRole
 from survey_app.persistence.models import Campaign, Response, Unit
-from survey_app.services import invitations, results
+from survey_app.services import designs, invitations, results
+from tests import factories
 
 
 def _invite_everyone(session: Session, campaign: Campaign) -> int:
+    """Leaders of every department and district (rating their own unit, as in an internal
+    index) and citizens of every commune, all invited."""
+    design = designs.design_of(campaign)
+    rated = factories.rating_own_unit(design, "department_leader", "district_leader")
+    designs.save_design(session, campaign, rated, None)
     units = list(session.scalars(select(Unit).where(Unit.campaign_id == campaign.id)))
     people = 0
     for unit in units:
@@ -20,7 +26,7 @@ def _invite_everyone(session: Session, campaign: Campaign) -> int:
             "department": "department_leader",
             "district": "district_leader",
             "commune": "citizen",
-        }.get(unit.level.value)
+        }.get(unit.level)
         if group is None:
             continue
         for i in range(12 if group == "citizen" else 3):

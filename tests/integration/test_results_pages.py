@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import re
 
 import pytest
@@ -12,9 +14,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import designs
+from analysis.settings import Band, BandScheme, EstimationSettings
 from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Campaign, Unit
 from survey_app.services import appraisal, results
+from survey_app.services import designs as designs_service
+from survey_app.services.designs import DesignRefused
 from tests.integration.results_fixtures import (
     SECRET_EMAIL,
     SECRET_NAME,
@@ -192,20 +198,28 @@ def test_ranking_page_and_api_show_each_units_band(
         ), row.unit_code
 
 
+def _with_analysis(campaign: Campaign, **changes: object) -> designs.CampaignSettings:
+    settings = designs_service.settings_of(campaign)
+    return dataclasses.replace(settings, analysis=dataclasses.replace(settings.analysis, **changes))
+
+
 def test_campaign_settings_change_bands_and_small_cells(session: Session, seeded: int) -> None:
     campaign = session.get(Campaign, seeded)
     assert campaign is not None
-    campaign.settings = {
-        "bands": {"national": [["Cao", 15], ["Thấp", 0]]},
-        "estimation": {"small_cell_n": 2},
-    }
+    before = designs_service.settings_of(campaign)
+    changed = _with_analysis(
+        campaign,
+        national_bands=BandScheme((Band("Cao", 15.0), Band("Thấp", 0.0))),
+        estimation=EstimationSettings(small_cell_n=2),
+    )
+    designs_service.save_settings(session, campaign, changed, None)
     computed = results.compute(session, campaign)
     for row in computed.ranking.itertuples():
         assert row.band_national == ("Cao" if row.index_pct >= 15 else "Thấp"), row
         assert row.band_provincial == expected_band(row.index_pct, PROVINCIAL_THRESHOLDS), row
     assert set(computed.ranking["band_national"]) == {"Cao", "Thấp"}
     assert not computed.estimates["unit"]["small_cell"].any()
-    campaign.settings = {}
+    designs_service.save_settings(session, campaign, before, None)
     assert results.compute(session, campaign).estimates["unit"]["small_cell"].all()
 
 
@@ -242,29 +256,44 @@ def test_unknown_campaign_and_unit_are_404(analyst: FlaskClient, seeded: int) ->
     assert analyst.get(f"/results/campaigns/{seeded}/export/nothing.csv").status_code == 404
 
 
-@pytest.mark.parametrize(
-    "bad",
-    [
-        {"estimation": {"confidence": "chín lăm"}},
-        {"sipas": {"aggregation": "median"}},
-        {"bands": {"national": [["A"]]}},
-        {"pooling": {"group_shares": {"not_a_group": 1}}},
-        {"criteria_tree": "no_such_tree"},
-        {"estimation": {"confidence": 95}},
-        {"estimation": {"small_cell_n": -3}},
-        {"par_index": {"decimals": -1}},
-    ],
-)
-def test_unusable_analysis_settings_give_a_message_not_a_500(
-    session: Session, seeded: int, analyst: FlaskClient, bad: dict[str, object]
+BAD_ANALYSIS = [
+    ({"estimation": {"confidence": "chín lăm"}}, "settings.analysis.estimation.confidence"),
+    ({"sipas": {"aggregation": "median"}}, "settings.analysis.sipas.aggregation"),
+    ({"bands": {"national": [["A"]]}}, "settings.analysis.bands.national[0]"),
+    ({"criteria_tree": "no_such_tree"}, "settings.analysis.criteria_tree"),
+    ({"estimation": {"confidence": 95}}, "settings.analysis.estimation.confidence"),
+    ({"estimation": {"small_cell_n": -3}}, "settings.analysis.estimation.small_cell_n"),
+    ({"par_index": {"decimals": -1}}, "settings.analysis.par_index.decimals"),
+]
+
+
+@pytest.mark.parametrize(("bad", "path"), BAD_ANALYSIS)
+def test_unusable_analysis_settings_are_refused_by_their_path(
+    session: Session, seeded: int, bad: dict[str, object], path: str
 ) -> None:
     campaign = session.get(Campaign, seeded)
     assert campaign is not None
-    campaign.settings = {**campaign.settings, **bad}
+    document = designs.to_json(designs_service.design_of(campaign))
+    document["settings"]["analysis"] = {**document["settings"]["analysis"], **bad}
+    with pytest.raises(DesignRefused) as refused:
+        designs_service.save_design(
+            session, campaign, designs_service.read_document(json.dumps(document)), None
+        )
+    assert path in {p.path for p in refused.value.problems}
+    assert any(line.startswith(path) for line in refused.value.lines("vi"))
+
+
+def test_a_design_damaged_in_the_database_gives_a_message_not_a_500(
+    session: Session, seeded: int, analyst: FlaskClient
+) -> None:
+    campaign = session.get(Campaign, seeded)
+    assert campaign is not None
+    document = dict(campaign.design)
+    document["settings"] = {"analysis": {"sipas": {"aggregation": "median"}}}
+    campaign.design = document
     session.commit()
     unit = _unit(session, "S02")
     for page in _pages(seeded, unit.id)[1:3]:
         response = analyst.get(page)
         assert response.status_code == 422, page
-        text = response.get_data(as_text=True)
-        assert "Thiết lập phân tích" in text and f"“{next(iter(bad))}”" in text
+        assert "Thiết kế đã lưu của đợt khảo sát bị hỏng" in response.get_data(as_text=True)

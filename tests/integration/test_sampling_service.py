@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from survey_app.cli import main
 from survey_app.persistence.enums import RespondentStatus, SampleRole
 from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit
-from survey_app.services import draws
+from survey_app.services import draws, sample_plan
 
 
 def _design(session: Session, campaign_id: int) -> set[tuple[int, str, int, float]]:
@@ -35,8 +35,9 @@ def test_same_seed_same_list_and_no_duplicates(session: Session, full_demo: int)
 
 
 def test_commune_weights_sum_to_eligible_count(session: Session, full_demo: int) -> None:
-    frames = draws.build_frames(session, session.get(Campaign, full_demo))
-    eligible = frames.citizens.groupby("unit_code").size()
+    campaign = session.get(Campaign, full_demo)
+    frames = sample_plan.build_frames(session, campaign, sample_plan.campaign_plan(campaign))
+    eligible = frames.stratified("citizen").groupby("unit_code").size()
     rows = session.execute(
         select(Unit.code, func.sum(Respondent.weight))
         .join(Unit, Respondent.unit_id == Unit.id)
@@ -97,10 +98,11 @@ def test_replacement_takes_the_next_reserve_and_keeps_weights(
 def test_admin_pages_and_ministry_export(app: Flask, full_demo: int, as_role) -> None:
     admin = as_role("admin")
     page = admin.get("/sampling/").get_data(as_text=True)
-    assert "Các huyện và lý do" in page and "Đại diện cho nhóm" in page
+    assert "Các đơn vị được chọn theo nhóm phát triển và lý do" in page
+    assert "Đại diện cho nhóm" in page
     book = load_workbook(io.BytesIO(admin.get("/sampling/export.xlsx").data))
-    assert "Người dân" in book.sheetnames
-    assert book["Người dân"]["C1"].value == "Họ và tên"
+    assert "Người dân, tổ chức" in book.sheetnames  # one sheet per group, by its design name
+    assert book["Người dân, tổ chức"]["C1"].value == "Họ và tên"
     assert as_role("phantich").get("/sampling/export.xlsx").status_code == 403
     verify = admin.post("/sampling/verify", follow_redirects=True).get_data(as_text=True)
     assert "cho đúng danh sách đã lưu" in verify

@@ -27,18 +27,19 @@ groups:
     submitted_by: xa_cum
     selection: {rule: census_in_chosen, chosen_level: cum, per_parent: 2}
     list: {kind: officials, required: [position, phone]}
-    share: 0.6
+    share: 0.5
   - code: doanh_nghiep
     name: {vi: Doanh nghiệp, en: Businesses}
     submitted_by: so
     selection: {rule: quota, quota: 5}
-    share: 0.4
+    share: 0.3
   - code: nguoi_dan
     name: {vi: Người dân, en: Citizens}
     submitted_by: xa
     selection: {rule: stratified, sample_size: 12}
     list: {kind: transactions, expected: 12}
     window: {start: 2026-01-01, end: 30/09/2026}
+    share: 0.2
 evaluations:
   - {group: can_bo_xa, rates: each_of_level, level: so, questionnaire: q_so}
   - {group: can_bo_xa, rates: own_unit, level: cum, questionnaire: q_cum}
@@ -95,7 +96,7 @@ def test_a_hand_written_design_reads_every_rule_and_shape() -> None:
         ("nguoi_dan", RatesShape.PROVINCE) in shapes
     )
     assert design.level("tinh").name == designs.Text("Tỉnh", "Tỉnh")
-    assert design.group_shares() == {"can_bo_xa": 0.6, "doanh_nghiep": 0.4}
+    assert design.group_shares() == {"can_bo_xa": 0.5, "doanh_nghiep": 0.3, "nguoi_dan": 0.2}
     assert design.settings.entry.double_entry
     assert design.settings.analysis.tree_of("xa_cum", "x") == "tree_b"
     assert design.settings.analysis.tree_of("so", "x") == "tree_a"
@@ -167,6 +168,15 @@ def test_each_shape_gets_the_levels_it_needs(
     assert problem in _problems(data)
 
 
+def test_shares_are_given_for_every_group_or_for_none() -> None:
+    data = designs.to_document(designs.load_yaml(HAND_WRITTEN))
+    del data["groups"][1]["share"]
+    assert ("groups[1].share", "share_missing") in _problems(data)
+    for group in data["groups"]:
+        group.pop("share", None)
+    assert designs.parse_design(data).group_shares() == {}
+
+
 def test_a_group_that_rates_nothing_and_a_levels_cycle_are_refused() -> None:
     data = designs.to_document(designs.load_yaml(HAND_WRITTEN))
     data["evaluations"] = [e for e in data["evaluations"] if e["group"] != "doanh_nghiep"]
@@ -182,7 +192,7 @@ def test_a_group_that_rates_nothing_and_a_levels_cycle_are_refused() -> None:
         ("name: [unclosed", "not_yaml"),
         ("- just\n- a list", "not_a_mapping"),
         (b"\xff\xfe name: x", "not_utf8"),
-        ("x" * (designs.document.MAX_DOCUMENT_BYTES + 1), "document_too_large"),
+        ("x" * (designs.document.MAX_DOCUMENT_BYTES + 1), "document_size"),
         ("name: N\nschema: 7\nlevels: []\ngroups: []\nevaluations: []", "bad_schema"),
     ],
 )

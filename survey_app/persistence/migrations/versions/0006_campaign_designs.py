@@ -125,7 +125,7 @@ def legacy_design(campaign: Any, used_levels: set[str], used_groups: set[str]) -
             code = LEVELS[code][0]
     levels = [
         {'code': code, 'name': {'vi': LEVELS[code][1], 'en': LEVELS[code][2]},
-         'parent': LEVELS[code][0], 'ranked': True}
+         'parent': LEVELS[code][0], 'ranked': code != 'subunit'}
         for code in OLD_LEVELS if code in closure
     ]
     shares = (settings.get('pooling') or {}).get('group_shares') or {}
