@@ -70,19 +70,28 @@ def _serve(host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--serve/--no-serve", default=True, help="Start the server after loading.")
+@click.option(
+    "--two-tier/--no-two-tier",
+    default=True,
+    help="Also load the province after 2025 with its two campaigns (a minute the first time).",
+)
 @with_appcontext
-def demo_command(host: str, port: int, serve: bool) -> None:
-    """Apply migrations, load the demo campaign (once) and serve it."""
+def demo_command(host: str, port: int, serve: bool, two_tier: bool) -> None:
+    """Apply migrations, load the demo campaigns (once) and serve them."""
     from survey_app import demo
+    from survey_app.demo.two_tier import ensure_two_tier
 
     upgrade(current_app.config["DATABASE_URL"])
+    sealer = worker.context_of(current_app).sealer
     with _session() as session:
-        info = demo.ensure_demo(
-            session, Path(current_app.instance_path), sealer=worker.context_of(current_app).sealer
-        )
+        info = demo.ensure_demo(session, Path(current_app.instance_path), sealer=sealer)
+        session.commit()
+        loaded = ensure_two_tier(session, sealer=sealer) if two_tier else []
         session.commit()
     base = f"http://{host}:{port}"
     click.echo(demo.describe(info, base))
+    for campaign in loaded:
+        click.echo(f"2025 design: campaign {campaign.campaign_id} · {campaign.name}")
     if serve:
         _serve(host, port)
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from survey_app.demo import appraisal
 from survey_app.demo import data as demo_data
 from survey_app.demo import lists as demo_lists
 from survey_app.demo import responses as demo_responses
+from survey_app.demo.province2025 import Unit2025
 from survey_app.persistence.enums import CampaignStatus, JobKind, Role
 from survey_app.persistence.models import Campaign, Invitation, Response
 from survey_app.persistence.models import Instrument as InstrumentRow
@@ -117,7 +119,7 @@ def _load(
         status=CampaignStatus.OPEN,
     )
     units = demo_data.units(rng)
-    registry.import_units(session, campaign, "demo_units.csv", _registry_csv(units), None)
+    registry.import_units(session, campaign, "demo_units.csv", registry_csv(units), None)
     for username, full_name, role, unit_code in DEMO_ACCOUNTS:
         accounts.create_user(
             session,
@@ -171,7 +173,8 @@ def _sample_links(
     ]
 
 
-def _registry_csv(units: list[demo_data.DemoUnit]) -> bytes:
+def registry_csv(units: Sequence[demo_data.DemoUnit | Unit2025]) -> bytes:
+    """Units in the registry file format (the demo imports its units as an officer would)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["code", "name", "level", "parent_code", "tier", "size", "procedure_fields"])
@@ -181,7 +184,7 @@ def _registry_csv(units: list[demo_data.DemoUnit]) -> bytes:
                 u.code,
                 u.name,
                 u.level,
-                u.parent_code,
+                u.parent_code or "",
                 u.tier or "",
                 u.size or "",
                 "; ".join(u.procedure_fields),

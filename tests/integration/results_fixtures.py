@@ -40,9 +40,7 @@ class Seeded:
 def results_campaign(session: Session) -> int:
     """A campaign of its own (not the demo's) with the units the results tests rate, and an
     analyst, an administrator, a unit officer and an interviewer (``factories.PASSWORD``)."""
-    design = factories.rating_own_unit(
-        factories.dated("par_province_2023"), "department_leader"
-    )
+    design = factories.rating_own_unit(factories.dated("par_province_2023"), "department_leader")
     campaign = factories.campaign(session, name="Kết quả thử nghiệm", design=design)
     factories.unit_tree(
         session,

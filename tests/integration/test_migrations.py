@@ -43,21 +43,86 @@ def test_named_invariants_exist(db_url: str) -> None:
     assert "uq_unit_lists_one_current" in list_indexes
 
 
+def _state(db_url: str, campaign_id: int) -> tuple[tuple[int, ...], str, list[tuple[object, ...]]]:
+    """Row counts, a hash of every answer and the scores of the campaign, read afresh."""
+    import hashlib
+
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from survey_app.persistence.models import Campaign
+    from survey_app.services import results
+
+    engine = make_engine(db_url)
+    counts = (
+        "SELECT (SELECT count(*) FROM list_rows), (SELECT count(*) FROM respondents), "
+        "(SELECT count(*) FROM invitations), (SELECT count(*) FROM responses), "
+        "(SELECT count(*) FROM answers)"
+    )
+    with Session(engine) as session:
+        numbers = tuple(session.execute(text(counts)).one())
+        answers = session.execute(
+            text(
+                "SELECT r.id, r.status, r.mode, a.question_id, CAST(a.value AS TEXT) "
+                "FROM responses r JOIN answers a ON a.response_id = r.id "
+                "ORDER BY r.id, a.question_id"
+            )
+        ).all()
+        digest = hashlib.sha256(repr([tuple(row) for row in answers]).encode()).hexdigest()
+        campaign = session.get(Campaign, campaign_id)
+        assert campaign is not None
+        computed = results.compute(session, campaign)
+        scores = [
+            (r.unit_code, r.peer_group, round(r.points, 9), r.index_pct, r.rank)
+            for r in computed.ranking.itertuples()
+        ]
+    engine.dispose()
+    return numbers, digest, scores
+
+
 def test_down_and_up_keep_a_loaded_database(db_url: str, full_demo: int) -> None:
-    """Migrations run on a database with lists and drawn respondents (foreign keys on)."""
+    """Migrations run on a database with lists, drawn respondents, links and answers (foreign
+    keys on): down to the first revision and up again, nothing is lost or changed, and every
+    score is the same (0006 turns the fixed design into rows and back)."""
+    from alembic import command
+
+    before = _state(db_url, full_demo)
+    assert all(n > 0 for n in before[0]) and before[2]
+    command.downgrade(alembic_config(db_url), "0001")
+    command.upgrade(alembic_config(db_url), "head")
+    assert _state(db_url, full_demo) == before
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        assert "raw" not in {c["name"] for c in inspect(conn).get_columns("list_rows")}
+    engine.dispose()
+
+
+def test_0006_gives_old_campaigns_the_design_of_their_kind(db_url: str, full_demo: int) -> None:
+    """Down to 0005 (the fixed kinds) and up: the campaign gets its kind's design back, with
+    its window, deadlines and sampling sizes, and its invitations keep their rated units."""
     from alembic import command
     from sqlalchemy import text
 
     engine = make_engine(db_url)
-    counts = "SELECT (SELECT count(*) FROM list_rows), (SELECT count(*) FROM respondents)"
     with engine.connect() as conn:
-        before = conn.execute(text(counts)).one()
+        rated = conn.execute(text("SELECT id, rated_unit_id FROM invitations ORDER BY id")).all()
     engine.dispose()
-    assert before[0] > 0 and before[1] > 0
-    command.downgrade(alembic_config(db_url), "0001")
+    command.downgrade(alembic_config(db_url), "0005")
     command.upgrade(alembic_config(db_url), "head")
     engine = make_engine(db_url)
     with engine.connect() as conn:
-        assert conn.execute(text(counts)).one() == before
-        assert "raw" not in {c["name"] for c in inspect(conn).get_columns("list_rows")}
+        assert (
+            conn.execute(text("SELECT id, rated_unit_id FROM invitations ORDER BY id")).all()
+            == rated
+        )
+        groups = conn.execute(
+            text("SELECT code, submitted_by, rule FROM campaign_groups ORDER BY position")
+        ).all()
     engine.dispose()
+    assert [tuple(g) for g in groups] == [
+        ("council_delegate", "province", "census"),
+        ("department_leader", "department", "census"),
+        ("subunit_leader", "subunit", "census"),
+        ("district_leader", "district", "census_in_chosen"),
+        ("citizen", "commune", "stratified"),
+    ]
