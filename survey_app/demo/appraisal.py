@@ -17,11 +17,13 @@ from survey_app.services.appraisal import (
 
 def seed(session: Session, campaign: Campaign, rng: np.random.Generator) -> int:
     """Plausible appraisal points (70-100 % of each maximum, varying by unit) for every unit
-    the tree ranks; a few sub-criteria marked not applicable."""
+    the design gives an index, on the tree of its level; a few sub-criteria marked not
+    applicable."""
     units = {u.code: u for u in indexed_units(session, campaign)}
-    leaves = [r for r in campaign_tree(campaign).flatten() if r.method is Method.APPRAISAL]
     rows = []
-    for code in units:
+    for code, unit in units.items():
+        tree = campaign_tree(campaign, unit.level)
+        leaves = [r for r in tree.flatten() if r.method is Method.APPRAISAL]
         quality = float(np.clip(rng.normal(0.88, 0.05), 0.7, 0.99))
         for leaf in leaves:
             if rng.random() < 0.02:

@@ -7,8 +7,8 @@ import dataclasses
 import datetime as dt
 import io
 import json
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import designs
+from survey_app.demo import appraisal
 from survey_app.demo import province2025 as province
 from survey_app.demo import responses as demo_responses
 from survey_app.demo.lists import (
@@ -32,8 +33,8 @@ from survey_app.demo.load import registry_csv
 from survey_app.persistence.enums import CampaignStatus, JobKind
 from survey_app.persistence.models import Campaign
 from survey_app.sealing import LinkSealer
-from survey_app.services import draws, invitations, jobs, lists, registry
 from survey_app.services import designs as designs_service
+from survey_app.services import draws, invitations, jobs, lists, registry
 
 SEED = 20250701
 CAMPAIGNS = (
@@ -113,6 +114,7 @@ def _load(
     issued = invitations.issue(session, campaign, None, sealer=sealer, job_id=job.id)
     jobs.complete(session, job, len(issued))
     answered = demo_responses.seed_demo_responses(session, campaign, rng, share=share)
+    appraisal.seed(session, campaign, rng)
     return Loaded(campaign.id, name, len(issued), answered)
 
 
@@ -123,7 +125,7 @@ def _list_file(
     council's deputies, or the unit's leaders; every third file in Excel."""
     if group.list.kind is designs.ListKind.TRANSACTIONS:
         people = province.citizens(rng, unit, int(rng.integers(36, 45)), _window(group))
-        header = CITIZEN_HEADER
+        header: tuple[str, ...] = CITIZEN_HEADER
         rows: list[tuple[object, ...]] = [
             (
                 i,
