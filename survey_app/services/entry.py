@@ -59,18 +59,33 @@ def may_enter(user: User, respondent: Respondent) -> bool:
     return user.role is Role.ADMIN or respondent.interviewer_id == user.id
 
 
-def status_of(session: Session, respondent: Respondent) -> ResponseStatus | None:
-    """The respondent's response status, None when nothing has been entered or answered."""
-    invitation = session.scalar(select(Invitation).where(Invitation.respondent_id == respondent.id))
-    response = responses.response_of(session, invitation) if invitation else None
+def forms_of(session: Session, respondent: Respondent) -> list[Invitation]:
+    """The respondent's forms: one invitation per unit they rate, in issue order."""
+    return list(
+        session.scalars(
+            select(Invitation)
+            .where(Invitation.respondent_id == respondent.id)
+            .order_by(Invitation.id)
+        )
+    )
+
+
+def status_of(session: Session, invitation: Invitation) -> ResponseStatus | None:
+    """The form's response status, None when nothing has been entered or answered."""
+    response = responses.response_of(session, invitation)
     return response.status if response else None
 
 
-def invitation_of(session: Session, respondent: Respondent) -> Invitation:
-    invitation = session.scalar(select(Invitation).where(Invitation.respondent_id == respondent.id))
-    if invitation is None:
+def invitation_of(
+    session: Session, respondent: Respondent, invitation_id: int | None = None
+) -> Invitation:
+    """The respondent's form ``invitation_id`` (their first when None); ``no_invitation`` when
+    they have none or it is not theirs."""
+    forms = forms_of(session, respondent)
+    chosen = next((f for f in forms if invitation_id in (None, f.id)), None)
+    if chosen is None:
         raise ServiceError("no_invitation")
-    return invitation
+    return chosen
 
 
 _REFUSAL_CODES = {
@@ -80,10 +95,12 @@ _REFUSAL_CODES = {
 }
 
 
-def usable_invitation(session: Session, respondent: Respondent) -> Invitation:
-    """The respondent's invitation if a form may be keyed for it today, as on the web form:
-    not for a person replaced by a reserve (their link is revoked), nor outside fieldwork."""
-    invitation = invitation_of(session, respondent)
+def usable_invitation(
+    session: Session, respondent: Respondent, invitation_id: int | None = None
+) -> Invitation:
+    """The respondent's form if it may be keyed today, as on the web form: not for a person
+    replaced by a reserve (their link is revoked), nor outside fieldwork."""
+    invitation = invitation_of(session, respondent, invitation_id)
     why = responses.refusal(invitation)
     if why is None and respondent.status is not RespondentStatus.ACTIVE:
         why = responses.Refusal.REVOKED
@@ -104,11 +121,13 @@ def enter(
     mode: Mode,
     clerk: User,
     double_entry: bool | None = None,
+    invitation_id: int | None = None,
 ) -> EntryResult:
-    """Key in one paper or phone form; see the module docstring for double entry.
+    """Key in one paper or phone form (the respondent's form ``invitation_id``, their first
+    when None); see the module docstring for double entry.
 
     ``double_entry`` defaults to the campaign's setting."""
-    invitation = usable_invitation(session, respondent)
+    invitation = usable_invitation(session, respondent, invitation_id)
     instrument = responses.instrument_of(invitation)
     result = validate_answers(instrument, answers, partial=False)
     existing = responses.response_of(session, invitation)
@@ -222,10 +241,14 @@ def mismatches(session: Session, campaign_id: int) -> list[Mismatch]:
 
 
 def resolve(
-    session: Session, respondent: Respondent, answers: Mapping[str, object], admin: User
+    session: Session,
+    respondent: Respondent,
+    answers: Mapping[str, object],
+    admin: User,
+    invitation_id: int | None = None,
 ) -> EntryResult:
     """An administrator settles a mismatch with the values read on the paper form."""
-    invitation = usable_invitation(session, respondent)
+    invitation = usable_invitation(session, respondent, invitation_id)
     instrument = responses.instrument_of(invitation)
     result = validate_answers(instrument, answers, partial=False)
     if not result.complete:

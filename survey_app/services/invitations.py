@@ -267,6 +267,7 @@ def find(session: Session, key: str) -> Invitation | None:
         .where((Invitation.token_hash == digest) | (Invitation.short_code_hash == digest))
         .options(
             joinedload(Invitation.instrument),
+            joinedload(Invitation.rated_unit),
             joinedload(Invitation.respondent).joinedload(Respondent.unit).joinedload(Unit.campaign),
         )
     )

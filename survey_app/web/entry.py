@@ -17,7 +17,7 @@ from survey_app.services.entry import EntryOutcome
 from survey_app.web.helpers import get_or_404, locale_code
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
-    from survey_app.persistence.models import Respondent
+    from survey_app.persistence.models import Invitation, Respondent
 
 bp = Blueprint("entry", __name__, url_prefix="/entry")
 IGNORED = ("csrf_token", "mode")
@@ -39,7 +39,10 @@ def assigned() -> str:
     session = get_session()
     rows = []
     for r in entry.assigned(session, user):
-        rows.append((r, entry.status_of(session, r)))
+        forms: list[Invitation | None] = [*entry.forms_of(session, r)] or [None]
+        for invitation in forms:
+            status = entry.status_of(session, invitation) if invitation else None
+            rows.append((r, invitation, status))
     return render_template("entry/list.html", rows=rows, Submitted=ResponseStatus.SUBMITTED)
 
 
@@ -48,8 +51,9 @@ def assigned() -> str:
 def form(respondent_id: int) -> Any:
     respondent = _respondent(respondent_id)
     session = get_session()
+    chosen = request.args.get("form", type=int)
     try:
-        invitation = entry.usable_invitation(session, respondent)
+        invitation = entry.usable_invitation(session, respondent, chosen)
     except ServiceError as exc:
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("entry.assigned"))
@@ -66,7 +70,7 @@ def form(respondent_id: int) -> Any:
         user = current_user()
         assert user is not None
         try:
-            result = entry.enter(session, respondent, answers, mode, user)
+            result = entry.enter(session, respondent, answers, mode, user, invitation_id=chosen)
         except ServiceError as exc:
             flash(exc.message(locale_code()), "error")
             return redirect(url_for("entry.assigned"))
@@ -82,6 +86,7 @@ def form(respondent_id: int) -> Any:
     return render_template(
         "entry/form.html",
         respondent=respondent,
+        invitation=invitation,
         instrument=instrument,
         answers=answers,
         result=validation,
@@ -116,12 +121,17 @@ def mismatches() -> str:
 def resolve(respondent_id: int) -> Any:
     respondent = _respondent(respondent_id)
     session = get_session()
-    invitation = entry.invitation_of(session, respondent)
+    chosen = request.form.get("form", type=int)
+    try:
+        invitation = entry.invitation_of(session, respondent, chosen)
+    except ServiceError as exc:
+        flash(exc.message(locale_code()), "error")
+        return redirect(url_for("entry.mismatches"))
     instrument = responses.instrument_of(invitation)
     answers = parse_form(instrument, request.form.to_dict(flat=False), ignore=IGNORED)
     user = current_user()
     assert user is not None
-    result = entry.resolve(session, respondent, answers, user)
+    result = entry.resolve(session, respondent, answers, user, invitation.id)
     if result.outcome is EntryOutcome.INVALID:
         flash(_("Giá trị đối chiếu chưa hợp lệ hoặc còn thiếu."), "error")
     else:

@@ -140,6 +140,7 @@ def landing(key: str) -> Any:
         instrument=instrument,
         started=bool(answers),
         respondent=invitation.respondent,
+        rated=invitation.rated_unit,
     )
 
 
