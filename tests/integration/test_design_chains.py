@@ -300,3 +300,44 @@ def test_a_design_that_drops_a_group_in_use_is_refused_and_nothing_changes(
         designs_service.save_design(session, campaign, smaller, None)
     assert [(p.path, p.code) for p in refused.value.problems] == [("groups", "group_in_use")]
     assert campaign.design == before
+
+
+def test_each_form_of_a_person_who_rates_several_units_is_keyed_and_counted_on_its_own(
+    session: Session,
+) -> None:
+    from survey_app.errors import ServiceError
+    from survey_app.persistence.enums import Mode, ResponseStatus, Role
+    from survey_app.services import entry, fieldwork
+    from survey_app.services.entry import EntryOutcome
+
+    design = _template("internal_index_2025")
+    campaign = factories.campaign(session, design=design, name="Nhập phiếu nhiều đơn vị")
+    registry.import_units(session, campaign, "u.csv", _registry_csv(REGISTRY, design), None)
+    session.flush()
+    leader_unit = registry.unit_by_code(session, campaign, "C01")
+    lists.upload(
+        session,
+        campaign,
+        leader_unit,
+        "commune_leader",
+        "c.csv",
+        _list_file(leader_unit, design.group("commune_leader"), 3),
+        None,
+    )
+    draws.run(session, campaign, 5, None)
+    invitations.issue(session, campaign, None)
+    person = session.scalars(
+        select(Respondent).where(Respondent.campaign_id == campaign.id)
+    ).first()
+    forms = entry.forms_of(session, person)
+    assert len(forms) == 3 and len({f.rated_unit_id for f in forms}) == 3
+    clerk = factories.user(session, Role.INTERVIEWER)
+    answers = complete_answers(responses.instrument_of(forms[1]))
+    result = entry.enter(session, person, answers, Mode.PAPER, clerk, invitation_id=forms[1].id)
+    assert result.outcome is EntryOutcome.SUBMITTED
+    assert [entry.status_of(session, f) for f in forms] == [None, ResponseStatus.SUBMITTED, None]
+    row = next(r for r in fieldwork.progress(session, campaign) if r.unit.code == "C01")
+    assert (row.respondents, row.started, row.submitted) == (3, 1, 0)
+    assert (row.forms, row.forms_submitted) == (9, 1)
+    with pytest.raises(ServiceError, match="no_invitation"):
+        entry.invitation_of(session, person, invitation_id=-1)
