@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
+from designs import ListKind
 from questionnaires import Instrument, Question, QuestionType, builtin_instruments
 from survey_app.persistence.enums import RespondentStatus, ResponseStatus
 from survey_app.persistence.models import (
@@ -30,6 +31,7 @@ from survey_app.persistence.models import (
     Unit,
 )
 from survey_app.persistence.models import Instrument as InstrumentRow
+from survey_app.services.designs import design_of
 
 META_COLUMNS = (
     "response_id",
@@ -48,9 +50,6 @@ META_COLUMNS = (
 )
 """Design and domain columns of :attr:`ResponseData.meta`, one row per submitted response."""
 
-_LEVEL_COLUMNS = {"commune": "commune", "district": "district", "province": "province"}
-"""Unit levels (by the design's code) reported as places: SIPAS and estimates by commune,
-district and province use the levels of these codes, the codes of every shipped template."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,12 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
         )
         .order_by(Response.id)
     ).all()
-    records = [_record(row, units) for row in rows]
+    local = frozenset(
+        g.submitted_by
+        for g in design_of(campaign).groups
+        if g.list.kind is ListKind.TRANSACTIONS
+    )
+    records = [_record(row, units, local) for row in rows]
     meta = pd.DataFrame.from_records(records, columns=list(META_COLUMNS))
     meta["weight"] = meta["weight"].astype(np.float64)
     meta["duration_seconds"] = meta["duration_seconds"].astype(np.float64)
@@ -134,13 +138,15 @@ def _decode(text: str | None) -> object:
     return json.loads(text)
 
 
-def _record(row: tuple[object, ...], units: Mapping[int, Unit]) -> tuple[object, ...]:
+def _record(
+    row: tuple[object, ...], units: Mapping[int, Unit], local: frozenset[str]
+) -> tuple[object, ...]:
     (response_id, code, group, mode, weight, unit_id, rated_id, started, submitted) = row
     assert isinstance(unit_id, int)
     unit = units[unit_id]
     assert isinstance(rated_id, int)
     rated = units[rated_id]
-    places = ancestry(unit, units)
+    places = ancestry(unit, units, local)
     assert isinstance(submitted, dt.datetime) and isinstance(started, dt.datetime)
     duration = max((_aware(submitted) - _aware(started)).total_seconds(), 0.0)
     day = _aware(submitted).date()
@@ -166,17 +172,22 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def ancestry(unit: Unit, units: Mapping[int, Unit]) -> dict[str, str]:
-    """Commune, district and province codes of a unit and its parents (those that exist)."""
-    found: dict[str, str] = {}
+def ancestry(unit: Unit, units: Mapping[int, Unit], local: frozenset[str]) -> dict[str, str]:
+    """The places of a unit, whatever the design calls its levels: ``province`` is the top of
+    its chain, ``commune`` the nearest unit of a level that lists people who transacted there
+    (``local``: a commune, a ward…), ``district`` that unit's parent when it is not the top
+    (the districts of a three-tier design, a cluster of communes)."""
+    chain: list[Unit] = []
     current: Unit | None = unit
-    seen: set[int] = set()
-    while current is not None and current.id not in seen:
-        seen.add(current.id)
-        column = _LEVEL_COLUMNS.get(current.level)
-        if column is not None:
-            found.setdefault(column, current.code)
+    while current is not None and current not in chain:
+        chain.append(current)
         current = units.get(current.parent_id) if current.parent_id else None
+    found = {"province": chain[-1].code}
+    index = next((i for i, u in enumerate(chain) if u.level in local), None)
+    if index is not None and index < len(chain) - 1:
+        found["commune"] = chain[index].code
+        if index + 1 < len(chain) - 1:
+            found["district"] = chain[index + 1].code
     return found
 
 

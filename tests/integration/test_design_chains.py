@@ -281,6 +281,10 @@ def test_a_design_written_by_hand_runs_every_rule_and_shape(session: Session) ->
     ranked = _ranked(computed)
     assert ranked["so"] == {"A1", "A2"} and ranked["xa"] == {"X1", "X2", "X3"}
     assert "tinh" not in ranked and "cum" not in ranked
+    # SIPAS by commune, cluster and province, whatever the design calls them
+    assert computed.sipas is not None
+    assert set(computed.sipas["commune"].overall["commune"]) == {"X1", "X2", "X3"}
+    assert set(computed.sipas["district"].overall["district"]) == {"K1", "K2"}
     exported = designs_service.design_of(campaign)
     assert designs.load_yaml(designs.dump_yaml(exported)) == exported
 
