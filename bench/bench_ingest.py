@@ -141,7 +141,8 @@ def _pandas_import(path: Path) -> Callable[[], float]:
 
 def _list_import(path: Path) -> Callable[[], float]:
     """The service's import: read_table + validate_list of a citizen list; the data rows."""
-    from survey_app.ingest import ListContext, read_table, validate_list
+    from designs import ListKind
+    from survey_app.ingest import ListContext, ListRules, read_table, validate_list
 
     def run() -> float:
         table = read_table(path.name, path.read_bytes(), max_bytes=64 * 1024**2)
@@ -152,7 +153,8 @@ def _list_import(path: Path) -> Callable[[], float]:
             ("An Bình", "Lũng Hòa"),
             tuple(f for f, _ in FIELDS),
         )
-        return float(validate_list(table, "citizen", context).data_rows)
+        rules = ListRules("citizen", ListKind.TRANSACTIONS, (), 30)
+        return float(validate_list(table, rules, context).data_rows)
 
     return run
 
@@ -178,7 +180,7 @@ def _service_upload(path: Path) -> Callable[[], float]:
             Campaign, demo.ensure_demo(session, workdir / "instance", fieldwork=False).campaign_id
         )
         assert campaign is not None
-        campaign.window_from, campaign.window_to = date(2021, 1, 1), date(2021, 10, 15)
+        _set_window(session, campaign, date(2021, 1, 1), date(2021, 10, 15))
         unit = session.scalars(select(Unit).where(Unit.level == "commune")).first()
         assert unit is not None
         unit.name = "Phú Đa"
@@ -275,3 +277,24 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _set_window(session: object, campaign: object, start: date, end: date) -> None:
+    """The citizens' transaction window of the campaign's design, set as an admin would."""
+    import dataclasses
+
+    import designs
+    from survey_app.services import designs as designs_service
+
+    design = designs_service.design_of(campaign)  # type: ignore[arg-type]
+    window = designs.Window(start, end)
+    groups = tuple(
+        dataclasses.replace(g, window=window) if g.window is not None else g
+        for g in design.groups
+    )
+    designs_service.save_design(
+        session,  # type: ignore[arg-type]
+        campaign,  # type: ignore[arg-type]
+        dataclasses.replace(design, groups=groups),
+        None,
+    )

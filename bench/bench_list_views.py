@@ -57,7 +57,12 @@ def main() -> None:
 
     from survey_app.demo import demo_password
     from survey_app.ingest import annotated_xlsx
+    import dataclasses
+
+    import designs
+    from bench.bench_ingest import _set_window
     from survey_app.persistence.models import Campaign, Unit
+    from survey_app.services import designs as designs_service
     from survey_app.services import list_reports, lists
 
     app, _ = build(args.database_url, invitations=0)
@@ -70,9 +75,15 @@ def main() -> None:
         assert unit is not None
         campaign = session.get(Campaign, unit.campaign_id)
         assert campaign is not None
-        campaign.list_deadline = None  # the list of make_rows: dates of 2021, Phú Đa
-        unit.name = "Xã Phú Đa"
-        campaign.window_from, campaign.window_to = dt.date(2021, 1, 1), dt.date(2021, 12, 31)
+        unit.name = "Xã Phú Đa"  # the list of make_rows: dates of 2021, Phú Đa, no deadline
+        _set_window(session, campaign, dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+        settings = designs_service.settings_of(campaign)
+        designs_service.save_settings(
+            session,
+            campaign,
+            dataclasses.replace(settings, deadlines=designs.Deadlines()),
+            None,
+        )
         start = time.perf_counter()
         result = lists.upload(
             session,

@@ -69,6 +69,14 @@ def check_groups(reader: Reader, groups: list[Group], parents: Mapping[str, str 
                     code=selection.chosen_level,
                     level=group.submitted_by,
                 )
+    chosen: dict[str, tuple[object, ...]] = {}
+    for i, group in enumerate(groups):
+        s = group.selection
+        if s.rule is SelectionRule.CENSUS_IN_CHOSEN and s.chosen_level:
+            key = (s.per_parent, s.min_per_parent, s.max_per_parent, s.tier_pick)
+            if chosen.setdefault(s.chosen_level, key) != key:
+                path = at(at(at("groups", i), "selection"), "per_parent")
+                reader.add(path, "chosen_differently", level=s.chosen_level)
     shares = [g.share for g in groups if g.share is not None]
     if shares and sum(shares) <= 0:
         reader.add("groups", "shares_zero")
@@ -134,6 +142,8 @@ def _check_shape(
             reader.add(at(path, "level"), "not_an_ancestor", code=level, level=own_chain[0])
     elif level is None:
         reader.add(at(path, "level"), "needed_by_shape", shape=evaluation.rates.value)
+    elif within is not None and within == level and level == own_chain[0]:
+        reader.add(at(path, "within"), "rates_only_itself", level=level)
     elif within is not None:
         if within not in parents:
             reader.add(at(path, "within"), "unknown_level", code=within)

@@ -72,6 +72,8 @@ def load_yaml(
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         params = (("line", str(line + 1)),) if line is not None else (("line", "?"),)
         raise DesignInvalid([Problem("", "not_yaml", params)]) from exc
+    except (ValueError, TypeError, RecursionError) as exc:  # 2025-02-30, nesting too deep
+        raise DesignInvalid([Problem("", "not_yaml", (("line", "?"),))]) from exc
     return parse_design(data, questionnaires=questionnaires, criteria_trees=criteria_trees)
 
 

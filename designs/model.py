@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
 
 from designs.settings import CampaignSettings
 
@@ -208,8 +207,8 @@ class CampaignDesign:
         return tuple(lv.code for lv in self.levels if lv.parent is None)
 
     def group_shares(self) -> dict[str, float]:
-        """The configured share of each group in the survey points (groups without one are
-        pooled by respondent)."""
+        """The configured share of each group in the survey points (every group has one, or
+        none has and answers are pooled by respondent)."""
         return {g.code: g.share for g in self.groups if g.share is not None}
 
     def rated_levels(self) -> tuple[str, ...]:
@@ -233,14 +232,3 @@ class CampaignDesign:
     def questionnaires(self) -> tuple[str, ...]:
         """Questionnaire codes the design uses, each once, in design order."""
         return tuple(dict.fromkeys(e.questionnaire for e in self.evaluations))
-
-
-def meta(design: CampaignDesign) -> dict[str, Any]:
-    """A short summary for lists of templates: code, names, counts."""
-    return {
-        "template": design.template,
-        "name": design.name,
-        "levels": len(design.levels),
-        "groups": len(design.groups),
-        "evaluations": len(design.evaluations),
-    }

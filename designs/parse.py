@@ -29,6 +29,7 @@ from designs.model import (
     Window,
 )
 from designs.reader import Problem, Reader, at
+from designs.settings import CampaignSettings
 from designs.settings_parse import read_settings
 
 TOP_KEYS = (
@@ -110,6 +111,7 @@ def parse_design(
         [g for g in groups if g is not None],
         [e for e in evaluations if e is not None],
     )
+    _check_level_trees(reader, settings, design_parts[0])
     if reader.problems or name is None:
         _cross_check(reader, *design_parts, questionnaires)
         raise DesignInvalid(reader.problems)
@@ -304,3 +306,11 @@ def _cross_check(
     parents = check_levels(reader, levels)
     check_groups(reader, groups, parents)
     check_evaluations(reader, evaluations, groups, parents, questionnaires)
+
+
+def _check_level_trees(reader: Reader, settings: CampaignSettings, levels: list[Level]) -> None:
+    """A level named by ``settings.analysis.level_trees`` must be a level of the design."""
+    codes = {lv.code for lv in levels}
+    for level in settings.analysis.level_trees:
+        if level not in codes:
+            reader.add(f"settings.analysis.level_trees.{level}", "unknown_level", code=level)

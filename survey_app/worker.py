@@ -63,7 +63,8 @@ def _issue_step(session: Session, job: Job, context: Context) -> bool:
     if not issued:
         jobs.finish(session, job.id)
         return True
-    jobs.progress(session, job.id, len(issued), left - len(issued))
+    people = len({link.respondent_id for link in issued})  # a person may rate several units
+    jobs.progress(session, job.id, people, left - people)
     return False
 
 

@@ -232,9 +232,12 @@ def set_window(
     session: Session, of: Campaign, start: dt.date, end: dt.date, group: str = "citizen"
 ) -> None:
     """Change a group's transaction window through the design service (and commit)."""
-    found = designs_service.design_of(of).group(group)
-    changed = dataclasses.replace(found, window=designs.Window(start, end))
-    designs_service.replace_group(session, of, changed, None)
+    design = designs_service.design_of(of)
+    window = designs.Window(start, end)
+    groups = tuple(
+        dataclasses.replace(g, window=window) if g.code == group else g for g in design.groups
+    )
+    designs_service.save_design(session, of, dataclasses.replace(design, groups=groups), None)
     session.commit()
 
 

@@ -33,6 +33,14 @@ APP: dict[str, tuple[str, str]] = {
         "Chỉ đơn vị gửi danh sách người giao dịch thủ tục hành chính mới có lĩnh vực TTHC.",
         "Only units that send lists of people who transacted a procedure have procedure fields.",
     ),
+    "parent_missing": (
+        "Thiếu mã đơn vị cấp trên (theo thiết kế, cấp trên thuộc cấp {expected}).",
+        "The parent unit's code is missing (by the design, the parent is of level {expected}).",
+    ),
+    "parent_not_allowed": (
+        "Đơn vị cấp cao nhất không có cấp trên, nhưng dòng này ghi “{value}”.",
+        "A top-level unit has no parent, but this row names “{value}”.",
+    ),
     "parent_wrong_level": (
         "Đơn vị cấp trên “{value}” thuộc cấp {found}, nhưng theo thiết kế cấp trên phải là "
         "{expected}.",

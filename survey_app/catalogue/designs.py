@@ -80,6 +80,24 @@ DESIGNS: dict[str, tuple[str, str]] = {
         "Tỷ trọng của các nhóm cộng lại phải lớn hơn 0.",
         "The groups' shares must add up to more than 0.",
     ),
+    "design.rates_only_itself": (
+        "Người thuộc cấp «{level}» chỉ đánh giá các đơn vị khác cùng cấp trong chính đơn vị của "
+        "mình: không có đơn vị nào để đánh giá. Bỏ «within» hoặc chọn một cấp trên.",
+        "People of level “{level}” would rate the other units of their level within their own "
+        "unit: there are none. Drop “within” or choose a parent level.",
+    ),
+    "design.chosen_differently": (
+        "Một nhóm khác đã chọn các đơn vị cấp «{level}» với số lượng khác; các nhóm cùng chọn một "
+        "cấp phải dùng cùng thông số.",
+        "Another group chooses units of level “{level}” with other numbers; groups choosing the "
+        "same level must use the same parameters.",
+    ),
+    "design.design_in_use": (
+        "Đã phát hành giấy mời: không thể thay đổi nhóm đối tượng, cách chọn, đơn vị gửi danh "
+        "sách hay ai đánh giá ai của đợt khảo sát nữa (các thiết lập khác vẫn sửa được).",
+        "Invitations have been issued: the campaign's groups, their selection, who lists them and "
+        "who rates whom can no longer change (other settings still can).",
+    ),
     "design.share_missing": (
         "Các nhóm khác đã có tỷ trọng: nhóm này cũng cần tỷ trọng (hoặc bỏ tỷ trọng ở mọi nhóm "
         "để gộp theo người trả lời).",

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import designs
@@ -28,6 +29,7 @@ from survey_app.persistence.models import (
     CampaignEvaluation,
     CampaignGroup,
     CampaignLevel,
+    Invitation,
     Respondent,
     Unit,
     UnitList,
@@ -132,8 +134,12 @@ def create_campaign(
     if exists:
         raise ServiceError("campaign_exists", name=name, year=year)
     campaign = Campaign(year=year, name=name, kind=_kind(design), status=status, design={})
-    session.add(campaign)
-    session.flush()
+    try:
+        with session.begin_nested():  # a double submit loses to the first, with a message
+            session.add(campaign)
+            session.flush()
+    except IntegrityError as exc:
+        raise ServiceError("campaign_exists", name=name, year=year) from exc
     _write(session, campaign, design)
     audit.record(
         session,
@@ -158,8 +164,9 @@ def save_design(
     problems = _conflicts(session, campaign, design)
     if problems:
         raise DesignRefused(tuple(problems))
+    previous = dict(campaign.design)
     _write(session, campaign, design)
-    audit.record(
+    audit.record(  # the design it replaced is kept, so an earlier result can be recomputed
         session,
         AuditAction.CAMPAIGN_UPDATED,
         user=actor,
@@ -167,6 +174,7 @@ def save_design(
         target="design",
         groups=len(design.groups),
         evaluations=len(design.evaluations),
+        previous=previous,
     )
     return design
 
@@ -182,23 +190,13 @@ def save_settings(
     return settings
 
 
-def replace_group(
-    session: Session, campaign: Campaign, group: designs.Group, actor: User | None
-) -> CampaignDesign:
-    """The design with one group changed (the sampling page's sizes), under the lock."""
-    lock_campaign(session, campaign.id)
-    session.refresh(campaign)
-    current = design_of(campaign)
-    groups = tuple(group if g.code == group.code else g for g in current.groups)
-    return save_design(session, campaign, dataclasses.replace(current, groups=groups), actor)
-
-
 def _kind(design: CampaignDesign) -> str:
     return design.kind or "custom"
 
 
 def _conflicts(session: Session, campaign: Campaign, design: CampaignDesign) -> list[Problem]:
-    """Levels with units and groups with lists or respondents the new design lacks."""
+    """Levels with units and groups with lists or respondents the new design lacks; once
+    invitations exist, any change to the groups' shape or to who rates whom."""
     problems = []
     used_levels = session.scalars(
         select(Unit.level).where(Unit.campaign_id == campaign.id).distinct()
@@ -206,6 +204,17 @@ def _conflicts(session: Session, campaign: Campaign, design: CampaignDesign) -> 
     for level in sorted(set(used_levels)):
         if not design.has_level(level):
             problems.append(Problem("levels", "level_in_use", (("code", level),)))
+    issued = session.scalar(
+        select(func.count()).select_from(Invitation).where(Invitation.campaign_id == campaign.id)
+    )
+    if issued:
+        current = design_of(campaign)
+        shape = [(g.code, g.submitted_by, g.selection, g.list.kind) for g in current.groups]
+        new_shape = [(g.code, g.submitted_by, g.selection, g.list.kind) for g in design.groups]
+        if shape != new_shape:
+            problems.append(Problem("groups", "design_in_use"))
+        if current.evaluations != design.evaluations:
+            problems.append(Problem("evaluations", "design_in_use"))
     used_groups = set(
         session.scalars(select(UnitList.group).where(UnitList.campaign_id == campaign.id))
     ) | set(session.scalars(select(Respondent.group).where(Respondent.campaign_id == campaign.id)))

@@ -22,7 +22,6 @@ from survey_app.errors import ServiceError
 from survey_app.persistence.enums import (
     AuditAction,
     RespondentStatus,
-    ResponseStatus,
     SampleRole,
 )
 from survey_app.persistence.locks import lock_campaign
@@ -31,7 +30,6 @@ from survey_app.persistence.models import (
     DistrictChoice,
     Invitation,
     Respondent,
-    Response,
     SamplingRun,
     Unit,
     User,
@@ -72,7 +70,10 @@ def save_sizes(
 ) -> None:
     """Change groups' sample sizes, reserves, quotas or numbers of chosen units (the sampling
     page), each group as ``{"sample_size": 30, "reserve_size": 10}`` and so on; the design
-    checks the values (DesignRefused) and is saved under the campaign's lock."""
+    checks the values (DesignRefused) and is saved under the campaign's lock, taken before
+    the design is read (a concurrent edit is kept)."""
+    lock_campaign(session, campaign.id)
+    session.refresh(campaign)
     design = designs_service.design_of(campaign)
     groups = []
     for group in design.groups:
@@ -404,20 +405,6 @@ def replace(
         reason=reason[:500],
     )
     return chosen
-
-
-def _submitted(session: Session, respondent: Respondent) -> bool:
-    return bool(
-        session.scalar(
-            select(func.count())
-            .select_from(Response)
-            .join(Invitation)
-            .where(
-                Invitation.respondent_id == respondent.id,
-                Response.status == ResponseStatus.SUBMITTED,
-            )
-        )
-    )
 
 
 def _draw_rows(peers: list[Respondent]) -> pd.DataFrame:

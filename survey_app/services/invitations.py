@@ -137,6 +137,18 @@ def _uninvited(campaign_id: int) -> Select[Respondent]:
     )
 
 
+def check_tasks(session: Session, campaign: Campaign) -> None:
+    """Refuse (``nothing_to_rate``) before issuing when someone in the sample would rate no
+    unit (an ancestor missing from the registry, a level without units yet): the
+    administrator fixes the registry or the design first, instead of a job failing midway."""
+    design = design_of(campaign)
+    index = UnitIndex.of(session, campaign)
+    people = session.scalars(_uninvited(campaign.id).options(joinedload(Respondent.unit)))
+    for respondent in people:
+        if not tasks_for(design, index, respondent.group, respondent.unit):
+            raise ServiceError("nothing_to_rate", group=respondent.group)
+
+
 def count_uninvited(session: Session, campaign_id: int) -> int:
     """Active respondents without an invitation (what an issuing job has left to do)."""
     subquery = _uninvited(campaign_id).subquery()

@@ -221,14 +221,19 @@ def on_cycles(parents: dict[str, str | None]) -> set[str]:
 def _parent_levels(
     parsed: list[RegistryRow], levels: LevelNames, known_levels: dict[str, str]
 ) -> list[RowProblem]:
-    """Rows whose parent is not of the level the design puts above theirs."""
+    """Rows whose parent is missing, not allowed, or not of the level the design puts above
+    theirs (a commune without its province would rate itself as "its province")."""
     level_of = {**known_levels, **{row.code: row.level for row in parsed}}
     problems = []
     for row in parsed:
         expected = levels.design.level(row.level).parent
         found = level_of.get(row.parent_code or "")
-        if row.parent_code and found is not None and expected is not None and found != expected:
-            params = {"value": row.parent_code, "found": found, "expected": expected}
+        if expected is not None and not row.parent_code:
+            problems.append(RowProblem(row.row, "parent_missing", {"expected": expected}))
+        elif expected is None and row.parent_code:
+            problems.append(RowProblem(row.row, "parent_not_allowed", {"value": row.parent_code}))
+        elif row.parent_code and found is not None and found != expected:
+            params = {"value": row.parent_code, "found": found, "expected": expected or ""}
             problems.append(RowProblem(row.row, "parent_wrong_level", params))
     return problems
 

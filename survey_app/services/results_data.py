@@ -51,7 +51,6 @@ META_COLUMNS = (
 """Design and domain columns of :attr:`ResponseData.meta`, one row per submitted response."""
 
 
-
 @dataclass(frozen=True)
 class ResponseData:
     """Submitted responses: ``meta`` (see :data:`META_COLUMNS`) and the cleaned answers."""
@@ -103,12 +102,13 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
         )
         .order_by(Response.id)
     ).all()
-    local = frozenset(
-        g.submitted_by
-        for g in design_of(campaign).groups
-        if g.list.kind is ListKind.TRANSACTIONS
+    design = design_of(campaign)
+    local = frozenset(g.submitted_by for g in design.groups if g.list.kind is ListKind.TRANSACTIONS)
+    above = {design.level(code).parent for code in local}
+    middle = frozenset(
+        code for code in above if code is not None and design.level(code).parent is not None
     )
-    records = [_record(row, units, local) for row in rows]
+    records = [_record(row, units, local, middle) for row in rows]
     meta = pd.DataFrame.from_records(records, columns=list(META_COLUMNS))
     meta["weight"] = meta["weight"].astype(np.float64)
     meta["duration_seconds"] = meta["duration_seconds"].astype(np.float64)
@@ -139,14 +139,17 @@ def _decode(text: str | None) -> object:
 
 
 def _record(
-    row: tuple[object, ...], units: Mapping[int, Unit], local: frozenset[str]
+    row: tuple[object, ...],
+    units: Mapping[int, Unit],
+    local: frozenset[str],
+    middle: frozenset[str],
 ) -> tuple[object, ...]:
     (response_id, code, group, mode, weight, unit_id, rated_id, started, submitted) = row
     assert isinstance(unit_id, int)
     unit = units[unit_id]
     assert isinstance(rated_id, int)
     rated = units[rated_id]
-    places = ancestry(unit, units, local)
+    places = ancestry(unit, units, local, middle)
     assert isinstance(submitted, dt.datetime) and isinstance(started, dt.datetime)
     duration = max((_aware(submitted) - _aware(started)).total_seconds(), 0.0)
     day = _aware(submitted).date()
@@ -172,22 +175,24 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def ancestry(unit: Unit, units: Mapping[int, Unit], local: frozenset[str]) -> dict[str, str]:
+def ancestry(
+    unit: Unit, units: Mapping[int, Unit], local: frozenset[str], middle: frozenset[str]
+) -> dict[str, str]:
     """The places of a unit, whatever the design calls its levels: ``province`` is the top of
     its chain, ``commune`` the nearest unit of a level that lists people who transacted there
-    (``local``: a commune, a ward…), ``district`` that unit's parent when it is not the top
-    (the districts of a three-tier design, a cluster of communes)."""
+    (``local``: communes, wards…), ``district`` the nearest unit of a level between those and
+    the top (``middle``: the districts of a three-tier design, a cluster of communes)."""
     chain: list[Unit] = []
     current: Unit | None = unit
     while current is not None and current not in chain:
         chain.append(current)
         current = units.get(current.parent_id) if current.parent_id else None
     found = {"province": chain[-1].code}
-    index = next((i for i, u in enumerate(chain) if u.level in local), None)
-    if index is not None and index < len(chain) - 1:
-        found["commune"] = chain[index].code
-        if index + 1 < len(chain) - 1:
-            found["district"] = chain[index + 1].code
+    for place in chain[:-1]:
+        if place.level in local:
+            found.setdefault("commune", place.code)
+        elif place.level in middle:
+            found.setdefault("district", place.code)
     return found
 
 

@@ -36,10 +36,13 @@ def respondents_xlsx(session: Session, campaign: Campaign, actor: User | None) -
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    used: set[str] = set()
     for group, rows in by_group.items():
-        sheet = book.add_worksheet(
-            _sheet_name(design.group(group).name.vi if design.has_group(group) else group)
-        )
+        name = _sheet_name(design.group(group).name.vi if design.has_group(group) else group)
+        if name.lower() in used:  # names alike in their first 31 characters
+            name = _sheet_name(f"{name[: 31 - len(group) - 3]} ({group})")
+        used.add(name.lower())
+        sheet = book.add_worksheet(name)
         sheet.write_row(0, 0, HEADER, bold)
         for i, p in enumerate(rows, start=1):
             values = (

@@ -67,6 +67,11 @@ def issue() -> Any:
     if not invitations.count_uninvited(session, campaign.id):
         flash(_("Mọi người được chọn đều đã có giấy mời."), "success")
         return redirect(url_for("fieldwork.progress", campaign=campaign.id))
+    try:
+        invitations.check_tasks(session, campaign)
+    except ServiceError as exc:
+        flash(exc.message(locale_code()), "error")
+        return redirect(url_for("fieldwork.progress", campaign=campaign.id))
     job, created = jobs.start(session, campaign.id, JobKind.ISSUE_INVITATIONS, current_user())
     if created:
         app = current_app._get_current_object()  # type: ignore[attr-defined]

@@ -302,8 +302,29 @@ def test_a_design_that_drops_a_group_in_use_is_refused_and_nothing_changes(
     )
     with pytest.raises(designs_service.DesignRefused) as refused:
         designs_service.save_design(session, campaign, smaller, None)
-    assert [(p.path, p.code) for p in refused.value.problems] == [("groups", "group_in_use")]
+    found = {(p.path, p.code) for p in refused.value.problems}
+    assert ("groups", "group_in_use") in found  # lists and people of the group exist
+    assert ("evaluations", "design_in_use") in found  # and invitations are out
     assert campaign.design == before
+
+
+def test_after_issuing_settings_change_but_who_rates_whom_does_not(session: Session) -> None:
+    campaign = _run_chain(session, _template("par_province_2025"), REGISTRY)
+    design = designs_service.design_of(campaign)
+    renamed = dataclasses.replace(design, name=designs.Text("Tên mới", "New name"))
+    designs_service.save_design(session, campaign, renamed, None)  # names may change
+    moved = dataclasses.replace(
+        design,
+        evaluations=tuple(
+            dataclasses.replace(e, rates=designs.RatesShape.OWN_UNIT)
+            if e.group == "commune_leader"
+            else e
+            for e in design.evaluations
+        ),
+    )
+    with pytest.raises(designs_service.DesignRefused) as refused:
+        designs_service.save_design(session, campaign, moved, None)
+    assert [(p.path, p.code) for p in refused.value.problems] == [("evaluations", "design_in_use")]
 
 
 def test_each_form_of_a_person_who_rates_several_units_is_keyed_and_counted_on_its_own(

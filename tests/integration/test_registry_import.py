@@ -118,6 +118,13 @@ def test_a_parent_of_another_level_than_the_design_says_is_refused(
     assert [(p.row, p.code) for p in refused.value.problems] == [(3, "parent_wrong_level")]
 
 
+def test_a_unit_without_the_parent_its_level_needs_is_refused(session: Session, campaign: Campaign):
+    text = "code,name,level,parent_code\nP,Tỉnh Thử,tỉnh,\nX,Xã Lẻ,xã,\n"
+    with pytest.raises(RowsRejected) as refused:
+        registry.import_units(session, campaign, "units.csv", text.encode(), None)
+    assert [(p.row, p.code) for p in refused.value.problems] == [(3, "parent_missing")]
+
+
 def test_levels_are_the_designs_by_code_name_or_common_word(session: Session):
     from survey_app.services import designs
 
@@ -155,5 +162,6 @@ def test_a_cycle_through_units_already_imported_is_refused(session: Session, cam
     back = "Mã,Tên đơn vị,Cấp,Mã cấp trên\nP1,Tỉnh Thử,tỉnh,C1\n"
     with pytest.raises(RowsRejected) as refused:
         registry.import_units(session, campaign, "units.csv", back.encode(), None)
-    assert [p.code for p in refused.value.problems] == ["parent_cycle"]
-    assert "vòng lặp" in refused.value.problems[0].message("vi")
+    codes = [p.code for p in refused.value.problems]
+    assert codes == ["parent_not_allowed", "parent_cycle"]  # a province has no parent either
+    assert "vòng lặp" in refused.value.problems[1].message("vi")

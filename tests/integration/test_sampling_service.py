@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from survey_app.cli import main
 from survey_app.persistence.enums import RespondentStatus, SampleRole
-from survey_app.persistence.models import Campaign, Invitation, Respondent, Unit
+from survey_app.persistence.models import Campaign, Invitation, Respondent, Response, Unit
 from survey_app.services import draws, sample_plan
 
 
@@ -128,7 +128,12 @@ def test_verify_undoes_replacements_and_catches_a_changed_weight(
             Respondent.sample_role == SampleRole.SAMPLE,
         )
     ).all()
-    person = next(p for p in sampled if not draws._submitted(session, p))  # noqa: SLF001 - pick a replaceable one
+    answered = set(
+        session.scalars(
+            select(Invitation.respondent_id).join(Response, Response.invitation_id == Invitation.id)
+        )
+    )
+    person = next(p for p in sampled if p.id not in answered)  # a replaceable one
     draws.replace(session, person, "Không liên lạc được", None)
     session.flush()
     assert draws.verify(session, campaign, run).matches

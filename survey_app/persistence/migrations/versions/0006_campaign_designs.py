@@ -164,7 +164,7 @@ def legacy_design(campaign: Any, used_levels: set[str], used_groups: set[str]) -
             doc['list'] = {'kind': 'officials', 'required': ['position', 'unit']}
         elif code == 'council_delegate':
             doc['list'] = {'kind': 'officials', 'required': []}
-        if code in shares:
+        if code in shares and all(g in shares for g in groups):  # all or none, as designs ask
             doc['share'] = float(shares[code])
         group_docs.append(doc)
     evaluations = [
@@ -173,8 +173,7 @@ def legacy_design(campaign: Any, used_levels: set[str], used_groups: set[str]) -
          else QUESTIONNAIRE[code]}
         for code in groups
     ]
-    analysis = {k: settings[k] for k in ('criteria_tree', 'estimation', 'sipas', 'par_index',
-                                         'bands') if settings.get(k) is not None}
+    analysis = _analysis(settings, campaign.kind)
     vi, en = KIND_NAMES[campaign.kind]
     return {
         'schema': 1,
@@ -194,6 +193,54 @@ def legacy_design(campaign: Any, used_levels: set[str], used_groups: set[str]) -
             'analysis': analysis,
         },
     }
+
+
+def _number(value: Any) -> Any:
+    """A number stored as text by an older version ("0.9") as a number; anything else as is."""
+    if isinstance(value, str):
+        try:
+            return float(value) if '.' in value else int(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _analysis(settings: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The old analysis keys, numbers as numbers, bands highest first, and the criteria tree
+    named (it was the kind's default), so that no score depends on the kind any more."""
+    analysis: dict[str, Any] = {
+        'criteria_tree': settings.get('criteria_tree')
+        or ('commune_2021' if kind == 'commune_index' else 'province_2022')
+    }
+    for key in ('estimation', 'sipas', 'par_index'):
+        if isinstance(settings.get(key), dict):
+            analysis[key] = {k: _number(v) for k, v in settings[key].items()}
+    bands = settings.get('bands')
+    if isinstance(bands, dict):
+        analysis['bands'] = {
+            name: sorted(([str(b[0]), _number(b[1])] for b in scheme), key=lambda b: -b[1])
+            for name, scheme in bands.items()
+            if isinstance(scheme, list) and scheme
+        }
+    return analysis
+
+
+def _old_sampling(groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """The 0005 sampling settings from the groups' selections (downgrade)."""
+    found: dict[str, Any] = {'quotas': {'quotas': {}}}
+    for group in groups:
+        sel = group.get('selection') or {}
+        if sel.get('rule') == 'stratified':
+            found['citizens'] = {'sample_size': sel.get('sample_size', 30),
+                                 'reserve_size': sel.get('reserve_size', 10)}
+        elif sel.get('rule') == 'census_in_chosen':
+            found['districts'] = {'districts_per_province': sel.get('per_parent', 4),
+                                  'min_k': sel.get('min_per_parent', 3),
+                                  'max_k': sel.get('max_per_parent', 4),
+                                  'tier_pick': sel.get('tier_pick', 'pps')}
+        elif sel.get('rule') == 'quota':
+            found['quotas']['quotas'][group['code']] = sel.get('quota')
+    return found
 
 
 def _strip_none(value: Any) -> Any:
@@ -342,8 +389,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Back to fixed kinds: only for campaigns whose design uses the 2023 codes alone."""
+    """Back to fixed kinds: only for campaigns whose design uses the 2023 codes alone (refused
+    otherwise, before anything changes)."""
     conn = op.get_bind()
+    foreign = conn.execute(sa.text(
+        'SELECT code FROM campaign_groups UNION SELECT code FROM campaign_levels')).scalars()
+    unknown = sorted(set(foreign) - set(OLD_GROUPS) - set(OLD_LEVELS))
+    if unknown:
+        raise RuntimeError(f'designs use codes 0005 cannot hold: {unknown}; downgrade refused')
     with op.batch_alter_table('respondents') as batch:
         batch.add_column(sa.Column('rated_unit_id', sa.Integer(), nullable=True))
         batch.create_foreign_key(op.f('fk_respondents_rated_unit_id_units'), 'units',
@@ -381,6 +434,15 @@ def downgrade() -> None:
         window = citizen.get('window') or {}
         old = dict(settings.get('analysis') or {})
         old['double_entry'] = bool((settings.get('entry') or {}).get('double_entry'))
+        old['sampling'] = {**_old_sampling(groups),
+                           'margin_of_error': (settings.get('sampling') or {}).get(
+                               'margin_of_error', 0.05)}
+        shares = {g['code']: g['share'] for g in groups if g.get('share') is not None}
+        if shares:
+            old['pooling'] = {'group_shares': shares}
+        expected = (citizen.get('list') or {}).get('expected')
+        if expected is not None:
+            old['citizens_per_commune'] = expected
         conn.execute(sa.text(
             'UPDATE campaigns SET settings = :s, window_from = :wf, window_to = :wt, '
             'list_deadline = :ld, allow_late_uploads = :late WHERE id = :c'),
