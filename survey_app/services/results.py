@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from analysis.criteria import CriteriaTree as AnalysisTree
 from analysis.criteria import ScoringMethod, criteria_tree
+from analysis.design import DesignColumns
 from analysis.estimation import Statistic, weighted_estimates_by_level
 from analysis.par_index import ParIndexResult, par_index
 from analysis.ranking import classify, rank_units
@@ -49,6 +50,9 @@ ESTIMATE_LEVELS = {
 }
 SIPAS_LEVELS = {"commune": ("commune",), "district": ("district",), "province": ("province",)}
 FIELD_PREFIX = "field:"
+PERSON_CLUSTERS = DesignColumns(psu="person")
+"""A person's forms (one per unit they rate) are one cluster: their answers are not
+independent, so a group's or a province's standard error counts people, not forms."""
 
 
 @dataclass(frozen=True)
@@ -222,7 +226,12 @@ def field_estimates(
         return {}
     levels = {name: by for name, by in ESTIMATE_LEVELS.items() if frame[by[0]].notna().any()}
     tables = weighted_estimates_by_level(
-        frame, variables, levels, statistic=Statistic.MEAN, settings=settings.estimation
+        frame,
+        variables,
+        levels,
+        design=PERSON_CLUSTERS,
+        statistic=Statistic.MEAN,
+        settings=settings.estimation,
     )
     for table in tables.values():
         table["field"] = table["variable"].str.removeprefix(FIELD_PREFIX)

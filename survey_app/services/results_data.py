@@ -47,8 +47,11 @@ META_COLUMNS = (
     "province",
     "response_date",
     "duration_seconds",
+    "person",
 )
-"""Design and domain columns of :attr:`ResponseData.meta`, one row per submitted response."""
+"""Design and domain columns of :attr:`ResponseData.meta`, one row per submitted response.
+``person`` is the respondent's internal id, the cluster of their forms (a person who rates
+several units answers several forms); it never leaves the analysis (not in exports)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
             Invitation.rated_unit_id,
             Response.started_at,
             Response.submitted_at,
+            Respondent.id,
         )
         .join(Invitation, Invitation.id == Response.invitation_id)
         .join(Respondent, Respondent.id == Invitation.respondent_id)
@@ -144,7 +148,7 @@ def _record(
     local: frozenset[str],
     middle: frozenset[str],
 ) -> tuple[object, ...]:
-    (response_id, code, group, mode, weight, unit_id, rated_id, started, submitted) = row
+    (response_id, code, group, mode, weight, unit_id, rated_id, started, submitted, person) = row
     assert isinstance(unit_id, int)
     unit = units[unit_id]
     assert isinstance(rated_id, int)
@@ -167,6 +171,7 @@ def _record(
         places.get("province"),
         day,
         duration,
+        person,
     )
 
 
