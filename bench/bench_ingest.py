@@ -289,8 +289,7 @@ def _set_window(session: object, campaign: object, start: date, end: date) -> No
     design = designs_service.design_of(campaign)  # type: ignore[arg-type]
     window = designs.Window(start, end)
     groups = tuple(
-        dataclasses.replace(g, window=window) if g.window is not None else g
-        for g in design.groups
+        dataclasses.replace(g, window=window) if g.window is not None else g for g in design.groups
     )
     designs_service.save_design(
         session,  # type: ignore[arg-type]

@@ -53,14 +53,14 @@ def main() -> None:
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
-    from sqlalchemy import select
-
-    from survey_app.demo import demo_password
-    from survey_app.ingest import annotated_xlsx
     import dataclasses
+
+    from sqlalchemy import select
 
     import designs
     from bench.bench_ingest import _set_window
+    from survey_app.demo import demo_password
+    from survey_app.ingest import annotated_xlsx
     from survey_app.persistence.models import Campaign, Unit
     from survey_app.services import designs as designs_service
     from survey_app.services import list_reports, lists
