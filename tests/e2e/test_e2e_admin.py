@@ -28,3 +28,26 @@ def test_language_switch(live_server: str, phone) -> None:  # type: ignore[no-un
     assert phone.locator("h1").inner_text() == "Log in"
     phone.click("button:has-text('Tiếng Việt')")
     assert phone.locator("h1").inner_text() == "Đăng nhập"
+
+
+def test_admin_sets_up_a_2025_campaign_from_a_template_and_edits_its_design(
+    live_server: str, desktop
+) -> None:  # type: ignore[no-untyped-def]
+    log_in(desktop, live_server, "admin")
+    desktop.goto(f"{live_server}/admin/campaigns/new")
+    desktop.select_option("#template", "internal_index_2025")
+    desktop.fill("#year", "2026")
+    desktop.fill("#name", "Chỉ số các sở và xã 2026 (thử)")
+    desktop.click("button:has-text('Tạo đợt khảo sát')")
+    assert "Ai đánh giá ai" in desktop.content()
+    assert "Lãnh đạo phòng chuyên môn cấp xã" in desktop.content()
+    shot(desktop, "design-desktop")
+    text = desktop.input_value("#text")
+    desktop.fill("#text", text.replace("quota: 2", "quota: 0"))
+    desktop.click("button:has-text('Lưu thiết kế')")
+    problems = desktop.locator("#design-problems").inner_text()
+    assert "groups[3].selection.quota" in problems and "1 đến 100000" in problems
+    desktop.fill("#text", text.replace("quota: 2", "quota: 3"))
+    desktop.click("button:has-text('Lưu thiết kế')")
+    assert "Đã lưu thiết kế đợt khảo sát." in desktop.content()
+    assert "quota: 3" in desktop.input_value("#text")
