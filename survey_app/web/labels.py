@@ -47,9 +47,9 @@ JOB_LABELS = {
 DISTRICT_REASON_LABELS = {
     "forced_in": _l("Lãnh đạo quyết định chọn"),
     "forced_out": _l("Lãnh đạo quyết định không chọn"),
-    "all_districts": _l("Tỉnh không có đủ huyện: chọn tất cả"),
+    "all_districts": _l("Không có đủ đơn vị để chọn: chọn tất cả"),
     "first_of_tier": _l("Đại diện cho nhóm kinh tế - xã hội"),
-    "largest_remaining": _l("Quy mô lớn nhất trong các huyện còn lại"),
+    "largest_remaining": _l("Quy mô lớn nhất trong các đơn vị còn lại"),
     "not_chosen": _l("Không được chọn"),
 }
 
