@@ -46,7 +46,7 @@ from survey_app.ingest import (
     validate_list,
 )
 from survey_app.ingest.stored import LAYOUT_KEY, cells_json, issues_json, layout_of
-from survey_app.persistence.enums import AuditAction
+from survey_app.persistence.enums import AuditAction, CampaignStatus
 from survey_app.persistence.enums import RowStatus as StoredRowStatus
 from survey_app.persistence.locks import lock_campaign, lock_row, table_of
 from survey_app.persistence.models import (
@@ -100,6 +100,18 @@ class BoardRow:
     current: UnitList | None
     pending: UnitList | None = None
     """The newest version received after sampling that awaits the administrator."""
+
+
+def officer_units(session: Session, user: User) -> list[Unit]:
+    """The units of a unit officer in every open campaign (a commune may send lists to the
+    Ministry's survey and the province's index at the same time), newest campaign first."""
+    query = (
+        select(Unit)
+        .join(Campaign, Campaign.id == Unit.campaign_id)
+        .where(Unit.code == user.unit_code, Campaign.status == CampaignStatus.OPEN)
+        .order_by(Campaign.year.desc(), Campaign.id)
+    )
+    return list(session.scalars(query))
 
 
 def required_groups(campaign: Campaign, unit: Unit) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
 from survey_app.services import entry, lookup, responses
 from survey_app.services.entry import EntryOutcome
-from survey_app.web.helpers import get_or_404, locale_code
+from survey_app.web.helpers import get_or_404, locale_code, working_campaign
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
     from survey_app.persistence.models import Invitation, Respondent
@@ -108,9 +108,8 @@ def _outcome_message(outcome: EntryOutcome) -> str:
 @bp.get("/mismatches")
 @roles_required(Role.ADMIN)
 def mismatches() -> str:
-    from survey_app.services import campaigns
 
-    campaign = campaigns.current_campaign(get_session())
+    campaign = working_campaign()
     return render_template(
         "entry/mismatches.html", items=entry.mismatches(get_session(), campaign.id)
     )

@@ -18,7 +18,7 @@ from survey_app.sealing import LinkSealer
 from survey_app.security import current_user, roles_required
 from survey_app.services import campaigns, fieldwork, invitations, jobs, lookup, registry
 from survey_app.services.spreadsheet import csv_bytes
-from survey_app.web.helpers import get_or_404, locale_code
+from survey_app.web.helpers import get_or_404, locale_code, working_campaign
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
     from survey_app.persistence.models import Campaign, Job
@@ -27,10 +27,7 @@ bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 
 
 def _campaign() -> Campaign:
-    try:
-        return campaigns.get_campaign(get_session(), request.args.get("campaign", type=int))
-    except ServiceError:
-        abort(404)
+    return working_campaign()
 
 
 @bp.get("/")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from flask import abort, current_app
 from flask_babel import get_locale
 from werkzeug.datastructures import FileStorage
 
 from survey_app.ingest import ParseLimits
+
+if TYPE_CHECKING:  # annotations only: views never touch the models themselves
+    from survey_app.persistence.models import Campaign
 
 T = TypeVar("T")
 
@@ -41,3 +44,36 @@ def read_upload(file: FileStorage) -> tuple[str, bytes]:
     if len(data) > limit:
         abort(413)
     return (file.filename or "upload"), data
+
+
+WORKING_CAMPAIGN = "campaign_id"
+"""Key of the session holding the campaign a staff member works on (several may be open: a
+province runs the Ministry's survey and its own index at the same time)."""
+
+
+def working_campaign() -> Campaign:
+    """The campaign chosen with ``?campaign=ID`` (remembered in the session for the next
+    pages and forms), else the one remembered, else the current one; 404 when none."""
+    from flask import request, session
+
+    from survey_app.errors import ServiceError
+    from survey_app.persistence.session import get_session
+    from survey_app.services import campaigns
+
+    asked = request.args.get("campaign", type=int)
+    remembered = session.get(WORKING_CAMPAIGN)
+    db = get_session()
+    for candidate in (asked, remembered if isinstance(remembered, int) else None):
+        if candidate is None:
+            continue
+        try:
+            found = campaigns.get_campaign(db, candidate)
+        except ServiceError:
+            continue
+        if asked is not None:
+            session[WORKING_CAMPAIGN] = found.id
+        return found
+    try:
+        return campaigns.current_campaign(db)
+    except ServiceError:
+        abort(404)

@@ -21,10 +21,16 @@ from survey_app.ingest import IngestError, RowStatus
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, require_unit_access, roles_required
-from survey_app.services import campaigns, list_reports, lists, lookup
+from survey_app.services import list_reports, lists, lookup
 from survey_app.services.designs import design_of
 from survey_app.web.forms import FileUploadForm
-from survey_app.web.helpers import get_or_404, locale_code, parse_limits, read_upload
+from survey_app.web.helpers import (
+    get_or_404,
+    locale_code,
+    parse_limits,
+    read_upload,
+    working_campaign,
+)
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
     from survey_app.persistence.models import Unit, UnitList
@@ -48,17 +54,15 @@ def my_lists() -> Any:
     assert user is not None
     if user.role is Role.ADMIN:
         return redirect(url_for("lists.status_board"))
-    try:
-        campaign = campaigns.current_campaign(get_session())
-    except ServiceError:
+    units = lists.officer_units(get_session(), user)
+    if not units:
         return render_template("lists/mine.html", rows=[])
-    units = [u for u in campaign.units if u.code == user.unit_code]
     rows = [
         (u, g, lists.current_list(get_session(), u, g))
         for u in units
-        for g in lists.required_groups(campaign, u)
+        for g in lists.required_groups(u.campaign, u)
     ]
-    return render_template("lists/mine.html", rows=rows, campaign=campaign)
+    return render_template("lists/mine.html", rows=rows, campaign=units[0].campaign)
 
 
 @bp.route("/<int:unit_id>/<group>", methods=["GET", "POST"])
@@ -239,10 +243,7 @@ def annotated(list_id: int) -> Any:
 @bp.get("/board")
 @roles_required(Role.ADMIN)
 def status_board() -> Any:
-    try:
-        campaign = campaigns.current_campaign(get_session())
-    except ServiceError:
-        abort(404)
+    campaign = working_campaign()
     rows = lists.board(get_session(), campaign)
     counts = {s: sum(1 for r in rows if r.status is s) for s in lists.BoardStatus}
     pending = sum(1 for r in rows if r.pending is not None)
@@ -259,7 +260,7 @@ def status_board() -> Any:
 @bp.get("/board/all.zip")
 @roles_required(Role.ADMIN)
 def download_all() -> Any:
-    campaign = campaigns.current_campaign(get_session())
+    campaign = working_campaign()
     body = lists.all_lists_zip(get_session(), campaign, current_user())
     return current_app.response_class(
         body,

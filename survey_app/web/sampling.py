@@ -15,10 +15,10 @@ from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
-from survey_app.services import campaigns, draws, invitations, lookup, sample_export, sample_plan
+from survey_app.services import draws, invitations, lookup, sample_export, sample_plan
 from survey_app.services.designs import DesignRefused, design_of
 from survey_app.web.fieldwork import letters_response
-from survey_app.web.helpers import get_or_404, locale_code
+from survey_app.web.helpers import get_or_404, locale_code, working_campaign
 from survey_app.web.labels import RULE_LABELS
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
@@ -30,10 +30,7 @@ SIZE_FIELDS = frozenset({"sample_size", "reserve_size", "quota", "per_parent"})
 
 
 def _campaign() -> Campaign:
-    try:
-        return campaigns.current_campaign(get_session())
-    except ServiceError:
-        abort(404)
+    return working_campaign()
 
 
 @bp.get("/")

@@ -185,3 +185,53 @@ def test_design_pages_are_for_administrators_only(demo: int, as_role) -> None:  
     del admin.environ_base["HTTP_X_CSRFTOKEN"]
     no_token = admin.post(f"/admin/campaigns/{demo}/design", data={"text": "name: x"})
     assert no_token.status_code == 400
+
+
+def test_an_administrator_chooses_the_campaign_to_work_on_and_it_is_remembered(
+    app: Flask, session: Session, demo: int, as_role
+) -> None:  # type: ignore[no-untyped-def]
+    from tests import factories
+
+    other = designs_service.create_campaign(
+        session,
+        factories.dated("par_province_2025"),
+        year=2026,
+        name="Khảo sát tỉnh sau sắp xếp",
+        actor=None,
+    )
+    session.commit()
+    admin = _admin(as_role)
+    assert "Khảo sát tỉnh sau sắp xếp" not in admin.get("/sampling/").get_data(as_text=True)
+    chosen = admin.get(f"/sampling/?campaign={other.id}").get_data(as_text=True)
+    assert "Khảo sát tỉnh sau sắp xếp" in chosen and "Lãnh đạo UBND cấp xã" in chosen
+    assert "Khảo sát tỉnh sau sắp xếp" in admin.get("/lists/board").get_data(as_text=True)
+    assert "Khảo sát tỉnh sau sắp xếp" in admin.get("/fieldwork/").get_data(as_text=True)
+    back = admin.get(f"/lists/board?campaign={demo}").get_data(as_text=True)
+    assert "Khảo sát tỉnh sau sắp xếp" not in back
+    assert admin.get("/sampling/?campaign=99999").status_code == 200  # unknown: the current one
+
+
+def test_a_unit_officer_sees_their_lists_in_every_open_campaign(
+    app: Flask, session: Session, demo: int, as_role
+) -> None:  # type: ignore[no-untyped-def]
+    from survey_app.persistence.enums import CampaignStatus
+    from survey_app.services import registry
+    from tests import factories
+
+    other = designs_service.create_campaign(
+        session,
+        factories.dated("sipas_2025"),
+        year=2026,
+        name="SIPAS cùng lúc",
+        actor=None,
+        status=CampaignStatus.OPEN,
+    )
+    text = (
+        "code,name,level,parent_code,procedure_fields\n"
+        "T,Tỉnh,province,,\nS02,Xã Hai,commune,T,Hộ tịch\n"
+    )
+    registry.import_units(session, other, "u.csv", text.encode(), None)
+    session.commit()
+    page = as_role("sotuphap").get("/lists/").get_data(as_text=True)
+    assert "SIPAS cùng lúc" in page and "Người dân, tổ chức" in page
+    assert "Lãnh đạo sở, ban, ngành" in page  # and the demo campaign's list of Sở Tư pháp
