@@ -5,7 +5,8 @@ Pure: PyYAML and the libraries' settings types; no application code. Entry point
 * :func:`parse_design` / :func:`load_yaml` - a checked :class:`CampaignDesign`, or
   :class:`DesignInvalid` with every :class:`Problem` by its path;
 * :func:`dump_yaml`, :func:`to_json` - the design as a document that reads back equal;
-* :func:`template`, :func:`template_codes`, :func:`template_text` - the shipped templates.
+* :func:`template`, :func:`template_codes`, :func:`template_text` - the shipped templates;
+* :func:`dated` - a design with another transaction window and deadlines.
 The file format is documented in ``docs/design-file.md``.
 """
 
@@ -25,6 +26,7 @@ from designs.model import (
     Text,
     TierPick,
     Window,
+    dated,
 )
 from designs.parse import DesignInvalid, parse_design
 from designs.reader import Problem
@@ -59,6 +61,7 @@ __all__ = [
     "Text",
     "TierPick",
     "Window",
+    "dated",
     "dump_yaml",
     "load_yaml",
     "parse_design",

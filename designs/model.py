@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 
-from designs.settings import CampaignSettings
+from designs.settings import CampaignSettings, Deadlines
 
 SCHEMA_VERSION = 1
 
@@ -232,3 +232,26 @@ class CampaignDesign:
     def questionnaires(self) -> tuple[str, ...]:
         """Questionnaire codes the design uses, each once, in design order."""
         return tuple(dict.fromkeys(e.questionnaire for e in self.evaluations))
+
+
+def dated(
+    design: CampaignDesign,
+    *,
+    window: Window | None = None,
+    deadlines: Deadlines | None = None,
+    group: str | None = None,
+) -> CampaignDesign:
+    """The design with another transaction window (for ``group``, else every group that has
+    one) and other deadlines; what is not given stays."""
+    groups = design.groups
+    if window is not None:
+        groups = tuple(
+            replace(g, window=window)
+            if (g.code == group if group is not None else g.window is not None)
+            else g
+            for g in groups
+        )
+    settings = design.settings
+    if deadlines is not None:
+        settings = replace(settings, deadlines=deadlines)
+    return replace(design, groups=groups, settings=settings)

@@ -46,18 +46,8 @@ def dated(
     deadlines: designs.Deadlines | None = None,
 ) -> designs.CampaignDesign:
     """A shipped template with the transaction window of its groups and its deadlines set."""
-    chosen = designs_service.template(template)
-    if window is not None:
-        span = designs.Window(*window)
-        groups = tuple(
-            dataclasses.replace(g, window=span) if g.window is not None else g
-            for g in chosen.groups
-        )
-        chosen = dataclasses.replace(chosen, groups=groups)
-    if deadlines is not None:
-        settings = dataclasses.replace(chosen.settings, deadlines=deadlines)
-        chosen = dataclasses.replace(chosen, settings=settings)
-    return chosen
+    span = designs.Window(*window) if window is not None else None
+    return designs.dated(designs_service.template(template), window=span, deadlines=deadlines)
 
 
 def campaign(
@@ -84,9 +74,7 @@ def campaign(
         window = (dt.date(year, 1, 1), dt.date(year, 10, 15))
         chosen = dated(TEMPLATES[kind], window, deadlines)
     else:
-        chosen = dataclasses.replace(
-            design, settings=dataclasses.replace(design.settings, deadlines=deadlines)
-        )
+        chosen = designs.dated(design, deadlines=deadlines)
     created = designs_service.create_campaign(
         session, chosen, year=year, name=name, actor=None, status=CampaignStatus.OPEN
     )
@@ -232,12 +220,10 @@ def set_window(
     session: Session, of: Campaign, start: dt.date, end: dt.date, group: str = "citizen"
 ) -> None:
     """Change a group's transaction window through the design service (and commit)."""
-    design = designs_service.design_of(of)
-    window = designs.Window(start, end)
-    groups = tuple(
-        dataclasses.replace(g, window=window) if g.code == group else g for g in design.groups
+    design = designs.dated(
+        designs_service.design_of(of), window=designs.Window(start, end), group=group
     )
-    designs_service.save_design(session, of, dataclasses.replace(design, groups=groups), None)
+    designs_service.save_design(session, of, design, None)
     session.commit()
 
 

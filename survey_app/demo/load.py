@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import datetime as dt
 import io
 import json
@@ -91,18 +90,13 @@ def ensure_demo(
 def dated_design(template: str, year: int) -> designs.CampaignDesign:
     """A shipped template with this year's windows and deadlines: transactions from 1/1 to
     15/10, lists due 31/12, fieldwork from 1/11 to 15/1 of the next year."""
-    design = designs_service.template(template)
-    window = designs.Window(dt.date(year, 1, 1), dt.date(year, 10, 15))
-    groups = tuple(
-        dataclasses.replace(g, window=window) if g.window is not None else g for g in design.groups
-    )
     deadlines = designs.Deadlines(
         lists=dt.date(year, 12, 31),
         fieldwork_opens=dt.date(year, 11, 1),
         fieldwork_closes=dt.date(year + 1, 1, 15),
     )
-    settings = dataclasses.replace(design.settings, deadlines=deadlines)
-    return dataclasses.replace(design, groups=groups, settings=settings)
+    window = designs.Window(dt.date(year, 1, 1), dt.date(year, 10, 15))
+    return designs.dated(designs_service.template(template), window=window, deadlines=deadlines)
 
 
 def _load(

@@ -67,19 +67,14 @@ def ensure_two_tier(session: Session, *, sealer: LinkSealer | None = None) -> li
 def _design(template: str, year: int) -> designs.CampaignDesign:
     """The template with this year's dates: transactions 1/7 of last year to 15/10 (the new
     communes began on 1 July 2025), lists due, fieldwork around today."""
-    design = designs_service.template(template)
     window = designs.Window(dt.date(year - 1, 7, 1), dt.date(year, 10, 15))
-    groups = tuple(
-        dataclasses.replace(g, window=window) if g.window is not None else g for g in design.groups
-    )
     today = dt.date.today()
     deadlines = designs.Deadlines(
         lists=today + dt.timedelta(days=60),
         fieldwork_opens=today - dt.timedelta(days=7),
         fieldwork_closes=today + dt.timedelta(days=60),
     )
-    settings = dataclasses.replace(design.settings, deadlines=deadlines)
-    return dataclasses.replace(design, groups=groups, settings=settings)
+    return designs.dated(designs_service.template(template), window=window, deadlines=deadlines)
 
 
 def _load(

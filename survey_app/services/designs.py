@@ -13,6 +13,7 @@ import dataclasses
 import json
 from functools import lru_cache
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -87,8 +88,21 @@ def template(code: str) -> CampaignDesign:
 
 
 def design_of(campaign: Campaign) -> CampaignDesign:
-    """The campaign's design as stored (parsed once per distinct document)."""
-    return _parsed(json.dumps(campaign.design, sort_keys=True, ensure_ascii=False))
+    """The campaign's design as stored: parsed once per loaded document (pages ask for it in
+    every table cell that names a group or level), and once per distinct content across
+    requests."""
+    document = campaign.design
+    known = _LOADED.get(campaign)
+    if known is not None and known[0] is document:
+        return known[1]
+    design = _parsed(json.dumps(document, sort_keys=True, ensure_ascii=False))
+    _LOADED[campaign] = (document, design)
+    return design
+
+
+_LOADED: WeakKeyDictionary[Campaign, tuple[object, CampaignDesign]] = WeakKeyDictionary()
+"""The parsed design of each campaign object in memory, with the document it came from (a
+new document — saved, refreshed, loaded in another request — is parsed again)."""
 
 
 def settings_of(campaign: Campaign) -> CampaignSettings:

@@ -20,6 +20,7 @@ import qrcode.image.svg
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from designs import CampaignDesign
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import (
     AuditAction,
@@ -86,7 +87,7 @@ def issue(
     for respondent in people:
         tasks = tasks_for(design, index, respondent.group, respondent.unit)
         if not tasks:
-            raise ServiceError("nothing_to_rate", group=respondent.group)
+            raise ServiceError("nothing_to_rate", group=_group_name(design, respondent.group))
         for task in tasks:
             if task.questionnaire not in published:
                 instrument = instruments.builtin(task.questionnaire)
@@ -137,6 +138,11 @@ def _uninvited(campaign_id: int) -> Select[Respondent]:
     )
 
 
+def _group_name(design: CampaignDesign, code: str) -> str:
+    """The group's name for a message (the code only if the design lost the group)."""
+    return design.group(code).name.vi if design.has_group(code) else code
+
+
 def check_tasks(session: Session, campaign: Campaign) -> None:
     """Refuse (``nothing_to_rate``) before issuing when someone in the sample would rate no
     unit (an ancestor missing from the registry, a level without units yet): the
@@ -146,7 +152,7 @@ def check_tasks(session: Session, campaign: Campaign) -> None:
     people = session.scalars(_uninvited(campaign.id).options(joinedload(Respondent.unit)))
     for respondent in people:
         if not tasks_for(design, index, respondent.group, respondent.unit):
-            raise ServiceError("nothing_to_rate", group=respondent.group)
+            raise ServiceError("nothing_to_rate", group=_group_name(design, respondent.group))
 
 
 def count_uninvited(session: Session, campaign_id: int) -> int:

@@ -195,7 +195,9 @@ def upload(
     content then becomes a new version only if the outcome differs (``recheck``).
     """
     if group not in required_groups(campaign, unit):
-        raise ServiceError("group_not_for_unit", group=group, unit=unit.name)
+        design = design_of(campaign)
+        name = design.group(group).name.vi if design.has_group(group) else group
+        raise ServiceError("group_not_for_unit", group=name, unit=unit.name)
     late = _late(campaign, today or dt.date.today())
     table, report = validate(session, campaign, unit, group, filename, data, max_rows, limits)
     if report.data_rows == 0:

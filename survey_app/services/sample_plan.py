@@ -174,12 +174,14 @@ class Frames:
     ``people``: ``unit_code, person_id, group, field`` (person_id = list row id).
     ``choosable``: per chosen level, its units as ``code, tier, size, province_code`` (the
     parent's code). ``under``: unit code -> the codes of the unit and its ancestors.
+    ``level_names``: the design's Vietnamese name of each level, for messages.
     """
 
     people: pd.DataFrame
     choosable: dict[str, pd.DataFrame]
     under: dict[str, tuple[str, ...]]
     rows: dict[int, ListRow] = field(repr=False)
+    level_names: dict[str, str] = field(default_factory=dict)
 
     def stratified(self, group: str) -> pd.DataFrame:
         frame = self.people[self.people["group"] == group]
@@ -253,6 +255,7 @@ def build_frames(session: Session, campaign: Campaign, plan: Plan) -> Frames:
         choosable=choosable,
         under={u.code: _chain(u, by_id) for u in units},
         rows=rows,
+        level_names={lv.code: lv.name.vi for lv in design_of(campaign).levels},
     )
 
 
@@ -279,7 +282,7 @@ def draw(
     for level, settings in plan.chosen_levels().items():
         units = frames.choosable.get(level, _NO_UNITS)
         if units.empty:
-            raise ServiceError("no_chosen_units", level=level)
+            raise ServiceError("no_chosen_units", level=frames.level_names.get(level, level))
         mine = tuple(o for o in overrides if o.code in set(units["code"]))
         chosen[level] = sampling.select_districts(units, rng, settings, mine)
     within = {}
