@@ -26,7 +26,7 @@ test: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy --strict domain designs questionnaires sampling analysis
+	$(BIN)/mypy --strict domain designs questionnaires sampling analysis adminunits
 	$(BIN)/mypy survey_app
 	$(BIN)/lint-imports
 

@@ -100,6 +100,16 @@ INGEST: dict[str, tuple[str, str]] = {
         "Địa chỉ không thuộc {unit} ({place}).",
         "The address is not in {unit} ({place}).",
     ),
+    "split_locality": (
+        "Địa chỉ ghi “{place}”, đơn vị cũ nay được chia cho: {candidates}. "
+        "Đề nghị xác nhận người này cư trú tại đơn vị.",
+        "The address names “{place}”, an old unit now divided between: {candidates}. "
+        "Please confirm the person lives in this unit.",
+    ),
+    "unknown_locality": (
+        "Không tìm thấy “{place}” trong danh mục đơn vị hành chính; đề nghị kiểm tra địa chỉ.",
+        "“{place}” is not in the register of administrative units; please check the address.",
+    ),
     "duplicate": (
         "Trùng người với dòng {row}.",
         "The same person as row {row}.",

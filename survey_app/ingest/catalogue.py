@@ -54,6 +54,8 @@ class WarningCode(StrEnum):
     INVALID_EMAIL = "invalid_email"
     INVALID_APPLICATION_DATE = "invalid_application_date"
     FIELD_NOT_RECOGNISED = "field_not_recognised"
+    SPLIT_LOCALITY = "split_locality"
+    UNKNOWN_LOCALITY = "unknown_locality"
 
 
 class ListWarningCode(StrEnum):

@@ -26,6 +26,7 @@ class LocalityChecker:
     """Finds the place an address names outside the unit, cached per address."""
 
     def __init__(self, unit_name: str, other_localities: Sequence[str] = ()) -> None:
+        self.unit_name = unit_name
         self._unit = _UNIT_PREFIX.sub("", fold_words(unit_name))
         others = sorted(
             {_UNIT_PREFIX.sub("", fold_words(name)) for name in other_localities} - {self._unit},

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from enum import StrEnum
 from functools import partial
 from itertools import zip_longest
 from typing import Any, NamedTuple, TypeVar
@@ -55,6 +56,8 @@ class RowValues(NamedTuple):
     result_received: bool | None
     warnings: tuple[Issue, ...]
     invalid_result_date: str | None
+    birth_year: int | None = None
+    sex: Sex | None = None
 
 
 def normalise_rows(
@@ -98,6 +101,8 @@ def normalise_rows(
             map(_received, verdicts, results),
             map(_warnings, phone_warnings, email_warnings, field_warnings, application_warnings),
             invalid_results,
+            _each(cells[Column.BIRTH], _birth_year),
+            _each(cells[Column.GENDER], _sex),
         )
     )
 
@@ -218,6 +223,38 @@ def _address(value: object) -> tuple[str | None, str]:
     """Cleaned address (None when empty) and its folded form, the key of duplicates."""
     address = clean_text(value) or None
     return address, fold(address or "")
+
+
+_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+
+
+class Sex(StrEnum):
+    """Sex as lists give it (Nam / Nữ)."""
+
+    MALE = "male"
+    FEMALE = "female"
+
+
+_SEXES = {"nam": Sex.MALE, "male": Sex.MALE, "m": Sex.MALE, "trai": Sex.MALE}
+_SEXES |= {"nu": Sex.FEMALE, "female": Sex.FEMALE, "f": Sex.FEMALE, "gai": Sex.FEMALE}
+
+
+def _birth_year(value: object) -> int | None:
+    """The year of birth of a cell: a year (1959), a date (12/03/1959, a real date), else
+    None (an age or unreadable text tells no year)."""
+    if isinstance(value, date):
+        return value.year
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        year = int(value)
+        return year if 1900 <= year <= 2100 else None
+    years = _YEAR.findall(clean_text(value))
+    return int(years[0]) if len(years) == 1 else None
+
+
+def _sex(value: object) -> Sex | None:
+    """Male or female from "Nam", "Nữ", "nam giới"...; None when not given or unclear."""
+    words = fold_words(clean_text(value)).split()
+    return _SEXES.get(words[0]) if words else None
 
 
 def _received_text(flag: object, note: object) -> bool | None:

@@ -11,12 +11,15 @@ the row stays eligible.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
+from adminunits.gazetteer import Finding, Verdict
 from designs import ListField, ListKind, ListSpec
-from survey_app.ingest.catalogue import ListWarningCode, ReasonCode
+from survey_app.ingest.catalogue import ListWarningCode, ReasonCode, WarningCode
 from survey_app.ingest.fields import FieldMatcher
 from survey_app.ingest.gc_pause import paused_gc
 from survey_app.ingest.headers import Column
@@ -30,7 +33,9 @@ from survey_app.ingest.report import (
     RowStatus,
 )
 from survey_app.ingest.table import RawTable
-from survey_app.ingest.text import fold
+from survey_app.ingest.text import fold, fold_words
+
+_ADDRESS_PARTS = re.compile(r"[,;/()]|\s[-–]\s")
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,15 @@ class ListRules:
         return self.kind is ListKind.TRANSACTIONS
 
 
+class LocalityRule(Protocol):
+    """Whether an address lies in the uploading unit, by the official registry
+    (:class:`adminunits.gazetteer.Locality`)."""
+
+    def check(self, address: str) -> Finding:
+        """The finding for one address."""
+        ...
+
+
 @dataclass(frozen=True)
 class ListContext:
     """What validation needs to know about the campaign and the submitting unit.
@@ -60,7 +74,9 @@ class ListContext:
     (the commune for citizen lists, e.g. "Phú Đa"). ``other_localities``: the other
     communes and wards of the district or province. ``procedure_fields``: the commune's
     canonical procedure fields. ``required_count``: eligible people needed (None: the
-    rules' expected count).
+    rules' expected count). ``locality``: the registry's rule for the unit (its old
+    communes count as inside, split ones warn); without it, addresses are checked by
+    ``unit_name`` and ``other_localities``.
     """
 
     date_from: date | None = None
@@ -69,6 +85,7 @@ class ListContext:
     other_localities: tuple[str, ...] = ()
     procedure_fields: tuple[str, ...] = ()
     required_count: int | None = None
+    locality: LocalityRule | None = None
 
 
 def validate_list(table: RawTable, rules: ListRules, context: ListContext) -> ListReport:
@@ -83,30 +100,81 @@ def _validate(table: RawTable, rules: ListRules, context: ListContext) -> ListRe
     """The body of ``validate_list``."""
     citizen = rules.transactions
     matcher = FieldMatcher(context.procedure_fields) if citizen else None
-    locality = (
-        LocalityChecker(context.unit_name, context.other_localities)
-        if citizen and context.unit_name
-        else None
-    )
+    locality: _Place | None = None
+    if citizen and context.locality is not None:
+        locality = _registry_place(context.locality, context.unit_name or "")
+    elif citizen and context.unit_name:
+        locality = _named_place(LocalityChecker(context.unit_name, context.other_localities))
     rule: Callable[[RowValues], list[Issue]]
     rule = _citizen_rule(context, locality) if citizen else _officials_rule(rules.required)
-    seen: dict[tuple[str, str, str], int] = {}
+    seen = _People()
     results = []
     for row, values in zip(
         table.rows, normalise_rows(table, matcher, citizen, context.unit_name), strict=True
     ):
-        reasons = rule(values)
-        duplicate_of = None if reasons else _first_seen(seen, values, row.source_row)
+        issues = rule(values)
+        reasons = [issue for issue in issues if isinstance(issue.code, ReasonCode)]
+        notes = tuple(issue for issue in issues if not isinstance(issue.code, ReasonCode))
+        duplicate_of = None if reasons else seen.first_seen(values, row.source_row)
         if duplicate_of is not None:
             reasons.append(
                 Issue(ReasonCode.DUPLICATE, Column.FULL_NAME, (("row", str(duplicate_of)),))
             )
-        results.append(_result(row.source_row, values, reasons, duplicate_of))
+        results.append(_result(row.source_row, values, reasons, notes, duplicate_of))
     return _report(rules, context, tuple(results), table)
 
 
+_Place = Callable[[str], Issue | None]
+
+
+def _named_place(checker: LocalityChecker) -> _Place:
+    """The locality issue by names only: outside when the address names another place."""
+    unit = checker.unit_name
+
+    def issue(address: str) -> Issue | None:
+        place = checker.outside_place(address)
+        if place is None:
+            return None
+        return Issue(
+            ReasonCode.OUTSIDE_LOCALITY, Column.ADDRESS, (("unit", unit), ("place", place))
+        )
+
+    return issue
+
+
+def _registry_place(rule: LocalityRule, unit: str) -> _Place:
+    """The locality issue by the official registry: outside excludes the row; an old unit
+    split between several communes, or a commune the registry does not know, is a warning
+    for the officer to confirm (the row stays, with the address as written)."""
+
+    def issue(address: str) -> Issue | None:
+        finding = rule.check(address)
+        names = ", ".join(finding.candidates)
+        params: tuple[tuple[str, str], ...]
+        if finding.verdict is Verdict.OUTSIDE:
+            params = (("unit", unit), ("place", _place_text(address, finding)), ("now", names))
+            return Issue(ReasonCode.OUTSIDE_LOCALITY, Column.ADDRESS, params)
+        if finding.verdict is Verdict.SPLIT:
+            params = (("place", _place_text(address, finding)), ("candidates", names))
+            return Issue(WarningCode.SPLIT_LOCALITY, Column.ADDRESS, params)
+        if finding.verdict is Verdict.UNKNOWN:
+            params = (("place", _place_text(address, finding)),)
+            return Issue(WarningCode.UNKNOWN_LOCALITY, Column.ADDRESS, params)
+        return None
+
+    return issue
+
+
+def _place_text(address: str, finding: Finding) -> str:
+    """The part of ``address`` that names the place of ``finding``, as written."""
+    for part in _ADDRESS_PARTS.split(address):
+        if finding.place and finding.place in fold_words(part):
+            return part.strip()
+    return finding.place
+
+
 def _citizen_rule(
-    context: ListContext, locality: LocalityChecker | None
+    context: ListContext, locality: _Place | None
 ) -> Callable[[RowValues], list[Issue]]:
     """The exclusion rules for a commune's citizen list."""
     window = (context.date_from, context.date_to)
@@ -134,15 +202,9 @@ def _citizen_rule(
             by_dates[dates] = _date_reasons(dates, window, bounds)
         reasons.extend(by_dates[dates])
         if locality is not None and values.address is not None:
-            place = locality.outside_place(values.address)
-            if place is not None:
-                reasons.append(
-                    Issue(
-                        ReasonCode.OUTSIDE_LOCALITY,
-                        Column.ADDRESS,
-                        (("unit", context.unit_name or ""), ("place", place)),
-                    )
-                )
+            found = locality(values.address)
+            if found is not None:
+                reasons.append(found)
         return reasons
 
     return rule
@@ -217,9 +279,32 @@ def _officials_rule(required: tuple[ListField, ...]) -> Callable[[RowValues], li
     return rule
 
 
-def _first_seen(seen: dict[tuple[str, str, str], int], values: RowValues, row: int) -> int | None:
-    """Row of an earlier eligible listing of the same person (name + phone, email or
-    address), or None; records this row's keys when it is the first."""
+class _People:
+    """The people listed so far, to find the same person twice (DOMAIN.md §6).
+
+    The same person: the same name and the same phone (or e-mail), or the same name,
+    address and year of birth. Namesakes are common in a commune: the same name with a
+    different year of birth, sex or phone is another person, and both stay eligible.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str, str], list[tuple[int, RowValues]]] = {}
+
+    def first_seen(self, values: RowValues, row: int) -> int | None:
+        """The row of an earlier eligible listing of the same person, or None; records
+        this row when it is the first."""
+        keys = _person_keys(values)
+        for key in keys:
+            for earlier, other in self._seen.get(key, ()):
+                if not _different_people(values, other):
+                    return earlier
+        for key in keys:
+            self._seen.setdefault(key, []).append((row, values))
+        return None
+
+
+def _person_keys(values: RowValues) -> list[tuple[str, str, str]]:
+    """The keys under which the same person is found again."""
     name = fold(values.full_name or "")
     keys = []
     if values.phone_e164:
@@ -227,25 +312,35 @@ def _first_seen(seen: dict[tuple[str, str, str], int], values: RowValues, row: i
     if values.email:
         keys.append((name, "email", values.email))
     if values.address_key:
-        keys.append((name, "address", values.address_key))
-    for key in keys:
-        earlier = seen.get(key)
-        if earlier is not None:
-            return earlier
-    for key in keys:
-        seen[key] = row
-    return None
+        year = str(values.birth_year or "")
+        keys.append((name, "address", f"{values.address_key}|{year}"))
+    return keys
+
+
+def _different_people(first: RowValues, second: RowValues) -> bool:
+    """Whether two listings with the same name differ in what tells people apart: year
+    of birth, sex or phone (when both give it)."""
+    pairs = (
+        (first.birth_year, second.birth_year),
+        (first.sex, second.sex),
+        (first.phone_e164, second.phone_e164),
+    )
+    return any(one is not None and other is not None and one != other for one, other in pairs)
 
 
 def _result(
-    source_row: int, values: RowValues, reasons: list[Issue], duplicate_of: int | None
+    source_row: int,
+    values: RowValues,
+    reasons: list[Issue],
+    notes: tuple[Issue, ...],
+    duplicate_of: int | None,
 ) -> RowResult:
-    """The row result from its values and reasons."""
+    """The row result from its values, reasons and the rules' warnings."""
     return RowResult(
         source_row,
         RowStatus.EXCLUDED if reasons else RowStatus.ELIGIBLE,
         tuple(reasons),
-        values.warnings,
+        values.warnings + notes,
         values.full_name,
         values.phone_e164,
         values.email,
