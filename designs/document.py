@@ -112,6 +112,7 @@ def _group(group: Group) -> dict[str, Any]:
             "kind": group.list.kind.value,
             "required": [f.value for f in group.list.required],
             "expected": group.list.expected,
+            **({"council": True} if group.list.council else {}),
         },
         "window": {"start": group.window.start, "end": group.window.end} if group.window else None,
         "share": group.share,

@@ -104,11 +104,13 @@ class Window:
 @dataclass(frozen=True)
 class ListSpec:
     """What a group's list must hold. ``expected``: eligible people each unit should list
-    (a warning below it; 30 citizens in seed 004), None for no expectation."""
+    (a warning below it; 30 citizens in seed 004), None for no expectation. ``council``:
+    a list of council delegates, which carries the design's council term."""
 
     kind: ListKind = ListKind.OFFICIALS
     required: tuple[ListField, ...] = ()
     expected: int | None = None
+    council: bool = False
 
 
 @dataclass(frozen=True)

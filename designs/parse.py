@@ -8,6 +8,8 @@ schema is documented in ``docs/design-file.md``.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -123,7 +125,7 @@ def parse_design(
         description=description,
         template=reader.code(top.get("template"), "template", required=False),
         kind=reader.code(top.get("kind"), "kind", required=False),
-        council_term=reader.text(top.get("council_term"), "council_term", required=False),
+        council_term=_council_term(reader, top.get("council_term")),
         levels=tuple(design_parts[0]),
         groups=tuple(design_parts[1]),
         evaluations=tuple(design_parts[2]),
@@ -245,8 +247,23 @@ def _with_defaults(reader: Reader, s: Selection, path: str) -> Selection:
     return s
 
 
+_TERM = re.compile(r"^\s*(\d{4})\s*[-–—/]\s*(\d{4})\s*$")
+
+
+def _council_term(reader: Reader, value: object) -> str | None:
+    """A council term of five years, written "2026–2031" (or with a hyphen)."""
+    text = reader.text(value, "council_term", required=False)
+    if text is None:
+        return None
+    match = _TERM.match(text)
+    if not match or int(match.group(2)) - int(match.group(1)) != 5:
+        reader.add("council_term", "bad_council_term", value=text)
+        return None
+    return f"{match.group(1)}–{match.group(2)}"
+
+
 def _list_spec(reader: Reader, value: object, path: str) -> ListSpec | None:
-    raw = reader.mapping(value, path, ("kind", "required", "expected"))
+    raw = reader.mapping(value, path, ("kind", "required", "expected", "council"))
     if raw is None:
         return None
     kind = reader.choice(raw.get("kind", "officials"), at(path, "kind"), ListKind)
@@ -258,9 +275,10 @@ def _list_spec(reader: Reader, value: object, path: str) -> ListSpec | None:
         if choice is not None and choice not in required:
             required.append(choice)
     expected = reader.integer(raw.get("expected"), at(path, "expected"), 0, 100_000)
+    council = reader.boolean(raw.get("council"), at(path, "council"), False)
     if kind is None:
         return None
-    return ListSpec(kind, tuple(required), expected)
+    return ListSpec(kind, tuple(required), expected, council)
 
 
 def _window(reader: Reader, value: object, path: str) -> Window | None:

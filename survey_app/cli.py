@@ -9,6 +9,10 @@ survey-app campaign templates            the design templates shipped with the s
 survey-app campaign create (--template CODE | --design FILE) --year Y --name N
 survey-app campaign export-design ID     print a campaign's design (YAML)
 survey-app campaign import-design ID FILE   replace a campaign's design
+survey-app units import-official [--province CODE] [--as-of DATE] [--json]
+survey-app units add-official --campaign ID --province CODE --level L [--parent CODE]
+survey-app units link --campaign ID UNIT_CODE OFFICIAL_CODE
+survey-app units predecessors --campaign ID UNIT_CODE --earlier ID CODE [CODE...]
 """
 
 from __future__ import annotations
@@ -196,6 +200,112 @@ def import_units(file: Path, campaign_id: int | None) -> None:
             raise click.ClickException(exc.message("en")) from exc
         session.commit()
     click.echo(json.dumps({"created": result.created, "updated": result.updated}))
+
+
+@main.group("units")
+def units_group() -> None:
+    """The official registry of administrative units and campaigns' links to it."""
+
+
+@units_group.command("import-official")
+@click.option("--province", default=None, help="Only this province (2-digit code, from 2025).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default="2025-07-01",
+    show_default=True,
+    help="The date the summary counts units in force on.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@with_appcontext
+def units_import_official(province: str | None, as_of: object, as_json: bool) -> None:
+    """Load the country's units and the old -> new mapping (idempotent, recorded)."""
+    from survey_app.services import official_units
+
+    day = as_of.date()  # type: ignore[attr-defined]
+    with _session() as session:
+        try:
+            summary = official_units.import_official(session, province_code=province, as_of=day)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message("en")) from exc
+        session.commit()
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        for key, value in summary.to_dict().items():
+            click.echo(f"{key}: {value}")
+
+
+@units_group.command("add-official")
+@click.option("--campaign", "campaign_id", type=int, required=True)
+@click.option("--province", required=True, help="Official province code (e.g. 25).")
+@click.option("--level", required=True, help="The design's level code for these communes.")
+@click.option("--parent", "parent_code", default=None, help="Code of the parent unit.")
+@with_appcontext
+def units_add_official(
+    campaign_id: int, province: str, level: str, parent_code: str | None
+) -> None:
+    """Add a province's communes in force on the campaign's date, with their codes."""
+    from survey_app.services import campaigns, official_units, registry
+
+    with _session() as session:
+        try:
+            campaign = campaigns.get_campaign(session, campaign_id)
+            parent = registry.unit_by_code(session, campaign, parent_code) if parent_code else None
+            added, linked = official_units.add_communes(
+                session, campaign, province, level, parent, None
+            )
+        except ServiceError as exc:
+            raise click.ClickException(exc.message("en")) from exc
+        session.commit()
+    click.echo(json.dumps({"added": added, "linked": linked}))
+
+
+@units_group.command("link")
+@click.option("--campaign", "campaign_id", type=int, required=True)
+@click.argument("unit_code")
+@click.argument("official_code")
+@with_appcontext
+def units_link(campaign_id: int, unit_code: str, official_code: str) -> None:
+    """Link a campaign's unit to an official commune or province ("-" unlinks)."""
+    from survey_app.services import campaigns, official_units, registry
+
+    with _session() as session:
+        try:
+            campaign = campaigns.get_campaign(session, campaign_id)
+            unit = registry.unit_by_code(session, campaign, unit_code)
+            code = None if official_code == "-" else official_code
+            official = official_units.link(session, campaign, unit, code, None)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message("en")) from exc
+        session.commit()
+    click.echo(json.dumps({"unit": unit_code, "official": official.key if official else None}))
+
+
+@units_group.command("predecessors")
+@click.option("--campaign", "campaign_id", type=int, required=True)
+@click.option("--earlier", "earlier_id", type=int, required=True, help="The earlier campaign.")
+@click.argument("unit_code")
+@click.argument("codes", nargs=-1)
+@with_appcontext
+def units_predecessors(
+    campaign_id: int, earlier_id: int, unit_code: str, codes: tuple[str, ...]
+) -> None:
+    """Set the units of an earlier campaign that a unit continues (none: clear)."""
+    from survey_app.services import campaigns, lineage, registry
+
+    with _session() as session:
+        try:
+            campaign = campaigns.get_campaign(session, campaign_id)
+            earlier = campaigns.get_campaign(session, earlier_id)
+            unit = registry.unit_by_code(session, campaign, unit_code)
+            ids = [registry.unit_by_code(session, earlier, code).id for code in codes]
+            chosen = lineage.set_predecessors(session, unit, ids, None)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message("en")) from exc
+        session.commit()
+    click.echo(json.dumps({"unit": unit_code, "predecessors": [u.code for u in chosen]}))
 
 
 @main.command("import-list")

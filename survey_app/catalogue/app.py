@@ -177,4 +177,34 @@ APP: dict[str, tuple[str, str]] = {
         "Mật khẩu phải có ít nhất {min_length} ký tự.",
         "The password must have at least {min_length} characters.",
     ),
+    "registry_source_missing": (
+        "Chưa cài gói dữ liệu đơn vị hành chính ({detail}). Hãy chạy lại cài đặt (make install).",
+        "The administrative units data package is not installed ({detail}). Run the "
+        "installation again (make install).",
+    ),
+    "unknown_province_code": (
+        "Không có tỉnh, thành phố mã “{code}” trong danh mục (từ 01/07/2025).",
+        "No province with code “{code}” in the register (from 1 July 2025).",
+    ),
+    "registry_not_imported": (
+        "Chưa nhập danh mục đơn vị hành chính. Hãy nhập ở trang Danh mục hành chính.",
+        "The register of administrative units has not been imported yet. Import it on the "
+        "Administrative units page.",
+    ),
+    "unknown_official_code": (
+        "Không có đơn vị hành chính mã “{code}” vào ngày {day}.",
+        "No administrative unit with code “{code}” on {day}.",
+    ),
+    "unknown_predecessor": (
+        "Có đơn vị tiền thân không tồn tại.",
+        "One of the predecessor units does not exist.",
+    ),
+    "predecessor_not_earlier": (
+        "“{name}” không thuộc một đợt trước nên không thể là đơn vị tiền thân.",
+        "“{name}” is not in an earlier campaign, so it cannot be a predecessor.",
+    ),
+    "bad_date": (
+        "Ngày “{value}” không hợp lệ; viết theo dạng ngày/tháng/năm, như 01/07/2025.",
+        "The date “{value}” is not valid; write it as day/month/year, e.g. 01/07/2025.",
+    ),
 }

@@ -140,6 +140,12 @@ DESIGNS: dict[str, tuple[str, str]] = {
         "Không có bộ tiêu chí «{code}».",
         "There is no criteria tree “{code}”.",
     ),
+    "design.bad_council_term": (
+        "Nhiệm kỳ hội đồng nhân dân viết là năm đầu–năm cuối, cách nhau 5 năm (như 2026–2031), "
+        "không phải “{value}”.",
+        "A council term is written first year–last year, five years apart (e.g. 2026–2031), "
+        "not “{value}”.",
+    ),
     "design.bad_band": (
         "Mỗi mức xếp loại viết là [tên, điểm tối thiểu].",
         "Each band is written [label, lower bound].",

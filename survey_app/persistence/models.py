@@ -113,6 +113,8 @@ class Campaign(Base):
     # one-query path (queries/submissions.py); never written anywhere else.
     fieldwork_opens: Mapped[dt.date | None] = mapped_column(Date)
     fieldwork_closes: Mapped[dt.date | None] = mapped_column(Date)
+    # The date the campaign reads the official registry as of (None: its window's end).
+    registry_as_of: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
 
     units: Mapped[list[Unit]] = relationship(back_populates="campaign")
@@ -203,9 +205,89 @@ class Unit(Base):
     tier: Mapped[int | None] = mapped_column(Integer)
     size: Mapped[int | None] = mapped_column(Integer)
     procedure_fields: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The official unit this unit is (a commune, ward or province), None for the
+    # administrator's own units (departments, sub-units, offices) with codes of their own.
+    official_key: Mapped[str | None] = mapped_column(ForeignKey("official_units.key"), index=True)
 
     campaign: Mapped[Campaign] = relationship(back_populates="units")
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
+
+
+class UnitPredecessor(Base):
+    """A unit of an earlier campaign that this unit continues (Sở Tài chính 2025 ⇐ Sở Tài
+    chính and Sở Kế hoạch và Đầu tư 2024): the results compare them year on year."""
+
+    __tablename__ = "unit_predecessors"
+    __table_args__ = (CheckConstraint("unit_id <> predecessor_id", name="not_itself"),)
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    predecessor_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class OfficialUnit(Base):
+    """An official administrative unit in one period (``adminunits.OfficialUnit``).
+
+    ``key`` is tier, code and start of validity ("commune:09154:2025-07-01"): a code names
+    different units before and after 1 July 2025. Rows are never deleted: a unit that
+    ceases gets its ``valid_to``; units of campaigns keep pointing at it.
+    """
+
+    __tablename__ = "official_units"
+    __table_args__ = (
+        CheckConstraint("tier IN ('province', 'district', 'commune')", name="tier_known"),
+        CheckConstraint(
+            "valid_from IS NULL OR valid_to IS NULL OR valid_from <= valid_to", name="dates_order"
+        ),
+        Index("ix_official_units_code", "code"),
+    )
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    code: Mapped[str] = mapped_column(String(10))
+    tier: Mapped[str] = mapped_column(String(16))
+    unit_type: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(200))
+    parent_key: Mapped[str | None] = mapped_column(ForeignKey("official_units.key"), index=True)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    former_names: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class OfficialSuccession(Base):
+    """An old unit (or part of it, ``whole`` false) that became a new one on ``took_effect``."""
+
+    __tablename__ = "official_successions"
+
+    old_key: Mapped[str] = mapped_column(ForeignKey("official_units.key"), primary_key=True)
+    new_key: Mapped[str] = mapped_column(
+        ForeignKey("official_units.key"), primary_key=True, index=True
+    )
+    took_effect: Mapped[dt.date] = mapped_column(Date)
+    whole: Mapped[bool] = mapped_column(Boolean)
+    main: Mapped[bool] = mapped_column(Boolean)
+
+
+class OfficialImport(Base):
+    """One run of the official registry's import: its source, version, data date, digest
+    and what it found and changed."""
+
+    __tablename__ = "official_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(40))
+    licence: Mapped[str] = mapped_column(String(40))
+    data_date: Mapped[dt.date | None] = mapped_column(Date)
+    digest: Mapped[str] = mapped_column(String(64))
+    province_code: Mapped[str | None] = mapped_column(String(10))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    imported_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
 
 
 class User(Base):
@@ -265,6 +347,8 @@ class UnitList(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    # The council term a delegates' list is for ("2026–2031"), from the group's design.
+    council_term: Mapped[str | None] = mapped_column(String(16))
     # Uploaded after the sample was drawn: kept, never current, flagged for the administrator.
     after_sampling: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 

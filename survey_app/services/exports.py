@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from analysis.reproducibility import hash_frame, provenance, to_jsonable
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.models import ExportRecord, User
-from survey_app.services import audit
+from survey_app.services import audit, results_history
 from survey_app.services.results import CampaignResults, load_appraisal
 from survey_app.services.spreadsheet import safe_cell as neutralise
 
@@ -165,8 +165,11 @@ SHEETS = (
 _PERCENT_COLUMNS = ("index_pct", "weighted_share", "rate")
 
 
-def workbook(results: CampaignResults, record_hash: str) -> bytes:
-    """The XLSX workbook: an information sheet, one sheet per table, two native charts."""
+def workbook(
+    results: CampaignResults, record_hash: str, comparison: pd.DataFrame | None = None
+) -> bytes:
+    """The XLSX workbook: an information sheet, one sheet per table, two native charts;
+    ``comparison``: the year-on-year table (a sheet when it has rows)."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(
         out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
@@ -185,6 +188,8 @@ def workbook(results: CampaignResults, record_hash: str) -> bytes:
             _chart(book, sheet, title, frame, "unit_name", "index_pct", "Chỉ số CCHC (%)")
         if kind == "sipas" and len(frame):
             _chart(book, sheet, title, frame, "unit_name", "index_pct", "Chỉ số SIPAS (%)")
+    if comparison is not None and len(comparison):
+        _write_frame(book.add_worksheet("So sánh qua các năm"), comparison, formats)
     book.close()
     return out.getvalue()
 
@@ -326,8 +331,9 @@ def export_workbook(session: Session, results: CampaignResults, actor: User | No
     combined = pd.concat(
         [table(results, k).astype(str).assign(_table=k) for k in TABLE_KINDS], ignore_index=True
     )
+    comparison = results_history.comparison_table(session, results)
     row = record(session, results, "xlsx", combined, actor)
-    return workbook(results, row.data_hash)
+    return workbook(results, row.data_hash, comparison)
 
 
 def safe_rows(values: Iterable[Sequence[object]]) -> list[list[object]]:

@@ -59,7 +59,7 @@ from survey_app.persistence.models import (
     User,
 )
 from survey_app.persistence.queries import list_rows as list_rows_sql
-from survey_app.services import audit
+from survey_app.services import audit, official_units
 from survey_app.services.designs import design_of, settings_of
 from survey_app.services.spreadsheet import csv_bytes
 
@@ -119,6 +119,12 @@ def required_groups(campaign: Campaign, unit: Unit) -> tuple[str, ...]:
     return tuple(g.code for g in design_of(campaign).groups_submitted_by(unit.level))
 
 
+def _council_term(campaign: Campaign, group: str) -> str | None:
+    """The council term a delegates' list carries (the design's), None for other lists."""
+    design = design_of(campaign)
+    return design.council_term if design.group(group).list.council else None
+
+
 def rules_for(campaign: Campaign, group: str) -> ListRules:
     """The rules the design gives this group's lists."""
     return ListRules.of(group, design_of(campaign).group(group).list)
@@ -136,7 +142,10 @@ def blank_list(unit: Unit, group: str) -> bytes:
 
 
 def context_for(session: Session, campaign: Campaign, unit: Unit, group: str) -> ListContext:
-    """Window, locality and procedure fields that the list of ``unit`` is checked against."""
+    """Window, locality and procedure fields that the list of ``unit`` is checked against.
+
+    A unit linked to an official commune is checked by the registry (its old communes are
+    inside, split ones warn); otherwise by the names of the campaign's other units."""
     spec = design_of(campaign).group(group)
     if spec.list.kind is not ListKind.TRANSACTIONS:
         return ListContext(unit_name=unit.name)
@@ -152,6 +161,7 @@ def context_for(session: Session, campaign: Campaign, unit: Unit, group: str) ->
         other_localities=tuple(others),
         procedure_fields=tuple(unit.procedure_fields or ()),
         required_count=spec.list.expected,
+        locality=official_units.locality_for(session, campaign, unit),
     )
 
 
@@ -279,6 +289,7 @@ def _store_version(
         content=data,
         summary=summary,
         uploaded_by_id=actor.id if actor else None,
+        council_term=_council_term(campaign, group),
     )
     session.add(unit_list)
     session.flush()

@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
         fieldwork,
         lists,
         main,
+        registry,
         results,
         sampling,
         survey,
@@ -33,7 +34,19 @@ def register(app: Flask) -> None:
     from survey_app.web.converters import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
-    for module in (main, auth, admin, survey, entry, fieldwork, results, api, lists, sampling):
+    for module in (
+        main,
+        auth,
+        admin,
+        registry,
+        survey,
+        entry,
+        fieldwork,
+        results,
+        api,
+        lists,
+        sampling,
+    ):
         app.register_blueprint(module.bp)
     _register_errors(app)
     app.context_processor(_template_globals)

@@ -62,6 +62,10 @@ class DesignForm(FlaskForm):
     text = TextAreaField(_l("Thiết kế (YAML)"), validators=[DataRequired(), Length(max=512 * 1024)])
 
 
+class PlainForm(FlaskForm):
+    """A form of buttons and plain fields read from ``request.form``: only the CSRF token."""
+
+
 class FileUploadForm(FlaskForm):
     file = FileField(_l("Tệp"), validators=[FileRequired()])
 

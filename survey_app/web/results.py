@@ -17,7 +17,15 @@ from survey_app.errors import ServiceError, render
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
-from survey_app.services import appraisal, campaigns, exports, lookup, microdata, results
+from survey_app.services import (
+    appraisal,
+    campaigns,
+    exports,
+    lookup,
+    microdata,
+    results,
+    results_history,
+)
 from survey_app.services.results_quality import quality_report
 from survey_app.web.charts import Bar, bar_chart
 from survey_app.web.forms import FileUploadForm
@@ -127,8 +135,12 @@ def unit(campaign_id: int, unit_id: int) -> str:
     total = r.ranking[r.ranking["unit_code"] == found.code]
     estimates = r.estimates.get("unit")
     own = estimates[estimates["rated_unit"] == found.code] if estimates is not None else None
+    years = results_history.year_on_year(get_session(), found, current=r)
     return render_template(
         "results/unit.html",
+        years=years if len(years) > 1 else [],
+        year_fields=results_history.field_titles(years),
+        year_chart=_year_chart(years) if len(years) > 1 else "",
         r=r,
         campaign=r.campaign,
         unit=found,
@@ -139,6 +151,16 @@ def unit(campaign_id: int, unit_id: int) -> str:
         chart=_field_chart(r, own),
         field_titles=_field_titles(r),
     )
+
+
+def _year_chart(years: list[results_history.YearRow]) -> str:
+    """The index of the unit and its predecessors, oldest first."""
+    bars = [
+        Bar(f"{row.year} · {row.unit_name}", row.index_pct)
+        for row in reversed(years)
+        if row.index_pct is not None
+    ]
+    return bar_chart(bars, _("Chỉ số CCHC qua các năm (%)"), percent) if bars else ""
 
 
 def _field_titles(r: results.CampaignResults) -> dict[str, str]:
