@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from survey_app.persistence.models import Campaign, Unit
 from survey_app.services import lineage, results
 
-
 HOW_VI = {
     "this": "Đơn vị này",
     "linked": "Đơn vị tiền thân (đã chọn)",

@@ -71,7 +71,9 @@ def test_restrict_keeps_one_province_and_what_it_was_made_of(registry: Registry)
     assert old_provinces == {"Phú Thọ", "Vĩnh Phúc", "Hòa Bình"}
     communes = part.valid_on(REFORM_2025, Tier.COMMUNE)
     assert len(communes) == sum(
-        1 for unit in registry.valid_on(REFORM_2025, Tier.COMMUNE) if unit.parent == provinces[0].key
+        1
+        for unit in registry.valid_on(REFORM_2025, Tier.COMMUNE)
+        if unit.parent == provinces[0].key
     )
     assert all(s.new in part.units and s.old in part.units for s in part.successions)
     assert source_recorded(part)
@@ -79,4 +81,6 @@ def test_restrict_keeps_one_province_and_what_it_was_made_of(registry: Registry)
 
 def source_recorded(part: Registry) -> bool:
     source = part.source
-    return source.name == "vietnamadminunits" and source.licence == "MIT" and len(source.digest) == 64
+    return (
+        source.name == "vietnamadminunits" and source.licence == "MIT" and len(source.digest) == 64
+    )
