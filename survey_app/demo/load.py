@@ -30,6 +30,7 @@ from survey_app.services import (
     instruments,
     invitations,
     jobs,
+    official_units,
     registry,
 )
 from survey_app.services import designs as designs_service
@@ -72,6 +73,7 @@ def ensure_demo(
     that need no lists or respondents). ``sealer`` keeps the letters printable again.
     """
     links_file = instance_dir / "demo_links.json"
+    official_units.ensure_imported(session)
     existing = session.scalar(select(Campaign).where(Campaign.name == DEMO_NAME))
     if existing is None:
         existing = _load(session, links_file, fieldwork, sealer)

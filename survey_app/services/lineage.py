@@ -103,7 +103,10 @@ def earlier_units(session: Session, unit: Unit) -> list[tuple[Unit, str]]:
         if not step:
             break
         frontier = step
-    return sorted(found.values(), key=lambda pair: (_order(pair[0]), pair[0].name), reverse=True)
+    return sorted(
+        found.values(),
+        key=lambda pair: (-pair[0].campaign.year, -pair[0].campaign_id, pair[0].name),
+    )
 
 
 def _order(unit: Unit) -> tuple[int, int]:

@@ -111,6 +111,13 @@ def import_official(
     return summary
 
 
+def ensure_imported(session: Session) -> ImportSummary | None:
+    """Import the registry if it never was (the demo's first start); None when it was."""
+    if queries.latest_import(session) is not None:
+        return None
+    return import_official(session)
+
+
 def _row(unit: OfficialUnit) -> dict[str, Any]:
     """The stored form of one unit."""
     return {

@@ -155,6 +155,7 @@ def _demo_ids(app: Flask, session: Session, campaign_id: int) -> dict[str, int |
         "respondent_id": respondent.id,
         "user_id": officer.id,
         "kind": "scores",
+        "key": "commune:09154:2025-07-01",
     }
 
 
