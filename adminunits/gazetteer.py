@@ -90,6 +90,9 @@ _COMMUNE_MARKERS = {
     ("dac", "khu"): UnitType.DAC_KHU,
 }
 _MARKER_WORDS = {words[0] for words, _ in _MARKERS}
+_BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], tuple[Level, ...]]]] = {}
+for _words, _levels in _MARKERS:  # longest first, as in _MARKERS
+    _BY_FIRST_WORD.setdefault(_words[0], []).append((_words, _levels))
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,10 @@ class Gazetteer:
         self._districts: dict[str, set[str]] = defaultdict(set)
         self._communes: dict[str, list[_Entry]] = defaultdict(list)
         self._cache: dict[str, tuple[Mention, ...]] = {}
+        self._pieces: dict[str, tuple[Mention, ...]] = {}
+        self._placed: dict[
+            tuple[tuple[Mention, ...], frozenset[str] | None], tuple[Placement, ...]
+        ] = {}
         for unit in registry.units.values():
             self._index(unit)
 
@@ -207,8 +214,20 @@ class Gazetteer:
 
     def locate(self, address: str, scope: frozenset[str] | None = None) -> list[Placement]:
         """Where each commune ``address`` names lies; ``scope``: the province keys to look
-        in when the address names no province (None: the whole country)."""
-        mentions = self.mentions(address)
+        in when the address names no province (None: the whole country). Addresses that
+        differ only in the hamlet or house share one answer."""
+        places = tuple(m for m in self.mentions(address) if m.level is not Level.OTHER)
+        found = self._placed.get((places, scope))
+        if found is None:
+            found = self._place(places, scope)
+            if len(self._placed) < 200_000:
+                self._placed[(places, scope)] = found
+        return list(found)
+
+    def _place(
+        self, mentions: tuple[Mention, ...], scope: frozenset[str] | None
+    ) -> tuple[Placement, ...]:
+        """Uncached body of :meth:`locate`, on the address's places."""
         named = frozenset().union(
             *(
                 self._provinces.get(mention.key, ())
@@ -245,7 +264,7 @@ class Gazetteer:
             targets = frozenset().union(*(entry.targets for entry in entries))
             split = len(targets) > 1 or any(entry.split for entry in entries)
             placements.append(Placement(mention, targets, split))
-        return placements
+        return tuple(placements)
 
     def _choose(
         self,
@@ -309,15 +328,25 @@ class Gazetteer:
             self._communes[key].append(entry)
 
     def _read(self, address: str) -> Iterable[Mention]:
-        """The mentions of every part of ``address``."""
+        """The mentions of every part of ``address`` (parts recur across addresses: the
+        commune, district and province parts are read once each, hamlets are cheap)."""
         for part in _PARTS.split(address):
-            for piece in _split_dashes(part):
-                text = unicodedata.normalize("NFC", piece).lower()
-                pairs = [(f, r) for r in _TOKEN.findall(text) for f in [fold_words(r)]]
-                pairs = [(f, r) for f, r in pairs if f and " " not in f]
-                if pairs:
-                    words, raw = [f for f, _ in pairs], [r for _, r in pairs]
-                    yield from self._read_part(words, raw)
+            for piece in _split_dashes(part) if " - " in part or " – " in part else (part,):
+                found = self._pieces.get(piece)
+                if found is None:
+                    found = tuple(self._read_piece(piece))
+                    if len(self._pieces) < 200_000:
+                        self._pieces[piece] = found
+                yield from found
+
+    def _read_piece(self, piece: str) -> Iterable[Mention]:
+        """The mentions of one part of an address."""
+        text = unicodedata.normalize("NFC", piece).lower()
+        pairs = [(f, r) for r in _TOKEN.findall(text) for f in [fold_words(r)]]
+        pairs = [(f, r) for f, r in pairs if f and " " not in f]
+        if pairs:
+            words, raw = [f for f, _ in pairs], [r for _, r in pairs]
+            yield from self._read_part(words, raw)
 
     def _read_part(self, words: list[str], raw: list[str]) -> Iterable[Mention]:
         """The mentions in one part's words (``raw``: as written): marked places, or the
@@ -336,9 +365,10 @@ class Gazetteer:
             length, levels = found
             start = position + length
             mentions, used = self._names_after(words, start, levels)
-            unit_type = _COMMUNE_MARKERS.get(tuple(words[position:start]))
-            exact = "".join(raw[start : start + used])
-            mentions = [replace(m, unit_type=unit_type, exact=exact) for m in mentions]
+            if mentions and mentions[0].level is Level.COMMUNE:
+                unit_type = _COMMUNE_MARKERS.get(tuple(words[position:start]))
+                exact = "".join(raw[start : start + used])
+                mentions = [replace(m, unit_type=unit_type, exact=exact) for m in mentions]
             yield from mentions
             position = start + max(used, 1) if mentions else start
 
@@ -406,7 +436,7 @@ def _split_dashes(part: str) -> list[str]:
 
 def _marker(words: list[str], position: int) -> tuple[int, tuple[Level, ...]] | None:
     """The type word(s) starting at ``position``: their length and the levels they mean."""
-    for marker, levels in _MARKERS:
+    for marker, levels in _BY_FIRST_WORD.get(words[position], ()):
         if tuple(words[position : position + len(marker)]) == marker:
             return len(marker), levels
     return None

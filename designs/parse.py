@@ -9,7 +9,6 @@ schema is documented in ``docs/design-file.md``.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Collection, Mapping
 from typing import Any
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from adminunits import REFORM_2025, Tier
@@ -31,17 +32,17 @@ if TYPE_CHECKING:  # annotations only: views never touch the models themselves
 bp = Blueprint("registry", __name__, url_prefix="/admin")
 
 TYPE_LABELS = {
-    "tinh": "Tỉnh",
-    "thanh_pho_trung_uong": "Thành phố trực thuộc trung ương",
-    "huyen": "Huyện",
-    "quan": "Quận",
-    "thi_xa": "Thị xã",
-    "thanh_pho_thuoc_tinh": "Thành phố thuộc tỉnh",
-    "xa": "Xã",
-    "phuong": "Phường",
-    "thi_tran": "Thị trấn",
-    "dac_khu": "Đặc khu",
-    "huyen_dao": "Huyện đảo",
+    "tinh": _l("Tỉnh"),
+    "thanh_pho_trung_uong": _l("Thành phố trực thuộc trung ương"),
+    "huyen": _l("Huyện"),
+    "quan": _l("Quận"),
+    "thi_xa": _l("Thị xã"),
+    "thanh_pho_thuoc_tinh": _l("Thành phố thuộc tỉnh"),
+    "xa": _l("Xã"),
+    "phuong": _l("Phường"),
+    "thi_tran": _l("Thị trấn"),
+    "dac_khu": _l("Đặc khu"),
+    "huyen_dao": _l("Huyện đảo"),
 }
 
 
