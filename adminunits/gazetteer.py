@@ -421,13 +421,15 @@ def _exact(name: str) -> str:
 
 
 def _split_dashes(part: str) -> list[str]:
-    """A part split at " - " only where a type word follows ("Thôn 1 - xã Phú Đa"), not
-    inside a name ("Phan Rang - Tháp Chàm", "Bà Rịa - Vũng Tàu")."""
+    """A part split at " - " only where a commune, district or province type word follows
+    ("Thôn 1 - xã Phú Đa"), not inside a name ("Phan Rang - Tháp Chàm", "Chân Mây - Lăng
+    Cô": "làng" starts hamlets, not names after a dash)."""
     pieces = _DASH.split(part)
     joined = [pieces[0]]
     for piece in pieces[1:]:
         words = fold_words(piece).split()
-        if words and _marker(words, 0) is not None:
+        found = _marker(words, 0) if words else None
+        if found is not None and found[1] != (Level.OTHER,):
             joined.append(piece)
         else:
             joined[-1] = f"{joined[-1]} {piece}"
