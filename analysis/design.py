@@ -1,8 +1,11 @@
 """A stratified sampling design in array form, and domain indicators built from it.
 
-The design follows R's ``svydesign(ids = ~1 or ~psu, strata = ~stratum, weights = ~w)``: PSUs
-are nested in strata (PSU codes are taken within their stratum) and drawn with replacement, no
-finite-population correction. Without a PSU column each respondent is its own PSU.
+The design follows R's ``svydesign(ids = ~1 or ~psu, strata = ~stratum, weights = ~w,
+fpc = ~pop_size)``: PSUs are nested in strata (PSU codes are taken within their stratum).
+Without a population column PSUs are taken as drawn with replacement (no finite-population
+correction); with one, each stratum's variance is multiplied by ``1 - m_h / N_h`` (``m_h``
+PSUs drawn of ``N_h``), as R's ``fpc`` and svy's ``pop_size`` do, so a census stratum has no
+sampling error. Without a PSU column each respondent is its own PSU.
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True)
 class DesignColumns:
-    """Names of the design columns of a respondent frame (``psu=None``: each row is a PSU)."""
+    """Names of the design columns of a respondent frame (``psu=None``: each row is a PSU;
+    ``pop_size``: the number of PSUs in the row's stratum's population, None for no
+    finite-population correction)."""
 
     weight: str = "weight"
     stratum: str | None = "stratum"
     psu: str | None = None
+    pop_size: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,7 +41,8 @@ class SurveyDesign:
     """Design arrays of ``n`` rows: weights, stratum codes, PSU codes (or ``None``).
 
     ``psu_count`` holds, per stratum, the PSUs with a positive weight (as svy and R count them;
-    zero-weight rows stay in the frame but are no PSU).
+    zero-weight rows stay in the frame but are no PSU). ``sampled_share``, per stratum, is
+    ``psu_count / N_h`` when population sizes are given (None: no correction).
     """
 
     weights: FloatArray
@@ -43,6 +50,7 @@ class SurveyDesign:
     psu: IntArray | None
     psu_stratum: IntArray | None
     psu_count: IntArray
+    sampled_share: FloatArray | None = None
 
     @property
     def n_rows(self) -> int:
@@ -53,9 +61,45 @@ class SurveyDesign:
 def prepare_design(frame: pd.DataFrame, columns: DesignColumns = DesignColumns()) -> SurveyDesign:
     """Turn a frame's design columns into a :class:`SurveyDesign`.
 
-    Raises :class:`AnalysisError` with ``BAD_WEIGHT`` for missing, negative or infinite weights
-    and ``MISSING_STRATUM`` for a missing stratum or PSU label.
+    Raises :class:`AnalysisError` with ``BAD_WEIGHT`` for missing, negative or infinite weights,
+    ``MISSING_STRATUM`` for a missing stratum or PSU label, and ``BAD_POP_SIZE`` for a
+    population size that is missing, differs within a stratum or is below the PSUs drawn.
     """
+    design = _prepare(frame, columns)
+    if columns.pop_size is None:
+        return design
+    share = _sampled_share(frame[columns.pop_size], design.stratum, design.psu_count)
+    return SurveyDesign(
+        design.weights,
+        design.stratum,
+        design.psu,
+        design.psu_stratum,
+        design.psu_count,
+        share,
+    )
+
+
+def _sampled_share(column: pd.Series, stratum: IntArray, psu_count: IntArray) -> FloatArray:
+    """Per stratum, the PSUs drawn over the population size (one size per stratum)."""
+    sizes = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    if not np.all(np.isfinite(sizes)) or np.any(sizes <= 0):
+        raise AnalysisError(ErrorCode.BAD_POP_SIZE, "population sizes must be finite and > 0")
+    strata = psu_count.shape[0]
+    low = np.full(strata, np.inf)
+    high = np.full(strata, -np.inf)
+    np.minimum.at(low, stratum, sizes)
+    np.maximum.at(high, stratum, sizes)
+    used = np.isfinite(low)
+    if np.any(low[used] != high[used]):
+        raise AnalysisError(ErrorCode.BAD_POP_SIZE, "one population size per stratum")
+    size = np.where(used, low, 1.0)
+    if np.any(psu_count > size):
+        raise AnalysisError(ErrorCode.BAD_POP_SIZE, "more PSUs drawn than the population holds")
+    return np.asarray(psu_count / size, dtype=np.float64)
+
+
+def _prepare(frame: pd.DataFrame, columns: DesignColumns) -> SurveyDesign:
+    """The design without the finite-population correction."""
     weights = frame[columns.weight].to_numpy(dtype=np.float64, na_value=np.nan)
     if not np.all(np.isfinite(weights)) or np.any(weights < 0):
         raise AnalysisError(ErrorCode.BAD_WEIGHT, "weights must be finite and >= 0")

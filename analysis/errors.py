@@ -11,6 +11,7 @@ class ErrorCode(StrEnum):
 
     BAD_WEIGHT = "analysis.bad_weight"
     MISSING_STRATUM = "analysis.missing_stratum"
+    BAD_POP_SIZE = "analysis.bad_pop_size"
     MISSING_COLUMN = "analysis.missing_column"
     BAD_SHARE = "analysis.bad_share"
     BAD_SETTINGS = "analysis.bad_settings"

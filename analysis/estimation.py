@@ -153,6 +153,9 @@ def _build_level(
         to_psu_cell = indicator(psu_cell, pc_domain.shape[0])
         cell_domain, cell_stratum, cell = _pair_codes(pc_domain, design.psu_stratum[pc_psu])
     coef_s2, coef_s1sq = _stratum_coefficients(design.psu_count, settings.singleton)
+    if design.sampled_share is not None:  # finite-population correction, 1 - m_h / N_h
+        coef_s2 = coef_s2 * (1.0 - design.sampled_share)
+        coef_s1sq = coef_s1sq * (1.0 - design.sampled_share)
     return _Level(
         labels=labels,
         atom_domain=atom_domain,

@@ -7,6 +7,12 @@ ANALYSIS: dict[str, tuple[str, str]] = {
         "Trọng số thiết kế phải là số dương.",
         "Design weights must be positive numbers.",
     ),
+    "analysis.bad_pop_size": (
+        "Số người của tầng mẫu (tổng thể) phải là số dương, giống nhau trong một tầng và không "
+        "nhỏ hơn số người được chọn.",
+        "A stratum's population size must be positive, the same within the stratum and no "
+        "smaller than the number drawn.",
+    ),
     "analysis.missing_stratum": (
         "Thiếu tầng mẫu của một số phiếu.",
         "Some responses have no stratum.",

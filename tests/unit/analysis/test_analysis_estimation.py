@@ -235,3 +235,64 @@ def test_singletons_match_svy(ours: SingletonMethod, theirs: str) -> None:
     settings = EstimationSettings(singleton=ours)
     mine = weighted_estimates(frame, ["y"], ["d"], DesignColumns("w", "st"), settings=settings)
     _compare(mine, reference, [("estimate", "est"), ("se", "se"), ("df", "df")])
+
+
+def _with_population(
+    frame: pd.DataFrame, psu: str | None, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Each stratum's population size: between the PSUs drawn and a few times as many (one
+    stratum a census), as an eligible list gives it."""
+    unit = frame[psu] if psu else pd.Series(range(len(frame)), index=frame.index)
+    drawn = unit.groupby(frame["st"]).nunique()
+    sizes = {st: int(m + rng.integers(0, 3 * m)) for st, m in drawn.items()}
+    sizes[drawn.index[0]] = int(drawn.iloc[0])  # a census stratum
+    return frame.assign(N=frame["st"].map(sizes).astype(float))
+
+
+@pytest.mark.parametrize("psu", [None, "psu"])
+@pytest.mark.parametrize("statistic", [Statistic.MEAN, Statistic.SHARE])
+def test_finite_population_correction_matches_svy_pop_size(
+    psu: str | None, statistic: Statistic
+) -> None:
+    rng = np.random.default_rng(21)
+    frame = _with_population(_random_frame(rng, 400), psu, rng)
+    design = svy.Design(stratum="st", psu=psu, wgt="w", pop_size="N")
+    sample = svy.Sample(pl.from_pandas(frame), design)
+    if statistic is Statistic.MEAN:
+        theirs = sample.estimation.mean("y", by="d").to_polars().to_pandas()
+        variable = "y"
+    else:
+        theirs = sample.estimation.prop("b", by="d").to_polars().to_pandas()
+        theirs = theirs[theirs["b"] == 1]
+        variable = "b"
+    ours = weighted_estimates(
+        frame, [variable], ["d"], DesignColumns("w", "st", psu, pop_size="N"), statistic
+    )
+    _compare(ours, theirs, [("estimate", "est"), ("se", "se")])
+    without = weighted_estimates(frame, [variable], ["d"], DesignColumns("w", "st", psu), statistic)
+    assert (ours["se"] < without["se"]).all()
+
+
+def test_a_census_has_no_sampling_error() -> None:
+    frame = _random_frame(np.random.default_rng(22), 120)
+    drawn = frame.groupby("st")["y"].transform("size").astype(float)
+    ours = weighted_estimates(
+        frame.assign(N=drawn), ["y"], ["d"], DesignColumns("w", "st", None, "N")
+    )
+    assert (ours["se"] == 0).all()
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        lambda f: f["st"].map(lambda s: 1.0),  # fewer than drawn
+        lambda f: pd.Series(np.arange(len(f)) + 1000.0, index=f.index),  # differs in a stratum
+        lambda f: f["st"].map(lambda s: float("nan")),
+    ],
+)
+def test_bad_population_sizes_are_refused(sizes: object) -> None:
+    frame = _random_frame(np.random.default_rng(23), 60)
+    frame["N"] = sizes(frame)  # type: ignore[operator]
+    with pytest.raises(AnalysisError) as refused:
+        weighted_estimates(frame, ["y"], ["d"], DesignColumns("w", "st", None, "N"))
+    assert refused.value.code.value == "analysis.bad_pop_size"
