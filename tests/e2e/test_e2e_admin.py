@@ -51,3 +51,30 @@ def test_admin_sets_up_a_2025_campaign_from_a_template_and_edits_its_design(
     desktop.click("button:has-text('Lưu thiết kế')")
     assert "Đã lưu thiết kế đợt khảo sát." in desktop.content()
     assert "quota: 3" in desktop.input_value("#text")
+
+
+def test_admin_finds_a_merged_commune_and_adds_a_provinces_communes(
+    live_server: str, desktop
+) -> None:  # type: ignore[no-untyped-def]
+    log_in(desktop, live_server, "admin")
+    desktop.click("text=Danh mục hành chính")
+    assert "vietnamadminunits" in desktop.content()  # the demo imported the registry
+    desktop.fill("#q", "vinh phu")
+    desktop.select_option("#sp", "25")
+    desktop.click("button:has-text('Tìm')")
+    desktop.click("a:has-text('Xã Vĩnh Phú')")
+    assert "09154" in desktop.content() and "Xã Ngũ Kiên" in desktop.content()
+    shot(desktop, "official-unit-desktop")
+    desktop.goto(f"{live_server}/admin/campaigns/new")
+    desktop.select_option("#template", "par_province_2025")
+    desktop.fill("#year", "2027")
+    desktop.fill("#name", "Phú Thọ 2027 (thử)")
+    desktop.click("button:has-text('Tạo đợt khảo sát')")
+    campaign_id = desktop.url.split("/campaigns/")[1].split("/")[0]
+    desktop.goto(f"{live_server}/admin/campaigns/{campaign_id}/official")
+    desktop.select_option("#province", "25")
+    desktop.select_option("#level", "commune")
+    desktop.click("form:has(#province) button:has-text('Thêm')")
+    assert "Đã thêm 148 đơn vị" in desktop.content()
+    assert "Xã Vĩnh Phú (09154)" in desktop.content()
+    shot(desktop, "campaign-official-desktop")
