@@ -90,6 +90,18 @@ _COMMUNE_MARKERS = {
     ("dac", "khu"): UnitType.DAC_KHU,
 }
 _MARKER_WORDS = {words[0] for words, _ in _MARKERS}
+_BARE = "\x00"  # marks the words of a part typed without diacritics
+# Type words as written with their diacritics (lower case, NFC).
+_ACCENTED: dict[str, frozenset[str]] = {
+    folded: frozenset(written.split("|"))
+    for folded, written in {
+        "xa": "xã", "phuong": "phường", "thi": "thị", "tran": "trấn", "dac": "đặc",
+        "khu": "khu", "huyen": "huyện", "quan": "quận", "thanh": "thành", "pho": "phố",
+        "tinh": "tỉnh", "thon": "thôn", "xom": "xóm", "ap": "ấp", "ban": "bản", "to": "tổ",
+        "dan": "dân", "khom": "khóm", "so": "số", "duong": "đường", "ngo": "ngõ",
+        "hem": "hẻm", "kiet": "kiệt", "lang": "làng", "cum": "cụm", "doi": "đội",
+    }.items()
+}  # fmt: skip
 _BY_FIRST_WORD: dict[str, list[tuple[tuple[str, ...], tuple[Level, ...]]]] = {}
 for _words, _levels in _MARKERS:  # longest first, as in _MARKERS
     _BY_FIRST_WORD.setdefault(_words[0], []).append((_words, _levels))
@@ -106,6 +118,7 @@ class Mention:
     marked: bool
     unit_type: UnitType | None = None
     exact: str = ""  # the name as written, lower case with diacritics, no spaces
+    ambiguous: bool = False  # a bare name also known as a district or province
 
 
 @dataclass(frozen=True)
@@ -238,8 +251,8 @@ class Gazetteer:
         districts = frozenset().union(
             *(
                 self._districts.get(mention.key, ())
-                for mention in mentions
-                if mention.level is Level.DISTRICT and mention.key
+                for index, mention in enumerate(mentions)
+                if mention.level is Level.DISTRICT and mention.key and _as_district(mentions, index)
             )
         )
         provinces = named or scope
@@ -331,7 +344,7 @@ class Gazetteer:
         """The mentions of every part of ``address`` (parts recur across addresses: the
         commune, district and province parts are read once each, hamlets are cheap)."""
         for part in _PARTS.split(address):
-            for piece in _split_dashes(part) if " - " in part or " – " in part else (part,):
+            for piece in self._split_dashes(part) if _DASH.search(part) else (part,):
                 found = self._pieces.get(piece)
                 if found is None:
                     found = tuple(self._read_piece(piece))
@@ -344,6 +357,8 @@ class Gazetteer:
         text = unicodedata.normalize("NFC", piece).lower()
         pairs = [(f, r) for r in _TOKEN.findall(text) for f in [fold_words(r)]]
         pairs = [(f, r) for f, r in pairs if f and " " not in f]
+        if all(f == r for f, r in pairs):  # typed without diacritics: type words folded
+            pairs = [(f, _BARE + r) for f, r in pairs]
         if pairs:
             words, raw = [f for f, _ in pairs], [r for _, r in pairs]
             yield from self._read_part(words, raw)
@@ -351,47 +366,81 @@ class Gazetteer:
     def _read_part(self, words: list[str], raw: list[str]) -> Iterable[Mention]:
         """The mentions in one part's words (``raw``: as written): marked places, or the
         whole part unmarked."""
-        if words[0] not in _MARKER_WORDS or _marker(words, 0) is None:
-            mention = self._unmarked(words)
-            if mention is not None:
-                yield mention
+        if _marker(words, raw, 0) is None:
+            mentions = self._unmarked(words)
+            if mentions:
+                yield from mentions
                 return
         position = 0
         while position < len(words):
-            found = _marker(words, position)
+            found = _marker(words, raw, position)
             if found is None:
                 position += 1
                 continue
             length, levels = found
             start = position + length
-            mentions, used = self._names_after(words, start, levels)
+            mentions, used = self._names_after(words, raw, start, levels)
             if mentions and mentions[0].level is Level.COMMUNE:
                 unit_type = _COMMUNE_MARKERS.get(tuple(words[position:start]))
-                exact = "".join(raw[start : start + used])
+                exact = "".join(raw[start : start + used]).replace(_BARE, "")
                 mentions = [replace(m, unit_type=unit_type, exact=exact) for m in mentions]
             yield from mentions
             position = start + max(used, 1) if mentions else start
 
-    def _unmarked(self, words: list[str]) -> Mention | None:
-        """A part that is only a place name ("Vĩnh Phúc", "Phú Đa")."""
-        key = name_key(" ".join(words))
-        for level, names in (
-            (Level.PROVINCE, self._provinces),
-            (Level.DISTRICT, self._districts),
-            (Level.COMMUNE, self._communes),
-        ):
-            if key in names:
-                return Mention(level, key, " ".join(words), False)
-        return None
+    def _unmarked(self, words: list[str]) -> list[Mention]:
+        """A part that is only a place name ("Vĩnh Phúc", "Phú Đa"): one mention per level
+        the name is known at; a commune reading that is also a district or province name
+        is ambiguous ("Quang Bình": a commune and an old district)."""
+        text = " ".join(words)
+        key = name_key(text)
+        levels = [
+            level
+            for level, names in (
+                (Level.PROVINCE, self._provinces),
+                (Level.DISTRICT, self._districts),
+                (Level.COMMUNE, self._communes),
+            )
+            if key in names
+        ]
+        several = len(levels) > 1
+        return [
+            Mention(level, key, text, False, ambiguous=several and level is Level.COMMUNE)
+            for level in levels
+        ]
+
+    def _split_dashes(self, part: str) -> list[str]:
+        """A part split at its dashes ("Lũng Hòa - Vĩnh Tường - Vĩnh Phúc", "Thôn 1 - xã
+        Phú Đa"), except where words across a dash make a known name ("Phan Rang - Tháp
+        Chàm", "Chân Mây - Lăng Cô", "Bà Rịa - Vũng Tàu")."""
+        pieces = _DASH.split(part)
+        joined = [pieces[0]]
+        for piece in pieces[1:]:
+            if self._names_across(joined[-1], piece):
+                joined[-1] = f"{joined[-1]} {piece}"
+            else:
+                joined.append(piece)
+        return joined
+
+    def _names_across(self, left: str, right: str) -> bool:
+        """Whether words at the end of ``left`` and all of ``right`` make a known name."""
+        before = fold_words(left).split()[-_LONGEST_NAME:]
+        after = fold_words(right).split()
+        if not after or len(after) > _LONGEST_NAME:
+            return False
+        for i in range(1, len(before) + 1):  # the whole right piece ends the name
+            key = name_key(" ".join(before[-i:] + after))
+            if key in self._communes or key in self._districts or key in self._provinces:
+                return True
+        return False
 
     def _names_after(
-        self, words: list[str], start: int, levels: tuple[Level, ...]
+        self, words: list[str], raw: list[str], start: int, levels: tuple[Level, ...]
     ) -> tuple[list[Mention], int]:
         """The longest known name of ``levels`` after a type word (one mention per level
         it is known at: "Thành phố Cao Bằng" is a district-level city and a province),
         else the words up to the next type word as an unknown name; and the words used."""
         if levels == (Level.OTHER,):
-            end = _next_marker(words, start + 1)
+            end = _next_marker(words, raw, start + 1)
             return [Mention(Level.OTHER, None, " ".join(words[start:end]), True)], end - start
         for length in range(min(_LONGEST_NAME, len(words) - start), 0, -1):
             text = " ".join(words[start : start + length])
@@ -401,7 +450,7 @@ class Gazetteer:
             ]
             if found:
                 return found, length
-        end = _next_marker(words, start + 1)
+        end = _next_marker(words, raw, start + 1)
         if end == start:
             return [], 0
         return [Mention(levels[-1], None, " ".join(words[start:end]), True)], end - start
@@ -415,39 +464,61 @@ class Gazetteer:
         return self._communes
 
 
+def _as_district(mentions: tuple[Mention, ...], index: int) -> bool:
+    """Whether a district reading counts: a bare name that is also a province's ("Tuyên
+    Quang", "Cao Bằng") is the district only when a province follows it."""
+    mention = mentions[index]
+    if mention.marked:
+        return True
+    also_province = any(
+        other.level is Level.PROVINCE and other.key == mention.key and not other.marked
+        for other in mentions
+    )
+    if not also_province:
+        return True
+    return (
+        any(
+            other.level is Level.PROVINCE and other.key != mention.key for other in mentions[index:]
+        )
+        or sum(1 for other in mentions if other.key == mention.key) > 3
+    )
+
+
 def _exact(name: str) -> str:
     """A name as written: lower case, diacritics kept, no spaces or punctuation."""
     return "".join(_TOKEN.findall(unicodedata.normalize("NFC", name).lower()))
 
 
-def _split_dashes(part: str) -> list[str]:
-    """A part split at " - " only where a commune, district or province type word follows
-    ("Thôn 1 - xã Phú Đa"), not inside a name ("Phan Rang - Tháp Chàm", "Chân Mây - Lăng
-    Cô": "làng" starts hamlets, not names after a dash)."""
-    pieces = _DASH.split(part)
-    joined = [pieces[0]]
-    for piece in pieces[1:]:
-        words = fold_words(piece).split()
-        found = _marker(words, 0) if words else None
-        if found is not None and found[1] != (Level.OTHER,):
-            joined.append(piece)
-        else:
-            joined[-1] = f"{joined[-1]} {piece}"
-    return joined
-
-
-def _marker(words: list[str], position: int) -> tuple[int, tuple[Level, ...]] | None:
-    """The type word(s) starting at ``position``: their length and the levels they mean."""
+def _marker(
+    words: list[str], raw: list[str], position: int
+) -> tuple[int, tuple[Level, ...]] | None:
+    """The type word(s) starting at ``position``: their length and the levels they mean.
+    A word written with diacritics must be the type word as written ("Lạng Sơn" is not
+    "làng Sơn", "Phương Liệt" not "phường Liệt"); one written without them matches its
+    folded form."""
     for marker, levels in _BY_FIRST_WORD.get(words[position], ()):
-        if tuple(words[position : position + len(marker)]) == marker:
+        end = position + len(marker)
+        if tuple(words[position:end]) == marker and all(
+            _written_as(raw[index], words[index]) for index in range(position, end)
+        ):
             return len(marker), levels
     return None
 
 
-def _next_marker(words: list[str], position: int) -> int:
+def _written_as(raw: str, folded: str) -> bool:
+    """Whether a word as written is the type word ``folded``: in text typed with diacritics
+    ("Bạch Xa" is a name, not "Bạch xã"), as the type word is written; in text typed without
+    them, its folded form. Abbreviations (X., P., TT., H.) have no diacritics."""
+    accented = _ACCENTED.get(folded)
+    if accented is None or raw.startswith(_BARE):
+        return raw == folded or raw.removeprefix(_BARE) == folded
+    return raw in accented
+
+
+def _next_marker(words: list[str], raw: list[str], position: int) -> int:
     """The position of the next type word at or after ``position`` (or the end)."""
     for index in range(position, len(words)):
-        if words[index] in _MARKER_WORDS and _marker(words, index) is not None:
+        if words[index] in _MARKER_WORDS and _marker(words, raw, index) is not None:
             return index
     return len(words)
 
@@ -476,9 +547,14 @@ class Locality:
     def _check(self, address: str) -> Finding:
         """Uncached body of :meth:`check`."""
         placements = self.gazetteer.locate(address, self.scope)
+        marked = [p for p in placements if p.mention.marked]
+        if marked:  # "Phú Đa, xã Lũng Hòa": the commune written with its type word decides
+            placements = marked
         unit = self.unit.key
         findings = []
         for placement in placements:
+            if placement.mention.ambiguous and unit not in placement.targets:
+                continue  # a bare name that may be the district or province: no verdict
             words = placement.mention.words
             if not placement.targets:
                 findings.append(Finding(Verdict.UNKNOWN, words))

@@ -90,12 +90,69 @@ def test_the_whole_country_resolves_each_old_communes_name_in_its_district(
 ) -> None:
     """Every old commune written with its district and province lands in its successors."""
     wrong = []
+    successors: dict[str, set[str]] = {}
+    for succession in registry.successions:
+        successors.setdefault(succession.old, set()).add(succession.new)
     for unit in registry.valid_on(REFORM_2025.replace(day=1, month=6), Tier.COMMUNE):
         district = registry.units[unit.parent or ""]
         province = registry.units[district.parent or ""]
         address = f"{unit.name}, {district.name}, {province.name}"
-        expected = {s.new for s in registry.successions if s.old == unit.key}
+        expected = successors.get(unit.key, set())
         found = set().union(*(p.targets for p in gazetteer.locate(address)))
         if found != expected:
             wrong.append(address)
     assert not wrong, wrong[:20]
+
+
+@pytest.mark.parametrize(
+    ("address", "verdict"),
+    [
+        ("Phú Đa, xã Lũng Hòa, huyện Vĩnh Tường", Verdict.OUTSIDE),  # the typed commune decides
+        ("Lũng Hòa - Vĩnh Tường - Vĩnh Phúc", Verdict.OUTSIDE),  # dashes, no type words
+        ("Phú Đa - Vĩnh Tường - Vĩnh Phúc", Verdict.INSIDE),
+        ("Thôn Đoài, Vĩnh Tường", Verdict.UNNAMED),  # a district (and an old town): no verdict
+        ("Thôn 1, Lạng Sơn", Verdict.OUTSIDE),  # "Lạng" is not "làng": a province
+    ],
+)
+def test_bare_names_dashes_and_type_words_as_written(
+    gazetteer: Gazetteer, address: str, verdict: Verdict
+) -> None:
+    assert _locality(gazetteer, "09154").check(address).verdict is verdict
+
+
+def test_names_that_look_like_type_words_without_their_diacritics(
+    gazetteer: Gazetteer,
+) -> None:
+    """ "Bạch Xa" is a commune, not "Bạch xã"; "Phương Liệt" a ward, not "phường Liệt"."""
+    mentions = gazetteer.mentions("Thôn 1, Bạch Xa, Tuyên Quang")
+    assert any(m.level.value == "commune" and m.key == "bachxa" for m in mentions)
+    words = [m.words for m in gazetteer.mentions("Số 5 ngõ 2, Phương Liệt, Hà Nội")]
+    assert "phuong liet" in words
+
+
+def test_no_commune_written_without_type_words_is_wrongly_outside(
+    registry: Registry, gazetteer: Gazetteer
+) -> None:
+    """Every commune in force, and every old one, written only by names ("Thôn 1, Hưng Đạo,
+    Cao Bằng"; "Tân Quang - Tuyên Quang"), is never excluded from its own commune."""
+    wrong = []
+    for unit in registry.valid_on(REFORM_2025, Tier.COMMUNE):
+        province = registry.units[unit.parent or ""]
+        locality = Locality(gazetteer, unit.key)
+        for address in (
+            f"Thôn 1, {unit.short_name}, {province.short_name}",
+            f"{unit.short_name} - {province.short_name}",
+        ):
+            if locality.check(address).verdict is Verdict.OUTSIDE:
+                wrong.append(address)
+    successors: dict[str, list[str]] = {}
+    for succession in registry.successions:
+        successors.setdefault(succession.old, []).append(succession.new)
+    for unit in registry.valid_on(REFORM_2025.replace(month=6, day=30), Tier.COMMUNE):
+        district = registry.units[unit.parent or ""]
+        province = registry.units[district.parent or ""]
+        address = f"Thôn 1, {unit.short_name}, {district.short_name}, {province.short_name}"
+        for new in successors.get(unit.key, []):
+            if Locality(gazetteer, new).check(address).verdict is Verdict.OUTSIDE:
+                wrong.append(address)
+    assert not wrong, wrong[:10]
