@@ -207,4 +207,8 @@ APP: dict[str, tuple[str, str]] = {
         "Ngày “{value}” không hợp lệ; viết theo dạng ngày/tháng/năm, như 01/07/2025.",
         "The date “{value}” is not valid; write it as day/month/year, e.g. 01/07/2025.",
     ),
+    "official_already_linked": (
+        "Mã hành chính “{code}” đã gắn cho {name} trong đợt này.",
+        "The administrative code “{code}” is already linked to {name} in this campaign.",
+    ),
 }

@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
             gazetteer = Gazetteer(read_registry(), day)
         except SourceMissing as missing:
             return _fail("registry_missing", str(missing), str(missing))
-        unit = gazetteer.registry.find(args.unit_code.strip(), day)
+        code = args.unit_code.strip()
+        code = code.zfill(5) if code.isdigit() else code  # Excel drops the leading zero
+        unit = gazetteer.registry.find(code, day)
         if unit is None:
             shown = f"{args.unit_code} ({day:%d/%m/%Y})"
             return _fail(

@@ -311,9 +311,8 @@ def _person_keys(values: RowValues) -> list[tuple[str, str, str]]:
         keys.append((name, "phone", values.phone_e164))
     if values.email:
         keys.append((name, "email", values.email))
-    if values.address_key:
-        year = str(values.birth_year or "")
-        keys.append((name, "address", f"{values.address_key}|{year}"))
+    if values.address_key:  # with the year of birth: _different_people compares it
+        keys.append((name, "address", values.address_key))
     return keys
 
 

@@ -194,6 +194,14 @@ class Unit(Base):
             ["campaign_levels.campaign_id", "campaign_levels.code"],
             name="fk_units_level_campaign_levels",
         ),
+        Index(
+            "uq_units_campaign_official",
+            "campaign_id",
+            "official_key",
+            unique=True,
+            sqlite_where=text("official_key IS NOT NULL"),
+            postgresql_where=text("official_key IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

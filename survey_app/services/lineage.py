@@ -9,30 +9,18 @@ Thịnh, Vĩnh Phú 2024). Links are followed back through every earlier campaig
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import defaultdict
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction
+from survey_app.persistence.locks import lock_campaign
 from survey_app.persistence.models import Campaign, Unit, UnitPredecessor, User
 from survey_app.services import audit, official_units
 
 _MAX_YEARS_BACK = 10
-
-
-@dataclass(frozen=True)
-class PastResult:
-    """One earlier unit's results: the campaign, the unit, its index and points per field."""
-
-    campaign: Campaign
-    unit: Unit
-    how: str  # "linked", "same_code", "official"
-    index_pct: float | None = None
-    rank: int | None = None
-    fields: dict[str, float] = field(default_factory=dict)
-    field_titles: dict[str, str] = field(default_factory=dict)
 
 
 def set_predecessors(
@@ -40,6 +28,7 @@ def set_predecessors(
 ) -> list[Unit]:
     """Replace the units ``unit`` continues by those of ``predecessor_ids`` (units of
     earlier campaigns); ``ServiceError`` for a unit of the same or a later campaign."""
+    lock_campaign(session, unit.campaign_id)  # two editors of one unit's links queue
     chosen = list(session.scalars(select(Unit).where(Unit.id.in_(predecessor_ids))))
     if len(chosen) != len(set(predecessor_ids)):
         raise ServiceError("unknown_predecessor")
@@ -85,65 +74,79 @@ def candidates(session: Session, unit: Unit) -> list[Unit]:
 def _earlier_campaigns(session: Session, unit: Unit) -> list[Campaign]:
     """The campaigns before ``unit``'s (by year, then creation), newest first."""
     query = select(Campaign).where(Campaign.year <= unit.campaign.year)
-    earlier = [c for c in session.scalars(query) if (c.year, c.id) < _order(unit)]
+    mine = (unit.campaign.year, unit.campaign_id)
+    earlier = [c for c in session.scalars(query) if (c.year, c.id) < mine]
     return sorted(earlier, key=lambda c: (c.year, c.id), reverse=True)
 
 
 def earlier_units(session: Session, unit: Unit) -> list[tuple[Unit, str]]:
     """Every earlier unit ``unit`` continues, with how it is known, newest campaign first."""
-    found: dict[int, tuple[Unit, str]] = {}
-    frontier = [unit]
-    for _ in range(_MAX_YEARS_BACK):
-        step: list[Unit] = []
-        for current in frontier:
-            for earlier, how in _direct(session, current):
-                if earlier.id not in found and earlier.id != unit.id:
-                    found[earlier.id] = (earlier, how)
-                    step.append(earlier)
-        if not step:
-            break
-        frontier = step
-    return sorted(
-        found.values(),
-        key=lambda pair: (-pair[0].campaign.year, -pair[0].campaign_id, pair[0].name),
-    )
+    return Lineage(session).earlier_units(unit)
 
 
-def _order(unit: Unit) -> tuple[int, int]:
-    return (unit.campaign.year, unit.campaign_id)
+class Lineage:
+    """Every campaign's units, the administrators' links and the official successions,
+    loaded once (a whole campaign's comparison asks for each of its units)."""
 
+    def __init__(self, session: Session) -> None:
+        self.order = {c.id: (c.year, c.id) for c in session.scalars(select(Campaign))}
+        self.units = {u.id: u for u in session.scalars(select(Unit))}
+        self.by_code: dict[tuple[int, str], Unit] = {}
+        self.by_official: dict[tuple[int, str], list[Unit]] = defaultdict(list)
+        for unit in self.units.values():
+            self.by_code[(unit.campaign_id, unit.code)] = unit
+            if unit.official_key:
+                self.by_official[(unit.campaign_id, unit.official_key)].append(unit)
+        self.links: dict[int, list[Unit]] = defaultdict(list)
+        for link in session.scalars(select(UnitPredecessor)):
+            self.links[link.unit_id].append(self.units[link.predecessor_id])
+        self.official_before: dict[str, set[str]] = defaultdict(set)
+        registry = official_units.stored_registry(session)
+        for succession in registry.successions if registry else ():
+            self.official_before[succession.new].add(succession.old)
 
-def _direct(session: Session, unit: Unit) -> list[tuple[Unit, str]]:
-    """The units ``unit`` directly continues: linked; else in the latest earlier campaign
-    with the same code or an official predecessor."""
-    linked = [(u, "linked") for u in linked_predecessors(session, unit)]
-    if linked:
-        return linked
-    official = _official_predecessor_keys(session, unit)
-    for campaign in _earlier_campaigns(session, unit):
-        same = session.scalars(
-            select(Unit).where(Unit.campaign_id == campaign.id, Unit.code == unit.code)
-        ).first()
-        if same is not None:
-            return [(same, "same_code")]
-        if official:
-            matches = list(
-                session.scalars(
-                    select(Unit).where(
-                        Unit.campaign_id == campaign.id, Unit.official_key.in_(official)
-                    )
-                )
-            )
+    def earlier_units(self, unit: Unit) -> list[tuple[Unit, str]]:
+        """Every earlier unit ``unit`` continues, with how it is known, newest first."""
+        found: dict[int, tuple[Unit, str]] = {}
+        frontier = [unit]
+        for _ in range(_MAX_YEARS_BACK):
+            step: list[Unit] = []
+            for current in frontier:
+                for earlier, how in self._direct(current):
+                    if earlier.id not in found and earlier.id != unit.id:
+                        found[earlier.id] = (earlier, how)
+                        step.append(earlier)
+            if not step:
+                break
+            frontier = step
+        return sorted(
+            found.values(),
+            key=lambda pair: (*(-part for part in self.order[pair[0].campaign_id]), pair[0].name),
+        )
+
+    def _direct(self, unit: Unit) -> list[tuple[Unit, str]]:
+        """The units ``unit`` directly continues: those an administrator linked; else, in
+        the latest earlier campaign that has any, the units of its official unit or of the
+        official units it was made from; else the unit with the same code (when the two are
+        not linked to different official units)."""
+        linked = sorted(self.links.get(unit.id, ()), key=lambda u: (u.campaign_id, u.code))
+        if linked:
+            return [(u, "linked") for u in linked]
+        mine = self.order[unit.campaign_id]
+        earlier = sorted((o for o in self.order.values() if o < mine), reverse=True)
+        keys = set()
+        if unit.official_key:
+            keys = {unit.official_key, *self.official_before.get(unit.official_key, ())}
+        for _year, campaign_id in earlier:
+            matches = [
+                u for key in sorted(keys) for u in self.by_official.get((campaign_id, key), ())
+            ]
             if matches:
-                return [(u, "official") for u in matches]
-    return []
-
-
-def _official_predecessor_keys(session: Session, unit: Unit) -> set[str]:
-    """The official units that became (part of) ``unit``'s official unit."""
-    if not unit.official_key:
-        return set()
-    registry = official_units.stored_registry(session)
-    if registry is None:
-        return set()
-    return {s.old for s in registry.predecessors_of(unit.official_key)}
+                return [
+                    (u, "same_code" if u.official_key == unit.official_key else "official")
+                    for u in matches
+                ]
+            same = self.by_code.get((campaign_id, unit.code))
+            if same is not None and not (unit.official_key and same.official_key):
+                return [(same, "same_code")]
+        return []

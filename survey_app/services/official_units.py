@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -30,9 +31,11 @@ from adminunits import (
     restrict,
 )
 from adminunits.gazetteer import Gazetteer, Locality
+from adminunits.names import fold_words
 from survey_app.errors import ServiceError
 from survey_app.persistence import models
 from survey_app.persistence.enums import AuditAction
+from survey_app.persistence.locks import lock_campaign
 from survey_app.persistence.models import Campaign, OfficialImport, Unit, User
 from survey_app.persistence.queries import official_units as queries
 from survey_app.services import audit
@@ -201,14 +204,22 @@ def _summary(
 
 
 # Reading the stored registry: rebuilt once per import (14,000 units, a fraction of a
-# second) and kept per process, keyed by the latest import so a new one is seen at once.
+# second) and kept per process, keyed by the latest import so a new one is seen at once;
+# gazetteers (about 25 MB each) are kept for the last few dates asked.
 _CACHE: dict[tuple[str, int], Registry] = {}
-_GAZETTEERS: dict[tuple[str, int, dt.date], Gazetteer] = {}
+_GAZETTEERS: OrderedDict[tuple[str, int, dt.date], Gazetteer] = OrderedDict()
+_GAZETTEERS_KEPT = 4
 _LOCK = threading.Lock()
 
 
 def stored_registry(session: Session) -> Registry | None:
     """The registry as stored, or None before the first import."""
+    found = _stored(session)
+    return found[1] if found else None
+
+
+def _stored(session: Session) -> tuple[tuple[str, int], Registry] | None:
+    """The cache key (database, latest import) and the registry it holds."""
     latest = queries.latest_import(session)
     if latest is None:
         return None
@@ -218,20 +229,26 @@ def stored_registry(session: Session) -> Registry | None:
             _CACHE.clear()
             _GAZETTEERS.clear()
             _CACHE[key] = _load(session, latest)
-        return _CACHE[key]
+        return key, _CACHE[key]
 
 
 def gazetteer(session: Session, day: dt.date) -> Gazetteer | None:
     """The stored registry read as of ``day`` (cached), or None before the first import."""
-    registry = stored_registry(session)
-    latest = queries.latest_import(session)
-    if registry is None or latest is None:
+    found = _stored(session)
+    if found is None:
         return None
-    key = (str(session.get_bind().engine.url), latest.id, day)
+    (url, import_id), registry = found
+    key = (url, import_id, day)
     with _LOCK:
-        if key not in _GAZETTEERS:
-            _GAZETTEERS[key] = Gazetteer(registry, day)
-        return _GAZETTEERS[key]
+        if key in _GAZETTEERS:
+            _GAZETTEERS.move_to_end(key)
+            return _GAZETTEERS[key]
+    places = Gazetteer(registry, day)  # built outside the lock: a second build is harmless
+    with _LOCK:
+        _GAZETTEERS[key] = places
+        while len(_GAZETTEERS) > _GAZETTEERS_KEPT:
+            _GAZETTEERS.popitem(last=False)
+    return places
 
 
 def _load(session: Session, latest: OfficialImport) -> Registry:
@@ -309,13 +326,10 @@ def search(
 ) -> tuple[list[OfficialUnit], int]:
     """Communes in force on ``day`` (of ``province``) whose code or name matches ``text``
     (with or without diacritics); the first ``limit`` and how many match."""
-    places = gazetteer(session, day)
-    if places is None:
+    registry = stored_registry(session)
+    if registry is None:
         return [], 0
-    from adminunits.names import fold_words
-
     wanted = fold_words(text)
-    registry = places.registry
     found = []
     for unit in registry.valid_on(day, Tier.COMMUNE):
         if province and (registry.province_of(unit) or unit).code != province:
@@ -359,9 +373,19 @@ def link(
 ) -> OfficialUnit | None:
     """Link a campaign unit to the official commune or province with ``code`` in force on
     the campaign's date (empty code: unlink); ``ServiceError`` for an unknown code."""
+    lock_campaign(session, campaign.id)
     official = None
     if code and code.strip():
         official = _official_on(session, campaign, code.strip())
+        other = session.scalars(
+            select(Unit).where(
+                Unit.campaign_id == campaign.id,
+                Unit.official_key == official.key,
+                Unit.id != unit.id,
+            )
+        ).first()
+        if other is not None:
+            raise ServiceError("official_already_linked", code=official.code, name=other.name)
     unit.official_key = official.key if official else None
     audit.record(
         session,
@@ -399,9 +423,21 @@ def add_communes(
     """Add every commune of an official province in force on the campaign's date as units
     of ``level`` under ``parent``, with the official code, name and link; a unit with that
     code already there is linked, not duplicated. Returns (added, linked)."""
+    lock_campaign(session, campaign.id)
     design = design_of(campaign)
     if not design.has_level(level):
         raise ServiceError("unknown_level", value=level, allowed=", ".join(design_codes(campaign)))
+    expected = design.level(level).parent
+    if expected is not None and parent is None:
+        raise ServiceError("parent_missing", expected=design.level(expected).name.vi)
+    if expected is None and parent is not None:
+        raise ServiceError("parent_not_allowed", value=parent.code)
+    if parent is not None and parent.level != expected:
+        found = (
+            design.level(parent.level).name.vi if design.has_level(parent.level) else parent.level
+        )
+        wanted = design.level(expected).name.vi if expected else ""
+        raise ServiceError("parent_wrong_level", value=parent.code, found=found, expected=wanted)
     province = _official_on(session, campaign, province_code)
     registry = stored_registry(session)
     assert registry is not None
@@ -413,6 +449,7 @@ def add_communes(
         unit.code: unit
         for unit in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
     }
+    taken = {unit.official_key for unit in existing.values() if unit.official_key}
     added = linked = 0
     for commune in communes:
         unit = existing.get(commune.code)
@@ -429,7 +466,7 @@ def add_communes(
                 )
             )
             added += 1
-        elif unit.official_key != commune.key:
+        elif unit.official_key != commune.key and commune.key not in taken:
             unit.official_key = commune.key
             linked += 1
     audit.record(

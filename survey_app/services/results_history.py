@@ -44,6 +44,8 @@ def year_on_year(
     current: results.CampaignResults | None = None,
     compute: Callable[[Session, Campaign], results.CampaignResults] = results.compute,
     computed: dict[int, results.CampaignResults] | None = None,
+    lineage_: lineage.Lineage | None = None,
+    locale: str = "vi",
 ) -> list[YearRow]:
     """The unit's row, then its predecessors' rows, newest campaign first; each earlier
     campaign's results are computed once (``current``: the unit's own, when at hand;
@@ -52,10 +54,11 @@ def year_on_year(
     if current is not None:
         computed[current.campaign.id] = current
     rows = []
-    for member, how in [(unit, "this"), *lineage.earlier_units(session, unit)]:
+    known = lineage_ or lineage.Lineage(session)
+    for member, how in [(unit, "this"), *known.earlier_units(unit)]:
         if member.campaign_id not in computed:
             computed[member.campaign_id] = compute(session, member.campaign)
-        rows.append(_row(computed[member.campaign_id], member, how))
+        rows.append(_row(computed[member.campaign_id], member, how, locale))
     return rows
 
 
@@ -68,14 +71,14 @@ def field_titles(rows: list[YearRow]) -> list[str]:
     return list(seen)
 
 
-def _row(r: results.CampaignResults, unit: Unit, how: str) -> YearRow:
+def _row(r: results.CampaignResults, unit: Unit, how: str, locale: str = "vi") -> YearRow:
     """One unit's figures in one campaign's results."""
     ranked = r.ranking[r.ranking["unit_code"] == unit.code]
     index_pct = _number(ranked.iloc[0]["index_pct"]) if len(ranked) else None
     rank = int(ranked.iloc[0]["rank"]) if len(ranked) and _number(ranked.iloc[0]["rank"]) else None
     fields: dict[str, float] = {}
     if r.index is not None:
-        titles = {f.code: f.title.vi for f in r.tree.fields}
+        titles = {f.code: f.title.get(locale) for f in r.tree.fields}
         own = r.index.fields[r.index.fields["unit_code"] == unit.code]
         for item in own.itertuples():
             value = _number(item.index_pct)
@@ -108,10 +111,11 @@ def comparison_table(session: Session, current: results.CampaignResults) -> pd.D
     """Every unit of ``current`` that has predecessors, with its and their figures: one
     row per unit and campaign (the export's "So sánh qua các năm" sheet)."""
     computed: dict[int, results.CampaignResults] = {current.campaign.id: current}
+    known = lineage.Lineage(session)
     records = []
     units = session.scalars(select(Unit).where(Unit.campaign_id == current.campaign.id))
     for unit in sorted(units, key=lambda u: (u.level, u.name)):
-        rows = year_on_year(session, unit, current, computed=computed)
+        rows = year_on_year(session, unit, current, computed=computed, lineage_=known)
         if len(rows) < 2:
             continue
         for row in rows:

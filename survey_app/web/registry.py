@@ -46,14 +46,19 @@ TYPE_LABELS = {
 }
 
 
-def _day(text: str | None, default: dt.date) -> dt.date:
-    """A date from dd/mm/yyyy or yyyy-mm-dd, else ``default``."""
+def _parsed(text: str | None) -> dt.date | None:
+    """A date from dd/mm/yyyy or yyyy-mm-dd, else None."""
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return dt.datetime.strptime((text or "").strip(), fmt).date()
         except ValueError:
             continue
-    return default
+    return None
+
+
+def _day(text: str | None, default: dt.date) -> dt.date:
+    """A date from dd/mm/yyyy or yyyy-mm-dd, else ``default``."""
+    return _parsed(text) or default
 
 
 @bp.route("/official-units", methods=["GET", "POST"])
@@ -155,8 +160,8 @@ def _apply(campaign: Campaign, action: str) -> None:
     actor = current_user()
     if action == "pin":
         text = request.form.get("as_of", "").strip()
-        day = _day(text, dt.date.min) if text else None
-        if day == dt.date.min:
+        day = _parsed(text) if text else None
+        if text and day is None:
             raise ServiceError("bad_date", value=text)
         official_units.pin(session, campaign, day, actor)
         flash(_("Đã lưu ngày áp dụng danh mục."), "success")
@@ -193,7 +198,7 @@ def predecessors(unit_id: int) -> str | Response:
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        ids = [int(v) for v in request.form.getlist("predecessor") if v.isdigit()]
+        ids = [int(v) for v in request.form.getlist("predecessor") if v.isdigit() and len(v) < 10]
         try:
             lineage.set_predecessors(session, unit, ids, current_user())
             flash(_("Đã lưu đơn vị tiền thân của %(name)s.", name=unit.name), "success")

@@ -135,7 +135,7 @@ def unit(campaign_id: int, unit_id: int) -> str:
     total = r.ranking[r.ranking["unit_code"] == found.code]
     estimates = r.estimates.get("unit")
     own = estimates[estimates["rated_unit"] == found.code] if estimates is not None else None
-    years = results_history.year_on_year(get_session(), found, current=r)
+    years = results_history.year_on_year(get_session(), found, current=r, locale=locale_code())
     return render_template(
         "results/unit.html",
         years=years if len(years) > 1 else [],

@@ -232,3 +232,66 @@ def test_the_browser_pages_import_search_and_link(app: Flask, session: Session) 
     assert admin.get("/admin/official-units/commune:99999:x").status_code == 404
     analyst = staff(app, Role.ANALYST)
     assert analyst.get("/admin/official-units").status_code == 403
+
+
+def test_a_merged_commune_is_compared_with_every_commune_it_was_made_of(
+    session: Session, country: Registry
+) -> None:
+    """2024: Ngũ Kiên, An Nhân, Vĩnh Thịnh and Vĩnh Phú (Vĩnh Tường) linked to their
+    official codes; 2025: xã Vĩnh Phú 09154 continues all four (not only the one whose code
+    it took)."""
+    official_units.import_official(session, registry=country)
+    earlier = factories.campaign(
+        session,
+        name="2024",
+        year=2024,
+        design=factories.dated("par_province_2025", (dt.date(2024, 1, 1), dt.date(2024, 10, 15))),
+    )
+    session.add(Unit(campaign_id=earlier.id, code="26", name="Tỉnh Vĩnh Phúc", level="province"))
+    session.flush()
+    province = registry.unit_by_code(session, earlier, "26")
+    official_units.pin(session, earlier, dt.date(2024, 12, 31), None)
+    for code, name in (
+        ("09148", "Ngũ Kiên"),
+        ("09151", "An Nhân"),
+        ("09154", "Vĩnh Thịnh"),
+        ("09157", "Vĩnh Phú"),
+    ):
+        session.add(
+            Unit(
+                campaign_id=earlier.id,
+                code=code,
+                name=f"Xã {name}",
+                level="commune",
+                parent_id=province.id,
+                procedure_fields=[],
+            )
+        )
+    session.flush()
+    for code in ("09148", "09151", "09154", "09157"):
+        official_units.link(
+            session, earlier, registry.unit_by_code(session, earlier, code), code, None
+        )
+    later = _campaign_2025(session, country)
+    merged = registry.unit_by_code(session, later, "09154")
+    found = lineage.earlier_units(session, merged)
+    assert sorted((u.code, how) for u, how in found) == [
+        ("09148", "official"),
+        ("09151", "official"),
+        ("09154", "official"),
+        ("09157", "official"),
+    ]
+    with pytest.raises(official_units.ServiceError) as refused:
+        official_units.link(
+            session, later, registry.unit_by_code(session, later, "25"), "09154", None
+        )
+    assert refused.value.code == "official_already_linked"
+
+
+def test_adding_communes_checks_the_parent_level(session: Session, country: Registry) -> None:
+    official_units.import_official(session, registry=country)
+    design = factories.dated("par_province_2025", WINDOW_2025)
+    campaign = factories.campaign(session, name="Không cấp trên", year=2025, design=design)
+    with pytest.raises(official_units.ServiceError) as refused:
+        official_units.add_communes(session, campaign, "25", "commune", None, None)
+    assert refused.value.code == "parent_missing"

@@ -7,7 +7,8 @@ predecessor links between campaigns' units; the council term of a delegates' lis
   ``survey-app units import-official`` (nothing is loaded by the migration itself).
 - ``campaigns.registry_as_of``: the date a campaign reads the registry as of.
 - ``units.official_key``: the official unit a campaign's unit is (None for the
-  administrator's own units).
+  administrator's own units); one unit per official unit in a campaign
+  (``uq_units_campaign_official``).
 - ``unit_predecessors``: units of earlier campaigns a unit continues.
 - ``unit_lists.council_term``: "2021–2026", "2026–2031" for delegates' lists.
 
@@ -104,6 +105,9 @@ def upgrade() -> None:
     with op.batch_alter_table('units') as batch_op:
         batch_op.add_column(sa.Column('official_key', sa.String(length=40), nullable=True))
         batch_op.create_index(batch_op.f('ix_units_official_key'), ['official_key'], unique=False)
+        batch_op.create_index('uq_units_campaign_official', ['campaign_id', 'official_key'],
+                              unique=True, sqlite_where=sa.text('official_key IS NOT NULL'),
+                              postgresql_where=sa.text('official_key IS NOT NULL'))
         batch_op.create_foreign_key(batch_op.f('fk_units_official_key_official_units'),
                                     'official_units', ['official_key'], ['key'])
     with op.batch_alter_table('unit_lists') as batch_op:
@@ -116,6 +120,7 @@ def downgrade() -> None:
     with op.batch_alter_table('units') as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_units_official_key_official_units'),
                                  type_='foreignkey')
+        batch_op.drop_index('uq_units_campaign_official')
         batch_op.drop_index(batch_op.f('ix_units_official_key'))
         batch_op.drop_column('official_key')
     with op.batch_alter_table('campaigns') as batch_op:
