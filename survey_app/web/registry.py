@@ -140,6 +140,11 @@ def campaign_official(campaign_id: int) -> str | Response:
     places = official_units.gazetteer(session, day)
     units = registry.list_units(session, campaign)
     names = places.registry.units if places else {}
+    stale = [
+        unit.name
+        for unit in units
+        if unit.official_key in names and not names[unit.official_key].valid_on(day)
+    ]
     return render_template(
         "admin/campaign_official.html",
         campaign=campaign,
@@ -151,6 +156,7 @@ def campaign_official(campaign_id: int) -> str | Response:
         levels=design_of(campaign).levels,
         units=units,
         official=names,
+        stale=stale,
     )
 
 
