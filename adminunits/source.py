@@ -143,20 +143,25 @@ def _province_type(key: str) -> UnitType:
     return next(kind for prefix, kind in _PROVINCE_TYPES.items() if key.startswith(prefix))
 
 
+def _province(row: Mapping[str, Any], start: date | None, end: date | None) -> OfficialUnit:
+    """The province of a source row, valid from ``start`` to ``end``."""
+    return OfficialUnit(
+        row["provinceCode"],
+        Tier.PROVINCE,
+        _province_type(row["provinceKey"]),
+        row["province"],
+        short_name(row["province"]),
+        None,
+        start,
+        end,
+    )
+
+
 def _add_legacy(registry: Registry, rows: list[dict[str, Any]]) -> dict[str, str]:
     """The units in force until 30 June 2025; returns old province key → registry key."""
     provinces: dict[str, str] = {}
     for row in rows:
-        province = OfficialUnit(
-            row["provinceCode"],
-            Tier.PROVINCE,
-            _province_type(row["provinceKey"]),
-            row["province"],
-            short_name(row["province"]),
-            None,
-            None,
-            _LAST_DAY_BEFORE,
-        )
+        province = _province(row, None, _LAST_DAY_BEFORE)
         district = OfficialUnit(
             row["districtCode"],
             Tier.DISTRICT,
@@ -208,16 +213,7 @@ def _add_current(
     provinces: dict[str, str] = {}
     wards: dict[tuple[str, str], str] = {}
     for row in rows:
-        province = OfficialUnit(
-            row["provinceCode"],
-            Tier.PROVINCE,
-            _province_type(row["provinceKey"]),
-            row["province"],
-            short_name(row["province"]),
-            None,
-            REFORM_2025,
-            None,
-        )
+        province = _province(row, REFORM_2025, None)
         if province.key not in registry.units:
             registry.add(province)
             provinces[row["provinceKey"]] = province.key
