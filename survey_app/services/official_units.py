@@ -421,13 +421,18 @@ def add_communes(
     actor: User | None,
 ) -> tuple[int, int]:
     """Add every commune of an official province in force on the campaign's date as units
-    of ``level`` under ``parent``, with the official code, name and link; a unit with that
-    code already there is linked, not duplicated. Returns (added, linked)."""
+    of ``level`` under ``parent`` (None, where the level above is the top one: the
+    campaign's unit of that province, added if missing), with the official code, name and
+    link; a unit with that code already there is linked, not duplicated. Returns (added,
+    linked)."""
     lock_campaign(session, campaign.id)
     design = design_of(campaign)
     if not design.has_level(level):
         raise ServiceError("unknown_level", value=level, allowed=", ".join(design_codes(campaign)))
     expected = design.level(level).parent
+    province = _official_on(session, campaign, province_code)
+    if expected is not None and parent is None and design.level(expected).parent is None:
+        parent = _province_unit(session, campaign, province, expected)
     if expected is not None and parent is None:
         raise ServiceError("parent_missing", expected=design.level(expected).name.vi)
     if expected is None and parent is not None:
@@ -438,7 +443,6 @@ def add_communes(
         )
         wanted = design.level(expected).name.vi if expected else ""
         raise ServiceError("parent_wrong_level", value=parent.code, found=found, expected=wanted)
-    province = _official_on(session, campaign, province_code)
     registry = stored_registry(session)
     assert registry is not None
     day = as_of(campaign)
@@ -480,6 +484,30 @@ def add_communes(
     )
     session.flush()
     return added, linked
+
+
+def _province_unit(
+    session: Session, campaign: Campaign, province: OfficialUnit, level: str
+) -> Unit:
+    """The campaign's unit of an official province at the top ``level``: the one linked to
+    it or with its code, else a new one (code, name and link from the registry)."""
+    for unit in session.scalars(
+        select(Unit).where(Unit.campaign_id == campaign.id, Unit.level == level)
+    ):
+        if unit.official_key == province.key or unit.code == province.code:
+            unit.official_key = province.key
+            return unit
+    unit = Unit(
+        campaign_id=campaign.id,
+        code=province.code,
+        name=province.name,
+        level=level,
+        official_key=province.key,
+        procedure_fields=[],
+    )
+    session.add(unit)
+    session.flush()
+    return unit
 
 
 def design_codes(campaign: Campaign) -> list[str]:

@@ -292,6 +292,11 @@ def test_adding_communes_checks_the_parent_level(session: Session, country: Regi
     official_units.import_official(session, registry=country)
     design = factories.dated("par_province_2025", WINDOW_2025)
     campaign = factories.campaign(session, name="Không cấp trên", year=2025, design=design)
+    assert official_units.add_communes(session, campaign, "25", "commune", None, None) == (148, 0)
+    province = registry.unit_by_code(session, campaign, "25")  # added from the registry
+    assert (province.name, province.level) == ("Tỉnh Phú Thọ", "province")
+    assert registry.unit_by_code(session, campaign, "09154").parent_id == province.id
+    commune = registry.unit_by_code(session, campaign, "09154")
     with pytest.raises(official_units.ServiceError) as refused:
-        official_units.add_communes(session, campaign, "25", "commune", None, None)
-    assert refused.value.code == "parent_missing"
+        official_units.add_communes(session, campaign, "24", "commune", commune, None)
+    assert refused.value.code == "parent_wrong_level"
