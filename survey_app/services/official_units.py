@@ -283,17 +283,27 @@ def as_of(campaign: Campaign) -> dt.date:
 
 
 def locality_for(session: Session, campaign: Campaign, unit: Unit) -> Locality | None:
-    """The registry's locality rule for a campaign unit linked to an official commune in
-    force on the campaign's date; None otherwise (the name-based rule applies)."""
-    if not unit.official_key:
+    """The registry's locality rule for a campaign unit that is an official commune in force
+    on the campaign's date: linked to it, or (not linked) with its 5-digit code and its name;
+    None otherwise (the name-based rule applies)."""
+    if not unit.official_key and not _looks_official(unit.code):
         return None
     places = gazetteer(session, as_of(campaign))
-    if places is None or unit.official_key not in places.registry.units:
+    if places is None:
         return None
-    official = places.registry.units[unit.official_key]
-    if official.tier is not Tier.COMMUNE or not official.valid_on(places.as_of):
+    official = places.registry.units.get(unit.official_key or "")
+    if official is None and not unit.official_key:
+        found = places.registry.find(unit.code, places.as_of)
+        same_name = found is not None and fold_words(found.short_name) in fold_words(unit.name)
+        official = found if same_name else None
+    if official is None or official.tier is not Tier.COMMUNE or not official.valid_on(places.as_of):
         return None
     return Locality(places, official.key)
+
+
+def _looks_official(code: str) -> bool:
+    """Whether a unit's own code has the form of an official commune code."""
+    return len(code) == 5 and code.isdigit()
 
 
 def last_imports(session: Session, limit: int = 10) -> list[OfficialImport]:

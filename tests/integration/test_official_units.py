@@ -105,8 +105,9 @@ def test_a_merged_communes_list_is_checked_by_the_registry(
     summary = result.unit_list.summary
     assert (summary["rows_read"], summary["eligible"]) == (36, 31)
     assert summary["excluded_by_reason"] == {"outside_locality": 5}
-    # An unlinked unit with the same name falls back to the names of the campaign's units.
+    # Unlinked and renamed, the unit falls back to the names of the campaign's units.
     official_units.link(session, campaign, unit, None, None)
+    unit.name = "Xã Đổi Tên"
     assert lists.context_for(session, campaign, unit, "citizen").locality is None
 
 
@@ -300,3 +301,32 @@ def test_adding_communes_checks_the_parent_level(session: Session, country: Regi
     with pytest.raises(official_units.ServiceError) as refused:
         official_units.add_communes(session, campaign, "24", "commune", commune, None)
     assert refused.value.code == "parent_wrong_level"
+
+
+def test_a_unit_with_an_official_code_and_name_is_checked_by_the_registry(
+    session: Session, country: Registry
+) -> None:
+    """A registry typed by hand with official codes (no link made) still gets the registry's
+    check when the code and the name agree; a code with another name does not."""
+    official_units.import_official(session, registry=country)
+    design = factories.dated("par_province_2025", WINDOW_2025)
+    campaign = factories.campaign(session, name="Theo mã", year=2025, design=design)
+    session.add(Unit(campaign_id=campaign.id, code="P25", name="Tỉnh Phú Thọ", level="province"))
+    session.flush()
+    province = registry.unit_by_code(session, campaign, "P25")
+    for code, name in (("09154", "UBND xã Vĩnh Phú"), ("09157", "Xã Không Khớp")):
+        session.add(
+            Unit(
+                campaign_id=campaign.id,
+                code=code,
+                name=name,
+                level="commune",
+                parent_id=province.id,
+                procedure_fields=[],
+            )
+        )
+    session.flush()
+    typed = registry.unit_by_code(session, campaign, "09154")
+    assert official_units.locality_for(session, campaign, typed) is not None
+    other = registry.unit_by_code(session, campaign, "09157")
+    assert official_units.locality_for(session, campaign, other) is None
