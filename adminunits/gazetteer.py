@@ -51,8 +51,10 @@ _MARKERS: tuple[tuple[tuple[str, ...], tuple[Level, ...]], ...] = (
     (("phuong",), (Level.COMMUNE,)),
     (("tt",), (Level.COMMUNE,)),
     (("p",), (Level.COMMUNE,)),
+    (("f",), (Level.COMMUNE,)),  # "F.15": phường, as Hồ Chí Minh City writes it
     (("x",), (Level.COMMUNE,)),
     (("huyen",), (Level.DISTRICT,)),
+    (("q",), (Level.DISTRICT,)),
     (("h",), (Level.DISTRICT,)),
     (("quan",), (Level.DISTRICT,)),
     (("tx",), (Level.DISTRICT,)),
@@ -85,6 +87,7 @@ _COMMUNE_MARKERS = {
     ("x",): UnitType.XA,
     ("phuong",): UnitType.PHUONG,
     ("p",): UnitType.PHUONG,
+    ("f",): UnitType.PHUONG,
     ("thi", "tran"): UnitType.THI_TRAN,
     ("tt",): UnitType.THI_TRAN,
     ("dac", "khu"): UnitType.DAC_KHU,
@@ -357,6 +360,7 @@ class Gazetteer:
         text = unicodedata.normalize("NFC", piece).lower()
         pairs = [(f, r) for r in _TOKEN.findall(text) for f in [fold_words(r)]]
         pairs = [(f, r) for f, r in pairs if f and " " not in f]
+        pairs = [split for pair in pairs for split in _unglued(pair)]
         if all(f == r for f, r in pairs):  # typed without diacritics: type words folded
             pairs = [(f, _BARE + r) for f, r in pairs]
         if pairs:
@@ -484,6 +488,20 @@ def _as_district(mentions: tuple[Mention, ...], index: int) -> bool:
     )
 
 
+_GLUED = re.compile(r"^(p|f|q|x|tt)(\d{1,2})$")
+
+
+def _unglued(pair: tuple[str, str]) -> list[tuple[str, str]]:
+    """ "p15", "f12", "q3" (a type letter glued to a number) as two words."""
+    folded, raw = pair
+    glued = _GLUED.match(folded)
+    if glued is None or not raw.removeprefix(_BARE).isascii():
+        return [pair]
+    prefix = _BARE if raw.startswith(_BARE) else ""
+    letter, number = glued.groups()
+    return [(letter, prefix + letter), (number, prefix + number)]
+
+
 def _exact(name: str) -> str:
     """A name as written: lower case, diacritics kept, no spaces or punctuation."""
     return "".join(_TOKEN.findall(unicodedata.normalize("NFC", name).lower()))
@@ -547,8 +565,8 @@ class Locality:
     def _check(self, address: str) -> Finding:
         """Uncached body of :meth:`check`."""
         placements = self.gazetteer.locate(address, self.scope)
-        marked = [p for p in placements if p.mention.marked]
-        if marked:  # "Phú Đa, xã Lũng Hòa": the commune written with its type word decides
+        marked = [p for p in placements if p.mention.marked and p.targets]
+        if marked:  # "Phú Đa, xã Lũng Hòa": a commune placed by its type word decides
             placements = marked
         unit = self.unit.key
         findings = []

@@ -156,3 +156,41 @@ def test_no_commune_written_without_type_words_is_wrongly_outside(
             if Locality(gazetteer, new).check(address).verdict is Verdict.OUTSIDE:
                 wrong.append(address)
     assert not wrong, wrong[:10]
+
+
+def _by_name(registry: Registry, gazetteer: Gazetteer, name: str, province: str) -> Locality:
+    unit = next(
+        u
+        for u in registry.valid_on(REFORM_2025, Tier.COMMUNE)
+        if u.name == name and registry.units[u.parent or ""].short_name == province
+    )
+    return Locality(gazetteer, unit.key)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "F.15, Q. Phú Nhuận",
+        "P.15, Q.Phú Nhuận, TP.HCM",
+        "P15 Q.Phu Nhuan",
+        "phường 15, Q. Phú Nhuận",
+    ],
+)
+def test_city_shorthand_for_numbered_wards(
+    registry: Registry, gazetteer: Gazetteer, address: str
+) -> None:
+    """Old phường 15 of quận Phú Nhuận was divided: a warning naming both, never outside."""
+    finding = _by_name(registry, gazetteer, "Phường Phú Nhuận", "Hồ Chí Minh").check(address)
+    assert finding.verdict is Verdict.SPLIT
+    assert set(finding.candidates) == {"Phường Cầu Kiệu", "Phường Phú Nhuận"}
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["Số 5 Xã Đàn, Kim Liên, Đống Đa, Hà Nội", "5 Xa Dan, Kim Lien, Dong Da, Ha Noi"],
+)
+def test_a_street_named_xa_does_not_hide_the_commune(
+    registry: Registry, gazetteer: Gazetteer, address: str
+) -> None:
+    locality = _by_name(registry, gazetteer, "Phường Kim Liên", "Hà Nội")
+    assert locality.check(address).verdict is Verdict.INSIDE
