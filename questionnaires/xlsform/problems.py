@@ -1,0 +1,169 @@
+"""Problems found in an XLSForm workbook: where (sheet, row, column), what, in two languages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+# code -> (Vietnamese, English); ``{detail}`` and the other fields are filled per problem.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not_xlsx": (
+        "Tệp không phải bảng tính Excel (.xlsx) đọc được.",
+        "The file is not a readable Excel workbook (.xlsx).",
+    ),
+    "too_large": (
+        "Tệp quá lớn ({detail}).",
+        "The file is too large ({detail}).",
+    ),
+    "too_many_rows": (
+        "Trang tính có quá nhiều dòng ({detail}).",
+        "The sheet has too many rows ({detail}).",
+    ),
+    "missing_sheet": (
+        "Thiếu trang tính “{detail}”.",
+        "The sheet “{detail}” is missing.",
+    ),
+    "missing_column": (
+        "Thiếu cột “{detail}”.",
+        "The column “{detail}” is missing.",
+    ),
+    "formula_cell": (
+        "Ô chứa công thức; hãy nhập giá trị thay cho công thức.",
+        "The cell holds a formula; type the value instead.",
+    ),
+    "missing_value": (
+        "Ô này cần có giá trị ({detail}).",
+        "This cell needs a value ({detail}).",
+    ),
+    "invalid_value": (
+        "Giá trị không hợp lệ: {detail}.",
+        "Invalid value: {detail}.",
+    ),
+    "wrong_type": (
+        "Loại câu hỏi “{detail}” không được hỗ trợ.",
+        "The question type “{detail}” is not supported.",
+    ),
+    "duplicate_name": (
+        "Tên “{detail}” bị trùng.",
+        "The name “{detail}” is used twice.",
+    ),
+    "unknown_list": (
+        "Không có danh sách lựa chọn “{detail}” trong trang tính choices.",
+        "There is no choice list “{detail}” in the choices sheet.",
+    ),
+    "empty_list": (
+        "Danh sách lựa chọn “{detail}” không có lựa chọn nào.",
+        "The choice list “{detail}” has no choices.",
+    ),
+    "group_structure": (
+        "Nhóm (trang) không hợp lệ: {detail}.",
+        "Invalid group (page): {detail}.",
+    ),
+    "relevance_syntax": (
+        "Điều kiện hiển thị không đọc được: {detail}.",
+        "The relevance cannot be read: {detail}.",
+    ),
+    "relevance_unknown": (
+        "Điều kiện hiển thị nhắc tới “{detail}”, không phải câu hỏi của phiếu.",
+        "The relevance names “{detail}”, which is not a question of the form.",
+    ),
+    "relevance_later": (
+        "Điều kiện hiển thị nhắc tới câu “{detail}” đứng sau; chỉ được dùng câu trả lời trước đó.",
+        "The relevance names “{detail}”, which comes later; only earlier answers may be used.",
+    ),
+    "relevance_cycle": (
+        "Điều kiện hiển thị tự tham chiếu tới “{detail}” (vòng lặp).",
+        "The relevance refers to “{detail}” itself (a cycle).",
+    ),
+    "relevance_type": (
+        "Điều kiện hiển thị sai kiểu: {detail}.",
+        "The relevance has a type error: {detail}.",
+    ),
+    "constraint": (
+        "Ràng buộc không được hỗ trợ: {detail}.",
+        "Unsupported constraint: {detail}.",
+    ),
+    "missing_share": (
+        "Câu hỏi tính điểm nhưng lựa chọn “{detail}” chưa có tỷ lệ điểm (cột share).",
+        "The question is scored but the choice “{detail}” has no share (column share).",
+    ),
+    "unknown_criterion": (
+        "Mã tiêu chí “{detail}” không có trong bộ tiêu chí.",
+        "The criterion code “{detail}” is not in the criteria tree.",
+    ),
+    "criterion_method": (
+        "Tiêu chí không chấm bằng điều tra: {detail}.",
+        "The criterion is not scored by survey: {detail}.",
+    ),
+    "points_sum": (
+        "Tổng điểm các câu hỏi của tiêu chí “{detail}” khác điểm tối đa của tiêu chí.",
+        "The questions of criterion “{detail}” do not add up to its maximum points.",
+    ),
+    "unknown_tree": (
+        "Không có bộ tiêu chí “{detail}”.",
+        "There is no criteria tree “{detail}”.",
+    ),
+    "definition": (
+        "Phiếu chưa hợp lệ: {detail}.",
+        "The questionnaire is not valid: {detail}.",
+    ),
+    "xlsform_standard": (
+        "Bảng tính chưa đúng chuẩn XLSForm (ODK, KoboToolbox không mở được); pyxform báo: {detail}",
+        "The workbook does not follow the XLSForm standard (ODK and KoboToolbox could not "
+        "open it); pyxform says: {detail}",
+    ),
+    "tree_sum": (
+        "Điểm tối đa của “{detail}” khác tổng điểm các mục con.",
+        "The maximum points of “{detail}” differ from the sum of its children.",
+    ),
+    "tree_structure": (
+        "Cấu trúc bộ tiêu chí không hợp lệ: {detail}.",
+        "Invalid criteria tree structure: {detail}.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """One problem with its place; ``row`` is the 1-based spreadsheet row (0: the sheet)."""
+
+    sheet: str
+    row: int
+    column: str
+    code: str
+    detail: str = ""
+
+    @property
+    def message_vi(self) -> str:
+        return MESSAGES[self.code][0].format(detail=self.detail)
+
+    @property
+    def message_en(self) -> str:
+        return MESSAGES[self.code][1].format(detail=self.detail)
+
+    def message(self, locale: str = "vi") -> str:
+        """The message in ``locale`` (Vietnamese unless English is asked for)."""
+        return self.message_en if locale.lower().startswith("en") else self.message_vi
+
+    def place(self, locale: str = "vi") -> str:
+        """``survey, dòng 12, cột relevant`` (or in English)."""
+        english = locale.lower().startswith("en")
+        parts = [self.sheet] if self.sheet else []
+        if self.row:
+            parts.append(f"{'row' if english else 'dòng'} {self.row}")
+        if self.column:
+            parts.append(f"{'column' if english else 'cột'} {self.column}")
+        return ", ".join(parts)
+
+    def as_json(self) -> dict[str, object]:
+        """{sheet, row, column, code, message_vi, message_en} (``detail`` is in the messages)."""
+        data = asdict(self)
+        del data["detail"]
+        return {**data, "message_vi": self.message_vi, "message_en": self.message_en}
+
+
+class WorkbookError(ValueError):
+    """A workbook with problems; nothing in it may be published."""
+
+    def __init__(self, problems: list[SheetProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the workbook")
