@@ -511,3 +511,84 @@ def campaign_import_design(campaign_id: int, file: Path) -> None:
             raise click.ClickException(exc.message("en")) from exc
         session.commit()
         click.echo(json.dumps({"campaign": campaign.id, "groups": len(design.groups)}))
+
+
+@main.group("instrument")
+def instrument_group() -> None:
+    """Questionnaires and criteria trees as XLSForm workbooks."""
+
+
+def _workbook_kind(data: bytes) -> str:
+    """``tree`` for a criteria tree workbook (sheet ``criteria``), else ``instrument``."""
+    import io
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+        names = {ws.title.strip().lower() for ws in book.worksheets}
+        book.close()
+    except Exception:  # noqa: BLE001 - the reader reports an unreadable file
+        return "instrument"
+    return "tree" if "criteria" in names and "survey" not in names else "instrument"
+
+
+@instrument_group.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Problems or summary as JSON.")
+def instrument_check(file: Path, as_json: bool) -> None:
+    """Check a questionnaire (or criteria tree) workbook; exit 1 when it has problems."""
+    from questionnaires.xlsform import WorkbookError, read_instrument
+    from questionnaires.xlsform.summary import summary, tree_summary
+    from questionnaires.xlsform.trees import read_tree
+
+    data = file.read_bytes()
+    try:
+        if _workbook_kind(data) == "tree":
+            result = tree_summary(read_tree(data))
+        else:
+            result = summary(read_instrument(data, source=file.name))
+    except WorkbookError as exc:
+        if as_json:
+            click.echo(json.dumps([p.as_json() for p in exc.problems], ensure_ascii=False))
+        else:
+            for p in exc.problems:
+                click.echo(f"{p.place()}: {p.message_vi} / {p.message_en}")
+        raise SystemExit(1) from exc
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        for key, value in result.items():
+            click.echo(f"{key}: {value}")
+
+
+@instrument_group.command("export")
+@click.argument("code")
+@click.option("--version", "version", default=None, help="A published version (default: shipped).")
+@click.option("--tree", is_flag=True, help="CODE is a criteria tree.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def instrument_export(code: str, version: str | None, tree: bool, output: Path) -> None:
+    """Write a questionnaire (or criteria tree) as a workbook that uploads back unchanged."""
+    from questionnaires import builtin_criteria_trees, builtin_instruments
+    from questionnaires.xlsform import instrument_workbook
+    from questionnaires.xlsform.trees import tree_workbook
+    from survey_app.services import instruments
+
+    if tree:
+        found_tree = builtin_criteria_trees().get(code)
+        if found_tree is None:
+            raise click.ClickException(f"no criteria tree {code!r}")
+        output.write_bytes(tree_workbook(found_tree))
+        return
+    shipped = builtin_instruments().get(code)
+    if version is None or (shipped is not None and shipped.version == version):
+        if shipped is None:
+            raise click.ClickException(f"no questionnaire {code!r}")
+        output.write_bytes(instrument_workbook(shipped))
+        return
+    with _session() as session:
+        row = instruments.version_row(session, code, version)
+        if row is None:
+            raise click.ClickException(f"no published version {version!r} of {code!r}")
+        output.write_bytes(instrument_workbook(instruments.load(row)))

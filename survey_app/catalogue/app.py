@@ -105,6 +105,16 @@ APP: dict[str, tuple[str, str]] = {
         "Phiếu {code} phiên bản {version} đã bị thay đổi sau khi phát hành.",
         "Questionnaire {code} version {version} changed after it was published.",
     ),
+    "no_instrument_version": (
+        "Không có phiên bản đã phát hành này của phiếu khảo sát.",
+        "There is no such published version of the questionnaire.",
+    ),
+    "version_not_for_group": (
+        "Theo thiết kế, nhóm {group} không trả lời phiếu {code}; chỉ giao được một phiên bản "
+        "của phiếu mà nhóm trả lời.",
+        "By the design, group {group} does not answer questionnaire {code}; only a version of "
+        "a questionnaire the group answers can be given.",
+    ),
     "no_invitation": ("Người này chưa có giấy mời.", "This person has no invitation yet."),
     "entry_revoked": (
         "Người này đã được thay bằng người dự phòng (giấy mời không còn hiệu lực) nên không "

@@ -179,6 +179,9 @@ class CampaignEvaluation(Base):
     within_code: Mapped[str | None] = mapped_column(String(48))
     questionnaire: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(Integer)
+    # The published version of ``questionnaire`` this line answers (None: not chosen yet;
+    # the first invitation pins the version in force). Issued invitations keep their own.
+    instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instruments.id"))
 
 
 class Unit(Base):

@@ -246,6 +246,17 @@ def _write(session: Session, campaign: Campaign, design: CampaignDesign) -> None
     campaign.kind = _kind(design)
     campaign.fieldwork_opens = design.settings.deadlines.fieldwork_opens
     campaign.fieldwork_closes = design.settings.deadlines.fieldwork_closes
+    pinned = {
+        (group, questionnaire): instrument_id
+        for group, questionnaire, instrument_id in session.execute(
+            select(
+                CampaignEvaluation.group_code,
+                CampaignEvaluation.questionnaire,
+                CampaignEvaluation.instrument_id,
+            ).where(CampaignEvaluation.campaign_id == campaign.id)
+        )
+        if instrument_id is not None
+    }
     session.execute(delete(CampaignEvaluation).where(CampaignEvaluation.campaign_id == campaign.id))
     levels = [_level_row(i, lv) for i, lv in enumerate(design.levels)]
     groups = [_group_row(i, g) for i, g in enumerate(design.groups)]
@@ -263,6 +274,7 @@ def _write(session: Session, campaign: Campaign, design: CampaignDesign) -> None
                 within_code=line.within,
                 questionnaire=line.questionnaire,
                 position=i,
+                instrument_id=pinned.get((line.group, line.questionnaire)),
             )
         )
     session.flush()

@@ -82,23 +82,23 @@ def issue(
     people = list(session.scalars(query))
     design = design_of(campaign)
     index = UnitIndex.of(session, campaign)
-    published: dict[str, int] = {}
+    published: dict[tuple[str, str], int] = {}
     links, rows = [], []
     for respondent in people:
         tasks = tasks_for(design, index, respondent.group, respondent.unit)
         if not tasks:
             raise ServiceError("nothing_to_rate", group=_group_name(design, respondent.group))
         for task in tasks:
-            if task.questionnaire not in published:
-                instrument = instruments.builtin(task.questionnaire)
-                published[task.questionnaire] = instruments.publish(session, instrument).id
+            line = (respondent.group, task.questionnaire)
+            if line not in published:
+                published[line] = instruments.in_force(session, campaign.id, *line)
             token, code = new_token(), new_short_code()
             rows.append(
                 {
                     "campaign_id": campaign.id,
                     "respondent_id": respondent.id,
                     "rated_unit_id": task.rated_unit_id,
-                    "instrument_id": published[task.questionnaire],
+                    "instrument_id": published[line],
                     "token_hash": hash_token(token),
                     "short_code_hash": hash_token(code),
                     "status": InvitationStatus.ACTIVE,

@@ -172,9 +172,9 @@ def question_map(data: ResponseData, tree: CriteriaTree) -> pd.DataFrame:
 def long_answers(data: ResponseData, qmap: pd.DataFrame) -> pd.DataFrame:
     """One row per (response, scored question): rated unit, group, share (NaN = don't know)."""
     records = []
-    for instrument in data.instruments.values():
+    for key, instrument in data.instruments.items():
         questions = [q for q in instrument.questions if q.id in set(qmap["question_id"])]
-        for row in data.of_instrument(instrument.code).itertuples(index=False):
+        for row in data.of_instrument(key).itertuples(index=False):
             given = data.answers[int(row.response_id)]
             records += [
                 (

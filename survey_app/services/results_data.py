@@ -8,11 +8,11 @@ the completion time in seconds (for the speeding flag) do.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -20,7 +20,7 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from designs import ListKind
-from questionnaires import Instrument, Question, QuestionType, builtin_instruments
+from questionnaires import Instrument, Question, QuestionType
 from survey_app.persistence.enums import RespondentStatus, ResponseStatus
 from survey_app.persistence.models import (
     Answer,
@@ -31,6 +31,7 @@ from survey_app.persistence.models import (
     Unit,
 )
 from survey_app.persistence.models import Instrument as InstrumentRow
+from survey_app.services import instruments as instrument_versions
 from survey_app.services.designs import design_of
 
 META_COLUMNS = (
@@ -56,24 +57,29 @@ several units answers several forms); it never leaves the analysis (not in expor
 
 @dataclass(frozen=True)
 class ResponseData:
-    """Submitted responses: ``meta`` (see :data:`META_COLUMNS`) and the cleaned answers."""
+    """Submitted responses: ``meta`` (see :data:`META_COLUMNS`) and the cleaned answers.
+
+    ``instruments`` holds the stored definition of every questionnaire version the responses
+    were given on, by the key in ``meta["instrument"]``: the code, or ``code@version`` when a
+    campaign's responses use several versions of one code. Each response is read and scored
+    with its own version.
+    """
 
     meta: pd.DataFrame
     answers: Mapping[int, Mapping[str, object]]
     units: Mapping[str, Unit]
+    instruments: Mapping[str, Instrument] = dataclasses.field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
         return self.meta.empty
 
-    @cached_property
-    def instruments(self) -> dict[str, Instrument]:
-        """The instruments used, by code, in code order."""
-        shipped = builtin_instruments()
-        return {c: shipped[c] for c in sorted(set(self.meta["instrument"])) if c in shipped}
+    def of_instrument(self, key: str) -> pd.DataFrame:
+        return self.meta[self.meta["instrument"] == key]
 
-    def of_instrument(self, code: str) -> pd.DataFrame:
-        return self.meta[self.meta["instrument"] == code]
+    def key_of(self, instrument: Instrument) -> str:
+        """The key of an instrument object of :attr:`instruments`."""
+        return next(k for k, v in self.instruments.items() if v is instrument)
 
 
 def load_responses(session: Session, campaign: Campaign) -> ResponseData:
@@ -86,7 +92,7 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
     rows = session.execute(
         select(
             Response.id,
-            InstrumentRow.code,
+            Response.instrument_id,
             Respondent.group,
             Response.mode,
             Respondent.weight,
@@ -98,7 +104,6 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
         )
         .join(Invitation, Invitation.id == Response.invitation_id)
         .join(Respondent, Respondent.id == Invitation.respondent_id)
-        .join(InstrumentRow, InstrumentRow.id == Response.instrument_id)
         .where(
             Invitation.campaign_id == campaign.id,
             Response.status == ResponseStatus.SUBMITTED,
@@ -112,7 +117,8 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
     middle = frozenset(
         code for code in above if code is not None and design.level(code).parent is not None
     )
-    records = [_record(row, units, local, middle) for row in rows]
+    keys, versions = _versions(session, {row[1] for row in rows})
+    records = [_record(row, units, local, middle, keys) for row in rows]
     meta = pd.DataFrame.from_records(records, columns=list(META_COLUMNS))
     meta["weight"] = meta["weight"].astype(np.float64)
     meta["duration_seconds"] = meta["duration_seconds"].astype(np.float64)
@@ -130,7 +136,23 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
             )
         ):
             answers[response_id][question_id] = _decode(text)
-    return ResponseData(meta, answers, {u.code: u for u in units.values()})
+    return ResponseData(meta, answers, {u.code: u for u in units.values()}, versions)
+
+
+def _versions(session: Session, ids: set[int]) -> tuple[dict[int, str], dict[str, Instrument]]:
+    """The key of each instrument row used (code, or code@version when a code has several
+    versions here) and the stored definition of each, in key order."""
+    if not ids:
+        return {}, {}
+    rows = list(session.scalars(select(InstrumentRow).where(InstrumentRow.id.in_(ids))))
+    per_code: dict[str, int] = {}
+    for row in rows:
+        per_code[row.code] = per_code.get(row.code, 0) + 1
+    keys = {
+        row.id: row.code if per_code[row.code] == 1 else f"{row.code}@{row.version}" for row in rows
+    }
+    loaded = {keys[row.id]: instrument_versions.load(row) for row in rows}
+    return keys, dict(sorted(loaded.items()))
 
 
 def _decode(text: str | None) -> object:
@@ -147,8 +169,20 @@ def _record(
     units: Mapping[int, Unit],
     local: frozenset[str],
     middle: frozenset[str],
+    keys: Mapping[int, str],
 ) -> tuple[object, ...]:
-    (response_id, code, group, mode, weight, unit_id, rated_id, started, submitted, person) = row
+    (
+        response_id,
+        instrument_id,
+        group,
+        mode,
+        weight,
+        unit_id,
+        rated_id,
+        started,
+        submitted,
+        person,
+    ) = row
     assert isinstance(unit_id, int)
     unit = units[unit_id]
     assert isinstance(rated_id, int)
@@ -157,9 +191,10 @@ def _record(
     assert isinstance(submitted, dt.datetime) and isinstance(started, dt.datetime)
     duration = max((_aware(submitted) - _aware(started)).total_seconds(), 0.0)
     day = _aware(submitted).date()
+    assert isinstance(instrument_id, int)
     return (
         response_id,
-        code,
+        keys[instrument_id],
         str(group),
         str(mode),
         weight,
@@ -242,7 +277,7 @@ def wide_frame(data: ResponseData, instrument: Instrument, kind: str = "share") 
     ``kind="share"``: option shares of scored questions (NaN for "don't know");
     ``kind="value"``: numeric values of every choice, Likert and number question.
     """
-    meta = data.of_instrument(instrument.code).reset_index(drop=True)
+    meta = data.of_instrument(data.key_of(instrument)).reset_index(drop=True)
     if kind == "share":
         questions = [q for q in instrument.questions if scored(q)]
         convert = option_share
