@@ -463,7 +463,7 @@ def campaign_create(
                 design = designs_service.template(template_code)
             else:
                 assert design_file is not None
-                design = designs_service.read_document(design_file.read_bytes())
+                design = designs_service.read_document(design_file.read_bytes(), session)
             campaign = designs_service.create_campaign(
                 session, design, year=year, name=name, actor=None
             )
@@ -504,7 +504,7 @@ def campaign_import_design(campaign_id: int, file: Path) -> None:
     with _session() as session:
         try:
             campaign = campaigns.get_campaign(session, campaign_id)
-            design = designs_service.read_document(file.read_bytes())
+            design = designs_service.read_document(file.read_bytes(), session)
             designs_service.save_design(session, campaign, design, None)
         except ServiceError as exc:
             _echo_problems(exc)
@@ -518,33 +518,18 @@ def instrument_group() -> None:
     """Questionnaires and criteria trees as XLSForm workbooks."""
 
 
-def _workbook_kind(data: bytes) -> str:
-    """``tree`` for a criteria tree workbook (sheet ``criteria``), else ``instrument``."""
-    import io
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True)
-        names = {ws.title.strip().lower() for ws in book.worksheets}
-        book.close()
-    except Exception:  # noqa: BLE001 - the reader reports an unreadable file
-        return "instrument"
-    return "tree" if "criteria" in names and "survey" not in names else "instrument"
-
-
 @instrument_group.command("check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Problems or summary as JSON.")
 def instrument_check(file: Path, as_json: bool) -> None:
     """Check a questionnaire (or criteria tree) workbook; exit 1 when it has problems."""
-    from questionnaires.xlsform import WorkbookError, read_instrument
+    from questionnaires.xlsform import WorkbookError, read_instrument, workbook_kind
     from questionnaires.xlsform.summary import summary, tree_summary
     from questionnaires.xlsform.trees import read_tree
 
     data = file.read_bytes()
     try:
-        if _workbook_kind(data) == "tree":
+        if workbook_kind(data) == "tree":
             result = tree_summary(read_tree(data))
         else:
             result = summary(read_instrument(data, source=file.name))

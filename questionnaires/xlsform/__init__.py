@@ -8,6 +8,13 @@ translated to and from the project's own safe condition language (``relevance``)
 
 from questionnaires.xlsform.problems import SheetProblem, WorkbookError
 from questionnaires.xlsform.reader import read_instrument
+from questionnaires.xlsform.sheets import workbook_kind
 from questionnaires.xlsform.writer import instrument_workbook
 
-__all__ = ["SheetProblem", "WorkbookError", "instrument_workbook", "read_instrument"]
+__all__ = [
+    "SheetProblem",
+    "WorkbookError",
+    "instrument_workbook",
+    "read_instrument",
+    "workbook_kind",
+]

@@ -63,6 +63,20 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def workbook_kind(data: bytes) -> str:
+    """``tree`` for a criteria tree workbook (a ``criteria`` sheet, no ``survey``), else
+    ``instrument`` (also for a file that cannot be read: its reader says why)."""
+    if len(data) > MAX_FILE_BYTES:
+        return "instrument"
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)  # sheet names only: lazy
+        names = {ws.title.strip().lower() for ws in book.worksheets}
+        book.close()
+    except Exception:  # noqa: BLE001 - the reader reports an unreadable file
+        return "instrument"
+    return "tree" if "criteria" in names and "survey" not in names else "instrument"
+
+
 def read_sheets(data: bytes, problems: list[SheetProblem]) -> dict[str, Sheet] | None:
     """Every sheet by lower-case name, or None (with a problem) when the file is unusable."""
     if len(data) > MAX_FILE_BYTES:

@@ -105,6 +105,30 @@ APP: dict[str, tuple[str, str]] = {
         "Phiếu {code} phiên bản {version} đã bị thay đổi sau khi phát hành.",
         "Questionnaire {code} version {version} changed after it was published.",
     ),
+    "version_taken": (
+        "Phiếu {code} đã có phiên bản {version} với nội dung khác. Phiếu đã phát hành không "
+        "bao giờ thay đổi: hãy đặt số phiên bản mới (cột version ở trang settings).",
+        "Questionnaire {code} already has a version {version} with other content. A published "
+        "questionnaire never changes: give it a new version number (the version column of "
+        "the settings sheet).",
+    ),
+    "workbook_refused": (
+        "Bảng tính có {count} lỗi; chưa lưu gì. Sửa các ô được chỉ ra rồi gửi lại.",
+        "The workbook has {count} problem(s); nothing was saved. Fix the cells shown and send "
+        "it again.",
+    ),
+    "no_upload": (
+        "Bảng tính này không còn chờ phát hành (đã phát hành hoặc đã quá một tuần). Hãy gửi "
+        "lại tệp.",
+        "This workbook is no longer waiting to be published (it was published, or is more "
+        "than a week old). Send the file again.",
+    ),
+    "tree_not_of_campaign": (
+        "Phiếu {code} chấm điểm theo bộ tiêu chí {tree}, không phải bộ tiêu chí của đợt khảo "
+        "sát này.",
+        "Questionnaire {code} scores against criteria tree {tree}, which this campaign does not "
+        "use.",
+    ),
     "no_instrument_version": (
         "Không có phiên bản đã phát hành này của phiếu khảo sát.",
         "There is no such published version of the questionnaire.",

@@ -97,3 +97,4 @@ class AuditAction(StrEnum):
     PAPER_ENTRY = "paper_entry"
     APPRAISAL_IMPORTED = "appraisal_imported"
     EXPORT = "export"
+    QUESTIONNAIRE_PUBLISHED = "questionnaire_published"

@@ -444,6 +444,23 @@ class Instrument(Base):
     published_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
 
 
+class InstrumentUpload(Base):
+    """A questionnaire workbook that passed every check, waiting to be previewed and
+    published. Forms and results never read it; publishing makes an ``instruments`` row and
+    deletes the upload, and uploads left unpublished are dropped after a week."""
+
+    __tablename__ = "instrument_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    code: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(40))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+
+
 class Respondent(Base):
     """A person drawn (or taken by census) into a campaign, with a design weight."""
 

@@ -36,6 +36,7 @@ from survey_app.persistence.models import (
     UnitList,
     User,
 )
+from survey_app.persistence.models import Instrument as InstrumentRow
 from survey_app.services import audit
 
 DEFAULT_TREE = "province_2022"
@@ -56,26 +57,27 @@ class DesignRefused(ServiceError):
         return [design_problem(p, locale) for p in self.problems]
 
 
-def known() -> dict[str, set[str]]:
-    """The questionnaire and criteria tree codes a design may name."""
-    return {
-        "questionnaires": set(builtin_instruments()),
-        "criteria_trees": set(builtin_criteria_trees()),
-    }
+def known(session: Session | None = None) -> dict[str, set[str]]:
+    """The questionnaire and criteria tree codes a design may name: the shipped ones and,
+    with a session, every questionnaire an administrator has published."""
+    questionnaires = set(builtin_instruments())
+    if session is not None:
+        questionnaires |= set(session.scalars(select(InstrumentRow.code).distinct()))
+    return {"questionnaires": questionnaires, "criteria_trees": set(builtin_criteria_trees())}
 
 
-def read_document(text: str | bytes) -> CampaignDesign:
+def read_document(text: str | bytes, session: Session | None = None) -> CampaignDesign:
     """A design from YAML text, checked against what exists; DesignRefused otherwise."""
     try:
-        return designs.load_yaml(text, **known())
+        return designs.load_yaml(text, **known(session))
     except DesignInvalid as exc:
         raise DesignRefused(exc.problems) from exc
 
 
-def checked(design: CampaignDesign) -> CampaignDesign:
+def checked(design: CampaignDesign, session: Session | None = None) -> CampaignDesign:
     """The design again, checked against the questionnaires and trees that exist."""
     try:
-        return designs.parse_design(designs.to_json(design), **known())
+        return designs.parse_design(designs.to_json(design), **known(session))
     except DesignInvalid as exc:
         raise DesignRefused(exc.problems) from exc
 
@@ -136,7 +138,7 @@ def create_campaign(
     status: CampaignStatus = CampaignStatus.DRAFT,
 ) -> Campaign:
     """A new campaign with this design (checked first; nothing is created when it fails)."""
-    design = checked(design)
+    design = checked(design, session)
     name = name.strip()[:200]
     if not name or not 2000 <= year <= 2100:
         raise ServiceError("bad_campaign")
@@ -172,7 +174,7 @@ def save_design(
 ) -> CampaignDesign:
     """Replace the campaign's design, under its lock: refused (DesignRefused) when it names an
     unknown questionnaire or tree, or drops a level or group the campaign's data uses."""
-    design = checked(design)
+    design = checked(design, session)
     lock_campaign(session, campaign.id)
     session.refresh(campaign)
     problems = _conflicts(session, campaign, design)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from questionnaires import (
     Instrument,
     InstrumentError,
-    InstrumentRegistry,
-    PublishedInstrument,
     builtin_instruments,
 )
 from questionnaires.stored import instrument_from_canonical
@@ -32,26 +33,29 @@ def builtin(code: str) -> Instrument:
 def publish(session: Session, instrument: Instrument) -> InstrumentRow:
     """The stored row of this instrument version, creating it on first use.
 
-    Raises PublishedInstrumentChangedError when a different definition was published under
-    the same (code, version): a changed questionnaire needs a new version.
+    A (code, version) is unique in the database, so two administrators publishing at once
+    get one row; ``version_taken`` when a different definition holds that version already (a
+    changed questionnaire needs a new version number; a published one never changes).
     """
-    rows = list(session.scalars(select(InstrumentRow).where(InstrumentRow.code == instrument.code)))
-    registry = InstrumentRegistry.of(
-        PublishedInstrument(r.code, r.version, r.content_hash) for r in rows
-    )
-    registry.publish(instrument)
-    existing = next((r for r in rows if r.version == instrument.version), None)
-    if existing is not None:
-        return existing
-    row = InstrumentRow(
-        code=instrument.code,
-        version=instrument.version,
-        content_hash=instrument.content_hash,
-        definition=instrument.canonical(),
-    )
-    session.add(row)
-    session.flush()
-    return row
+    existing = version_row(session, instrument.code, instrument.version)
+    if existing is None:
+        row = InstrumentRow(
+            code=instrument.code,
+            version=instrument.version,
+            content_hash=instrument.content_hash,
+            definition=instrument.canonical(),
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+            return row
+        except IntegrityError:  # published by someone else since the read: theirs stands
+            existing = version_row(session, instrument.code, instrument.version)
+            assert existing is not None
+    if existing.content_hash != instrument.content_hash:
+        raise ServiceError("version_taken", code=instrument.code, version=instrument.version)
+    return existing
 
 
 def load(row: InstrumentRow) -> Instrument:
@@ -63,16 +67,21 @@ def load(row: InstrumentRow) -> Instrument:
     return _from_definition(row.content_hash, row.definition)
 
 
-def load_published(code: str, version: str, content_hash: str) -> Instrument:
-    """The instrument published as (code, version, content hash) when it is in memory (the
-    shipped file or a stored version loaded before); ``instrument_changed`` otherwise."""
-    instrument = builtin_instruments().get(code)
-    if instrument is not None and instrument.content_hash == content_hash:
-        return instrument
+def load_published(session: Session, instrument_id: int, content_hash: str) -> Instrument:
+    """The instrument of a published row known by id and hash: from memory when this process
+    has it (the shipped file, or a stored version rebuilt before), else from its stored
+    definition (one primary-key read, then remembered)."""
     known = _KNOWN.get(content_hash)
-    if known is None or known.code != code or known.version != version:
-        raise ServiceError("instrument_changed", code=code, version=version)
-    return known
+    if known is not None:
+        return known
+    row = session.get(InstrumentRow, instrument_id)
+    if row is None:
+        raise ServiceError("no_instrument_version")
+    if row.content_hash != content_hash:
+        raise ServiceError("instrument_changed", code=row.code, version=row.version)
+    instrument = load(row)
+    _remember(instrument)
+    return instrument
 
 
 def version_row(session: Session, code: str, version: str | None = None) -> InstrumentRow | None:
@@ -83,8 +92,9 @@ def version_row(session: Session, code: str, version: str | None = None) -> Inst
     return session.scalars(query.order_by(InstrumentRow.id.desc()).limit(1)).first()
 
 
-_KNOWN: dict[str, Instrument] = {}
-"""Stored versions rebuilt in this process, by content hash (immutable, so never stale)."""
+_KNOWN: dict[str, Instrument] = {i.content_hash: i for i in builtin_instruments().values()}
+"""Shipped questionnaires and stored versions rebuilt in this process, by content hash
+(immutable, so never stale)."""
 
 
 def _from_definition(content_hash: str, definition: dict[str, object]) -> Instrument:
@@ -95,9 +105,13 @@ def _from_definition(content_hash: str, definition: dict[str, object]) -> Instru
         instrument = instrument_from_canonical(definition, content_hash)
     except InstrumentError as exc:
         raise ServiceError("instrument_changed", code="?", version="?") from exc
-    if len(_KNOWN) < 1024:
-        _KNOWN[content_hash] = instrument
+    _remember(instrument)
     return instrument
+
+
+def _remember(instrument: Instrument) -> None:
+    if len(_KNOWN) < 1024:
+        _KNOWN[instrument.content_hash] = instrument
 
 
 def versions(session: Session, code: str) -> list[InstrumentRow]:
@@ -107,16 +121,51 @@ def versions(session: Session, code: str) -> list[InstrumentRow]:
 
 
 def give_version(
-    session: Session, campaign: Campaign, group: str, instrument_id: int, actor: User | None
+    session: Session,
+    campaign: Campaign,
+    group: str,
+    instrument_id: int,
+    actor: User | None,
+    *,
+    replacing: str | None = None,
 ) -> InstrumentRow:
-    """Give a group of ``campaign`` a published version of a questionnaire it answers.
+    """Give a group of ``campaign`` a published questionnaire version.
 
-    Invitations issued from now on use it; invitations already issued keep the version they
-    were given on (and their responses are scored with it)."""
+    By default the version must be of the questionnaire the group answers now; with
+    ``replacing`` (the code it answers now) it may be another questionnaire, which the
+    campaign's design then names for that group (saved through the design service, so every
+    design check holds). Invitations issued from now on use the version; invitations already
+    issued keep the one they were given (and their responses are scored with it). Refused
+    (``version_not_for_group``) when the questionnaire names respondent groups and this group
+    is not one of them."""
+    from survey_app.services import designs as designs_service
+
     lock_campaign(session, campaign.id)
     row = session.get(InstrumentRow, instrument_id)
     if row is None:
         raise ServiceError("no_instrument_version")
+    instrument = load(row)
+    groups = instrument.groups
+    if groups and "respondent" not in groups and group not in groups:
+        raise ServiceError("version_not_for_group", group=group, code=row.code)
+    design = designs_service.design_of(campaign)
+    trees = {designs_service.criteria_tree_name(campaign)} | {
+        designs_service.criteria_tree_name(campaign, level.code) for level in design.levels
+    }
+    if instrument.criteria_tree is not None and instrument.criteria_tree not in trees:
+        raise ServiceError("tree_not_of_campaign", code=row.code, tree=instrument.criteria_tree)
+    if replacing is not None and replacing != row.code:
+        lines = tuple(
+            dataclasses.replace(e, questionnaire=row.code)
+            if (e.group, e.questionnaire) == (group, replacing)
+            else e
+            for e in design.evaluations
+        )
+        if lines == design.evaluations:
+            raise ServiceError("version_not_for_group", group=group, code=replacing)
+        designs_service.save_design(
+            session, campaign, dataclasses.replace(design, evaluations=lines), actor
+        )
     result = session.execute(
         update(CampaignEvaluation)
         .where(
@@ -143,8 +192,9 @@ def give_version(
 
 def in_force(session: Session, campaign_id: int, group: str, code: str) -> int:
     """The id of the version a group answers ``code`` with: the one given to it, else the
-    shipped questionnaire, published and pinned now (a conditional write: the first pin
-    wins, so every invitation of the group gets the same version)."""
+    shipped questionnaire (for an uploaded code, its latest published version), pinned now
+    (a conditional write: the first pin wins, so every invitation of the group gets the same
+    version)."""
     line = (
         CampaignEvaluation.campaign_id == campaign_id,
         CampaignEvaluation.group_code == group,
@@ -153,7 +203,9 @@ def in_force(session: Session, campaign_id: int, group: str, code: str) -> int:
     pinned = session.scalar(select(CampaignEvaluation.instrument_id).where(*line).limit(1))
     if pinned is not None:
         return pinned
-    row = publish(session, builtin(code))
+    shipped = builtin_instruments().get(code)
+    latest = version_row(session, code) if shipped is None else None
+    row = publish(session, builtin(code)) if latest is None else latest
     session.execute(
         update(CampaignEvaluation)
         .where(*line, CampaignEvaluation.instrument_id.is_(None))
@@ -161,3 +213,32 @@ def in_force(session: Session, campaign_id: int, group: str, code: str) -> int:
     )
     chosen = session.scalar(select(CampaignEvaluation.instrument_id).where(*line).limit(1))
     return row.id if chosen is None else chosen
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignLine:
+    """One line of who-rates-whom with the questionnaire version its group answers now
+    (None until one is given or the first invitation pins the shipped one)."""
+
+    group: str
+    questionnaire: str
+    rates: str
+    level: str | None
+    version: InstrumentRow | None
+
+
+def campaign_lines(session: Session, campaign: Campaign) -> list[CampaignLine]:
+    """The campaign's lines, one per (group, questionnaire), in design order."""
+    query = (
+        select(CampaignEvaluation, InstrumentRow)
+        .outerjoin(InstrumentRow, InstrumentRow.id == CampaignEvaluation.instrument_id)
+        .where(CampaignEvaluation.campaign_id == campaign.id)
+        .order_by(CampaignEvaluation.position)
+    )
+    lines: dict[tuple[str, str], CampaignLine] = {}
+    for line, row in session.execute(query):
+        key = (line.group_code, line.questionnaire)
+        lines.setdefault(
+            key, CampaignLine(line.group_code, line.questionnaire, line.rates, line.level_code, row)
+        )
+    return list(lines.values())

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from survey_app.persistence.models import Base, Campaign, Respondent, Unit, UnitList, User
+from survey_app.persistence.models import Instrument as InstrumentRow
 
 _LARGEST_ID = 2**63 - 1  # ids past a 64-bit integer match nothing (SQLite would overflow)
 
@@ -43,4 +44,10 @@ def respondent(session: Session, respondent_id: int | None) -> Respondent | None
 
 def unit_list(session: Session, list_id: int | None) -> UnitList | None:
     found: UnitList | None = _get(session, UnitList, list_id)
+    return found
+
+
+def instrument(session: Session, instrument_id: int | None) -> InstrumentRow | None:
+    """A published questionnaire version."""
+    found: InstrumentRow | None = _get(session, InstrumentRow, instrument_id)
     return found

@@ -115,14 +115,14 @@ def _refusal(
 def find_link(session: Session, key: str) -> Link | None:
     """The link state of a token or short code (one indexed query), or None if unknown."""
     row = sql.link_by_digest(session, hash_token(key))
-    return None if row is None else _link_of(row)
+    return None if row is None else _link_of(session, row)
 
 
 def _link_at(session: Session, invitation_id: int) -> Link:
-    return _link_of(sql.link_at(session, invitation_id))
+    return _link_of(session, sql.link_at(session, invitation_id))
 
 
-def _link_of(row: sql.LinkRow) -> Link:
+def _link_of(session: Session, row: sql.LinkRow) -> Link:
     """A ``LINK_QUERY`` row as a Link. Status columns come as enums through SQLAlchemy and as
     strings from the driver; ``Enum(x)`` takes either. Dates come typed from both."""
     (
@@ -144,7 +144,7 @@ def _link_of(row: sql.LinkRow) -> Link:
     return Link(
         invitation_id,
         instrument_id,
-        instruments.load_published(code, version, content_hash),
+        instruments.load_published(session, instrument_id, content_hash),
         InvitationStatus(status),
         CampaignStatus(campaign_status),
         opens,

@@ -91,7 +91,7 @@ def _chosen_design(form: NewCampaignForm) -> designs.CampaignDesign:
     """The template chosen, or the design file sent (which wins when both are given)."""
     if form.design_file.data:
         _name, data = read_upload(form.design_file.data)
-        return designs_service.read_document(data)
+        return designs_service.read_document(data, get_session())
     if not form.template.data:
         raise ServiceError("unknown_template", code="—")
     return designs_service.template(form.template.data)
@@ -151,7 +151,7 @@ def design(campaign_id: int) -> str | Response:
         sent = form.text.data
     if sent is not None:
         try:
-            changed = designs_service.read_document(sent)
+            changed = designs_service.read_document(sent, get_session())
             designs_service.save_design(get_session(), campaign, changed, current_user())
         except DesignRefused as exc:
             problems = exc.lines(locale_code())

@@ -3,6 +3,7 @@ names a campaign's design gives its levels and groups (in the design's two langu
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -56,6 +57,26 @@ DISTRICT_REASON_LABELS = {
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
     from survey_app.persistence.models import Campaign
+
+
+@cache
+def _template_group_names() -> dict[str, tuple[str, str]]:
+    import designs
+
+    names: dict[str, tuple[str, str]] = {}
+    for template in designs.template_codes():
+        for group in designs.template(template).groups:
+            names.setdefault(group.code, (group.name.in_locale("vi"), group.name.in_locale("en")))
+    return names
+
+
+def template_group_name(code: str, locale: str) -> str:
+    """A respondent group's name as the shipped templates give it (pages outside a campaign,
+    such as a questionnaire's groups); a generic name for any respondent."""
+    if code == "respondent":
+        return str(_l("mọi nhóm"))
+    vi, en = _template_group_names().get(code, (code, code))
+    return en if locale == "en" else vi
 
 
 def design_name(campaign: Campaign | None, kind: str, code: str, locale: str) -> str:

@@ -92,7 +92,7 @@ def _saved(invitation: Invitation) -> dict[str, object]:
     return responses.stored_answers(session, responses.response_of(session, invitation))
 
 
-def _visible_sections(instrument: Instrument, answers: dict[str, object]) -> list[Section]:
+def visible_sections(instrument: Instrument, answers: dict[str, object]) -> list[Section]:
     return [s for s in instrument.sections if s.show_if is None or s.show_if.holds(answers)]
 
 
@@ -154,13 +154,13 @@ def section(key: str, page: int) -> Any:
         return done
     instrument = responses.instrument_of(invitation)
     answers = _saved(invitation)
-    sections = _visible_sections(instrument, answers)
+    sections = visible_sections(instrument, answers)
     if not 0 <= page < len(sections):
         return redirect(url_for("survey.review", key=key))
     current = sections[page]
     result: ValidationResult | None = None
     if request.method == "POST":
-        posted = _page_answers(instrument, current)
+        posted = page_answers(instrument, current)
         result = responses.save_draft(get_session(), invitation, posted)
         page_errors = [
             e
@@ -170,10 +170,10 @@ def section(key: str, page: int) -> Any:
         if not page_errors:
             answers = _saved(invitation)
             going_back = request.form.get("go") == "back"
-            if not going_back and _opened_questions(current, answers):
+            if not going_back and opened_questions(current, answers):
                 return redirect(url_for("survey.section", key=key, page=page, more=1))
             target = page - 1 if going_back else page + 1
-            sections = _visible_sections(instrument, answers)
+            sections = visible_sections(instrument, answers)
             if target >= len(sections):
                 return redirect(url_for("survey.review", key=key))
             return redirect(url_for("survey.section", key=key, page=max(target, 0)))
@@ -217,7 +217,7 @@ def _section_page(
     )
 
 
-def _opened_questions(current: Section, answers: dict[str, object]) -> list[str]:
+def opened_questions(current: Section, answers: dict[str, object]) -> list[str]:
     """Questions of this page that the answers just posted made visible and that are still
     unanswered (e.g. "was the portal easy to use?" after "filed online: yes"): the page is
     shown again with them instead of moving on, so nobody meets them first on the review
@@ -232,14 +232,16 @@ def _opened_questions(current: Section, answers: dict[str, object]) -> list[str]
     ]
 
 
-def _page_answers(instrument: Instrument, current: Section) -> dict[str, object]:
+def page_answers(
+    instrument: Instrument, current: Section, ignore: tuple[str, ...] = IGNORED_FIELDS
+) -> dict[str, object]:
     """The page's answers: every question of the section (None if blank) plus unknown fields."""
     fields = {
         k: [v[:MAX_FIELD_CHARS] for v in request.form.getlist(k)]
         for k in request.form
-        if k not in IGNORED_FIELDS
+        if k not in ignore
     }
-    parsed = parse_form(instrument, fields, ignore=IGNORED_FIELDS)
+    parsed = parse_form(instrument, fields, ignore=ignore)
     return {**{q.id: None for q in current.questions}, **parsed}
 
 
@@ -261,7 +263,7 @@ def review(key: str) -> Any:
         answers=answers,
         result=result,
         client_key=uuid.uuid4().hex,
-        sections=_visible_sections(instrument, answers),
+        sections=visible_sections(instrument, answers),
     )
 
 
@@ -412,11 +414,11 @@ def csrf_expired() -> Any:
         return redirect(url_for("survey.landing", key=key))
     instrument = responses.instrument_of(invitation)
     answers = _saved(invitation)
-    sections = _visible_sections(instrument, answers)
+    sections = visible_sections(instrument, answers)
     if not 0 <= int(page) < len(sections):
         return redirect(url_for("survey.review", key=key))
     current = sections[int(page)]
-    posted = {k: v for k, v in _page_answers(instrument, current).items() if v is not None}
+    posted = {k: v for k, v in page_answers(instrument, current).items() if v is not None}
     return _section_page(
         key,
         instrument,

@@ -1,0 +1,164 @@
+"""The administrator's questionnaire pages: upload and check, preview storing nothing, publish
+once, download, and give a campaign's group the version it answers."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from questionnaires import builtin_instruments
+from questionnaires.xlsform import instrument_workbook, read_instrument
+from survey_app.persistence.enums import AuditAction, Role
+from survey_app.persistence.models import (
+    Answer,
+    AuditEvent,
+    CampaignEvaluation,
+    InstrumentUpload,
+    Response,
+)
+from survey_app.persistence.models import Instrument as InstrumentRow
+from tests import factories
+from tests.conftest import login
+from tests.support import answer_for
+
+CODE = "par_province_department"
+
+
+def _count(session: Session, model: type) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+@pytest.fixture
+def admin(app: Flask, session: Session) -> FlaskClient:
+    factories.user(session, Role.ADMIN)
+    factories.user(session, Role.ANALYST)
+    session.commit()
+    return login(app.test_client(), "tk-admin", factories.PASSWORD)
+
+
+def _send(client: FlaskClient, data: bytes, name: str = "phieu.xlsx") -> object:
+    return client.post(
+        "/admin/questionnaires",
+        data={"file-file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _next_year() -> bytes:
+    shipped = builtin_instruments()[CODE]
+    return instrument_workbook(dataclasses.replace(shipped, version="2027.1"))
+
+
+def test_a_workbook_with_problems_lists_them_by_cell_and_keeps_nothing(
+    admin: FlaskClient, session: Session
+) -> None:
+    page = _send(admin, b"PK\x03\x04 not a workbook")
+    assert page.status_code == 422  # type: ignore[attr-defined]
+    html = page.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Các lỗi cần sửa (chưa lưu gì)" in html
+    assert "Tệp không phải bảng tính Excel" in html
+    assert _count(session, InstrumentUpload) == 0
+
+
+def test_upload_preview_publish_and_give_to_a_group(admin: FlaskClient, session: Session) -> None:
+    design = factories.rating_own_unit(factories.dated("par_province_2023"), "department_leader")
+    campaign = factories.campaign(session, name="Phiếu mới", design=design)
+    session.commit()
+    sent = _send(admin, _next_year())
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:400]  # type: ignore[attr-defined]
+    checked = admin.get(sent.location)  # type: ignore[attr-defined]
+    assert "Bảng tính hợp lệ" in checked.get_data(as_text=True)
+    upload_id = int(re.search(r"/uploads/(\d+)", sent.location).group(1))  # type: ignore[union-attr, attr-defined]
+
+    # the preview walks every page as a respondent would, and stores nothing
+    instrument = read_instrument(_next_year())
+    preview = f"/admin/questionnaires/uploads/{upload_id}/preview"
+    html = admin.get(preview).get_data(as_text=True)
+    pages = 0
+    while "Hết phiếu" not in html:
+        assert "Bản xem thử" in html
+        page = int(re.search(r'name="page" value="(\d+)"', html).group(1))  # type: ignore[union-attr]
+        state = re.search(r'name="preview_state" value="([^"]*)"', html).group(1)  # type: ignore[union-attr]
+        shown = re.search(r'name="shown" value="([^"]*)"', html).group(1).split()  # type: ignore[union-attr]
+        form: dict[str, object] = {
+            "page": page,
+            "preview_state": state.replace("&#34;", '"').replace("&quot;", '"'),
+            "shown": " ".join(shown),
+            "go": "next",
+        }
+        for qid in shown:
+            value = answer_for(instrument.question(qid))
+            form[qid] = list(value) if isinstance(value, tuple) else str(value)
+        html = admin.post(preview, data=form).get_data(as_text=True)
+        pages += 1
+        assert pages <= len(instrument.sections) + 2
+    assert pages >= len(instrument.sections) - 1
+    assert _count(session, Response) == _count(session, Answer) == 0
+
+    published = admin.post(f"/admin/questionnaires/uploads/{upload_id}/publish")
+    assert published.status_code == 302
+    listing = admin.get("/admin/questionnaires").get_data(as_text=True)
+    assert "Đã phát hành phiếu par_province_department, phiên bản 2027.1." in listing
+    assert _count(session, InstrumentUpload) == 0
+    row = session.scalar(select(InstrumentRow).where(InstrumentRow.version == "2027.1"))
+    assert row is not None and row.content_hash == instrument.content_hash
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == AuditAction.QUESTIONNAIRE_PUBLISHED)
+    ).all()
+    assert [e.details["version"] for e in events] == ["2027.1"]
+    again = admin.post(f"/admin/questionnaires/uploads/{upload_id}/publish", follow_redirects=True)
+    assert "không còn chờ phát hành" in again.get_data(as_text=True)
+    assert _count(session, InstrumentRow) == 1
+
+    # the same workbook sent again is recognised; other content under that version is refused
+    resent = _send(admin, _next_year())
+    assert resent.status_code == 302 and _count(session, InstrumentUpload) == 0  # type: ignore[attr-defined]
+    shipped = builtin_instruments()[CODE]
+    other = dataclasses.replace(shipped, version="2027.1", estimated_minutes=99)
+    refused = _send(admin, instrument_workbook(other))
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "số phiên bản mới" in refused.get_data(as_text=True)  # type: ignore[attr-defined]
+
+    # download: the published version reads back to its content hash
+    workbook = admin.get(f"/admin/questionnaires/{row.id}.xlsx")
+    assert workbook.status_code == 200
+    assert read_instrument(workbook.data).content_hash == row.content_hash
+    tree = admin.get("/admin/questionnaires/shipped/province_2022.xlsx")
+    assert tree.status_code == 200 and tree.data[:2] == b"PK"
+
+    # give it to the department leaders of the campaign
+    page = f"/admin/campaigns/{campaign.id}/questionnaires"
+    assert "Phiếu của từng nhóm" in admin.get(page).get_data(as_text=True)
+    given = admin.post(
+        page,
+        data={"group": "department_leader", "replacing": CODE, "instrument_id": row.id},
+    )
+    assert given.status_code == 302, given.get_data(as_text=True)[:600]
+    session.expire_all()
+    pinned = session.scalar(
+        select(CampaignEvaluation.instrument_id).where(
+            CampaignEvaluation.campaign_id == campaign.id,
+            CampaignEvaluation.group_code == "department_leader",
+        )
+    )
+    assert pinned == row.id
+    wrong = admin.post(
+        page, data={"group": "council_delegate", "replacing": CODE, "instrument_id": row.id}
+    )
+    assert wrong.status_code == 422
+
+
+def test_only_administrators_reach_the_questionnaire_pages(app: Flask, admin: FlaskClient) -> None:
+    analyst = login(app.test_client(), "tk-analyst", factories.PASSWORD)
+    assert analyst.get("/admin/questionnaires").status_code == 403
+    assert analyst.get(f"/admin/questionnaires/shipped/{CODE}.xlsx").status_code == 403
+    assert admin.get("/admin/questionnaires/999999.xlsx").status_code == 404
+    assert admin.get("/admin/questionnaires/shipped/nope.xlsx").status_code == 404
