@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     HIDDEN_ANSWERED = "hidden_answered"
     NUMBER_TOO_LONG = "number_too_long"
     INVALID_CHARACTER = "invalid_character"
+    NOT_A_DATE = "not_a_date"
 
 
 class Severity(StrEnum):

@@ -13,6 +13,7 @@ problem becomes an ``AnswerError``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Iterator, Mapping
@@ -146,6 +147,31 @@ def _clean_text(q: Question, value: object) -> _Cleaned:
     return text, None
 
 
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+
+
+def _clean_date(q: Question, value: object) -> _Cleaned:
+    """A date as ISO ``YYYY-MM-DD``: from a phone's date picker (ISO) or typed the Vietnamese
+    way, day first (``25/03/2026``, ``25-3-2026``, ``25.03.2026``)."""
+    if not isinstance(value, str):
+        return None, make_error(q.id, ErrorCode.INVALID_TYPE)
+    text = value.strip()
+    iso = _ISO_DATE.fullmatch(text)
+    dmy = _DAY_MONTH_YEAR.fullmatch(text)
+    parts = (iso[1], iso[2], iso[3]) if iso else (dmy[3], dmy[2], dmy[1]) if dmy else None
+    if parts is None:
+        return None, make_error(q.id, ErrorCode.NOT_A_DATE)
+    try:
+        day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None, make_error(q.id, ErrorCode.NOT_A_DATE)
+    if not DATE_RANGE[0] <= day <= DATE_RANGE[1]:
+        return None, make_error(q.id, ErrorCode.NOT_A_DATE)
+    return day.isoformat(), None
+
+
 def clean_value(q: Question, value: object, *, partial: bool = False) -> _Cleaned:
     """Check one non-missing raw value; returns (cleaned value, None) or (None, error)."""
     if q.type is QuestionType.MULTIPLE_CHOICE:
@@ -154,6 +180,8 @@ def clean_value(q: Question, value: object, *, partial: bool = False) -> _Cleane
         return _clean_choice(q, value)
     if q.type is QuestionType.NUMBER:
         return _clean_number(q, value)
+    if q.type is QuestionType.DATE:
+        return _clean_date(q, value)
     return _clean_text(q, value)
 
 

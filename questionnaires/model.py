@@ -29,6 +29,7 @@ class QuestionType(StrEnum):
     NUMBER = "number"
     SHORT_TEXT = "short_text"
     LONG_TEXT = "long_text"
+    DATE = "date"
 
     @property
     def value_kind(self) -> ValueKind:
@@ -49,6 +50,7 @@ _VALUE_KIND = {
     QuestionType.NUMBER: ValueKind.NUMBER,
     QuestionType.SHORT_TEXT: ValueKind.TEXT,
     QuestionType.LONG_TEXT: ValueKind.TEXT,
+    QuestionType.DATE: ValueKind.TEXT,
 }
 
 

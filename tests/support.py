@@ -21,6 +21,8 @@ def answer_for(q: Question, variant: int = 0) -> object:
         return (choice,) if q.type is QuestionType.MULTIPLE_CHOICE else choice
     if q.type is QuestionType.NUMBER:
         return int(q.minimum or 0) + 1
+    if q.type is QuestionType.DATE:
+        return f"2026-0{1 + variant % 9}-15"
     return "Ý kiến thử nghiệm"
 
 

@@ -261,9 +261,6 @@ class _Survey:
         if head == "note":
             self.note(row, name)
             return
-        if head == _DATE:
-            self.fail(row, "type", "wrong_type", row.get("type"))
-            return
         if not self.new_name(row, name):
             return
         section = self.page(title)
@@ -316,6 +313,11 @@ class _Survey:
             for op, value in self.constraint_parts(row, constraint, _MIN_MAX):
                 node["min" if op == ">=" else "max"] = float(value)
             return RefInfo(ValueKind.NUMBER)
+        if head == _DATE:
+            node["type"] = "date"
+            if constraint:
+                self.fail(row, "constraint", "constraint", constraint)
+            return RefInfo(ValueKind.TEXT)
         node["type"] = "long_text" if "multiline" in appearance else "short_text"
         for match in self.constraint_parts(row, constraint, _LENGTH, single=True):
             node["max_length"] = int(match[0])

@@ -100,6 +100,8 @@ def _type(question: Question, lists: _Lists) -> tuple[str, str, str]:
         if question.maximum is not None:
             parts.append(f". <= {_number(question.maximum)}")
         return ("integer" if question.integer else "decimal"), "", " and ".join(parts)
+    if qtype is QuestionType.DATE:
+        return "date", "", ""
     default = TEXT_LIMITS[qtype][0]
     constraint = (
         f"string-length(.) <= {question.max_length}"

@@ -44,6 +44,10 @@ ANSWERS: dict[str, tuple[str, str]] = {
         "Vui lòng nhập một số nguyên.",
         "Please enter a whole number.",
     ),
+    "answer.not_a_date": (
+        "Vui lòng nhập một ngày có thật, dạng ngày/tháng/năm (ví dụ 25/03/2026).",
+        "Please enter a real date, as day/month/year (for example 25/03/2026).",
+    ),
     "answer.invalid_type": (
         "Câu trả lời không đúng định dạng.",
         "The answer has the wrong format.",

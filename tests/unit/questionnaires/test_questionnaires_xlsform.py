@@ -289,3 +289,22 @@ def test_every_written_workbook_is_a_standard_xlsform_for_pyxform() -> None:
     for instrument in builtin_instruments().values():
         result = convert(xlsform=io.BytesIO(instrument_workbook(instrument)), file_type=".xlsx")
         assert "<h:title>" in result.xform
+
+
+def test_a_date_question_reads_and_takes_dates_written_either_way() -> None:
+    from questionnaires import validate_answers
+
+    survey = [
+        ("begin group", "p1", "Trang 1", "Page 1"),
+        ("date", "ngay_nop", "Ngày Ông/Bà nộp hồ sơ", "Date filed", "yes"),
+        ("end group", "p1"),
+    ]
+    instrument = read_instrument(workbook(survey, YES_NO))
+    assert instrument.question("ngay_nop").type is QuestionType.DATE
+    assert read_instrument(instrument_workbook(instrument)).content_hash == instrument.content_hash
+    for typed, stored in (("2026-03-25", "2026-03-25"), ("25/03/2026", "2026-03-25")):
+        result = validate_answers(instrument, {"ngay_nop": typed}, partial=True)
+        assert dict(result.cleaned) == {"ngay_nop": stored}
+    for wrong in ("31/02/2026", "01/01/1850", "hôm qua"):
+        result = validate_answers(instrument, {"ngay_nop": wrong}, partial=True)
+        assert [e.code.value for e in result.errors] == ["not_a_date"]
