@@ -43,6 +43,7 @@ QUESTION_KEYS = frozenset(
         "satisfaction",
         "integrity",
         "profile",
+        "constraint_message",
     }
 )
 _TYPE_KEYS = {
@@ -168,6 +169,7 @@ def build_question(r: Reader, raw: object, path: str, section_id: str) -> Questi
     qtype = r.enum(node, "type", path, QuestionType)
     text = r.text(node, "text", path)
     help_text: LocalizedText | None = r.text(node, "help", path, required=False)
+    constraint_message = r.text(node, "constraint_message", path, required=False)
     if qtype is None:
         return None
     _check_type_keys(r, node, qtype, path)
@@ -186,6 +188,7 @@ def build_question(r: Reader, raw: object, path: str, section_id: str) -> Questi
         text=text,
         required=r.boolean(node, "required", path, True),
         help=help_text,
+        constraint_message=constraint_message,
         options=options,
         min_selections=low_sel,
         max_selections=high_sel,

@@ -185,6 +185,26 @@ def clean_value(q: Question, value: object, *, partial: bool = False) -> _Cleane
     return _clean_text(q, value)
 
 
+_LIMIT_CODES = frozenset(
+    {
+        ErrorCode.OUT_OF_RANGE,
+        ErrorCode.TOO_LONG,
+        ErrorCode.TOO_MANY_CHOICES,
+        ErrorCode.TOO_FEW_CHOICES,
+        ErrorCode.NOT_AN_INTEGER,
+    }
+)
+
+
+def _with_constraint_message(q: Question, error: AnswerError) -> AnswerError:
+    """The error with the questionnaire's own message (``constraint_message``) when the
+    answer broke one of the question's limits."""
+    if q.constraint_message is None or error.code not in _LIMIT_CODES:
+        return error
+    message = {"message_vi": q.constraint_message.vi, "message_en": q.constraint_message.en}
+    return make_error(q.id, error.code, **{**error.params, **message})
+
+
 class _Step(NamedTuple):
     """One question of the walk (a tuple: built 40 times per validation)."""
 
@@ -214,7 +234,7 @@ def _walk(
                 continue
             value, error = clean_value(q, raw, partial=partial)
             if error is not None:
-                issues.append(error)
+                issues.append(_with_constraint_message(q, error))
             else:
                 cleaned[q.id] = value
 

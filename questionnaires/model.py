@@ -146,6 +146,8 @@ class Question:
     satisfaction: bool = False
     integrity: IntegrityTopic | None = None
     profile: ProfileVariable | None = None
+    constraint_message: LocalizedText | None = None
+    """Shown instead of the standard message when an answer breaks the question's limits."""
 
     def option(self, value: str) -> Option | None:
         """The option with this value, if any (a dictionary lookup: validation asks often)."""
@@ -222,6 +224,11 @@ class Instrument:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+ADDED_LATER = frozenset({"constraint_message"})
+"""Fields added after versions were first published: left out of the canonical form while
+unset, so every content hash published before them stays what it was."""
+
+
 def _canon(obj: object) -> object:
     """Convert model objects into JSON data; conditions become their canonical text."""
     if isinstance(obj, Condition):
@@ -229,7 +236,11 @@ def _canon(obj: object) -> object:
     if isinstance(obj, Enum):
         return obj.value
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _canon(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {
+            f.name: _canon(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if not (f.name in ADDED_LATER and getattr(obj, f.name) is None)
+        }
     if isinstance(obj, tuple | list):
         return [_canon(item) for item in obj]
     if isinstance(obj, int) and not isinstance(obj, bool):

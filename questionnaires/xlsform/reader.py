@@ -273,6 +273,9 @@ class _Survey:
         help_text = _text(row, "hint", self.language)
         if help_text:
             node["help"] = help_text
+        constraint_message = _text(row, "constraint_message", self.language)
+        if constraint_message:
+            node["constraint_message"] = constraint_message
         required = _flag(self.state, self.sheet.name, row, "required")
         node["required"] = bool(required)
         info = self.typed(row, head, list_name, node)

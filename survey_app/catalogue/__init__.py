@@ -53,7 +53,11 @@ def library_message(error: Exception, locale: str) -> str:
 
 
 def answer_message(error: AnswerError, locale: str) -> str:
-    """The message of one answer problem found by ``questionnaires.validate_answers``."""
+    """The message of one answer problem found by ``questionnaires.validate_answers``: the
+    questionnaire's own ``constraint_message`` when it has one for this problem."""
+    own = error.params.get("message_en" if locale.startswith("en") else "message_vi")
+    if isinstance(own, str) and own:
+        return own
     return render(f"answer.{error.code.value}", locale, error.params)
 
 

@@ -163,3 +163,26 @@ def test_a_version_of_another_questionnaire_or_an_unknown_one_is_refused(
     with pytest.raises(ServiceError) as refused:
         instruments.give_version(session, campaign, "department_leader", 10**9, None)
     assert refused.value.code == "no_instrument_version"
+
+
+def test_the_respondent_reads_the_questionnaires_own_constraint_message() -> None:
+    from questionnaires import validate_answers
+    from questionnaires.model import LocalizedText
+    from survey_app.catalogue import answer_message
+
+    shipped = builtin_instruments()["sipas_citizen"]
+    section = next(s for s in shipped.sections if any(q.maximum for q in s.questions))
+    number = next(q for q in section.questions if q.maximum)
+    own = LocalizedText("Số lần không quá mức cho phép", "Too many trips")
+    changed = dataclasses.replace(number, constraint_message=own)
+    questions = tuple(changed if q is number else q for q in section.questions)
+    sections = tuple(
+        dataclasses.replace(s, questions=questions) if s is section else s for s in shipped.sections
+    )
+    instrument = read_instrument(
+        instrument_workbook(dataclasses.replace(shipped, version="2099.9", sections=sections))
+    )
+    result = validate_answers(instrument, {number.id: (number.maximum or 0) + 5}, partial=True)
+    errors = [e for e in result.errors if e.question_id == number.id]
+    assert [answer_message(e, "vi") for e in errors] == ["Số lần không quá mức cho phép"]
+    assert [answer_message(e, "en") for e in errors] == ["Too many trips"]

@@ -308,3 +308,36 @@ def test_a_date_question_reads_and_takes_dates_written_either_way() -> None:
     for wrong in ("31/02/2026", "01/01/1850", "hôm qua"):
         result = validate_answers(instrument, {"ngay_nop": wrong}, partial=True)
         assert [e.code.value for e in result.errors] == ["not_a_date"]
+
+
+def test_a_constraint_message_replaces_the_standard_one_and_keeps_shipped_hashes() -> None:
+    from questionnaires import validate_answers
+
+    columns = (*SURVEY, "constraint_message::vi", "constraint_message::en")
+    survey = [
+        ("begin group", "p1", "Trang 1", "Page 1"),
+        (
+            "integer",
+            "so_lan",
+            "Số lần đi lại",
+            "Trips",
+            "yes",
+            None,
+            ". >= 1 and . <= 10",
+            None,
+            None,
+            None,
+            "Từ 1 đến 10 lần thôi ạ",
+            "Between 1 and 10 trips",
+        ),
+        ("end group", "p1"),
+    ]
+    instrument = read_instrument(workbook(survey, YES_NO, survey_columns=columns))
+    message = instrument.question("so_lan").constraint_message
+    assert message is not None and message.vi == "Từ 1 đến 10 lần thôi ạ"
+    (error,) = validate_answers(instrument, {"so_lan": 40}, partial=True).errors
+    assert error.params["message_vi"] == "Từ 1 đến 10 lần thôi ạ"
+    assert error.params["message_en"] == "Between 1 and 10 trips"
+    assert read_instrument(instrument_workbook(instrument)).content_hash == instrument.content_hash
+    shipped = builtin_instruments()["sipas_citizen"]
+    assert "constraint_message" not in str(shipped.canonical())  # unset: hashes unchanged
