@@ -145,8 +145,12 @@ def _demo_ids(app: Flask, session: Session, campaign_id: int) -> dict[str, int |
         .order_by(Respondent.id)
     )
     assert respondent is not None
+    upload, version = _questionnaire_ids(session)
     session.commit()
     return {
+        "upload_id": upload,
+        "code": "sipas_citizen",
+        "instrument_id": version,
         "campaign_id": campaign_id,
         "unit_id": unit.id,
         "group": unit_list.group,
@@ -157,6 +161,21 @@ def _demo_ids(app: Flask, session: Session, campaign_id: int) -> dict[str, int |
         "kind": "scores",
         "key": "commune:09154:2025-07-01",
     }
+
+
+def _questionnaire_ids(session: Session) -> tuple[int, int]:
+    """A workbook waiting to be published and a published version."""
+    import dataclasses
+
+    from questionnaires import builtin_instruments
+    from questionnaires.xlsform import instrument_workbook
+    from survey_app.services import instruments, workbooks
+
+    shipped = builtin_instruments()["par_province_council"]
+    data = instrument_workbook(dataclasses.replace(shipped, version="2099.7"))
+    upload = workbooks.check_upload(session, "phieu.xlsx", data, None).upload
+    assert upload is not None
+    return upload.id, instruments.publish(session, shipped).id
 
 
 def _row_counts(app: Flask) -> dict[str, int]:
