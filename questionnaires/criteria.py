@@ -8,6 +8,8 @@ maximum must equal the sum of its sub-criteria, and a field's the sum of its cri
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -225,6 +227,44 @@ def criteria_tree_from_data(data: object, source: str = "<memory>") -> CriteriaT
     if problems:
         raise CriteriaError(problems)
     return tree
+
+
+_CHILD_KEYS = {NodeLevel.FIELD: "criteria", NodeLevel.CRITERION: "sub_criteria"}
+
+
+def _node_document(node: CriterionNode) -> dict[str, object]:
+    data: dict[str, object] = {
+        "code": node.code,
+        "title": {"vi": node.title.vi, "en": node.title.en},
+        "max_points": node.max_points,
+    }
+    if node.method is not None:
+        data["method"] = node.method.value
+    if node.children:
+        data[_CHILD_KEYS[node.level]] = [_node_document(c) for c in node.children]
+    return data
+
+
+def tree_document(tree: CriteriaTree) -> dict[str, object]:
+    """The tree as the data :func:`criteria_tree_from_data` reads (its inverse): what is stored
+    for a published tree."""
+    return {
+        "code": tree.code,
+        "version": tree.version,
+        "level": tree.level,
+        "title": {"vi": tree.title.vi, "en": tree.title.en},
+        "note": {"vi": tree.note.vi, "en": tree.note.en},
+        "total_points": tree.total(),
+        "fields": [_node_document(f) for f in tree.fields],
+    }
+
+
+def tree_hash(tree: CriteriaTree) -> str:
+    """sha256 hex digest of the tree's canonical JSON (its document, keys sorted)."""
+    text = json.dumps(
+        tree_document(tree), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_criteria_tree(path: str | Path) -> CriteriaTree:

@@ -555,13 +555,14 @@ def instrument_check(file: Path, as_json: bool) -> None:
 @with_appcontext
 def instrument_export(code: str, version: str | None, tree: bool, output: Path) -> None:
     """Write a questionnaire (or criteria tree) as a workbook that uploads back unchanged."""
-    from questionnaires import builtin_criteria_trees, builtin_instruments
+    from questionnaires import builtin_instruments
     from questionnaires.xlsform import instrument_workbook
     from questionnaires.xlsform.trees import tree_workbook
-    from survey_app.services import instruments
+    from survey_app.services import criteria_trees, instruments
 
     if tree:
-        found_tree = builtin_criteria_trees().get(code)
+        with _session() as session:
+            found_tree = criteria_trees.available(session).get(code)
         if found_tree is None:
             raise click.ClickException(f"no criteria tree {code!r}")
         output.write_bytes(tree_workbook(found_tree))

@@ -123,6 +123,20 @@ APP: dict[str, tuple[str, str]] = {
         "This workbook is no longer waiting to be published (it was published, or is more "
         "than a week old). Send the file again.",
     ),
+    "tree_taken": (
+        "Mã bộ tiêu chí “{code}” đã dùng cho một bộ tiêu chí khác. Mã của bộ tiêu chí gắn với nó "
+        "mãi mãi: hãy đặt mã mới (cột tree_id ở trang settings).",
+        "Criteria tree code “{code}” already names another tree. A tree's code names it for "
+        "good: choose a new code (the tree_id column of the settings sheet).",
+    ),
+    "tree_changed": (
+        "Bộ tiêu chí {code} đã bị thay đổi sau khi phát hành.",
+        "Criteria tree {code} changed after it was published.",
+    ),
+    "no_tree": (
+        "Không có bộ tiêu chí “{code}” mà thiết kế đợt khảo sát nêu.",
+        "There is no criteria tree “{code}”, which the campaign design names.",
+    ),
     "tree_not_of_campaign": (
         "Phiếu {code} chấm điểm theo bộ tiêu chí {tree}, không phải bộ tiêu chí của đợt khảo "
         "sát này.",

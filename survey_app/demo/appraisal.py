@@ -22,7 +22,7 @@ def seed(session: Session, campaign: Campaign, rng: np.random.Generator) -> int:
     units = {u.code: u for u in indexed_units(session, campaign)}
     rows = []
     for code, unit in units.items():
-        tree = campaign_tree(campaign, unit.level)
+        tree = campaign_tree(session, campaign, unit.level)
         leaves = [r for r in tree.flatten() if r.method is Method.APPRAISAL]
         quality = float(np.clip(rng.normal(0.88, 0.05), 0.7, 0.99))
         for leaf in leaves:

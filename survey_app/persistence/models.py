@@ -444,14 +444,31 @@ class Instrument(Base):
     published_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
 
 
+class CriteriaTree(Base):
+    """A criteria tree an administrator published (the shipped ones live in the package).
+    Never updated; a tree's code names one tree for good (a new table is a new code)."""
+
+    __tablename__ = "criteria_trees"
+    __table_args__ = (UniqueConstraint("code", name="uq_criteria_trees_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(40))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    published_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+
+
 class InstrumentUpload(Base):
-    """A questionnaire workbook that passed every check, waiting to be previewed and
-    published. Forms and results never read it; publishing makes an ``instruments`` row and
-    deletes the upload, and uploads left unpublished are dropped after a week."""
+    """A questionnaire (or criteria tree) workbook that passed every check, waiting to be
+    previewed and published. Forms and results never read it; publishing makes an
+    ``instruments`` (or ``criteria_trees``) row and deletes the upload, and uploads left
+    unpublished are dropped after a week."""
 
     __tablename__ = "instrument_uploads"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    is_tree: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     code: Mapped[str] = mapped_column(String(80))

@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from analysis.criteria import validate_appraisal
 from analysis.errors import ErrorCode
-from questionnaires import CriteriaTree, Method, builtin_criteria_trees
+from questionnaires import CriteriaTree, Method
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.models import AppraisalPoint, Campaign, Unit, User
-from survey_app.services import audit
+from survey_app.services import audit, criteria_trees
 from survey_app.services.designs import design_of
 from survey_app.services.exports import safe_rows
 from survey_app.services.results import analysis_tree
@@ -85,11 +85,15 @@ class AppraisalRejected(Exception):
         self.problems = problems
 
 
-def campaign_tree(campaign: Campaign, level: str | None = None) -> CriteriaTree:
-    """The criteria tree of the campaign's rated units (of ``level`` when given)."""
+def campaign_tree(session: Session, campaign: Campaign, level: str | None = None) -> CriteriaTree:
+    """The criteria tree of the campaign's rated units (of ``level`` when given): shipped or
+    published (``no_tree`` when the design names one that is neither)."""
     settings = settings_of(campaign)
     name = settings.tree_of(level) if level else settings.criteria_tree
-    return builtin_criteria_trees()[name]
+    tree = criteria_trees.available(session).get(name)
+    if tree is None:
+        raise ServiceError("no_tree", code=name)
+    return tree
 
 
 def indexed_units(session: Session, campaign: Campaign) -> list[Unit]:
@@ -108,7 +112,7 @@ def template_rows(session: Session, campaign: Campaign) -> list[list[object]]:
     """Unit × appraisal sub-criterion rows (points left empty), in :data:`HEADERS` order."""
     rows: list[list[object]] = []
     for unit in indexed_units(session, campaign):
-        tree = campaign_tree(campaign, unit.level)
+        tree = campaign_tree(session, campaign, unit.level)
         leaves = [r for r in tree.flatten() if r.method is Method.APPRAISAL]
         rows += [
             [unit.code, unit.name, leaf.code, leaf.title.vi, leaf.max_points, None, None]
@@ -249,7 +253,7 @@ def import_appraisal(
     trees: dict[str, CriteriaTree] = {}
     for row in rows:
         unit = units.get(row.unit_code)
-        tree = campaign_tree(campaign, unit.level if unit is not None else None)
+        tree = campaign_tree(session, campaign, unit.level if unit is not None else None)
         trees[tree.code] = tree
         by_tree.setdefault(tree.code, []).append(row)
     problems = sorted(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 import designs
 from designs import CampaignDesign, CampaignSettings, DesignInvalid, Problem
-from questionnaires import builtin_criteria_trees, builtin_instruments
+from questionnaires import builtin_instruments
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction, CampaignStatus
 from survey_app.persistence.locks import lock_campaign
@@ -60,10 +60,15 @@ class DesignRefused(ServiceError):
 def known(session: Session | None = None) -> dict[str, set[str]]:
     """The questionnaire and criteria tree codes a design may name: the shipped ones and,
     with a session, every questionnaire an administrator has published."""
+    from survey_app.services import criteria_trees
+
     questionnaires = set(builtin_instruments())
     if session is not None:
         questionnaires |= set(session.scalars(select(InstrumentRow.code).distinct()))
-    return {"questionnaires": questionnaires, "criteria_trees": set(builtin_criteria_trees())}
+    return {
+        "questionnaires": questionnaires,
+        "criteria_trees": set(criteria_trees.available(session)),
+    }
 
 
 def read_document(text: str | bytes, session: Session | None = None) -> CampaignDesign:

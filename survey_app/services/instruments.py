@@ -6,7 +6,7 @@ import dataclasses
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from questionnaires import (
     Instrument,
@@ -19,7 +19,7 @@ from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.locks import lock_campaign
 from survey_app.persistence.models import Campaign, CampaignEvaluation, User
 from survey_app.persistence.models import Instrument as InstrumentRow
-from survey_app.services import audit
+from survey_app.services import audit, criteria_trees
 
 
 def builtin(code: str) -> Instrument:
@@ -64,7 +64,7 @@ def load(row: InstrumentRow) -> Instrument:
     shipped = builtin_instruments().get(row.code)
     if shipped is not None and shipped.content_hash == row.content_hash:
         return shipped
-    return _from_definition(row.content_hash, row.definition)
+    return _from_definition(row.content_hash, row.definition, object_session(row))
 
 
 def load_published(session: Session, instrument_id: int, content_hash: str) -> Instrument:
@@ -97,12 +97,18 @@ _KNOWN: dict[str, Instrument] = {i.content_hash: i for i in builtin_instruments(
 (immutable, so never stale)."""
 
 
-def _from_definition(content_hash: str, definition: dict[str, object]) -> Instrument:
+def _from_definition(
+    content_hash: str, definition: dict[str, object], session: Session | None
+) -> Instrument:
+    """A stored definition rebuilt (checked against the criteria trees that exist: shipped,
+    and with a session published ones)."""
     known = _KNOWN.get(content_hash)
     if known is not None:
         return known
     try:
-        instrument = instrument_from_canonical(definition, content_hash)
+        instrument = instrument_from_canonical(
+            definition, content_hash, criteria_trees=criteria_trees.available(session)
+        )
     except InstrumentError as exc:
         raise ServiceError("instrument_changed", code="?", version="?") from exc
     _remember(instrument)

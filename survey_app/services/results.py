@@ -31,8 +31,9 @@ from analysis.par_index import ParIndexResult, par_index
 from analysis.ranking import classify, rank_units
 from analysis.scoring import QUESTION_MAP_COLUMNS, SurveyPoints, survey_points
 from analysis.sipas import SipasInstrument, SipasLevel, sipas_indices
-from questionnaires import CriteriaTree, IntegrityTopic, builtin_criteria_trees
+from questionnaires import CriteriaTree, IntegrityTopic
 from survey_app.persistence.models import AppraisalPoint, Campaign, Unit
+from survey_app.services import criteria_trees
 from survey_app.services.results_data import (
     ResponseData,
     load_responses,
@@ -83,7 +84,7 @@ def compute(session: Session, campaign: Campaign) -> CampaignResults:
     """
     settings = settings_of(campaign)
     data = load_responses(session, campaign)
-    trees = builtin_criteria_trees()
+    trees = criteria_trees.available(session)
     tree = trees[settings.criteria_tree]
     qmap = question_map(data, tree)
     estimates = field_estimates(data, qmap, settings)

@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from questionnaires import Instrument, parse_form, validate_answers
+from questionnaires.criteria import CriteriaTree
 from questionnaires.xlsform.summary import summary, tree_summary
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session, keep_on_error
 from survey_app.security import current_user, roles_required
+from survey_app.services import criteria_trees, instruments, lookup, workbooks
 from survey_app.services import designs as designs_service
-from survey_app.services import instruments, lookup, workbooks
 from survey_app.services.workbooks import WorkbookRefused
 from survey_app.web.forms import FileUploadForm, PlainForm
 from survey_app.web.helpers import get_or_404, locale_code, read_upload
@@ -47,6 +48,7 @@ def _list_page(upload: FileUploadForm, problems: list[Any], status: int = 200) -
         published=workbooks.published(get_session()),
         shipped=sorted(builtin_instruments().values(), key=lambda i: i.code),
         trees=sorted(builtin_criteria_trees().values(), key=lambda t: t.code),
+        published_trees=criteria_trees.published(get_session()),
     )
     return page, status
 
@@ -76,10 +78,12 @@ def upload() -> Any:
         keep_on_error()
         flash(exc.message(locale_code()), "error")
         return _list_page(form, [], 422)
-    if checked.tree is not None:
-        return render_template(
-            "questionnaires/tree.html", tree=checked.tree, facts=tree_summary(checked.tree)
+    if checked.shipped:
+        flash(
+            _("Tệp này đúng là phiếu (hoặc bộ tiêu chí) có sẵn của hệ thống: không cần phát hành."),
+            "info",
         )
+        return redirect(url_for("questionnaires.index"))
     if checked.published is not None:
         flash(_("Phiên bản này đã được phát hành với đúng nội dung này."), "info")
         return redirect(url_for("questionnaires.index"))
@@ -90,10 +94,17 @@ def upload() -> Any:
 @bp.get("/questionnaires/uploads/<int:upload_id>")
 @roles_required(Role.ADMIN)
 def checked(upload_id: int) -> Any:
-    from questionnaires import builtin_criteria_trees
-
-    upload, instrument = _upload(upload_id)
-    tree = builtin_criteria_trees().get(instrument.criteria_tree or "")
+    upload, read = _upload(upload_id)
+    if not isinstance(read, Instrument):
+        return render_template(
+            "questionnaires/tree.html",
+            upload=upload,
+            tree=read,
+            facts=tree_summary(read),
+            form=PlainForm(),
+        )
+    instrument = read
+    tree = criteria_trees.available(get_session()).get(instrument.criteria_tree or "")
     locale = locale_code()
     return render_template(
         "questionnaires/checked.html",
@@ -106,7 +117,7 @@ def checked(upload_id: int) -> Any:
     )
 
 
-def _upload(upload_id: int) -> tuple[Any, Instrument]:
+def _upload(upload_id: int) -> tuple[Any, Instrument | CriteriaTree]:
     try:
         return workbooks.upload_of(get_session(), upload_id)
     except ServiceError as exc:
@@ -136,14 +147,17 @@ def publish(upload_id: int) -> Response:
         keep_on_error()
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("questionnaires.index"))
-    flash(
-        _(
-            "Đã phát hành phiếu %(code)s, phiên bản %(version)s.",
-            code=row.code,
-            version=row.version,
-        ),
-        "success",
-    )
+    if row.__tablename__ == "criteria_trees":
+        flash(_("Đã phát hành bộ tiêu chí %(code)s.", code=row.code), "success")
+    else:
+        flash(
+            _(
+                "Đã phát hành phiếu %(code)s, phiên bản %(version)s.",
+                code=row.code,
+                version=row.version,
+            ),
+            "success",
+        )
     return redirect(url_for("questionnaires.index"))
 
 
@@ -226,10 +240,12 @@ def _state(answers: dict[str, object]) -> str:
 @bp.route("/questionnaires/uploads/<int:upload_id>/preview", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def preview_upload(upload_id: int) -> Any:
-    _row, instrument = _upload(upload_id)
-    action = url_for("questionnaires.preview_upload", upload_id=upload_id)
+    _row, read = _upload(upload_id)
     back = url_for("questionnaires.checked", upload_id=upload_id)
-    return _preview(instrument, request.form.get("page", 0, type=int), action, back)
+    if not isinstance(read, Instrument):
+        return redirect(back)
+    action = url_for("questionnaires.preview_upload", upload_id=upload_id)
+    return _preview(read, request.form.get("page", 0, type=int), action, back)
 
 
 @bp.route("/questionnaires/<int:instrument_id>/preview", methods=["GET", "POST"])
@@ -258,11 +274,12 @@ def version_file(instrument_id: int) -> Response:
         return get_or_404(None)
 
 
-@bp.get("/questionnaires/shipped/<code>.xlsx")
+@bp.get("/questionnaires/files/<code>.xlsx")
 @roles_required(Role.ADMIN)
-def shipped_file(code: str) -> Response:
+def code_file(code: str) -> Response:
+    """A shipped questionnaire, or a shipped or published criteria tree, by its code."""
     try:
-        return _xlsx(*workbooks.shipped_workbook(code))
+        return _xlsx(*workbooks.code_workbook(get_session(), code))
     except ServiceError:
         return get_or_404(None)
 
@@ -276,12 +293,17 @@ def campaign_versions(campaign_id: int) -> Any:
     form = PlainForm()
     status = 200
     if request.method == "POST" and form.validate_on_submit():
+        chosen = request.form.get("instrument_id", "")
         try:
+            if chosen.startswith("shipped:"):  # a shipped questionnaire: published on first use
+                version_id = instruments.publish(session, instruments.builtin(chosen[8:])).id
+            else:
+                version_id = int(chosen) if chosen.isdigit() else 0
             row = instruments.give_version(
                 session,
                 campaign,
                 request.form.get("group", ""),
-                request.form.get("instrument_id", 0, type=int),
+                version_id,
                 current_user(),
                 replacing=request.form.get("replacing") or None,
             )
@@ -308,6 +330,7 @@ def campaign_versions(campaign_id: int) -> Any:
         campaign=campaign,
         lines=instruments.campaign_lines(session, campaign),
         published=workbooks.published(session),
+        shipped=workbooks.unpublished_shipped(session),
         shape_labels=SHAPE_LABELS,
         design=designs_service.design_of(campaign),
         form=form,

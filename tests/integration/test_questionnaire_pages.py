@@ -131,7 +131,7 @@ def test_upload_preview_publish_and_give_to_a_group(admin: FlaskClient, session:
     workbook = admin.get(f"/admin/questionnaires/{row.id}.xlsx")
     assert workbook.status_code == 200
     assert read_instrument(workbook.data).content_hash == row.content_hash
-    tree = admin.get("/admin/questionnaires/shipped/province_2022.xlsx")
+    tree = admin.get("/admin/questionnaires/files/province_2022.xlsx")
     assert tree.status_code == 200 and tree.data[:2] == b"PK"
 
     # give it to the department leaders of the campaign
@@ -159,6 +159,61 @@ def test_upload_preview_publish_and_give_to_a_group(admin: FlaskClient, session:
 def test_only_administrators_reach_the_questionnaire_pages(app: Flask, admin: FlaskClient) -> None:
     analyst = login(app.test_client(), "tk-analyst", factories.PASSWORD)
     assert analyst.get("/admin/questionnaires").status_code == 403
-    assert analyst.get(f"/admin/questionnaires/shipped/{CODE}.xlsx").status_code == 403
+    assert analyst.get(f"/admin/questionnaires/files/{CODE}.xlsx").status_code == 403
     assert admin.get("/admin/questionnaires/999999.xlsx").status_code == 404
-    assert admin.get("/admin/questionnaires/shipped/nope.xlsx").status_code == 404
+    assert admin.get("/admin/questionnaires/files/nope.xlsx").status_code == 404
+
+
+def test_a_criteria_tree_is_published_and_a_campaign_scores_against_it(
+    admin: FlaskClient, session: Session
+) -> None:
+    from questionnaires import builtin_criteria_trees
+    from questionnaires.model import LocalizedText
+    from questionnaires.xlsform.trees import tree_workbook
+    from survey_app.persistence.models import CriteriaTree as TreeRow
+    from survey_app.services import instruments, results
+
+    shipped_tree = builtin_criteria_trees()["province_2022"]
+    title = LocalizedText("Bộ tiêu chí của tỉnh năm 2027", "Province criteria 2027")
+    tree = dataclasses.replace(shipped_tree, code="tinh_2027", version="2027.1", title=title)
+    sent = _send(admin, tree_workbook(tree), "tieu-chi-2027.xlsx")
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:400]  # type: ignore[attr-defined]
+    page = admin.get(sent.location).get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Bộ tiêu chí hợp lệ" in page and "Bộ tiêu chí của tỉnh năm 2027" in page
+    upload_id = int(re.search(r"/uploads/(\d+)", sent.location).group(1))  # type: ignore[union-attr, attr-defined]
+    done = admin.post(f"/admin/questionnaires/uploads/{upload_id}/publish", follow_redirects=True)
+    assert "Đã phát hành bộ tiêu chí tinh_2027." in done.get_data(as_text=True)
+    assert _count(session, TreeRow) == 1
+    assert admin.get("/admin/questionnaires/files/tinh_2027.xlsx").status_code == 200
+    other = dataclasses.replace(tree, version="2027.2")
+    refused = _send(admin, tree_workbook(other))
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "đặt mã mới" in refused.get_data(as_text=True)  # type: ignore[attr-defined]
+    shipped_back = _send(admin, tree_workbook(shipped_tree))
+    assert shipped_back.status_code == 302 and _count(session, TreeRow) == 1  # type: ignore[attr-defined]
+
+    # a questionnaire scored on the new tree, and a campaign that uses it
+    questionnaire = dataclasses.replace(
+        builtin_instruments()[CODE], version="2027.1", criteria_tree="tinh_2027"
+    )
+    sent = _send(admin, instrument_workbook(questionnaire))
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:600]  # type: ignore[attr-defined]
+    upload_id = int(re.search(r"/uploads/(\d+)", sent.location).group(1))  # type: ignore[union-attr, attr-defined]
+    assert admin.post(f"/admin/questionnaires/uploads/{upload_id}/publish").status_code == 302
+    design = factories.rating_own_unit(factories.dated("par_province_2023"), "department_leader")
+    analysis = dataclasses.replace(design.settings.analysis, criteria_tree="tinh_2027")
+    design = dataclasses.replace(
+        design, settings=dataclasses.replace(design.settings, analysis=analysis)
+    )
+    campaign = factories.campaign(session, name="Bộ tiêu chí mới", design=design)
+    units = factories.unit_tree(session, campaign, departments=["S01"])
+    row = session.scalar(select(InstrumentRow).where(InstrumentRow.version == "2027.1"))
+    assert row is not None
+    instruments.give_version(session, campaign, "department_leader", row.id, None)
+    person = factories.respondent(session, campaign, units["S01"], group="department_leader")
+    factories.submitted_response(session, campaign, person)
+    session.commit()
+    computed = results.compute(session, campaign)
+    assert computed.tree.code == "tinh_2027"
+    assert computed.survey is not None
+    assert set(computed.survey.fields["unit_code"]) == {"S01"}
