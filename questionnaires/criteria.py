@@ -22,6 +22,8 @@ from questionnaires._reader import Reader, read_yaml
 from questionnaires.errors import CriteriaError, Problem
 from questionnaires.model import LocalizedText
 
+MAX_NODE_CODE, MAX_TREE_CODE = 40, 80
+"""Longest criterion code and tree code (the database keeps appraisal points by them)."""
 _CODE = re.compile(r"[0-9A-Za-z]+(\.[0-9A-Za-z]+)*")
 _TREE_CODE = re.compile(r"[a-z][a-z0-9_]*")
 _LEVEL_CODE = re.compile(r"[a-z][a-z0-9_]*")  # the unit level the tree was written for
@@ -133,6 +135,8 @@ class _TreeBuilder:
         if code is not None:
             path = f"{path}({code})"
             self._check_code(code, parent, path)
+            if len(code) > MAX_NODE_CODE:
+                r.fail(path, f"a code has at most {MAX_NODE_CODE} characters")
         children = self._children(node, child_key, path, level, code, method)
         if not children and method is None:
             r.fail(path, "a leaf needs a method (appraisal, survey or sipas)")
@@ -217,6 +221,9 @@ def criteria_tree_from_data(data: object, source: str = "<memory>") -> CriteriaT
     level = r.string(node, "level", "", pattern=_LEVEL_CODE)
     title = r.text(node, "title", "")
     note = r.text(node, "note", "")
+    for value, limit, key in ((code, MAX_TREE_CODE, "code"), (version, 40, "version")):
+        if value is not None and len(value) > limit:
+            r.fail(key, f"at most {limit} characters")
     if problems or None in (code, version, level, title, note):
         raise CriteriaError(problems)
     assert code and version and level and title and note

@@ -106,6 +106,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Phiếu chưa hợp lệ: {detail}.",
         "The questionnaire is not valid: {detail}.",
     ),
+    "reserved_name": (
+        "Tên “{detail}” dành cho chính biểu mẫu; hãy đặt tên khác cho câu hỏi.",
+        "The name “{detail}” is used by the form itself; give the question another name.",
+    ),
+    "too_long": (
+        "Giá trị quá dài (tối đa {detail} ký tự).",
+        "The value is too long (at most {detail} characters).",
+    ),
     "xlsform_standard": (
         "Bảng tính chưa đúng chuẩn XLSForm (ODK, KoboToolbox không mở được); pyxform báo: {detail}",
         "The workbook does not follow the XLSForm standard (ODK and KoboToolbox could not "

@@ -25,6 +25,12 @@ from questionnaires.xlsform.relevance import RelevanceError, from_xlsform
 from questionnaires.xlsform.sheets import Row, Sheet, read_sheets
 from questionnaires.xlsform.standard import standard_problems
 
+MAX_NAME = 80
+"""Longest question or page name (the database keeps answers by it)."""
+MAX_CODE, MAX_VERSION = 80, 40
+RESERVED_NAMES = frozenset({"go", "shown", "page", "client_key", "csrf_token", "preview_state"})
+"""Field names the form itself posts: a question of that name could never be answered."""
+
 _YES = {"yes", "true", "1", "có", "co", "x"}
 _NO = {"no", "false", "0", "không", "khong", ""}
 _IGNORED_TYPES = frozenset({"end group"})
@@ -225,8 +231,11 @@ class _Survey:
         if not name:
             self.fail(row, "name", "missing_value", "name")
             return False
-        if not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*", name):
-            self.fail(row, "name", "invalid_value", f"“{name}” (a-z, 0-9, _ .)")
+        if not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*", name) or len(name) > MAX_NAME:
+            self.fail(row, "name", "invalid_value", f"“{name[:90]}” (a-z, 0-9, _ .; ≤ {MAX_NAME})")
+            return False
+        if name in RESERVED_NAMES:
+            self.fail(row, "name", "reserved_name", name)
             return False
         if name in self.state.names:
             self.fail(row, "name", "duplicate_name", name)
@@ -484,9 +493,12 @@ _DEFAULT_CONFIDENTIALITY = {
 
 def _top(state: _State, row: Row, language: str) -> dict[str, object]:
     data: dict[str, object] = {}
+    limits = {"form_id": MAX_CODE, "version": MAX_VERSION, "rated_unit": 40}
     for column, key in (("form_id", "code"), ("version", "version"), ("rated_unit", "rated_unit")):
         if not row.get(column):
             state.fail("settings", row.number or 2, column, "missing_value", column)
+        elif len(row.get(column)) > limits[column]:
+            state.fail("settings", row.number or 2, column, "too_long", str(limits[column]))
         data[key] = row.get(column)
     data["title"] = _text(row, "form_title", language) or {"vi": data["code"], "en": data["code"]}
     data["intro"] = _text(row, "intro", language) or _DEFAULT_INTRO
@@ -494,7 +506,7 @@ def _top(state: _State, row: Row, language: str) -> dict[str, object]:
     data["groups"] = row.get("groups").split() or ["respondent"]
     data["campaign_kinds"] = row.get("campaign_kinds").split()
     minutes = row.get("estimated_minutes") or "10"
-    data["estimated_minutes"] = int(minutes) if minutes.isdigit() else minutes
+    data["estimated_minutes"] = int(minutes) if re.fullmatch(r"[0-9]{1,4}", minutes) else minutes
     if row.get("criteria_tree"):
         data["criteria_tree"] = row.get("criteria_tree")
     return data

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from questionnaires.xlsform.problems import SheetProblem
 
 MAX_FILE_BYTES = 5_000_000
-MAX_UNPACKED_BYTES = 60_000_000
+MAX_UNPACKED_BYTES = 25_000_000
 MAX_ROWS = 5_000
 MAX_COLUMNS = 60
 MAX_CELL_CHARS = 4_000
@@ -63,11 +63,21 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _unpacks_within_bounds(data: bytes) -> bool:
+    """The archive's declared unpacked size is within :data:`MAX_UNPACKED_BYTES` (checked
+    before openpyxl reads anything: a zip bomb is refused unread)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(i.file_size for i in archive.infolist()) <= MAX_UNPACKED_BYTES
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
 def workbook_kind(data: bytes) -> str:
     """``tree`` for a criteria tree workbook (a ``criteria`` sheet, no ``survey``), else
     ``instrument`` (also for a file that cannot be read: its reader says why)."""
-    if len(data) > MAX_FILE_BYTES:
-        return "instrument"
+    if len(data) > MAX_FILE_BYTES or not _unpacks_within_bounds(data):
+        return "instrument"  # the reader says why
     try:
         book = load_workbook(io.BytesIO(data), read_only=True)  # sheet names only: lazy
         names = {ws.title.strip().lower() for ws in book.worksheets}

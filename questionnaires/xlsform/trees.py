@@ -22,6 +22,7 @@ from questionnaires.criteria import (
 from questionnaires.errors import CriteriaError
 from questionnaires.xlsform.problems import SheetProblem, WorkbookError
 from questionnaires.xlsform.sheets import Row, read_sheets
+from questionnaires.xlsform.writer import literal_text
 
 CRITERIA_COLUMNS = ("code", "level", "title::vi", "title::en", "max_points", "method")
 TREE_SETTINGS = (
@@ -99,6 +100,7 @@ def tree_workbook(tree: CriteriaTree) -> bytes:
         ws.freeze_panes = "A2"
     sheet.column_dimensions["C"].width = 60
     sheet.column_dimensions["D"].width = 40
+    literal_text(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

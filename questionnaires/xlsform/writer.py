@@ -147,6 +147,16 @@ def _sheet(book: Workbook, title: str, columns: tuple[str, ...]) -> Worksheet:
     return sheet  # type: ignore[no-any-return]
 
 
+def literal_text(book: Workbook) -> None:
+    """Keep text that looks like a formula (``=HYPERLINK(…)`` typed as a label) as text:
+    openpyxl would write it as a live formula, which a spreadsheet would run on opening."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def _blank(values: Sequence[object]) -> list[object]:
     """Empty strings as empty cells."""
     return [None if v == "" else v for v in values]
@@ -191,6 +201,7 @@ def instrument_workbook(instrument: Instrument) -> bytes:
             ]
         )
     )
+    literal_text(book)
     for sheet in (survey, choices, settings):
         for index in range(1, sheet.max_column + 1):
             letter = get_column_letter(index)

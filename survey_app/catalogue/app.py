@@ -123,6 +123,15 @@ APP: dict[str, tuple[str, str]] = {
         "This workbook is no longer waiting to be published (it was published, or is more "
         "than a week old). Send the file again.",
     ),
+    "version_moves_points": (
+        "Phiên bản {version} của phiếu {code} đổi tiêu chí hoặc điểm của câu “{question}” mà "
+        "nhóm này đã nhận theo phiên bản đang dùng. Câu hỏi đã đổi cách tính điểm cần một tên "
+        "mới (cột name), để câu trả lời cũ và mới không bị gộp làm một.",
+        "Version {version} of questionnaire {code} scores question “{question}”, which this "
+        "group already received under the version in force, on another criterion or with other "
+        "points. A question scored differently needs a new name (the name column), so old and "
+        "new answers are not merged into one.",
+    ),
     "tree_taken": (
         "Mã bộ tiêu chí “{code}” đã dùng cho một bộ tiêu chí khác. Mã của bộ tiêu chí gắn với nó "
         "mãi mãi: hãy đặt mã mới (cột tree_id ở trang settings).",

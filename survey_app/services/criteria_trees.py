@@ -45,11 +45,12 @@ def _tree(row: TreeRow) -> CriteriaTree:
 
 
 def available(session: Session | None) -> Mapping[str, CriteriaTree]:
-    """Every tree by code: the shipped ones, and with a session the published ones."""
+    """Every tree by code: the shipped ones, and with a session the published ones (which
+    win: a later release shipping a tree under a published code never replaces it)."""
     trees = dict(builtin_criteria_trees())
     if session is not None:
         for row in session.scalars(select(TreeRow).order_by(TreeRow.code)):
-            trees.setdefault(row.code, _tree(row))
+            trees[row.code] = _tree(row)
     return trees
 
 

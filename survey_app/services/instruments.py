@@ -17,7 +17,13 @@ from questionnaires.stored import instrument_from_canonical
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.locks import lock_campaign
-from survey_app.persistence.models import Campaign, CampaignEvaluation, User
+from survey_app.persistence.models import (
+    Campaign,
+    CampaignEvaluation,
+    Invitation,
+    Respondent,
+    User,
+)
 from survey_app.persistence.models import Instrument as InstrumentRow
 from survey_app.services import audit, criteria_trees
 
@@ -147,7 +153,7 @@ def give_version(
     from survey_app.services import designs as designs_service
 
     lock_campaign(session, campaign.id)
-    row = session.get(InstrumentRow, instrument_id)
+    row = session.get(InstrumentRow, instrument_id) if 0 < instrument_id < 2**63 else None
     if row is None:
         raise ServiceError("no_instrument_version")
     instrument = load(row)
@@ -160,6 +166,7 @@ def give_version(
     }
     if instrument.criteria_tree is not None and instrument.criteria_tree not in trees:
         raise ServiceError("tree_not_of_campaign", code=row.code, tree=instrument.criteria_tree)
+    _keeps_scoring(session, campaign, group, row, instrument)
     if replacing is not None and replacing != row.code:
         lines = tuple(
             dataclasses.replace(e, questionnaire=row.code)
@@ -196,11 +203,50 @@ def give_version(
     return row
 
 
+def _keeps_scoring(
+    session: Session, campaign: Campaign, group: str, row: InstrumentRow, instrument: Instrument
+) -> None:
+    """Refuse (``version_moves_points``) a version that scores a question the group already
+    received under the version in force on another criterion or with other points: the two
+    would no longer be one question (a changed question needs a new name)."""
+    current = session.scalar(
+        select(CampaignEvaluation.instrument_id)
+        .where(
+            CampaignEvaluation.campaign_id == campaign.id,
+            CampaignEvaluation.group_code == group,
+            CampaignEvaluation.questionnaire == row.code,
+        )
+        .limit(1)
+    )
+    if current is None or current == row.id:
+        return
+    issued = session.scalar(
+        select(Invitation.id)
+        .join(Respondent, Respondent.id == Invitation.respondent_id)
+        .where(
+            Invitation.instrument_id == current,
+            Respondent.campaign_id == campaign.id,
+            Respondent.group == group,
+        )
+        .limit(1)
+    )
+    previous = session.get(InstrumentRow, current)
+    if issued is None or previous is None:
+        return
+    before = {q.id: (q.criterion, q.points) for q in load(previous).questions}
+    for q in instrument.questions:
+        if q.id in before and before[q.id] != (q.criterion, q.points):
+            raise ServiceError(
+                "version_moves_points", code=row.code, version=row.version, question=q.id
+            )
+
+
 def in_force(session: Session, campaign_id: int, group: str, code: str) -> int:
     """The id of the version a group answers ``code`` with: the one given to it, else the
     shipped questionnaire (for an uploaded code, its latest published version), pinned now
     (a conditional write: the first pin wins, so every invitation of the group gets the same
     version)."""
+    lock_campaign(session, campaign_id)  # a design save rewrites these lines meanwhile
     line = (
         CampaignEvaluation.campaign_id == campaign_id,
         CampaignEvaluation.group_code == group,

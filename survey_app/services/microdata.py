@@ -53,26 +53,26 @@ def variable_name(question_id: str, option: str | None = None) -> str:
     return (name if name[:1].isalpha() else f"v_{name}")[:64]
 
 
-def _columns(question: Question, answers: list[object]) -> dict[str, list[float]]:
+def _columns(question: Question, answers: list[object], name: str) -> dict[str, list[float]]:
     if question.type is QuestionType.MULTIPLE_CHOICE:
         return {
-            variable_name(question.id, o.value): [
+            variable_name(name, o.value): [
                 np.nan if a is None else float(o.value in (a if isinstance(a, list) else [a]))
                 for a in answers
             ]
             for o in question.options
         }
-    return {variable_name(question.id): [numeric_value(question, a) for a in answers]}
+    return {variable_name(name): [numeric_value(question, a) for a in answers]}
 
 
-def _labels(question: Question) -> tuple[dict[str, str], dict[str, dict[float, str]]]:
+def _labels(question: Question, base: str) -> tuple[dict[str, str], dict[str, dict[float, str]]]:
     if question.type is QuestionType.MULTIPLE_CHOICE:
         names = {
-            variable_name(question.id, o.value): f"{question.text.vi} — {o.label.vi}"
+            variable_name(base, o.value): f"{question.text.vi} — {o.label.vi}"
             for o in question.options
         }
         return names, {n: {0.0: "Không chọn", 1.0: "Có chọn"} for n in names}
-    name = variable_name(question.id)
+    name = variable_name(base)
     values: dict[float, str] = {}
     if question.options and question.type is not QuestionType.LIKERT5:
         values = {float(i): o.label.vi for i, o in enumerate(question.options, start=1)}
@@ -92,14 +92,23 @@ def microdata(results: CampaignResults) -> Microdata:
     )
     column_labels, value_labels = dict(DESIGN), {}
     columns: dict[str, list[float]] = {}
-    for instrument in data.instruments.values():
+    for key, instrument in data.instruments.items():
+        own = (meta["instrument"] == key).to_numpy()
         for q in instrument.questions:
-            if q.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
-                continue
-            answers = [data.answers[int(r)].get(q.id) for r in meta["response_id"]]
-            for name, values in _columns(q, answers).items():
-                columns.setdefault(name, values)
-            names, labels = _labels(q)
+            if q.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT, QuestionType.DATE):
+                continue  # free text and dates may identify a person: never in microdata
+            name = data.coding_keys[(key, q.id)]
+            answers = [
+                data.answers[int(r)].get(q.id) if mine else None
+                for r, mine in zip(meta["response_id"], own, strict=True)
+            ]
+            for column, values in _columns(q, answers, name).items():
+                kept = columns.setdefault(column, values)
+                if kept is not values:  # another version with the same meaning: its rows
+                    for i, mine in enumerate(own):
+                        if mine:
+                            kept[i] = values[i]
+            names, labels = _labels(q, name)
             column_labels.update(names)
             value_labels.update(labels)
     coded = pd.DataFrame(columns, index=frame.index, dtype=np.float64)

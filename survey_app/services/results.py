@@ -162,19 +162,25 @@ def question_map(data: ResponseData, tree: CriteriaTree) -> pd.DataFrame:
     """Scored questions of the instruments in use whose sub-criterion is a survey leaf."""
     leaves = {r.code: r for r in tree.flatten() if r.method.value == ScoringMethod.SURVEY}
     rows: dict[str, tuple[str, str, str, str, float]] = {}
-    for instrument in data.instruments.values():
+    names = data.question_keys
+    for key, instrument in data.instruments.items():
         for q in instrument.questions:
             leaf = leaves.get(q.criterion or "")
             if scored(q) and leaf is not None and q.points is not None:
-                rows.setdefault(q.id, (q.id, leaf.code, leaf.criterion, leaf.field, q.points))
+                name = names[(key, q.id)]
+                rows.setdefault(name, (name, leaf.code, leaf.criterion, leaf.field, q.points))
     return pd.DataFrame(list(rows.values()), columns=list(QUESTION_MAP_COLUMNS))
 
 
 def long_answers(data: ResponseData, qmap: pd.DataFrame) -> pd.DataFrame:
     """One row per (response, scored question): rated unit, group, share (NaN = don't know)."""
     records = []
+    mapped = set(qmap["question_id"])
+    names = data.question_keys
     for key, instrument in data.instruments.items():
-        questions = [q for q in instrument.questions if q.id in set(qmap["question_id"])]
+        questions = [
+            (q, names[(key, q.id)]) for q in instrument.questions if names[(key, q.id)] in mapped
+        ]
         for row in data.of_instrument(key).itertuples(index=False):
             given = data.answers[int(row.response_id)]
             records += [
@@ -182,11 +188,11 @@ def long_answers(data: ResponseData, qmap: pd.DataFrame) -> pd.DataFrame:
                     row.response_id,
                     row.rated_unit,
                     row.group,
-                    q.id,
+                    name,
                     option_share(q, given.get(q.id)),
                     row.weight,
                 )
-                for q in questions
+                for q, name in questions
                 if q.id in given
             ]
     return pd.DataFrame.from_records(

@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,36 @@ class ResponseData:
     def key_of(self, instrument: Instrument) -> str:
         """The key of an instrument object of :attr:`instruments`."""
         return next(k for k, v in self.instruments.items() if v is instrument)
+
+    @cached_property
+    def question_keys(self) -> Mapping[tuple[str, str], str]:
+        """The scoring name of each (instrument key, question id): the question id itself,
+        unless questionnaires in this data score that id differently (another criterion or
+        points, as in two uploaded workbooks that both say ``q1``); then ``key/question id``,
+        so no response is ever scored as another questionnaire's question. Versions that
+        only change option shares keep one name: each response is scored with its own."""
+        return _names(self.instruments, lambda q: (q.criterion, q.points))
+
+    @cached_property
+    def coding_keys(self) -> Mapping[tuple[str, str], str]:
+        """The microdata name of each (instrument key, question id): split like
+        :attr:`question_keys` when the type or the options differ (codes would mean other
+        options)."""
+        return _names(self.instruments, lambda q: (q.type, tuple(o.value for o in q.options)))
+
+
+def _names(
+    instruments: Mapping[str, Instrument], meaning: Callable[[Question], object]
+) -> dict[tuple[str, str], str]:
+    meanings: dict[str, set[object]] = {}
+    for instrument in instruments.values():
+        for q in instrument.questions:
+            meanings.setdefault(q.id, set()).add(meaning(q))
+    return {
+        (key, q.id): q.id if len(meanings[q.id]) == 1 else f"{key}/{q.id}"
+        for key, instrument in instruments.items()
+        for q in instrument.questions
+    }
 
 
 def load_responses(session: Session, campaign: Campaign) -> ResponseData:

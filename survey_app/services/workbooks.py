@@ -73,6 +73,9 @@ def _already(session: Session, read: Instrument | CriteriaTree) -> InstrumentRow
     when its content differs: a published one never changes)."""
     code, version, digest = _identity(read)
     if isinstance(read, Instrument):
+        shipped = builtin_instruments().get(code)
+        if shipped is not None and shipped.version == version:  # same content: _shipped
+            raise ServiceError("version_taken", code=code, version=version)
         row = instruments.version_row(session, code, version)
         if row is not None and row.content_hash != digest:
             raise ServiceError("version_taken", code=code, version=version)
@@ -152,13 +155,13 @@ def publish_upload(session: Session, upload_id: int, actor: User | None) -> Inst
     The delete is conditional, so of two clicks (or two administrators) one publishes and the
     other is told the upload is gone (``no_upload``)."""
     _upload, read = upload_of(session, upload_id)
-    gone = session.execute(delete(InstrumentUpload).where(InstrumentUpload.id == upload_id))
-    if not getattr(gone, "rowcount", 0):
-        raise ServiceError("no_upload")
-    if isinstance(read, Instrument):
+    if isinstance(read, Instrument):  # refused (version_taken…) before the upload goes
         row: InstrumentRow | TreeRow = instruments.publish(session, read)
     else:
         row = criteria_trees.publish(session, read)
+    gone = session.execute(delete(InstrumentUpload).where(InstrumentUpload.id == upload_id))
+    if not getattr(gone, "rowcount", 0):
+        raise ServiceError("no_upload")
     audit.record(
         session,
         AuditAction.QUESTIONNAIRE_PUBLISHED,
@@ -173,11 +176,18 @@ def publish_upload(session: Session, upload_id: int, actor: User | None) -> Inst
 
 
 def published(session: Session) -> list[tuple[InstrumentRow, Instrument]]:
-    """Every published version with its questionnaire, by code then newest first."""
+    """Every published version with its questionnaire, by code then newest first (a stored
+    definition that no longer rebuilds is left out here; using it says why)."""
     rows = session.scalars(
         select(InstrumentRow).order_by(InstrumentRow.code, InstrumentRow.id.desc())
     )
-    return [(row, instruments.load(row)) for row in rows]
+    found = []
+    for row in rows:
+        try:
+            found.append((row, instruments.load(row)))
+        except ServiceError:
+            continue
+    return found
 
 
 def unpublished_shipped(session: Session) -> list[Instrument]:

@@ -4,6 +4,7 @@ give a campaign's group the version it answers."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -143,8 +144,7 @@ def publish(upload_id: int) -> Response:
         return redirect(url_for("questionnaires.checked", upload_id=upload_id))
     try:
         row = workbooks.publish_upload(get_session(), upload_id, current_user())
-    except ServiceError as exc:
-        keep_on_error()
+    except ServiceError as exc:  # rolled back: the upload stays for another try
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("questionnaires.index"))
     if row.__tablename__ == "criteria_trees":
@@ -214,7 +214,7 @@ def _carried(instrument: Instrument) -> dict[str, object]:
         return {}
     try:
         fields = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     if not isinstance(fields, dict):
         return {}
@@ -298,7 +298,7 @@ def campaign_versions(campaign_id: int) -> Any:
             if chosen.startswith("shipped:"):  # a shipped questionnaire: published on first use
                 version_id = instruments.publish(session, instruments.builtin(chosen[8:])).id
             else:
-                version_id = int(chosen) if chosen.isdigit() else 0
+                version_id = int(chosen) if re.fullmatch(r"[0-9]{1,18}", chosen) else 0
             row = instruments.give_version(
                 session,
                 campaign,

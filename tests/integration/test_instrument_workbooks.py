@@ -186,3 +186,58 @@ def test_the_respondent_reads_the_questionnaires_own_constraint_message() -> Non
     errors = [e for e in result.errors if e.question_id == number.id]
     assert [answer_message(e, "vi") for e in errors] == ["Số lần không quá mức cho phép"]
     assert [answer_message(e, "en") for e in errors] == ["Too many trips"]
+
+
+def _with_points(code: str, version: str, points: float) -> Instrument:
+    """The shipped questionnaire with another version where the first two scored questions of
+    one sub-criterion trade ``points`` (the sub-criterion keeps its total)."""
+    shipped = builtin_instruments()[code]
+    scored = [q for q in shipped.questions if q.points is not None and q.points > points]
+    first, second = next(
+        (a, b) for i, a in enumerate(scored) for b in scored[i + 1 :] if a.criterion == b.criterion
+    )
+    assert first.points is not None and second.points is not None
+    moved = {
+        first.id: dataclasses.replace(first, points=first.points - points),
+        second.id: dataclasses.replace(second, points=second.points + points),
+    }
+    sections = tuple(
+        dataclasses.replace(s, questions=tuple(moved.get(q.id, q) for q in s.questions))
+        for s in shipped.sections
+    )
+    return dataclasses.replace(shipped, version=version, sections=sections)
+
+
+def test_a_question_scored_differently_by_two_questionnaires_is_two_questions() -> None:
+    import pandas as pd
+
+    from survey_app.services.results_data import ResponseData
+
+    shipped = builtin_instruments()["par_province_department"]
+    moved = _with_points("par_province_department", "2099.5", 0.25)
+    before = {q.id: q.points for q in shipped.questions}
+    changed = next(q.id for q in moved.questions if q.points != before[q.id])
+    data = ResponseData(pd.DataFrame(), {}, {}, {"a@1": shipped, "a@2": moved})
+    assert data.question_keys[("a@1", changed)] == f"a@1/{changed}"
+    assert data.question_keys[("a@2", changed)] == f"a@2/{changed}"
+    same = next(q.id for q in shipped.questions if q.id != changed)
+    assert data.question_keys[("a@1", same)] == data.question_keys[("a@2", same)] == same
+
+
+def test_a_version_that_moves_points_of_a_question_already_sent_is_refused(
+    session: Session,
+) -> None:
+    code = "par_province_department"
+    design = factories.rating_own_unit(factories.dated("par_province_2023"), "department_leader")
+    campaign = factories.campaign(session, name="Đổi điểm", design=design)
+    tree = factories.unit_tree(session, campaign, departments=["S01"])
+    person = factories.respondent(session, campaign, tree["S01"], group="department_leader")
+    factories.invitation(session, campaign, person)  # the shipped version, pinned
+    moved = instruments.publish(session, _with_points(code, "2099.6", 0.25))
+    with pytest.raises(ServiceError) as refused:
+        instruments.give_version(session, campaign, "department_leader", moved.id, None)
+    assert refused.value.code == "version_moves_points"
+    same = instruments.publish(
+        session, dataclasses.replace(builtin_instruments()[code], version="2099.7")
+    )
+    assert instruments.give_version(session, campaign, "department_leader", same.id, None) == same

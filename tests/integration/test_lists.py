@@ -329,7 +329,7 @@ def test_appraisal_template_opens_with_a_row_per_unit_and_criterion(
     ]
     leaves = [
         leaf
-        for leaf in appraisal.campaign_tree(campaign).flatten()
+        for leaf in appraisal.campaign_tree(session, campaign).flatten()
         if leaf.method.value == "appraisal"
     ]
     units = appraisal.indexed_units(session, campaign)

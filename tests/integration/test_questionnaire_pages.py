@@ -44,11 +44,14 @@ def admin(app: Flask, session: Session) -> FlaskClient:
     return login(app.test_client(), "tk-admin", factories.PASSWORD)
 
 
-def _send(client: FlaskClient, data: bytes, name: str = "phieu.xlsx") -> object:
+def _send(
+    client: FlaskClient, data: bytes, name: str = "phieu.xlsx", follow_redirects: bool = False
+) -> object:
     return client.post(
         "/admin/questionnaires",
         data={"file-file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
+        follow_redirects=follow_redirects,
     )
 
 
@@ -217,3 +220,16 @@ def test_a_criteria_tree_is_published_and_a_campaign_scores_against_it(
     assert computed.tree.code == "tinh_2027"
     assert computed.survey is not None
     assert set(computed.survey.fields["unit_code"]) == {"S01"}
+
+
+def test_an_edited_shipped_questionnaire_needs_a_new_version(
+    admin: FlaskClient, session: Session
+) -> None:
+    shipped = builtin_instruments()[CODE]
+    edited = dataclasses.replace(shipped, estimated_minutes=shipped.estimated_minutes + 5)
+    refused = _send(admin, instrument_workbook(edited))
+    assert refused.status_code == 422  # type: ignore[attr-defined]
+    assert "số phiên bản mới" in refused.get_data(as_text=True)  # type: ignore[attr-defined]
+    same = _send(admin, instrument_workbook(shipped), follow_redirects=True)
+    assert "không cần phát hành" in same.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert _count(session, InstrumentUpload) == 0

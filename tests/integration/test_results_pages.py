@@ -68,7 +68,7 @@ def _marks_csv(session: Session, campaign_id: int, shares: dict[str, float]) -> 
     campaign = session.get(Campaign, campaign_id)
     assert campaign is not None
     rows = ["Mã đơn vị,Mã tiêu chí thành phần,Điểm thẩm định,Không áp dụng"]
-    for leaf in appraisal.campaign_tree(campaign).flatten():
+    for leaf in appraisal.campaign_tree(session, campaign).flatten():
         if leaf.method.value == "appraisal":
             rows += [
                 f"{code},{leaf.code},{round(leaf.max_points * share, 2)},"

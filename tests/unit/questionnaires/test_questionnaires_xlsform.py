@@ -341,3 +341,63 @@ def test_a_constraint_message_replaces_the_standard_one_and_keeps_shipped_hashes
     assert read_instrument(instrument_workbook(instrument)).content_hash == instrument.content_hash
     shipped = builtin_instruments()["sipas_citizen"]
     assert "constraint_message" not in str(shipped.canonical())  # unset: hashes unchanged
+
+
+@pytest.mark.parametrize("name", ["go", "shown", "page", "csrf_token"])
+def test_names_the_form_itself_posts_are_refused(name: str) -> None:
+    survey = [
+        ("begin group", "p1", "Trang 1", "Page 1"),
+        ("select_one yn", name, "Có không?", "Yes?", "yes"),
+        ("end group", "p1"),
+    ]
+    assert ("survey", 3, "name", "reserved_name") in problems(workbook(survey, YES_NO))
+
+
+def test_values_longer_than_the_database_keeps_are_refused_on_their_cells() -> None:
+    long_name = "q" + "x" * 80
+    survey = [
+        ("begin group", "p1", "Trang 1", "Page 1"),
+        ("select_one yn", long_name, "Có không?", "Yes?", "yes"),
+        ("end group", "p1"),
+    ]
+    assert ("survey", 3, "name", "invalid_value") in problems(workbook(survey, YES_NO))
+    settings = ("phieu_thu", "1." + "9" * 45, "Phiếu thử", "province", "citizen", None)
+    found = problems(workbook(GOOD, YES_NO, settings))
+    assert ("settings", 2, "version", "too_long") in found
+
+
+def test_a_zip_bomb_is_refused_before_any_sheet_is_read() -> None:
+    import zipfile
+
+    from questionnaires.xlsform import workbook_kind
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/sharedStrings.xml", "<sst>" + "a" * 30_000_000 + "</sst>")
+    data = buffer.getvalue()
+    assert len(data) < 200_000
+    assert workbook_kind(data) == "instrument"  # not opened
+    assert [p[3] for p in problems(data)] == ["too_large"]
+
+
+def test_a_label_that_looks_like_a_formula_is_written_as_text_and_reads_back() -> None:
+    import dataclasses
+
+    from openpyxl import load_workbook
+
+    shipped = builtin_instruments()["sipas_citizen"]
+    section = shipped.sections[0]
+    first = section.questions[0]
+    tricky = dataclasses.replace(
+        first, text=dataclasses.replace(first.text, vi='=HYPERLINK("http://x","bấm")')
+    )
+    sections = (
+        dataclasses.replace(section, questions=(tricky, *section.questions[1:])),
+        *shipped.sections[1:],
+    )
+    edited = dataclasses.replace(shipped, version="9.9", sections=sections)
+    data = instrument_workbook(edited)
+    cells = [c for c in load_workbook(io.BytesIO(data))["survey"]["C"] if c.value == tricky.text.vi]
+    assert [c.data_type for c in cells] == ["s"]
+    assert read_instrument(data).content_hash == edited.content_hash
