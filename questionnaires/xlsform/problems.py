@@ -106,6 +106,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Phiếu chưa hợp lệ: {detail}.",
         "The questionnaire is not valid: {detail}.",
     ),
+    "unsupported_column": (
+        "Biểu mẫu của hệ thống chưa hỗ trợ cột “{detail}” của XLSForm; hãy để trống cột này "
+        "(nếu không, phiếu sẽ chạy khác với ý người soạn).",
+        "The service's form does not support the XLSForm column “{detail}”; leave it empty "
+        "(otherwise the form would not behave as its author meant).",
+    ),
+    "label_reference": (
+        "Chưa hỗ trợ chèn câu trả lời vào lời câu hỏi (${{…}} trong cột “{detail}”); hãy viết "
+        "lời câu hỏi cố định.",
+        "Answers cannot be inserted into question text yet (${{…}} in column “{detail}”); write "
+        "a fixed text.",
+    ),
     "reserved_name": (
         "Tên “{detail}” dành cho chính biểu mẫu; hãy đặt tên khác cho câu hỏi.",
         "The name “{detail}” is used by the form itself; give the question another name.",

@@ -28,6 +28,17 @@ from questionnaires.xlsform.standard import standard_problems
 MAX_NAME = 80
 """Longest question or page name (the database keeps answers by it)."""
 MAX_CODE, MAX_VERSION = 80, 40
+UNSUPPORTED_COLUMNS = (
+    "choice_filter",
+    "default",
+    "read_only",
+    "calculation",
+    "required_message",
+    "repeat_count",
+    "trigger",
+    "parameters",
+)
+"""XLSForm columns the respondent form does not implement (refused when filled in)."""
 RESERVED_NAMES = frozenset({"go", "shown", "page", "client_key", "csrf_token", "preview_state"})
 """Field names the form itself posts: a question of that name could never be answered."""
 
@@ -191,6 +202,7 @@ class _Survey:
     def read(self, title: dict[str, str]) -> None:
         for row in self.sheet.rows:
             _formulas(self.state, self.sheet.name, row)
+            self.unsupported(row)
             kind = " ".join(row.get("type").lower().split())
             if not kind:
                 if any(row.cells.get(c) for c in ("name", "label::vi", "label::en", "label")):
@@ -207,6 +219,16 @@ class _Survey:
         if self.current is not None and not self.current["questions"]:
             pass
         self.check_points()
+
+    def unsupported(self, row: Row) -> None:
+        """XLSForm features this service would silently not honour are refused on their cell:
+        the form must behave as its author (and ODK) expects."""
+        for column in UNSUPPORTED_COLUMNS:
+            if row.get(column):
+                self.fail(row, column, "unsupported_column", column)
+        for column, text in row.cells.items():
+            if column.split("::")[0] in ("label", "hint") and "${" in text:
+                self.fail(row, column, "label_reference", column)
 
     def begin(self, row: Row) -> None:
         if self.current is not None:

@@ -270,17 +270,33 @@ def test_a_criteria_tree_whose_points_do_not_add_up_is_placed_on_the_parent_row(
 
 
 def test_a_workbook_odk_tools_would_refuse_is_refused_with_pyxforms_reason_on_its_row() -> None:
+    from questionnaires.xlsform.sheets import read_sheets
+    from questionnaires.xlsform.standard import standard_problems
+
     survey = [
         ("begin group", "p1", "Trang 1", "Page 1"),
         ("select_one yn", "q1", "Ông/Bà ${khong_co}?", "You ${khong_co}?", "yes"),
         ("end group", "p1"),
     ]
-    with pytest.raises(WorkbookError) as refused:
-        read_instrument(workbook(survey, YES_NO))
-    (problem,) = refused.value.problems
+    sheets = read_sheets(workbook(survey, YES_NO), [])
+    assert sheets is not None
+    (problem,) = standard_problems(sheets)
     assert (problem.sheet, problem.row, problem.code) == ("survey", 3, "xlsform_standard")
     assert problem.message_vi.startswith("Bảng tính chưa đúng chuẩn XLSForm")
     assert "khong_co" in problem.message_vi
+    assert standard_problems(read_sheets(workbook(GOOD, YES_NO), []) or {}) == []
+
+
+def test_xlsform_features_the_form_would_not_honour_are_refused_on_their_cells() -> None:
+    columns = (*SURVEY, "choice_filter")
+    survey = [
+        ("begin group", "p1", "Trang 1", "Page 1"),
+        ("select_one yn", "q1", "Ông/Bà ${q0}?", "You?", "yes", *[None] * 5, "name = 'yes'"),
+        ("end group", "p1"),
+    ]
+    found = problems(workbook(survey, YES_NO, survey_columns=columns))
+    assert ("survey", 3, "choice_filter", "unsupported_column") in found
+    assert ("survey", 3, "label::vi", "label_reference") in found
 
 
 def test_every_written_workbook_is_a_standard_xlsform_for_pyxform() -> None:
