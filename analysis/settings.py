@@ -61,6 +61,20 @@ class SipasAggregation(StrEnum):
     MEAN_OF_ELEMENTS = "mean_of_elements"
     MEAN_OF_QUESTIONS = "mean_of_questions"
     POOLED_RESPONSES = "pooled_responses"
+    FACTORS_AND_PARTS = "factors_and_parts"
+    """SIPAS 2023-2026 (QĐ 1001/QĐ-BNV): item -> factor -> part -> index, each level a mean
+    of the one below, equal or with the configured weights."""
+
+
+class SipasItemScore(StrEnum):
+    """What one satisfaction item contributes (DOMAIN.md §11, configurable).
+
+    ``SATISFIED_SHARE`` (default): the weighted share of valid answers at the satisfied levels
+    (4-5). ``MEAN_RESCALED``: the weighted 1-5 mean rescaled to 0-1, ``(mean - 1) / 4``.
+    """
+
+    SATISFIED_SHARE = "satisfied_share"
+    MEAN_RESCALED = "mean_rescaled"
 
 
 @dataclass(frozen=True)
@@ -122,10 +136,20 @@ Trung bình 65-<80, Yếu < 65."""
 
 @dataclass(frozen=True)
 class SipasSettings:
-    """SIPAS settings: satisfied options on the 1-5 scale and the overall aggregation."""
+    """SIPAS settings: satisfied options on the 1-5 scale, what an item contributes, the
+    overall aggregation and, for ``FACTORS_AND_PARTS``, the weights of factors within their
+    part and of parts within the index (a factor or part not named weighs 1)."""
 
     satisfied_options: tuple[int, ...] = (4, 5)
     aggregation: SipasAggregation = SipasAggregation.MEAN_OF_ELEMENTS
+    item_score: SipasItemScore = SipasItemScore.SATISFIED_SHARE
+    factor_weights: tuple[tuple[str, float], ...] = ()
+    part_weights: tuple[tuple[str, float], ...] = ()
+
+    def weight(self, kind: str, name: str) -> float:
+        """The configured weight of a factor (``kind="factor"``) or part, else 1."""
+        pairs = self.factor_weights if kind == "factor" else self.part_weights
+        return dict(pairs).get(name, 1.0)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ design-weighted estimate from :mod:`analysis.estimation`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -18,7 +19,12 @@ import pandas as pd
 from analysis.design import DesignColumns, prepare_design
 from analysis.errors import AnalysisError, ErrorCode
 from analysis.estimation import Statistic, weighted_estimates_by_level
-from analysis.settings import EstimationSettings, SipasAggregation, SipasSettings
+from analysis.settings import (
+    EstimationSettings,
+    SipasAggregation,
+    SipasItemScore,
+    SipasSettings,
+)
 
 DEFAULT_LEVELS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {"commune": ("commune",), "district": ("district",), "province": ("province",)}
@@ -32,6 +38,9 @@ class SipasInstrument:
     elements: Mapping[str, tuple[str, ...]]
     harassed: str | None = None
     unofficial_money: str | None = None
+    parts: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """The part each element (factor) belongs to (SIPAS 2023-2026: public policies or
+    administrative services); an element not named is a part of its own."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,8 @@ class SipasLevel:
     elements: pd.DataFrame
     overall: pd.DataFrame
     integrity: pd.DataFrame
+    parts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    """``part, index_pct``: the weighted mean of its elements' indices."""
 
 
 def sipas_indices(
@@ -84,11 +95,45 @@ def sipas_indices(
         table = shares[name]
         table["variable"] = table["variable"].str.removeprefix("sat__")
         table["element"] = table["variable"].map(element_of)
-        elements = _element_indices(table, list(by))
-        overall = _overall(table, elements, means[name], prepared.weights, frame, satisfied,
-                           list(by), settings)  # fmt: skip
-        out[name] = SipasLevel(table, means[name], elements, overall, integrity[name])
+        items = _item_scores(table, means[name], settings)
+        elements = _element_indices(items, list(by))
+        parts = _part_indices(elements, instrument, list(by), settings)
+        overall = _overall(items, elements, parts, means[name], prepared.weights, frame,
+                           respondents[questions], list(by), settings)  # fmt: skip
+        out[name] = SipasLevel(table, means[name], elements, overall, integrity[name], parts)
     return out
+
+
+def _item_scores(
+    shares: pd.DataFrame, means: pd.DataFrame, settings: SipasSettings
+) -> pd.DataFrame:
+    """Each item's score (0-1) in ``estimate``: its satisfied share, or its 1-5 mean
+    rescaled by ``(mean - 1) / 4``."""
+    if settings.item_score is SipasItemScore.SATISFIED_SHARE:
+        return shares
+    keys = [c for c in shares.columns if c not in _ESTIMATE_COLUMNS and c != "element"]
+    rescaled = means[[*keys, "estimate"]].assign(estimate=(means["estimate"] - 1.0) / 4.0)
+    return shares.drop(columns=["estimate"]).merge(rescaled, on=keys, how="left")
+
+
+_ESTIMATE_COLUMNS = frozenset(
+    {"estimate", "se", "ci_low", "ci_high", "deff", "n_eff", "n", "small_cell"}
+)
+
+
+def _part_indices(
+    elements: pd.DataFrame, instrument: SipasInstrument, by: list[str], settings: SipasSettings
+) -> pd.DataFrame:
+    """Part index = weighted mean of its elements' indices (``settings.factor_weights``)."""
+    table = elements.assign(
+        part=elements["element"].map(lambda e: instrument.parts.get(str(e), str(e))),
+        w=elements["element"].map(lambda e: settings.weight("factor", str(e))),
+    )
+    table = table[table["index_pct"].notna()]
+    table = table.assign(wx=table["w"] * table["index_pct"])
+    grouped = table.groupby([*by, "part"], sort=True)[["wx", "w"]].sum().reset_index()
+    grouped["index_pct"] = grouped["wx"] / grouped["w"]
+    return grouped[[*by, "part", "index_pct"]]
 
 
 def _satisfied(
@@ -128,10 +173,11 @@ def _element_indices(questions: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 def _overall(
     questions: pd.DataFrame,
     elements: pd.DataFrame,
+    parts: pd.DataFrame,
     means: pd.DataFrame,
     weights: np.ndarray,
     frame: pd.DataFrame,
-    satisfied: pd.DataFrame,
+    answers: pd.DataFrame,
     by: list[str],
     settings: SipasSettings,
 ) -> pd.DataFrame:
@@ -140,8 +186,10 @@ def _overall(
         index = _grouped_mean(elements, by, "index_pct")
     elif settings.aggregation is SipasAggregation.MEAN_OF_QUESTIONS:
         index = _grouped_mean(questions, by, "estimate") * 100.0
+    elif settings.aggregation is SipasAggregation.FACTORS_AND_PARTS:
+        index = _weighted_parts(parts, by, settings)
     else:
-        index = _pooled(weights, frame, satisfied, by)
+        index = _pooled(weights, frame, _item_values(answers, settings), by)
     overall = index.rename("index_pct").reset_index()
     mean_1_5 = _grouped_mean(means, by, "estimate").rename("mean_1_5").reset_index()
     return (
@@ -149,6 +197,28 @@ def _overall(
         if by
         else pd.concat([overall, mean_1_5], axis=1)
     )
+
+
+def _weighted_parts(parts: pd.DataFrame, by: list[str], settings: SipasSettings) -> pd.Series:
+    """Index = weighted mean of the part indices (``settings.part_weights``)."""
+    w = parts["part"].map(lambda p: settings.weight("part", str(p)))
+    table = parts.assign(w=w, wx=w * parts["index_pct"])
+    if not by:
+        return pd.Series([table["wx"].sum() / table["w"].sum()])
+    grouped = table.groupby(by, sort=True)[["wx", "w"]].sum()
+    return grouped["wx"] / grouped["w"]
+
+
+def _item_values(answers: pd.DataFrame, settings: SipasSettings) -> pd.DataFrame:
+    """Each answer's score (0-1, NaN kept) for pooling: satisfied 0/1, or ``(v - 1) / 4``."""
+    values = answers.to_numpy(np.float64, na_value=np.nan)
+    if settings.item_score is SipasItemScore.MEAN_RESCALED:
+        scored = (values - 1.0) / 4.0
+    else:
+        scored = np.where(
+            np.isnan(values), np.nan, np.isin(values, settings.satisfied_options) * 1.0
+        )
+    return pd.DataFrame(scored, index=answers.index)
 
 
 def _grouped_mean(table: pd.DataFrame, by: list[str], column: str) -> pd.Series:

@@ -11,6 +11,7 @@ from analysis.settings import (
     EstimationSettings,
     ParIndexSettings,
     SipasAggregation,
+    SipasItemScore,
     SipasSettings,
 )
 from designs.reader import Reader, at
@@ -108,8 +109,38 @@ def _estimation(reader: Reader, value: object, path: str) -> EstimationSettings:
     )
 
 
+def _sipas_json(sipas: SipasSettings) -> dict[str, object]:
+    """The SIPAS settings as written (the 2023-2026 keys only when set, so older designs
+    read and write as before)."""
+    data: dict[str, object] = {
+        "aggregation": sipas.aggregation.value,
+        "satisfied_options": list(sipas.satisfied_options),
+    }
+    if sipas.item_score is not SipasItemScore.SATISFIED_SHARE:
+        data["item_score"] = sipas.item_score.value
+    if sipas.factor_weights:
+        data["factor_weights"] = dict(sipas.factor_weights)
+    if sipas.part_weights:
+        data["part_weights"] = dict(sipas.part_weights)
+    return data
+
+
+def _weights(reader: Reader, value: object, path: str) -> tuple[tuple[str, float], ...]:
+    """``{factor or part: weight}`` (weights 0-1000; a name not listed weighs 1)."""
+    listed = reader.mapping(value, path, None) or {}
+    pairs = []
+    for name, raw in listed.items():
+        weight = reader.number(raw, at(path, str(name)), 0, 1000, required=True)
+        if weight is not None:
+            pairs.append((str(name), weight))
+    return tuple(sorted(pairs))
+
+
+_SIPAS_KEYS = ("aggregation", "satisfied_options", "item_score", "factor_weights", "part_weights")
+
+
 def _sipas(reader: Reader, value: object, path: str) -> SipasSettings:
-    raw = reader.mapping(value, path, ("aggregation", "satisfied_options")) or {}
+    raw = reader.mapping(value, path, _SIPAS_KEYS) or {}
     default = SipasSettings()
     aggregation = reader.choice(
         raw.get("aggregation"), at(path, "aggregation"), SipasAggregation, required=False
@@ -122,9 +153,15 @@ def _sipas(reader: Reader, value: object, path: str) -> SipasSettings:
         option = reader.integer(item, at(at(path, "satisfied_options"), i), 1, 5, required=True)
         if option is not None:
             options.append(option)
+    item_score = reader.choice(
+        raw.get("item_score"), at(path, "item_score"), SipasItemScore, required=False
+    )
     return SipasSettings(
         satisfied_options=tuple(options) or default.satisfied_options,
         aggregation=aggregation or default.aggregation,
+        item_score=item_score or default.item_score,
+        factor_weights=_weights(reader, raw.get("factor_weights"), at(path, "factor_weights")),
+        part_weights=_weights(reader, raw.get("part_weights"), at(path, "part_weights")),
     )
 
 
@@ -177,10 +214,7 @@ def dump_settings(settings: CampaignSettings) -> dict[str, Any]:
                 "confidence": a.estimation.confidence,
                 "small_cell_n": a.estimation.small_cell_n,
             },
-            "sipas": {
-                "aggregation": a.sipas.aggregation.value,
-                "satisfied_options": list(a.sipas.satisfied_options),
-            },
+            "sipas": _sipas_json(a.sipas),
             "par_index": {
                 "sipas_share_of_max": a.par_index.sipas_share_of_max,
                 "rescale_to": a.par_index.rescale_to,

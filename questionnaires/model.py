@@ -55,13 +55,33 @@ _VALUE_KIND = {
 
 
 class SipasElement(StrEnum):
-    """The five service elements of the SIPAS citizen survey (DOMAIN.md §8)."""
+    """The factors of the SIPAS citizen survey: the five service elements (DOMAIN.md §8) and,
+    since 2023 (QĐ 1001/QĐ-BNV, §11), the four factors of satisfaction with public policies."""
 
     ACCESS = "access"
     PROCEDURE = "procedure"
     CIVIL_SERVANT = "civil_servant"
     RESULT = "result"
     FEEDBACK = "feedback"
+    INFORMATION = "information"
+    PARTICIPATION = "participation"
+    IMPLEMENTATION = "implementation"
+    IMPACT = "impact"
+
+    @property
+    def part(self) -> str:
+        """``policies`` or ``services``: the part of the SIPAS 2023-2026 index it belongs to."""
+        return "policies" if self in _POLICY_FACTORS else "services"
+
+
+_POLICY_FACTORS = frozenset(
+    {
+        SipasElement.INFORMATION,
+        SipasElement.PARTICIPATION,
+        SipasElement.IMPLEMENTATION,
+        SipasElement.IMPACT,
+    }
+)
 
 
 class IntegrityTopic(StrEnum):

@@ -31,7 +31,7 @@ from analysis.par_index import ParIndexResult, par_index
 from analysis.ranking import classify, rank_units
 from analysis.scoring import QUESTION_MAP_COLUMNS, SurveyPoints, survey_points
 from analysis.sipas import SipasInstrument, SipasLevel, sipas_indices
-from questionnaires import CriteriaTree, IntegrityTopic
+from questionnaires import CriteriaTree, IntegrityTopic, SipasElement
 from survey_app.persistence.models import AppraisalPoint, Campaign, Unit
 from survey_app.services import criteria_trees
 from survey_app.services.results_data import (
@@ -245,6 +245,9 @@ def field_estimates(
     return tables
 
 
+_FACTORS = frozenset(m.value for m in SipasElement)
+
+
 def sipas_frame(data: ResponseData) -> tuple[pd.DataFrame, SipasInstrument] | None:
     """Citizens' satisfaction answers (1-5) and integrity events (0/1), or None."""
     frames, elements, integrity = [], {}, {}
@@ -271,6 +274,7 @@ def sipas_frame(data: ResponseData) -> tuple[pd.DataFrame, SipasInstrument] | No
         elements={e: tuple(dict.fromkeys(qs)) for e, qs in elements.items()},
         harassed=integrity.get(IntegrityTopic.HARASSMENT),
         unofficial_money=integrity.get(IntegrityTopic.UNOFFICIAL_PAYMENT),
+        parts={e: SipasElement(e).part for e in elements if e in _FACTORS},
     )
     return frame, instrument
 

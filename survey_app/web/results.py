@@ -42,6 +42,10 @@ ELEMENT_LABELS = {
     "civil_servant": _l("Công chức giải quyết"),
     "result": _l("Kết quả"),
     "feedback": _l("Tiếp nhận, xử lý góp ý"),
+    "information": _l("Thông tin về chính sách"),
+    "participation": _l("Tham gia xây dựng chính sách"),
+    "implementation": _l("Tổ chức thực hiện chính sách"),
+    "impact": _l("Tác động của chính sách"),
 }
 
 

@@ -297,3 +297,41 @@ def test_a_design_damaged_in_the_database_gives_a_message_not_a_500(
         response = analyst.get(page)
         assert response.status_code == 422, page
         assert "Thiết kế đã lưu của đợt khảo sát bị hỏng" in response.get_data(as_text=True)
+
+
+def test_the_sipas_aggregation_setting_changes_the_index_and_is_recorded(
+    session: Session, seeded: int
+) -> None:
+    """SIPAS 2023-2026 aggregation: items scored by their 1-5 mean rescaled, rolled up
+    item -> factor -> part -> index; the pre-2023 elements form the services part."""
+    campaign = session.get(Campaign, seeded)
+    assert campaign is not None
+    before = results.compute(session, campaign)
+    assert before.sipas is not None
+    document = designs.to_json(designs_service.design_of(campaign))
+    document["settings"]["analysis"]["sipas"] = {
+        "aggregation": "factors_and_parts",
+        "item_score": "mean_rescaled",
+    }
+    designs_service.save_design(
+        session, campaign, designs_service.read_document(json.dumps(document)), None
+    )
+    session.commit()
+    after = results.compute(session, campaign)
+    assert after.sipas is not None
+    province = after.sipas["province"]
+    assert list(province.parts["part"]) == ["services"]
+    elements = province.elements["index_pct"]
+    assert province.overall["index_pct"].iloc[0] == pytest.approx(elements.mean())
+    means = province.means.set_index("variable")["estimate"]
+    first = province.questions["variable"].iloc[0]
+    element = province.questions["element"].iloc[0]
+    items = province.questions[province.questions["element"] == element]["variable"]
+    expected = ((means[items] - 1) / 4).mean() * 100
+    assert province.elements.set_index("element").at[element, "index_pct"] == pytest.approx(
+        expected
+    )
+    assert first in means.index
+    assert after.settings.sipas.item_score.value == "mean_rescaled"
+    old = before.sipas["province"].overall["index_pct"].iloc[0]
+    assert province.overall["index_pct"].iloc[0] != pytest.approx(old)

@@ -200,3 +200,34 @@ def test_unreadable_documents_get_one_problem_at_the_root(text: str | bytes, cod
     with pytest.raises(DesignInvalid) as caught:
         designs.load_yaml(text)
     assert code in {p.code for p in caught.value.problems}
+
+
+def test_sipas_2023_aggregation_settings_read_write_and_are_checked() -> None:
+    document = designs.to_json(designs.template("par_province_2025"))
+    document["settings"]["analysis"]["sipas"] = {
+        "aggregation": "factors_and_parts",
+        "item_score": "mean_rescaled",
+        "factor_weights": {"result": 2},
+        "part_weights": {"policies": 1, "services": 3},
+    }
+    sipas = designs.parse_design(document).settings.analysis.sipas
+    assert sipas.aggregation.value == "factors_and_parts"
+    assert sipas.item_score.value == "mean_rescaled"
+    assert sipas.weight("factor", "result") == 2.0 and sipas.weight("factor", "access") == 1.0
+    assert sipas.weight("part", "services") == 3.0
+    again = designs.to_json(designs.parse_design(document))
+    assert again["settings"]["analysis"]["sipas"] == {
+        "aggregation": "factors_and_parts",
+        "satisfied_options": [4, 5],
+        "item_score": "mean_rescaled",
+        "factor_weights": {"result": 2.0},
+        "part_weights": {"policies": 1.0, "services": 3.0},
+    }
+    bad = copy.deepcopy(document)
+    bad["settings"]["analysis"]["sipas"] = {"item_score": "median", "part_weights": {"x": -1}}
+    assert _problems(bad) >= {
+        ("settings.analysis.sipas.item_score", "bad_choice"),
+        ("settings.analysis.sipas.part_weights.x", "out_of_range"),
+    }
+    plain = designs.to_json(designs.template("par_province_2023"))
+    assert set(plain["settings"]["analysis"]["sipas"]) == {"aggregation", "satisfied_options"}
