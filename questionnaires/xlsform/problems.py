@@ -54,13 +54,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Danh sách lựa chọn “{detail}” không có lựa chọn nào.",
         "The choice list “{detail}” has no choices.",
     ),
-    "group_structure": (
-        "Nhóm (trang) không hợp lệ: {detail}.",
-        "Invalid group (page): {detail}.",
+    "group_nested": (
+        "Nhóm “{detail}” nằm trong một nhóm khác: mỗi nhóm là một trang, không lồng nhau; hãy "
+        "đóng nhóm trước bằng end group.",
+        "Group “{detail}” is inside another group: each group is one page and groups do not "
+        "nest; close the previous one with end group first.",
+    ),
+    "group_unopened": (
+        "Có end group nhưng chưa có begin group tương ứng.",
+        "An end group has no matching begin group.",
+    ),
+    "note_position": (
+        "Ghi chú (note) chỉ được đặt ở đầu một trang, ngay sau begin group, và làm lời giới "
+        "thiệu của trang; mỗi trang một ghi chú.",
+        "A note may only open a page, right after begin group, as its introduction; one note "
+        "per page.",
     ),
     "relevance_syntax": (
-        "Điều kiện hiển thị không đọc được: {detail}.",
-        "The relevance cannot be read: {detail}.",
+        "Không đọc được điều kiện hiển thị “{detail}”. Chỉ dùng: ${{câu}} = 'giá trị', "
+        "${{câu}} != 'giá trị', selected(${{câu}}, 'giá trị'), so sánh số (<, <=, >, >=), "
+        "nối bằng and, or, not(…) và dấu ngoặc.",
+        "The relevance “{detail}” cannot be read. Use only: ${{q}} = 'value', ${{q}} != 'value', "
+        "selected(${{q}}, 'value'), number comparisons (<, <=, >, >=), joined by and, or, "
+        "not(…) and parentheses.",
+    ),
+    "relevance_function": (
+        "Điều kiện hiển thị dùng hàm “{detail}” chưa được hỗ trợ; chỉ dùng selected(…) và not(…).",
+        "The relevance uses the function “{detail}”, which is not supported; use only "
+        "selected(…) and not(…).",
+    ),
+    "relevance_too_complex": (
+        "Điều kiện hiển thị quá dài hoặc lồng quá sâu: “{detail}”; hãy viết ngắn gọn hơn.",
+        "The relevance is too long or nested too deeply: “{detail}”; write it more simply.",
+    ),
+    "relevance_answered": (
+        "Trong điều kiện “{detail}”, phép thử ${{câu}} != '' (đã trả lời) phải đi kèm bằng and "
+        "với một phép thử khác của chính câu đó.",
+        "In the relevance “{detail}”, the test ${{q}} != '' (answered) must be joined by and to "
+        "another test of the same question.",
     ),
     "relevance_unknown": (
         "Điều kiện hiển thị nhắc tới “{detail}”, không phải câu hỏi của phiếu.",

@@ -39,6 +39,13 @@ UNSUPPORTED_COLUMNS = (
     "parameters",
 )
 """XLSForm columns the respondent form does not implement (refused when filled in)."""
+_RELEVANCE_PROBLEMS = {
+    "function": "relevance_function",
+    "too_long": "relevance_too_complex",
+    "too_deep": "relevance_too_complex",
+    "empty": "relevance_answered",
+}
+"""The workbook problem of each kind of relevance the subset refuses (else a syntax one)."""
 RESERVED_NAMES = frozenset({"go", "shown", "page", "client_key", "csrf_token", "preview_state"})
 """Field names the form itself posts: a question of that name could never be answered."""
 
@@ -212,7 +219,7 @@ class _Survey:
                 self.begin(row)
             elif kind in ("end group", "end_group"):
                 if self.current is None:
-                    self.fail(row, "type", "group_structure", "end group without begin group")
+                    self.fail(row, "type", "group_unopened", row.get("name"))
                 self.current = None
             else:
                 self.question(row, kind, title)
@@ -232,7 +239,7 @@ class _Survey:
 
     def begin(self, row: Row) -> None:
         if self.current is not None:
-            self.fail(row, "type", "group_structure", "groups cannot be nested")
+            self.fail(row, "type", "group_nested", row.get("name"))
             return
         name = row.get("name")
         if not self.new_name(row, name):
@@ -326,12 +333,7 @@ class _Survey:
         section = self.current
         text = _text(row, "label", self.language)
         if section is None or section.get("questions") or "intro" in section or text is None:
-            self.fail(
-                row,
-                "type",
-                "group_structure",
-                "a note may only open a page (it becomes the page's introduction)",
-            )
+            self.fail(row, "type", "note_position", row.get("name"))
             return
         section["intro"] = text
 
@@ -464,7 +466,8 @@ class _Survey:
         try:
             ast = from_xlsform(source)
         except RelevanceError as exc:
-            self.fail(row, "relevant", "relevance_syntax", exc.detail)
+            code, detail = _RELEVANCE_PROBLEMS.get(exc.code, "relevance_syntax"), source[:200]
+            self.fail(row, "relevant", code, exc.token if code == "relevance_function" else detail)
             return None
         ok = True
         for ref in references(ast):

@@ -42,9 +42,10 @@ _TOKEN = re.compile(
 class RelevanceError(ValueError):
     """An expression outside the accepted subset; ``code`` names the kind of problem."""
 
-    def __init__(self, code: str, detail: str) -> None:
+    def __init__(self, code: str, detail: str, token: str = "") -> None:
         self.code = code
         self.detail = detail
+        self.token = token  # the word at fault, when there is one (an unsupported function)
         super().__init__(f"{code}: {detail}")
 
 
@@ -150,7 +151,7 @@ class _Parser:
             return inner
         if self.peek().kind == "word":
             word = self.peek().text
-            raise RelevanceError("function", f"{word!r} is not supported")
+            raise RelevanceError("function", f"{word!r} is not supported", token=word)
         return self.comparison()
 
     def literal(self) -> Const:

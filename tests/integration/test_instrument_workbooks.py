@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from analysis.settings import SipasAggregation
 from questionnaires import builtin_instruments
 from questionnaires.model import Instrument, Option
 from questionnaires.xlsform import instrument_workbook, read_instrument
@@ -241,3 +242,39 @@ def test_a_version_that_moves_points_of_a_question_already_sent_is_refused(
         session, dataclasses.replace(builtin_instruments()[code], version="2099.7")
     )
     assert instruments.give_version(session, campaign, "department_leader", same.id, None) == same
+
+
+def test_sipas_2023_rolls_policies_and_services_up_to_one_index(session: Session) -> None:
+    """Citizens answer the SIPAS 2023-2026 questionnaire; with aggregation factors_and_parts
+    the index is the mean of the policies part and the services part."""
+    design = factories.dated("par_province_2023")
+    lines = tuple(
+        dataclasses.replace(e, questionnaire="sipas_2023")
+        if e.questionnaire == "sipas_citizen"
+        else e
+        for e in design.evaluations
+    )
+    assert lines != design.evaluations
+    sipas = dataclasses.replace(
+        design.settings.analysis.sipas, aggregation=SipasAggregation.FACTORS_AND_PARTS
+    )
+    analysis = dataclasses.replace(design.settings.analysis, sipas=sipas)
+    design = dataclasses.replace(
+        design,
+        evaluations=lines,
+        settings=dataclasses.replace(design.settings, analysis=analysis),
+    )
+    campaign = factories.campaign(session, name="SIPAS 2023", design=design)
+    tree = factories.unit_tree(session, campaign)
+    for variant in (3, 4, 4, 2, 4, 3):
+        person = factories.respondent(session, campaign, tree["H01.01"])
+        factories.submitted_response(session, campaign, person, variant=variant)
+    session.commit()
+    computed = results.compute(session, campaign)
+    assert computed.sipas is not None
+    province = computed.sipas["province"]
+    parts = province.parts.set_index("part")["index_pct"]
+    assert set(parts.index) == {"policies", "services"}
+    assert province.overall["index_pct"].iloc[0] == pytest.approx(parts.mean())
+    factors = set(province.elements["element"])
+    assert {"information", "participation", "implementation", "impact", "access"} <= factors

@@ -47,6 +47,7 @@ def test_every_builtin_instrument_loads_and_is_cached() -> None:
         *PROVINCIAL,
         "par_ministry",
         "sipas_citizen",
+        "sipas_2023",
         "commune_citizen",
         "par_province_commune_2025",
         "par_province_commune_office_2025",
