@@ -49,6 +49,12 @@ ELEMENT_LABELS = {
 }
 
 
+PART_LABELS = {
+    "policies": _l("Chính sách công"),
+    "services": _l("Dịch vụ hành chính công"),
+}
+
+
 def number(value: object, digits: int = 2) -> str:
     """85,32 in Vietnamese, 85.32 in English; a dash for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
@@ -211,6 +217,7 @@ def sipas(campaign_id: int) -> str:
     r = _results(campaign_id)
     level = request.args.get("level", "province")
     chosen = r.sipas.get(level) if r.sipas else None
+    present = {str(e) for lv in (r.sipas or {}).values() for e in lv.elements["element"]}
     return render_template(
         "results/sipas.html",
         r=r,
@@ -219,7 +226,8 @@ def sipas(campaign_id: int) -> str:
         result=chosen,
         table=exports.sipas_table(r),
         chart=_sipas_chart(r, level, chosen),
-        element_labels=ELEMENT_LABELS,
+        element_labels={e: label for e, label in ELEMENT_LABELS.items() if e in present},
+        part_labels=PART_LABELS,
     )
 
 

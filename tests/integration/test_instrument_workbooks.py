@@ -17,9 +17,11 @@ from questionnaires.model import Instrument, Option
 from questionnaires.xlsform import instrument_workbook, read_instrument
 from survey_app.cli import main
 from survey_app.errors import ServiceError
+from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Campaign
 from survey_app.services import instruments, responses, results
 from tests import factories
+from tests.conftest import login
 from tests.support import complete_answers
 
 
@@ -244,7 +246,9 @@ def test_a_version_that_moves_points_of_a_question_already_sent_is_refused(
     assert instruments.give_version(session, campaign, "department_leader", same.id, None) == same
 
 
-def test_sipas_2023_rolls_policies_and_services_up_to_one_index(session: Session) -> None:
+def test_sipas_2023_rolls_policies_and_services_up_to_one_index(
+    app: Flask, session: Session
+) -> None:
     """Citizens answer the SIPAS 2023-2026 questionnaire; with aggregation factors_and_parts
     the index is the mean of the policies part and the services part."""
     design = factories.dated("par_province_2023")
@@ -278,3 +282,8 @@ def test_sipas_2023_rolls_policies_and_services_up_to_one_index(session: Session
     assert province.overall["index_pct"].iloc[0] == pytest.approx(parts.mean())
     factors = set(province.elements["element"])
     assert {"information", "participation", "implementation", "impact", "access"} <= factors
+    factories.user(session, Role.ANALYST)
+    session.commit()
+    client = login(app.test_client(), "tk-analyst", factories.PASSWORD)
+    page = client.get(f"/results/campaigns/{campaign.id}/sipas").get_data(as_text=True)
+    assert "Chính sách công" in page and "Tác động của chính sách" in page
