@@ -49,8 +49,9 @@ class SipasLevel:
 
     ``questions``: per question the satisfaction share (0-1) with SE, CI, deff, n_eff, n and
     small-cell flag, plus ``element``. ``means``: the same for the 1-5 mean. ``elements``:
-    ``element, index_pct`` (mean of its questions' shares × 100). ``overall``: ``index_pct``
-    by the configured aggregation and ``mean_1_5`` (mean of the question means).
+    ``element, index_pct`` (mean of its items' scores × 100: satisfied shares, or 1-5 means
+    rescaled, as ``settings.item_score`` says). ``overall``: ``index_pct`` by the configured
+    aggregation and ``mean_1_5`` (mean of the question means).
     ``integrity``: ``not_harassed`` and ``not_asked_money`` shares with SE and CI.
     """
 
@@ -95,7 +96,7 @@ def sipas_indices(
         table = shares[name]
         table["variable"] = table["variable"].str.removeprefix("sat__")
         table["element"] = table["variable"].map(element_of)
-        items = _item_scores(table, means[name], settings)
+        items = _item_scores(table, means[name], list(by), settings)
         elements = _element_indices(items, list(by))
         parts = _part_indices(elements, instrument, list(by), settings)
         overall = _overall(items, elements, parts, means[name], prepared.weights, frame,
@@ -105,20 +106,15 @@ def sipas_indices(
 
 
 def _item_scores(
-    shares: pd.DataFrame, means: pd.DataFrame, settings: SipasSettings
+    shares: pd.DataFrame, means: pd.DataFrame, by: list[str], settings: SipasSettings
 ) -> pd.DataFrame:
     """Each item's score (0-1) in ``estimate``: its satisfied share, or its 1-5 mean
     rescaled by ``(mean - 1) / 4``."""
     if settings.item_score is SipasItemScore.SATISFIED_SHARE:
         return shares
-    keys = [c for c in shares.columns if c not in _ESTIMATE_COLUMNS and c != "element"]
+    keys = [*by, "variable"]
     rescaled = means[[*keys, "estimate"]].assign(estimate=(means["estimate"] - 1.0) / 4.0)
     return shares.drop(columns=["estimate"]).merge(rescaled, on=keys, how="left")
-
-
-_ESTIMATE_COLUMNS = frozenset(
-    {"estimate", "se", "ci_low", "ci_high", "deff", "n_eff", "n", "small_cell"}
-)
 
 
 def _part_indices(
@@ -129,7 +125,7 @@ def _part_indices(
         part=elements["element"].map(lambda e: instrument.parts.get(str(e), str(e))),
         w=elements["element"].map(lambda e: settings.weight("factor", str(e))),
     )
-    table = table[table["index_pct"].notna()]
+    table = table[table["index_pct"].notna() & (table["w"] > 0)]
     table = table.assign(wx=table["w"] * table["index_pct"])
     grouped = table.groupby([*by, "part"], sort=True)[["wx", "w"]].sum().reset_index()
     grouped["index_pct"] = grouped["wx"] / grouped["w"]
@@ -203,6 +199,7 @@ def _weighted_parts(parts: pd.DataFrame, by: list[str], settings: SipasSettings)
     """Index = weighted mean of the part indices (``settings.part_weights``)."""
     w = parts["part"].map(lambda p: settings.weight("part", str(p)))
     table = parts.assign(w=w, wx=w * parts["index_pct"])
+    table = table[table["index_pct"].notna() & (table["w"] > 0)]
     if not by:
         return pd.Series([table["wx"].sum() / table["w"].sum()])
     grouped = table.groupby(by, sort=True)[["wx", "w"]].sum()

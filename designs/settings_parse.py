@@ -22,6 +22,7 @@ from designs.settings import (
     EntryOptions,
     SamplingOptions,
 )
+from questionnaires.model import SipasElement
 
 _SECTIONS = ("deadlines", "sampling", "entry", "analysis")
 _ANALYSIS = ("criteria_tree", "level_trees", "estimation", "sipas", "par_index", "bands")
@@ -125,12 +126,22 @@ def _sipas_json(sipas: SipasSettings) -> dict[str, object]:
     return data
 
 
-def _weights(reader: Reader, value: object, path: str) -> tuple[tuple[str, float], ...]:
-    """``{factor or part: weight}`` (weights 0-1000; a name not listed weighs 1)."""
+SIPAS_FACTORS = frozenset(m.value for m in SipasElement)
+SIPAS_PARTS = frozenset(m.part for m in SipasElement)
+
+
+def _weights(
+    reader: Reader, value: object, path: str, names: frozenset[str]
+) -> tuple[tuple[str, float], ...]:
+    """``{factor or part: weight}`` (weights above 0, at most 1000; a name not listed weighs
+    1; a name that is no factor or part is a problem, not a silent equal weight)."""
     listed = reader.mapping(value, path, None) or {}
     pairs = []
     for name, raw in listed.items():
-        weight = reader.number(raw, at(path, str(name)), 0, 1000, required=True)
+        if str(name) not in names:
+            reader.add(at(path, str(name)), "unknown_name", choices=", ".join(sorted(names)))
+            continue
+        weight = reader.number(raw, at(path, str(name)), 0.001, 1000, required=True)
         if weight is not None:
             pairs.append((str(name), weight))
     return tuple(sorted(pairs))
@@ -156,12 +167,19 @@ def _sipas(reader: Reader, value: object, path: str) -> SipasSettings:
     item_score = reader.choice(
         raw.get("item_score"), at(path, "item_score"), SipasItemScore, required=False
     )
+    chosen = aggregation or default.aggregation
+    for key in ("factor_weights", "part_weights"):
+        if raw.get(key) and chosen is not SipasAggregation.FACTORS_AND_PARTS:
+            reader.add(at(path, key), "weights_unused")
+    factors = _weights(reader, raw.get("factor_weights"), at(path, "factor_weights"), SIPAS_FACTORS)
     return SipasSettings(
         satisfied_options=tuple(options) or default.satisfied_options,
-        aggregation=aggregation or default.aggregation,
+        aggregation=chosen,
         item_score=item_score or default.item_score,
-        factor_weights=_weights(reader, raw.get("factor_weights"), at(path, "factor_weights")),
-        part_weights=_weights(reader, raw.get("part_weights"), at(path, "part_weights")),
+        factor_weights=factors,
+        part_weights=_weights(
+            reader, raw.get("part_weights"), at(path, "part_weights"), SIPAS_PARTS
+        ),
     )
 
 

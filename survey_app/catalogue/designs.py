@@ -146,6 +146,14 @@ DESIGNS: dict[str, tuple[str, str]] = {
         "A council term is written first year–last year, five years apart (e.g. 2026–2031), "
         "not “{value}”.",
     ),
+    "design.unknown_name": (
+        "Không có yếu tố hoặc phần này; chỉ dùng: {choices}.",
+        "There is no such factor or part; use only: {choices}.",
+    ),
+    "design.weights_unused": (
+        "Trọng số chỉ dùng khi cách tổng hợp là factors_and_parts (chỉ số → phần → yếu tố).",
+        "Weights are used only with the aggregation factors_and_parts (index → part → factor).",
+    ),
     "design.bad_band": (
         "Mỗi mức xếp loại viết là [tên, điểm tối thiểu].",
         "Each band is written [label, lower bound].",

@@ -71,7 +71,12 @@ def sipas_table(results: CampaignResults) -> pd.DataFrame:
     for level, result in (results.sipas or {}).items():
         elements = result.elements.pivot(index=level, columns="element", values="index_pct")
         elements.columns = [f"element_{e}_pct" for e in elements.columns]
-        table = result.overall.set_index(level).join(elements).reset_index()
+        table = result.overall.set_index(level).join(elements)
+        if not result.parts.empty and result.parts["part"].nunique() > 1:
+            by_part = result.parts.pivot(index=level, columns="part", values="index_pct")
+            by_part.columns = [f"part_{p}_pct" for p in by_part.columns]
+            table = table.join(by_part)
+        table = table.reset_index()
         table = table.rename(columns={level: "unit_code"})
         table.insert(0, "level", level)
         table.insert(2, "unit_name", table["unit_code"].map(results.unit_name))

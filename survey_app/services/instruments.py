@@ -207,38 +207,31 @@ def _keeps_scoring(
     session: Session, campaign: Campaign, group: str, row: InstrumentRow, instrument: Instrument
 ) -> None:
     """Refuse (``version_moves_points``) a version that scores a question the group already
-    received under the version in force on another criterion or with other points: the two
-    would no longer be one question (a changed question needs a new name)."""
-    current = session.scalar(
-        select(CampaignEvaluation.instrument_id)
-        .where(
-            CampaignEvaluation.campaign_id == campaign.id,
-            CampaignEvaluation.group_code == group,
-            CampaignEvaluation.questionnaire == row.code,
-        )
-        .limit(1)
-    )
-    if current is None or current == row.id:
-        return
-    issued = session.scalar(
-        select(Invitation.id)
+    received, under any version of this questionnaire it was sent, on another criterion or with
+    other points: the two would no longer be one question (a changed question needs a new
+    name)."""
+    sent = session.scalars(
+        select(Invitation.instrument_id)
         .join(Respondent, Respondent.id == Invitation.respondent_id)
+        .join(InstrumentRow, InstrumentRow.id == Invitation.instrument_id)
         .where(
-            Invitation.instrument_id == current,
             Respondent.campaign_id == campaign.id,
             Respondent.group == group,
+            InstrumentRow.code == row.code,
+            Invitation.instrument_id != row.id,
         )
-        .limit(1)
+        .distinct()
     )
-    previous = session.get(InstrumentRow, current)
-    if issued is None or previous is None:
-        return
-    before = {q.id: (q.criterion, q.points) for q in load(previous).questions}
-    for q in instrument.questions:
-        if q.id in before and before[q.id] != (q.criterion, q.points):
-            raise ServiceError(
-                "version_moves_points", code=row.code, version=row.version, question=q.id
-            )
+    for version_id in sent:
+        previous = session.get(InstrumentRow, version_id)
+        if previous is None:
+            continue
+        before = {q.id: (q.criterion, q.points) for q in load(previous).questions}
+        for q in instrument.questions:
+            if q.id in before and before[q.id] != (q.criterion, q.points):
+                raise ServiceError(
+                    "version_moves_points", code=row.code, version=row.version, question=q.id
+                )
 
 
 def in_force(session: Session, campaign_id: int, group: str, code: str) -> int:

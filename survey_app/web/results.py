@@ -228,6 +228,10 @@ def sipas(campaign_id: int) -> str:
         chart=_sipas_chart(r, level, chosen),
         element_labels={e: label for e, label in ELEMENT_LABELS.items() if e in present},
         part_labels=PART_LABELS,
+        question_text={
+            q.id: q.text for instrument in r.data.instruments.values() for q in instrument.questions
+        },
+        item_score=r.settings.sipas.item_score.value,
     )
 
 

@@ -244,6 +244,9 @@ def test_a_version_that_moves_points_of_a_question_already_sent_is_refused(
         session, dataclasses.replace(builtin_instruments()[code], version="2099.7")
     )
     assert instruments.give_version(session, campaign, "department_leader", same.id, None) == same
+    with pytest.raises(ServiceError) as refused:  # the shipped version's answers still count
+        instruments.give_version(session, campaign, "department_leader", moved.id, None)
+    assert refused.value.code == "version_moves_points"
 
 
 def test_sipas_2023_rolls_policies_and_services_up_to_one_index(

@@ -300,7 +300,7 @@ def test_a_design_damaged_in_the_database_gives_a_message_not_a_500(
 
 
 def test_the_sipas_aggregation_setting_changes_the_index_and_is_recorded(
-    session: Session, seeded: int
+    session: Session, seeded: int, analyst: FlaskClient
 ) -> None:
     """SIPAS 2023-2026 aggregation: items scored by their 1-5 mean rescaled, rolled up
     item -> factor -> part -> index; the pre-2023 elements form the services part."""
@@ -335,3 +335,5 @@ def test_the_sipas_aggregation_setting_changes_the_index_and_is_recorded(
     assert after.settings.sipas.item_score.value == "mean_rescaled"
     old = before.sipas["province"].overall["index_pct"].iloc[0]
     assert province.overall["index_pct"].iloc[0] != pytest.approx(old)
+    page = analyst.get(f"/results/campaigns/{seeded}/sipas").get_data(as_text=True)
+    assert "điểm trung bình thang 1–5 quy về 0–100 %" in page

@@ -126,3 +126,14 @@ def test_configured_factor_and_part_weights() -> None:
     assert level.parts.set_index("part").at["services", "index_pct"] == pytest.approx(services)
     expected = (200 / 3 + 3 * services) / 4
     assert level.overall["index_pct"].iloc[0] == pytest.approx(expected)
+
+
+def test_a_part_without_weight_or_answers_does_not_pull_the_index_down() -> None:
+    settings = SipasSettings(
+        aggregation=SipasAggregation.FACTORS_AND_PARTS, factor_weights=(("information", 0.0),)
+    )
+    level = sipas_indices(
+        _with_policy_item(), POLICIES_AND_SERVICES, DesignColumns(), LEVELS, settings
+    )["commune"]
+    assert list(level.parts["part"]) == ["services"]
+    assert level.overall["index_pct"].iloc[0] == pytest.approx((700 / 12 + 75) / 2)

@@ -224,10 +224,18 @@ def test_sipas_2023_aggregation_settings_read_write_and_are_checked() -> None:
         "part_weights": {"policies": 1.0, "services": 3.0},
     }
     bad = copy.deepcopy(document)
-    bad["settings"]["analysis"]["sipas"] = {"item_score": "median", "part_weights": {"x": -1}}
+    bad["settings"]["analysis"]["sipas"] = {
+        "aggregation": "factors_and_parts",
+        "item_score": "median",
+        "part_weights": {"servies": 3, "policies": 0},
+    }
     assert _problems(bad) >= {
         ("settings.analysis.sipas.item_score", "bad_choice"),
-        ("settings.analysis.sipas.part_weights.x", "out_of_range"),
+        ("settings.analysis.sipas.part_weights.servies", "unknown_name"),
+        ("settings.analysis.sipas.part_weights.policies", "out_of_range"),
     }
+    unused = copy.deepcopy(document)
+    unused["settings"]["analysis"]["sipas"] = {"factor_weights": {"access": 2}}
+    assert ("settings.analysis.sipas.factor_weights", "weights_unused") in _problems(unused)
     plain = designs.to_json(designs.template("par_province_2023"))
     assert set(plain["settings"]["analysis"]["sipas"]) == {"aggregation", "satisfied_options"}
