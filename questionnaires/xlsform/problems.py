@@ -149,6 +149,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Answers cannot be inserted into question text yet (${{…}} in column “{detail}”); write "
         "a fixed text.",
     ),
+    "bad_choice_name": (
+        "Tên phương án “{detail}” chỉ được gồm chữ không dấu, chữ số, dấu gạch dưới, gạch "
+        "ngang và dấu chấm, không có khoảng trắng (ví dụ co, khong, rat_hai_long).",
+        "The option name “{detail}” may only hold letters without accents, digits, _, - and "
+        "., with no spaces (for example yes, no, very_satisfied).",
+    ),
+    "bad_form_id": (
+        "Mã phiếu “{detail}” chỉ được gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt "
+        "đầu bằng chữ (ví dụ phieu_dai_bieu_2026).",
+        "The questionnaire code “{detail}” may only hold lower-case letters without accents, "
+        "digits and _, starting with a letter (for example council_2026).",
+    ),
+    "bad_version": (
+        "Phiên bản “{detail}” chỉ được gồm chữ không dấu, chữ số, dấu chấm, gạch dưới và gạch "
+        "ngang, không có khoảng trắng (ví dụ 2026.1).",
+        "The version “{detail}” may only hold letters without accents, digits, ., _ and -, "
+        "with no spaces (for example 2026.1).",
+    ),
+    "bad_rated_unit": (
+        "Cấp được đánh giá “{detail}” phải là mã cấp viết thường không dấu (ví dụ province, "
+        "department, commune).",
+        "The rated level “{detail}” must be a level code in lower case without accents (for "
+        "example province, department, commune).",
+    ),
     "reserved_name": (
         "Tên “{detail}” dành cho chính biểu mẫu; hãy đặt tên khác cho câu hỏi.",
         "The name “{detail}” is used by the form itself; give the question another name.",

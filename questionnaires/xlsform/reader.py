@@ -39,6 +39,13 @@ UNSUPPORTED_COLUMNS = (
     "parameters",
 )
 """XLSForm columns the respondent form does not implement (refused when filled in)."""
+_CHOICE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_SETTING_PATTERNS = {
+    "form_id": re.compile(r"[a-z][a-z0-9_]*"),
+    "version": re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*"),
+    "rated_unit": re.compile(r"[a-z][a-z0-9_]*"),
+}
+"""What the loader accepts, checked here so the message names the cell in both languages."""
 _RELEVANCE_PROBLEMS = {
     "function": "relevance_function",
     "too_long": "relevance_too_complex",
@@ -140,6 +147,9 @@ def _read_choices(state: _State, sheet: Sheet | None, language: str) -> None:
             continue
         if (list_name, name) in seen:
             state.fail(sheet.name, row.number, "name", "duplicate_name", f"{list_name}/{name}")
+            continue
+        if not _CHOICE_NAME.fullmatch(name):
+            state.fail(sheet.name, row.number, "name", "bad_choice_name", name[:60])
             continue
         seen.add((list_name, name))
         label = _text(row, "label", language)
@@ -520,11 +530,14 @@ def _top(state: _State, row: Row, language: str) -> dict[str, object]:
     data: dict[str, object] = {}
     limits = {"form_id": MAX_CODE, "version": MAX_VERSION, "rated_unit": 40}
     for column, key in (("form_id", "code"), ("version", "version"), ("rated_unit", "rated_unit")):
-        if not row.get(column):
+        value = row.get(column)
+        if not value:
             state.fail("settings", row.number or 2, column, "missing_value", column)
-        elif len(row.get(column)) > limits[column]:
+        elif len(value) > limits[column]:
             state.fail("settings", row.number or 2, column, "too_long", str(limits[column]))
-        data[key] = row.get(column)
+        elif not _SETTING_PATTERNS[column].fullmatch(value):
+            state.fail("settings", row.number or 2, column, f"bad_{column}", value[:60])
+        data[key] = value
     data["title"] = _text(row, "form_title", language) or {"vi": data["code"], "en": data["code"]}
     data["intro"] = _text(row, "intro", language) or _DEFAULT_INTRO
     data["confidentiality"] = _text(row, "confidentiality", language) or _DEFAULT_CONFIDENTIALITY

@@ -417,3 +417,15 @@ def test_a_label_that_looks_like_a_formula_is_written_as_text_and_reads_back() -
     cells = [c for c in load_workbook(io.BytesIO(data))["survey"]["C"] if c.value == tricky.text.vi]
     assert [c.data_type for c in cells] == ["s"]
     assert read_instrument(data).content_hash == edited.content_hash
+
+
+def test_badly_written_codes_are_refused_on_their_cells_in_vietnamese() -> None:
+    choices = [("yn", "co roi", "Có", "Yes"), ("yn", "no", "Không", "No")]
+    found = problems(workbook(GOOD, choices))
+    assert ("choices", 2, "name", "bad_choice_name") in found
+    settings = ("phiếu thử", "1 2", "Phiếu thử", "province", "citizen", None)
+    with pytest.raises(WorkbookError) as refused:
+        read_instrument(workbook(GOOD, YES_NO, settings))
+    codes = {(p.column, p.code): p.message_vi for p in refused.value.problems}
+    assert codes[("form_id", "bad_form_id")].startswith("Mã phiếu “phiếu thử”")
+    assert codes[("version", "bad_version")].startswith("Phiên bản “1 2”")
