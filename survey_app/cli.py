@@ -555,26 +555,14 @@ def instrument_check(file: Path, as_json: bool) -> None:
 @with_appcontext
 def instrument_export(code: str, version: str | None, tree: bool, output: Path) -> None:
     """Write a questionnaire (or criteria tree) as a workbook that uploads back unchanged."""
-    from questionnaires import builtin_instruments
-    from questionnaires.xlsform import instrument_workbook
-    from questionnaires.xlsform.trees import tree_workbook
-    from survey_app.services import criteria_trees, instruments
+    from questionnaires.xlsform import workbook_kind
+    from survey_app.services import workbooks
 
-    if tree:
-        with _session() as session:
-            found_tree = criteria_trees.available(session).get(code)
-        if found_tree is None:
-            raise click.ClickException(f"no criteria tree {code!r}")
-        output.write_bytes(tree_workbook(found_tree))
-        return
-    shipped = builtin_instruments().get(code)
-    if version is None or (shipped is not None and shipped.version == version):
-        if shipped is None:
-            raise click.ClickException(f"no questionnaire {code!r}")
-        output.write_bytes(instrument_workbook(shipped))
-        return
     with _session() as session:
-        row = instruments.version_row(session, code, version)
-        if row is None:
-            raise click.ClickException(f"no published version {version!r} of {code!r}")
-        output.write_bytes(instrument_workbook(instruments.load(row)))
+        try:
+            _name, body = workbooks.workbook_of(session, code, None if tree else version)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message("en")) from exc
+    if tree and workbook_kind(body) != "tree":
+        raise click.ClickException(f"no criteria tree {code!r}")
+    output.write_bytes(body)

@@ -157,10 +157,12 @@ APP: dict[str, tuple[str, str]] = {
         "There is no such published version of the questionnaire.",
     ),
     "version_not_for_group": (
-        "Theo thiết kế, nhóm {group} không trả lời phiếu {code}; chỉ giao được một phiên bản "
-        "của phiếu mà nhóm trả lời.",
-        "By the design, group {group} does not answer questionnaire {code}; only a version of "
-        "a questionnaire the group answers can be given.",
+        "Không giao được phiếu {code} cho nhóm “{group}”: phiếu không dành cho nhóm này (cột "
+        "groups ở trang settings), hoặc thiết kế đợt khảo sát không có dòng nào cho nhóm này "
+        "trả lời phiếu đó.",
+        "Questionnaire {code} cannot be given to the group “{group}”: it is not for this group "
+        "(the groups column of the settings sheet), or the campaign design has no line where "
+        "this group answers it.",
     ),
     "no_invitation": ("Người này chưa có giấy mời.", "This person has no invitation yet."),
     "entry_revoked": (

@@ -116,7 +116,8 @@ def _from_definition(
             definition, content_hash, criteria_trees=criteria_trees.available(session)
         )
     except InstrumentError as exc:
-        raise ServiceError("instrument_changed", code="?", version="?") from exc
+        code, version = definition.get("code", ""), definition.get("version", "")
+        raise ServiceError("instrument_changed", code=code, version=version) from exc
     _remember(instrument)
     return instrument
 
@@ -157,10 +158,11 @@ def give_version(
     if row is None:
         raise ServiceError("no_instrument_version")
     instrument = load(row)
+    design = designs_service.design_of(campaign)
+    shown = design.group(group).name.in_locale("vi") if design.has_group(group) else group
     groups = instrument.groups
     if groups and "respondent" not in groups and group not in groups:
-        raise ServiceError("version_not_for_group", group=group, code=row.code)
-    design = designs_service.design_of(campaign)
+        raise ServiceError("version_not_for_group", group=shown, code=row.code)
     trees = {designs_service.criteria_tree_name(campaign)} | {
         designs_service.criteria_tree_name(campaign, level.code) for level in design.levels
     }
@@ -175,7 +177,7 @@ def give_version(
             for e in design.evaluations
         )
         if lines == design.evaluations:
-            raise ServiceError("version_not_for_group", group=group, code=replacing)
+            raise ServiceError("version_not_for_group", group=shown, code=replacing)
         designs_service.save_design(
             session, campaign, dataclasses.replace(design, evaluations=lines), actor
         )
@@ -189,7 +191,7 @@ def give_version(
         .values(instrument_id=row.id)
     )
     if not getattr(result, "rowcount", 0):
-        raise ServiceError("version_not_for_group", group=group, code=row.code)
+        raise ServiceError("version_not_for_group", group=shown, code=row.code)
     audit.record(
         session,
         AuditAction.CAMPAIGN_UPDATED,

@@ -210,6 +210,18 @@ def version_workbook(session: Session, instrument_id: int) -> tuple[str, bytes]:
     return f"{row.code}-{row.version}.xlsx", write_workbook(instruments.load(row))
 
 
+def workbook_of(session: Session, code: str, version: str | None = None) -> tuple[str, bytes]:
+    """A questionnaire (shipped, or a published ``version``) or a criteria tree by its code, as
+    a workbook; ``no_instrument`` / ``no_instrument_version`` when there is none."""
+    shipped = builtin_instruments().get(code)
+    if version is None or (shipped is not None and shipped.version == version):
+        return code_workbook(session, code)
+    row = instruments.version_row(session, code, version)
+    if row is None:
+        raise ServiceError("no_instrument_version")
+    return version_workbook(session, row.id)
+
+
 def code_workbook(session: Session, code: str) -> tuple[str, bytes]:
     """A shipped questionnaire, or a shipped or published criteria tree, as a workbook."""
     instrument = builtin_instruments().get(code)

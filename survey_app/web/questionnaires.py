@@ -11,7 +11,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from questionnaires import Instrument, parse_form, validate_answers
+from questionnaires import (
+    Instrument,
+    builtin_criteria_trees,
+    builtin_instruments,
+    parse_form,
+    validate_answers,
+)
 from questionnaires.criteria import CriteriaTree
 from questionnaires.xlsform.summary import summary, tree_summary
 from survey_app.errors import ServiceError
@@ -40,8 +46,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _list_page(upload: FileUploadForm, problems: list[Any], status: int = 200) -> Any:
-    from questionnaires import builtin_criteria_trees, builtin_instruments
-
     page = render_template(
         "questionnaires/index.html",
         upload=upload,
