@@ -83,6 +83,8 @@ class EstimationSettings:
 
     ``confidence``: two-sided level of intervals (default 0.95). ``small_cell_n``: cells with
     fewer valid unweighted answers are flagged, never hidden (default 10).
+    ``finite_population``: correct each stratum's variance by ``1 - n_h / N_h`` when the
+    population sizes are known (default on, as R's ``fpc`` and svy's ``pop_size``).
     """
 
     confidence: float = 0.95
@@ -90,6 +92,7 @@ class EstimationSettings:
     share_interval: ShareInterval = ShareInterval.WILSON
     singleton: SingletonMethod = SingletonMethod.ADJUST
     small_cell_n: int = 10
+    finite_population: bool = True
 
 
 def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:

@@ -100,13 +100,19 @@ def _analysis(
 
 
 def _estimation(reader: Reader, value: object, path: str) -> EstimationSettings:
-    raw = reader.mapping(value, path, ("confidence", "small_cell_n")) or {}
+    raw = (
+        reader.mapping(value, path, ("confidence", "small_cell_n", "finite_population")) or {}
+    )
     default = EstimationSettings()
     confidence = reader.number(raw.get("confidence"), at(path, "confidence"), 0.5, 0.999)
     small = reader.integer(raw.get("small_cell_n"), at(path, "small_cell_n"), 0, 10_000)
+    finite = reader.boolean(
+        raw.get("finite_population"), at(path, "finite_population"), default.finite_population
+    )
     return EstimationSettings(
         confidence=default.confidence if confidence is None else confidence,
         small_cell_n=default.small_cell_n if small is None else small,
+        finite_population=finite,
     )
 
 
@@ -231,6 +237,8 @@ def dump_settings(settings: CampaignSettings) -> dict[str, Any]:
             "estimation": {
                 "confidence": a.estimation.confidence,
                 "small_cell_n": a.estimation.small_cell_n,
+                # written only when turned off, so older designs read and write as before
+                "finite_population": None if a.estimation.finite_population else False,
             },
             "sipas": _sipas_json(a.sipas),
             "par_index": {

@@ -42,6 +42,7 @@ from survey_app.services.results_data import (
     wide_frame,
 )
 from survey_app.services.results_settings import AnalysisSettings, settings_of
+from survey_app.services.results_state import Freshness
 
 ESTIMATE_LEVELS = {
     "unit": ("rated_unit",),
@@ -51,9 +52,15 @@ ESTIMATE_LEVELS = {
 }
 SIPAS_LEVELS = {"commune": ("commune",), "district": ("district",), "province": ("province",)}
 FIELD_PREFIX = "field:"
-PERSON_CLUSTERS = DesignColumns(psu="person")
-"""A person's forms (one per unit they rate) are one cluster: their answers are not
-independent, so a group's or a province's standard error counts people, not forms."""
+
+
+def design_columns(settings: AnalysisSettings) -> DesignColumns:
+    """The design of a campaign's responses: strata as drawn, a person's forms (one per unit
+    they rate) one cluster (their answers are not independent, so a group's or a province's
+    standard error counts people, not forms), and each stratum's eligible count for the
+    finite-population correction unless the design turns it off."""
+    finite = settings.estimation.finite_population
+    return DesignColumns(psu="person", pop_size="stratum_population" if finite else None)
 
 
 @dataclass(frozen=True)
@@ -70,20 +77,26 @@ class CampaignResults:
     sipas: dict[str, SipasLevel] | None
     index: ParIndexResult | None
     ranking: pd.DataFrame
+    freshness: Freshness | None = None
+    """When and from what state it was computed (set when read from :mod:`results_store`)."""
 
     def unit_name(self, code: str) -> str:
         unit = self.data.units.get(code)
         return unit.name if unit is not None else code
 
 
-def compute(session: Session, campaign: Campaign) -> CampaignResults:
-    """Load the campaign's submitted responses and appraisal points and compute every result.
+def compute(
+    session: Session, campaign: Campaign, data: ResponseData | None = None
+) -> CampaignResults:
+    """Load the campaign's submitted responses (unless ``data`` holds them already) and
+    appraisal points and compute every result.
 
     Units are scored on the criteria tree of their level (``settings.tree_of``): an index of
     agencies and communes scores each on its own tree, and the tables are put together.
+    The analyst's pages read these through :mod:`results_store`, computed once per state.
     """
     settings = settings_of(campaign)
-    data = load_responses(session, campaign)
+    data = load_responses(session, campaign) if data is None else data
     trees = criteria_trees.available(session)
     tree = trees[settings.criteria_tree]
     qmap = question_map(data, tree)
@@ -236,7 +249,7 @@ def field_estimates(
         frame,
         variables,
         levels,
-        design=PERSON_CLUSTERS,
+        design=design_columns(settings),
         statistic=Statistic.MEAN,
         settings=settings.estimation,
     )
@@ -289,7 +302,12 @@ def compute_sipas(data: ResponseData, settings: AnalysisSettings) -> dict[str, S
     if not levels:
         return None
     return sipas_indices(
-        frame, instrument, levels=levels, settings=settings.sipas, estimation=settings.estimation
+        frame,
+        instrument,
+        design=design_columns(settings),
+        levels=levels,
+        settings=settings.sipas,
+        estimation=settings.estimation,
     )
 
 

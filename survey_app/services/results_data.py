@@ -11,14 +11,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from designs import ListKind
 from questionnaires import Instrument, Question, QuestionType
@@ -50,10 +51,31 @@ META_COLUMNS = (
     "response_date",
     "duration_seconds",
     "person",
+    "stratum_population",
 )
 """Design and domain columns of :attr:`ResponseData.meta`, one row per submitted response.
 ``person`` is the respondent's internal id, the cluster of their forms (a person who rates
-several units answers several forms); it never leaves the analysis (not in exports)."""
+several units answers several forms); it never leaves the analysis (not in exports).
+``stratum`` is the stratum the person was drawn in (their unit, group and the draw's own
+stratum: a citizens' field, an officials' unit) and ``stratum_population`` its eligible count
+``N_h``: the design weights of a stratum's drawn people sum to it (sampling's invariant, kept
+by replacements), so a census stratum (everyone drawn, weight 1) has ``N_h`` = people drawn."""
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """What the results read of a unit: a plain copy, so a stored result never holds a row
+    of a closed session."""
+
+    id: int
+    code: str
+    name: str
+    level: str
+    parent_id: int | None
+
+    @classmethod
+    def of(cls, unit: Unit) -> UnitInfo:
+        return cls(unit.id, unit.code, unit.name, unit.level, unit.parent_id)
 
 
 @dataclass(frozen=True)
@@ -68,7 +90,7 @@ class ResponseData:
 
     meta: pd.DataFrame
     answers: Mapping[int, Mapping[str, object]]
-    units: Mapping[str, Unit]
+    units: Mapping[str, UnitInfo]
     instruments: Mapping[str, Instrument] = dataclasses.field(default_factory=dict)
 
     @property
@@ -113,13 +135,19 @@ def _names(
     }
 
 
-def load_responses(session: Session, campaign: Campaign) -> ResponseData:
-    """Every submitted response of ``campaign`` with design and domain columns.
+def load_responses(
+    session: Session, campaign: Campaign, only: Collection[int] | None = None
+) -> ResponseData:
+    """Every submitted response of ``campaign`` with design and domain columns (``only``:
+    just the responses of these ids that are submitted, for a stored result to take in).
 
     Only respondents still in the sample count: a person replaced by a reserve passed their
     weight to the reserve, so an answer of theirs (keyed before the replacement) is left out.
     """
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))}
+    units = {
+        u.id: UnitInfo.of(u)
+        for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
+    }
     rows = session.execute(
         select(
             Response.id,
@@ -132,14 +160,11 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
             Response.started_at,
             Response.submitted_at,
             Respondent.id,
+            Respondent.stratum,
         )
         .join(Invitation, Invitation.id == Response.invitation_id)
         .join(Respondent, Respondent.id == Invitation.respondent_id)
-        .where(
-            Invitation.campaign_id == campaign.id,
-            Response.status == ResponseStatus.SUBMITTED,
-            Respondent.status == RespondentStatus.ACTIVE,
-        )
+        .where(*_submitted(campaign, only))
         .order_by(Response.id)
     ).all()
     design = design_of(campaign)
@@ -149,10 +174,12 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
         code for code in above if code is not None and design.level(code).parent is not None
     )
     keys, versions = _versions(session, {row[1] for row in rows})
-    records = [_record(row, units, local, middle, keys) for row in rows]
+    sizes = stratum_sizes(session, campaign)
+    records = [_record(row, units, local, middle, keys, sizes) for row in rows]
     meta = pd.DataFrame.from_records(records, columns=list(META_COLUMNS))
     meta["weight"] = meta["weight"].astype(np.float64)
     meta["duration_seconds"] = meta["duration_seconds"].astype(np.float64)
+    meta["stratum_population"] = meta["stratum_population"].astype(np.float64)
     answers: dict[int, dict[str, object]] = {int(r): {} for r in meta["response_id"]}
     if answers:
         for response_id, question_id, text in session.execute(
@@ -160,14 +187,49 @@ def load_responses(session: Session, campaign: Campaign) -> ResponseData:
             .join(Response)
             .join(Invitation)
             .join(Respondent, Respondent.id == Invitation.respondent_id)
-            .where(
-                Invitation.campaign_id == campaign.id,
-                Response.status == ResponseStatus.SUBMITTED,
-                Respondent.status == RespondentStatus.ACTIVE,
-            )
+            .where(*_submitted(campaign, only))
         ):
             answers[response_id][question_id] = _decode(text)
     return ResponseData(meta, answers, {u.code: u for u in units.values()}, versions)
+
+
+def _submitted(campaign: Campaign, only: Collection[int] | None) -> list[ColumnElement[bool]]:
+    """The conditions of a counted response: submitted, by a person still in the sample."""
+    conditions = [
+        Invitation.campaign_id == campaign.id,
+        Response.status == ResponseStatus.SUBMITTED,
+        Respondent.status == RespondentStatus.ACTIVE,
+    ]
+    if only is not None:
+        conditions.append(Response.id.in_(sorted(only)))
+    return conditions
+
+
+StratumKey = tuple[int, str, str]
+"""A drawn person's stratum: their unit id, group and the draw's stratum label."""
+
+
+def stratum_sizes(session: Session, campaign: Campaign) -> dict[StratumKey, float]:
+    """Each stratum's eligible count ``N_h``: the weights of its people in the sample as it
+    stands (never below the people drawn, whatever rounding does)."""
+    rows = session.execute(
+        select(
+            Respondent.unit_id,
+            Respondent.group,
+            Respondent.stratum,
+            func.sum(Respondent.weight),
+            func.count(),
+        )
+        .where(
+            Respondent.campaign_id == campaign.id,
+            Respondent.status == RespondentStatus.ACTIVE,
+        )
+        .group_by(Respondent.unit_id, Respondent.group, Respondent.stratum)
+    ).all()
+    return {
+        (int(unit), str(group), str(stratum)): float(max(round(float(total)), int(count)))
+        for unit, group, stratum, total, count in rows
+    }
 
 
 def _versions(session: Session, ids: set[int]) -> tuple[dict[int, str], dict[str, Instrument]]:
@@ -197,10 +259,11 @@ def _decode(text: str | None) -> object:
 
 def _record(
     row: tuple[object, ...],
-    units: Mapping[int, Unit],
+    units: Mapping[int, UnitInfo],
     local: frozenset[str],
     middle: frozenset[str],
     keys: Mapping[int, str],
+    sizes: Mapping[StratumKey, float],
 ) -> tuple[object, ...]:
     (
         response_id,
@@ -213,6 +276,7 @@ def _record(
         started,
         submitted,
         person,
+        drawn_in,
     ) = row
     assert isinstance(unit_id, int)
     unit = units[unit_id]
@@ -223,13 +287,14 @@ def _record(
     duration = max((_aware(submitted) - _aware(started)).total_seconds(), 0.0)
     day = _aware(submitted).date()
     assert isinstance(instrument_id, int)
+    stratum = (unit_id, str(group), str(drawn_in))
     return (
         response_id,
         keys[instrument_id],
         str(group),
         str(mode),
         weight,
-        unit.code,
+        f"{unit.code} · {group} · {drawn_in}",
         unit.code,
         rated.code,
         places.get("commune"),
@@ -238,6 +303,7 @@ def _record(
         day,
         duration,
         person,
+        sizes.get(stratum, float("nan")),
     )
 
 
@@ -247,14 +313,14 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 
 def ancestry(
-    unit: Unit, units: Mapping[int, Unit], local: frozenset[str], middle: frozenset[str]
+    unit: UnitInfo, units: Mapping[int, UnitInfo], local: frozenset[str], middle: frozenset[str]
 ) -> dict[str, str]:
     """The places of a unit, whatever the design calls its levels: ``province`` is the top of
     its chain, ``commune`` the nearest unit of a level that lists people who transacted there
     (``local``: communes, wards…), ``district`` the nearest unit of a level between those and
     the top (``middle``: the districts of a three-tier design, a cluster of communes)."""
-    chain: list[Unit] = []
-    current: Unit | None = unit
+    chain: list[UnitInfo] = []
+    current: UnitInfo | None = unit
     while current is not None and current not in chain:
         chain.append(current)
         current = units.get(current.parent_id) if current.parent_id else None
