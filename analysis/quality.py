@@ -5,7 +5,9 @@ Flags are returned beside the data; no function removes a response.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -26,12 +28,43 @@ def response_rates(counts: pd.DataFrame) -> pd.DataFrame:
     return counts.assign(rate=submitted / invited.where(invited > 0))
 
 
-def cronbach_alpha(items: pd.DataFrame, sections: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+LOW_ALPHA = 0.6
+"""Below this, a section's items hang together poorly (a common rule of thumb, Nunnally)."""
+
+
+class AlphaLevel(StrEnum):
+    """How to read a section's Cronbach's alpha.
+
+    ``NOT_COMPUTABLE``: NaN (fewer than 2 items or complete respondents, or no spread).
+    ``NEGATIVE``: below 0, which alpha cannot be for a coherent scale: items answered in
+    opposite directions (a reversed item not recoded) or too few respondents; the value says
+    nothing about reliability. ``LOW``: 0 up to ``LOW_ALPHA``. ``ACCEPTABLE``: at least that.
+    """
+
+    NOT_COMPUTABLE = "not_computable"
+    NEGATIVE = "negative"
+    LOW = "low"
+    ACCEPTABLE = "acceptable"
+
+
+def alpha_level(alpha: float | None, low: float = LOW_ALPHA) -> AlphaLevel:
+    """The :class:`AlphaLevel` of one alpha (``low``: the lowest acceptable value)."""
+    if alpha is None or math.isnan(alpha):
+        return AlphaLevel.NOT_COMPUTABLE
+    if alpha < 0:
+        return AlphaLevel.NEGATIVE
+    return AlphaLevel.LOW if alpha < low else AlphaLevel.ACCEPTABLE
+
+
+def cronbach_alpha(
+    items: pd.DataFrame, sections: Mapping[str, Sequence[str]], low: float = LOW_ALPHA
+) -> pd.DataFrame:
     """Cronbach's alpha per section (Cronbach 1951), on respondents answering every item.
 
     ``α = k/(k-1) · (1 - Σ var(item) / var(Σ items))``, sample variances (ddof 1). Returns
-    ``section, alpha, n_items, n_respondents``; alpha is NaN with < 2 items or respondents,
-    or a zero total variance.
+    ``section, alpha, n_items, n_respondents, alpha_level``; alpha is NaN with < 2 items or
+    respondents, or a zero total variance, and ``alpha_level`` is its :class:`AlphaLevel` value
+    (``low``: the lowest acceptable alpha).
     """
     rows = []
     for section, columns in sections.items():
@@ -43,8 +76,10 @@ def cronbach_alpha(items: pd.DataFrame, sections: Mapping[str, Sequence[str]]) -
             if total_var > 0:
                 item_var = float(complete.var(ddof=1).sum())
                 alpha = k / (k - 1) * (1 - item_var / total_var)
-        rows.append((section, alpha, k, n))
-    return pd.DataFrame(rows, columns=["section", "alpha", "n_items", "n_respondents"])
+        rows.append((section, alpha, k, n, alpha_level(alpha, low).value))
+    return pd.DataFrame(
+        rows, columns=["section", "alpha", "n_items", "n_respondents", "alpha_level"]
+    )
 
 
 def straightlining_flags(

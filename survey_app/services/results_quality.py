@@ -12,7 +12,13 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis.quality import cronbach_alpha, response_rates, speeding_flags, straightlining_flags
+from analysis.quality import (
+    LOW_ALPHA,
+    cronbach_alpha,
+    response_rates,
+    speeding_flags,
+    straightlining_flags,
+)
 from survey_app.persistence.enums import Mode, RespondentStatus, ResponseStatus
 from survey_app.persistence.models import Campaign, Invitation, Respondent, Response, Unit
 from survey_app.services.results_data import ResponseData, wide_frame
@@ -22,12 +28,15 @@ from survey_app.services.results_settings import AnalysisSettings
 @dataclass(frozen=True)
 class QualityReport:
     """``rates``: unit_code, unit_name, group, invited, submitted, rate. ``alpha``: instrument,
-    section, alpha, n_items, n_respondents. ``flags``: response_id, instrument, unit_code,
-    mode, straightlined, too_fast (only flagged responses)."""
+    section, alpha, n_items, n_respondents, alpha_level (``analysis.quality.AlphaLevel``:
+    negative, low, not computable or acceptable). ``flags``: response_id, instrument,
+    unit_code, mode, straightlined, too_fast (only flagged responses)."""
 
     rates: pd.DataFrame
     alpha: pd.DataFrame
     flags: pd.DataFrame
+    low_alpha: float = LOW_ALPHA
+    """The lowest acceptable alpha: below it (and from 0) a section is flagged as low."""
 
     @property
     def flagged(self) -> int:
@@ -77,7 +86,8 @@ def _sections(data: ResponseData) -> list[tuple[str, str, list[str]]]:
 
 
 def section_alphas(data: ResponseData) -> pd.DataFrame:
-    """Cronbach's alpha of each section's scored items (shares, or 1-5 Likert values)."""
+    """Cronbach's alpha of each section's scored items (shares, or 1-5 Likert values), with
+    its :class:`AlphaLevel` (a negative alpha is told apart from a low one)."""
     tables = []
     for code, instrument in data.instruments.items():
         sections = {s: items for c, s, items in _sections(data) if c == code}
@@ -87,10 +97,11 @@ def section_alphas(data: ResponseData) -> pd.DataFrame:
         table = cronbach_alpha(frame, sections)
         tables.append(table.assign(instrument=instrument.code))
     if not tables:
-        return pd.DataFrame(columns=["instrument", "section", "alpha", "n_items", "n_respondents"])
-    return pd.concat(tables, ignore_index=True)[
-        ["instrument", "section", "alpha", "n_items", "n_respondents"]
-    ]
+        return pd.DataFrame(columns=ALPHA_COLUMNS)
+    return pd.concat(tables, ignore_index=True)[ALPHA_COLUMNS]
+
+
+ALPHA_COLUMNS = ["instrument", "section", "alpha", "n_items", "n_respondents", "alpha_level"]
 
 
 def _item_frame(data: ResponseData, code: str) -> pd.DataFrame:

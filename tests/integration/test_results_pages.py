@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import io
 import json
 import re
 
+import pandas as pd
 import pytest
 from babel.numbers import format_decimal
 from flask import Flask
@@ -15,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import designs
+from analysis.quality import cronbach_alpha
 from analysis.settings import Band, BandScheme, EstimationSettings
 from survey_app.persistence.enums import Role
 from survey_app.persistence.models import Campaign, Unit
-from survey_app.services import appraisal, results
+from survey_app.services import appraisal, results, results_quality
 from survey_app.services import designs as designs_service
 from survey_app.services.designs import DesignRefused
 from tests.integration.results_fixtures import (
@@ -337,3 +340,135 @@ def test_the_sipas_aggregation_setting_changes_the_index_and_is_recorded(
     assert province.overall["index_pct"].iloc[0] != pytest.approx(old)
     page = analyst.get(f"/results/campaigns/{seeded}/sipas").get_data(as_text=True)
     assert "điểm trung bình thang 1–5 quy về 0–100 %" in page
+
+
+LEVEL_NAMES = {
+    "department": "Sở, ban, ngành",
+    "district": "Huyện, thị xã, thành phố",
+    "commune": "Xã, phường, thị trấn",
+}
+"""The Vietnamese level names of par_province_2023 (designs/templates), written out here."""
+
+
+def _svgs(page: str) -> list[str]:
+    return re.findall(r"<svg .*?</svg>", page, re.S)
+
+
+def _chart_title(svg: str) -> str:
+    found = re.search(r"<title>(.*?)</title>", svg)
+    assert found is not None, svg[:200]
+    return found.group(1)
+
+
+def _bars(svg: str) -> dict[str, str]:
+    """Each bar's markup by its label (the label's <tspan> lines joined by spaces)."""
+    bars = {}
+    for bar in re.findall(r"<g>(.*?)</g>", svg, re.S):
+        text = re.search(r'<text font-size="13"[^>]*>(.*?)</text>', bar, re.S)
+        assert text is not None, bar
+        label = " ".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", text.group(1)))
+        bars[html.unescape(label)] = bar
+    return bars
+
+
+def _three_peer_groups(session: Session, campaign_id: int) -> results.CampaignResults:
+    """Appraisal marks for a department, two districts and a commune: three peer groups."""
+    campaign = session.get(Campaign, campaign_id)
+    assert campaign is not None
+    shares = {"S01": 0.5, "H01": 0.7, "H02": 0.9, "H01.01": 0.8}
+    upload = _marks_csv(session, campaign_id, shares)
+    appraisal.import_appraisal(session, campaign, "diem.csv", upload, None)
+    session.commit()
+    computed = results.compute(session, campaign)
+    assert set(computed.ranking["peer_group"]) == set(LEVEL_NAMES)
+    return computed
+
+
+@pytest.mark.parametrize("page", ["overview", "ranking"])
+def test_each_peer_group_has_its_own_ranking_chart_in_rank_order(
+    analyst: FlaskClient, session: Session, seeded: int, page: str
+) -> None:
+    ranking = _three_peer_groups(session, seeded).ranking
+    url = f"/results/?campaign_id={seeded}" if page == "overview" else None
+    url = url or f"/results/campaigns/{seeded}/ranking"
+    text = analyst.get(url).get_data(as_text=True)
+    charts = [svg for svg in _svgs(text) if _chart_title(svg).startswith("Chỉ số CCHC (%) — ")]
+    assert len(charts) == len(LEVEL_NAMES), url
+    seen = set()
+    for svg in charts:
+        title = html.unescape(_chart_title(svg))
+        (group,) = [g for g, name in LEVEL_NAMES.items() if title.endswith(f"— {name}")]
+        seen.add(group)
+        own = ranking[ranking["peer_group"] == group].sort_values("rank")
+        expected = [f"{row.rank}. {row.unit_name}" for row in own.itertuples()]
+        assert list(_bars(svg)) == expected, (group, title)
+        others = ranking[ranking["peer_group"] != group]["unit_name"]
+        assert not any(name in svg for name in others), group
+    assert seen == set(LEVEL_NAMES)
+    if page == "overview":  # the design's order of levels: departments, districts, communes
+        headings = [
+            text.index(f'<h3 data-peer-group="{group}">{html.escape(name)}</h3>')
+            for group, name in LEVEL_NAMES.items()
+        ]
+        assert headings == sorted(headings)
+
+
+def test_a_ranking_bar_on_few_responses_carries_the_small_sample_marker(
+    analyst: FlaskClient, session: Session, seeded: int
+) -> None:
+    """Departments rest on 3 leaders each (under the 10 of small_cell_n); the commune on its
+    12 citizens; a district nobody rates directly on its 23 citizens' SIPAS answers."""
+    ranking = _three_peer_groups(session, seeded).ranking
+    text = analyst.get(f"/results/campaigns/{seeded}/ranking").get_data(as_text=True)
+    bars = {label: bar for svg in _svgs(text) for label, bar in _bars(svg).items()}
+    for row in ranking.itertuples():
+        bar = bars[f"{row.rank}. {row.unit_name}"]
+        if row.peer_group == "department":
+            assert "⚠ ít phiếu (n = 3)" in bar, row.unit_code
+            assert re.search(r"<title>[^<]*ít phiếu \(n = 3\)</title>", bar), row.unit_code
+        else:
+            assert "ít phiếu" not in bar, row.unit_code
+    assert "ước lượng dựa trên ít hơn 10 phiếu" in text
+
+
+def test_field_chart_wraps_long_field_names_in_full_and_marks_small_cells(
+    analyst: FlaskClient, session: Session, seeded: int
+) -> None:
+    campaign = session.get(Campaign, seeded)
+    assert campaign is not None
+    computed = results.compute(session, campaign)
+    text = analyst.get(f"/results/campaigns/{seeded}/units/{_unit(session, 'S01').id}")
+    text = text.get_data(as_text=True)
+    (svg,) = [s for s in _svgs(text) if "Điểm điều tra theo lĩnh vực" in _chart_title(s)]
+    bars = _bars(svg)
+    labels = [f"{f.code}. {' '.join(f.title.vi.split())}" for f in computed.tree.fields]
+    assert list(bars) == labels
+    assert any(label.count(" ") > 8 and bars[label].count("<tspan") > 1 for label in labels)
+    assert "…" not in svg
+    for bar in bars.values():  # every field of S01 rests on its 3 leaders
+        assert "⚠ ít phiếu (n = 3)" in bar
+    assert "ước lượng dựa trên ít hơn 10 phiếu" in text
+
+
+def test_quality_page_explains_a_negative_alpha_apart_from_a_low_one(
+    analyst: FlaskClient, seeded: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """c is a, b reversed and not recoded: alpha -1.65; a and d agree weakly: alpha 0.33."""
+    items = pd.DataFrame(
+        {"a": [1, 2, 3, 4], "b": [2, 3, 4, 4], "c": [3, 2, 1, 1], "d": [1, 4, 3, 2]}
+    )
+    sections = {"reversed": ["a", "b", "c"], "weak": ["a", "d"], "alone": ["a"], "good": ["a", "b"]}
+    table = cronbach_alpha(items, sections).assign(instrument="thu_nghiem")
+    monkeypatch.setattr(results_quality, "section_alphas", lambda data: table)
+    text = analyst.get(f"/results/campaigns/{seeded}/quality").get_data(as_text=True)
+    rows = dict(re.findall(r'<tr data-alpha="([a-z_]+)">(.*?)</tr>', text, re.S))
+    assert set(rows) == {"negative", "low", "not_computable", "acceptable"}
+    negative = rows["negative"]
+    assert ">reversed<" in negative and "⚠ Hệ số âm" in negative
+    assert "trả lời ngược chiều nhau hoặc quá ít phiếu" in negative
+    assert "không dùng hệ số này để đánh giá độ tin cậy" in negative
+    assert ">weak<" in rows["low"] and "Hệ số thấp (dưới 0,6)" in rows["low"]
+    assert "Hệ số âm" not in rows["low"]
+    assert ">alone<" in rows["not_computable"] and "Không tính được" in rows["not_computable"]
+    assert ">good<" in rows["acceptable"] and "Đạt" in rows["acceptable"]
+    assert "⚠" not in rows["acceptable"]

@@ -8,7 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.quality import cronbach_alpha, response_rates, speeding_flags, straightlining_flags
+from analysis.quality import (
+    AlphaLevel,
+    alpha_level,
+    cronbach_alpha,
+    response_rates,
+    speeding_flags,
+    straightlining_flags,
+)
 from analysis.settings import QualitySettings
 
 
@@ -36,6 +43,36 @@ def test_cronbach_alpha_hand_worked() -> None:
     assert alpha["s1"] == pytest.approx(1.0)
     assert alpha["s2"] == pytest.approx(-3.0)
     assert math.isnan(alpha["one"])
+    levels = table.set_index("section")["alpha_level"]
+    assert levels["s1"] == AlphaLevel.ACCEPTABLE.value
+    assert levels["s2"] == AlphaLevel.NEGATIVE.value
+    assert levels["one"] == AlphaLevel.NOT_COMPUTABLE.value
+
+
+@pytest.mark.parametrize(
+    ("alpha", "level"),
+    [
+        (-3.0, AlphaLevel.NEGATIVE),
+        (-1e-9, AlphaLevel.NEGATIVE),
+        (0.0, AlphaLevel.LOW),
+        (0.59, AlphaLevel.LOW),
+        (0.6, AlphaLevel.ACCEPTABLE),
+        (0.93, AlphaLevel.ACCEPTABLE),
+        (float("nan"), AlphaLevel.NOT_COMPUTABLE),
+        (None, AlphaLevel.NOT_COMPUTABLE),
+    ],
+)
+def test_alpha_levels_tell_negative_from_low(alpha: float | None, level: AlphaLevel) -> None:
+    assert alpha_level(alpha) is level
+
+
+def test_the_low_alpha_threshold_is_a_parameter() -> None:
+    assert alpha_level(0.65, low=0.7) is AlphaLevel.LOW
+    items = pd.DataFrame({"a": [1, 2, 3, 4], "b": [1, 3, 2, 4]})
+    (alpha,) = cronbach_alpha(items, {"s": ["a", "b"]})["alpha"]
+    assert 0.7 < alpha < 0.9
+    (strict,) = cronbach_alpha(items, {"s": ["a", "b"]}, low=0.9)["alpha_level"]
+    assert strict == AlphaLevel.LOW.value
 
 
 def test_straightlining() -> None:
