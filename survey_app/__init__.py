@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     from survey_app.extensions import babel, csrf, select_locale
     from survey_app.i18n import compiled_translations_dir
     from survey_app.persistence.db import make_engine, make_session_factory, upgrade
+    from survey_app.services.results_store import ResultsStore
 
     redaction.install(app)
     url = app.config["DATABASE_URL"]
@@ -68,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     engine = make_engine(url)
     app.extensions["engine"] = engine
     app.extensions["session_factory"] = make_session_factory(engine)
+    app.extensions["results_store"] = ResultsStore(app.config["SETTINGS"].results_cache_campaigns)
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_translations_dir(app))
     babel.init_app(app, locale_selector=select_locale)

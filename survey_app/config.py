@@ -101,6 +101,7 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:5000"
     link_key: str | None = None
     job_runner: str = "thread"
+    results_cache_campaigns: int = 3
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -124,6 +125,7 @@ class Settings:
             public_base_url=os.environ.get("SURVEY_PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
             link_key=os.environ.get("SURVEY_LINK_KEY") or None,
             job_runner=os.environ.get("SURVEY_JOB_RUNNER", "thread"),
+            results_cache_campaigns=int(os.environ.get("SURVEY_RESULTS_CACHE_CAMPAIGNS", "3")),
         )
 
 

@@ -627,6 +627,24 @@ class AppraisalPoint(Base):
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class ResultsChange(Base):
+    """One change to what a campaign's results are computed from, written by the database's
+    own triggers (migration 0011) in the transaction that made it: a submitted response or
+    its answers (``row_id``: the response), a respondent's design columns, a unit, an
+    appraisal point. Never updated or deleted, so a campaign's count of changes names the
+    state of its data; stored results are keyed by it (``services/results_store.py``).
+    No foreign key: a campaign being deleted still logs its rows' deletion."""
+
+    __tablename__ = "results_changes"
+    __table_args__ = (Index("ix_results_changes_campaign", "campaign_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))
+    row_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, server_default=func.now())
+
+
 class ExportRecord(Base):
     """What an export contained: settings and a data hash, so numbers can be reproduced."""
 

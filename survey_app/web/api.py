@@ -17,6 +17,7 @@ from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import roles_required
 from survey_app.services import campaigns, exports, results
+from survey_app.web.helpers import results_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 SPEC = Path(__file__).with_name("openapi.json")
@@ -41,7 +42,7 @@ def _results(campaign_id: int) -> results.CampaignResults:
         campaign = campaigns.get_campaign(get_session(), campaign_id)
     except ServiceError:
         abort(404)
-    return results.compute(get_session(), campaign)
+    return results_of(campaign)
 
 
 def _envelope(r: results.CampaignResults, kind: str, data: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
 from flask import abort, current_app
@@ -9,9 +10,12 @@ from flask_babel import get_locale
 from werkzeug.datastructures import FileStorage
 
 from survey_app.ingest import ParseLimits
+from survey_app.persistence.session import get_session
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
     from survey_app.persistence.models import Campaign
+    from survey_app.services.results import CampaignResults
+    from survey_app.services.results_store import ResultsStore
 
 T = TypeVar("T")
 
@@ -21,6 +25,20 @@ def get_or_404(found: T | None) -> T:
     if found is None:
         abort(404)
     return found
+
+
+def results_of(campaign: Campaign) -> CampaignResults:
+    """The campaign's results for its data as it is now, from the app's results store
+    (computed on the first request after a change, then read as kept)."""
+    store: ResultsStore = current_app.extensions["results_store"]
+    return store.results(get_session(), campaign)
+
+
+def kept_result(campaign: Campaign, key: Hashable, build: Callable[[CampaignResults], T]) -> T:
+    """Something built from the campaign's current results (an export, a report), built
+    once per state of the data and kept beside the results."""
+    store: ResultsStore = current_app.extensions["results_store"]
+    return store.kept(get_session(), campaign, key, build)
 
 
 def locale_code() -> str:

@@ -26,10 +26,18 @@ from survey_app.services import (
     results,
     results_history,
 )
-from survey_app.services.results_quality import quality_report
+from survey_app.services.designs import design_of
+from survey_app.services.results_quality import QualityReport, quality_report
 from survey_app.web.charts import Bar, bar_chart
 from survey_app.web.forms import FileUploadForm
-from survey_app.web.helpers import get_or_404, locale_code, read_upload
+from survey_app.web.helpers import (
+    get_or_404,
+    kept_result,
+    locale_code,
+    read_upload,
+    results_of,
+)
+from survey_app.web.labels import design_name
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
     from survey_app.persistence.models import Campaign
@@ -102,7 +110,7 @@ def _campaign(campaign_id: int | None) -> Campaign | None:
 def _results(campaign_id: int) -> results.CampaignResults:
     campaign = _campaign(campaign_id)
     assert campaign is not None
-    return results.compute(get_session(), campaign)
+    return results_of(campaign)
 
 
 @bp.get("/")
@@ -112,14 +120,14 @@ def overview() -> str:
     campaign = _campaign(campaign_id)
     if campaign is None:
         return render_template("results/overview.html", campaign=None, r=None)
-    r = results.compute(get_session(), campaign)
+    r = results_of(campaign)
     sipas_province = _sipas_overall(r, "province")
     return render_template(
         "results/overview.html",
         campaign=campaign,
         r=r,
         sipas=sipas_province,
-        chart=_ranking_chart(r.ranking.head(12)),
+        charts=_ranking_charts(r, top=12),
     )
 
 
@@ -127,9 +135,57 @@ def _sipas_overall(r: results.CampaignResults, level: str) -> pd.DataFrame | Non
     return r.sipas[level].overall if r.sipas and level in r.sipas else None
 
 
-def _ranking_chart(ranking: pd.DataFrame) -> str:
-    bars = [Bar(f"{row.rank}. {row.unit_name}", row.index_pct) for row in ranking.itertuples()]
-    return bar_chart(bars, _("Chỉ số CCHC (%)"), percent) if bars else ""
+def _ranking_charts(r: results.CampaignResults, top: int | None = None) -> dict[str, str]:
+    """One chart per peer group (a unit level), never two groups in one chart: each group's
+    units by rank (the ``top`` first when given), titled with the design's name of the level,
+    the groups in the design's order of levels."""
+    levels = [lv.code for lv in design_of(r.campaign).levels] if r.campaign is not None else []
+    groups = sorted(
+        r.ranking.groupby("peer_group", sort=True),
+        key=lambda item: levels.index(str(item[0])) if str(item[0]) in levels else len(levels),
+    )
+    charts = {}
+    for group, table in groups:
+        ordered = table.sort_values(["rank", "unit_code"], kind="stable")
+        name = design_name(r.campaign, "level", str(group), locale_code())
+        chart = _ranking_chart(r, ordered if top is None else ordered.head(top), name)
+        if chart:
+            charts[str(group)] = chart
+    return charts
+
+
+def _ranking_chart(r: results.CampaignResults, ranking: pd.DataFrame, group_name: str) -> str:
+    """The units of ONE peer group in the given order. A unit with survey points resting on
+    fewer than ``small_cell_n`` responses carries the small-sample marker: the responses
+    rating it, or, when nobody rates it directly (a district scored by its citizens' SIPAS),
+    the SIPAS answers of its place."""
+    if ranking["peer_group"].nunique() > 1:
+        raise ValueError("one ranking chart holds one peer group")
+    small_n = r.settings.estimation.small_cell_n
+    sipas_n = _sipas_counts(r)
+    bars = []
+    for row in ranking.itertuples():
+        n = int(row.responses) or sipas_n.get(str(row.unit_code), 0)
+        bars.append(
+            Bar(
+                f"{row.rank}. {row.unit_name}",
+                row.index_pct,
+                small=bool(row.has_survey) and n < small_n,
+                n=n,
+            )
+        )
+    title = _("Chỉ số CCHC (%%) — %(group)s", group=group_name)
+    return bar_chart(bars, title, percent, small_n=small_n) if bars else ""
+
+
+def _sipas_counts(r: results.CampaignResults) -> dict[str, int]:
+    """Per place of every SIPAS level, the most answers any of its SIPAS questions has."""
+    counts: dict[str, int] = {}
+    for level, result in (r.sipas or {}).items():
+        if len(result.questions) and level in result.questions.columns:
+            most = result.questions.groupby(level)["n"].max()
+            counts.update({str(code): int(n) for code, n in most.items() if pd.notna(n)})
+    return counts
 
 
 @bp.get("/campaigns/<int:campaign_id>/units/<int:unit_id>")
@@ -187,11 +243,17 @@ def _field_chart(r: results.CampaignResults, own: pd.DataFrame | None) -> str:
             row.estimate,
             row.ci_low,
             row.ci_high,
-            bool(row.small_cell),
+            small=bool(row.small_cell),
+            n=int(row.n),
         )
         for row in own.itertuples()
     ]
-    return bar_chart(bars, _("Điểm điều tra theo lĩnh vực (%), khoảng tin cậy 95 %"), percent)
+    return bar_chart(
+        bars,
+        _("Điểm điều tra theo lĩnh vực (%), khoảng tin cậy 95 %"),
+        percent,
+        small_n=r.settings.estimation.small_cell_n,
+    )
 
 
 @bp.get("/campaigns/<int:campaign_id>/ranking")
@@ -199,7 +261,7 @@ def _field_chart(r: results.CampaignResults, own: pd.DataFrame | None) -> str:
 def ranking(campaign_id: int) -> str:
     r = _results(campaign_id)
     groups = {g: t for g, t in r.ranking.groupby("peer_group", sort=False)}
-    charts = {g: _ranking_chart(t) for g, t in groups.items()}
+    charts = _ranking_charts(r)
     units = {u.code: u.id for u in r.data.units.values()}
     return render_template(
         "results/ranking.html",
@@ -236,28 +298,59 @@ def sipas(campaign_id: int) -> str:
 
 
 def _sipas_chart(r: results.CampaignResults, level: str, chosen: SipasLevel | None) -> str:
-    """Element indices for the province; each place's overall index below it."""
+    """Element indices for the province; each place's overall index below it. A bar whose
+    every question rests on fewer than ``small_cell_n`` answers carries the small-sample
+    marker, with the largest number of answers of its questions."""
     if chosen is None:
         return ""
+    small_n = r.settings.estimation.small_cell_n
+    questions = chosen.questions
     if level == "province":
+        counts = (
+            questions.groupby("element")["n"].max() if len(questions) else pd.Series(dtype="int64")
+        )
         bars = [
-            Bar(str(ELEMENT_LABELS.get(row.element, row.element)), row.index_pct)
+            Bar(
+                str(ELEMENT_LABELS.get(row.element, row.element)),
+                row.index_pct,
+                small=_few(counts.get(row.element), small_n),
+                n=_count(counts.get(row.element)),
+            )
             for row in chosen.elements.itertuples()
         ]
-        return bar_chart(bars, _("Chỉ số hài lòng theo yếu tố (%)"), percent)
+        return bar_chart(bars, _("Chỉ số hài lòng theo yếu tố (%)"), percent, small_n=small_n)
+    counts = questions.groupby(level)["n"].max() if len(questions) else pd.Series(dtype="int64")
     bars = [
-        Bar(r.unit_name(str(code)), index)
+        Bar(
+            r.unit_name(str(code)),
+            index,
+            small=_few(counts.get(code), small_n),
+            n=_count(counts.get(code)),
+        )
         for code, index in zip(chosen.overall[level], chosen.overall["index_pct"], strict=True)
     ]
-    return bar_chart(bars, _("Chỉ số SIPAS (%)"), percent)
+    return bar_chart(bars, _("Chỉ số SIPAS (%)"), percent, small_n=small_n)
+
+
+def _count(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _few(value: object, small_n: int) -> bool:
+    count = _count(value)
+    return count is not None and count < small_n
 
 
 @bp.get("/campaigns/<int:campaign_id>/quality")
 @roles_required(*ANALYSTS)
 def quality(campaign_id: int) -> str:
     r = _results(campaign_id)
-    report = quality_report(get_session(), r.campaign, r.data, r.settings)
+    report = kept_result(r.campaign, "quality", _quality_report)
     return render_template("results/quality.html", r=r, campaign=r.campaign, report=report)
+
+
+def _quality_report(r: results.CampaignResults) -> QualityReport:
+    return quality_report(get_session(), r.campaign, r.data, r.settings)
 
 
 @bp.route("/campaigns/<int:campaign_id>/appraisal", methods=["GET", "POST"])

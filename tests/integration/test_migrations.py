@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -126,3 +128,28 @@ def test_0006_gives_old_campaigns_the_design_of_their_kind(db_url: str, full_dem
         ("district_leader", "district", "census_in_chosen"),
         ("citizen", "commune", "stratified"),
     ]
+
+
+def test_every_results_change_trigger_exists_at_head(db_url: str) -> None:
+    """The results store trusts these triggers; a later migration that rebuilds a watched
+    table on SQLite must make them again (0011's ``create_sqlite_triggers``)."""
+    import importlib.util
+
+    from sqlalchemy import text
+
+    path = next(
+        (Path(__file__).parents[2] / "survey_app/persistence/migrations/versions").glob("0011_*.py")
+    )
+    spec = importlib.util.spec_from_file_location("results_changes_migration", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        else:
+            query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        found = set(conn.execute(text(query)).scalars())
+    engine.dispose()
+    assert set(migration.trigger_names()) <= found

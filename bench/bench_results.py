@@ -1,0 +1,352 @@
+"""Benchmark of the analyst's results pages and exports (issue #16).
+
+Run: ``.venv/bin/python bench/bench_results.py [--quick] [--national] [--province]``
+(PostgreSQL at ``BENCH_DATABASE_URL``, default a database ``bench_results`` of its own on
+127.0.0.1, created at the start and dropped at the end).
+
+Two campaigns are built through the services (``designs.create_campaign``,
+``registry.import_units``, ``invitations.issue``, ``responses.submit``; respondents are added as
+a draw stores them, with design weights N_h / n_h per stratum, the draw itself being benched by
+``bench_sampling.py``):
+
+* province size: 100 communes x 30 citizens (SIPAS, strata = procedure fields) plus about
+  3,000 officials (department leaders rating their department, leaders of units under a
+  department rating the province): about 6,000 responses;
+* national size: 1,000 communes x 100 citizens plus about 30,000 officials: about 130,000.
+
+Every page and export is timed through the Flask test client, as an analyst's browser asks:
+
+* **cold**: the first request after a new submission (the store takes the response in);
+* **warm**: the same request again (p50 / p95 over the rounds);
+* **baseline**: the recompute-per-request path of before (results computed from the database
+  on every request), in the same run, on the same data.
+
+Budget: warm p95 <= 150 ms (province) and <= 500 ms (national) for every page; cold <= 3 s
+(province) and <= 30 s (national); peak memory (RSS of this process, which also builds the
+data) <= 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+import designs  # noqa: E402
+from survey_app.persistence.enums import CampaignStatus, RespondentStatus, Role, SampleRole  # noqa: E402
+from survey_app.persistence.models import Campaign, Invitation, Respondent, Response, Unit  # noqa: E402
+
+BUDGET = {"province": (0.150, 3.0), "national": (0.500, 30.0)}
+BUDGET_BYTES = 2 * 1024**3
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_results"
+FIELDS = ("Đất đai", "Hộ tịch", "Chứng thực", "Tư pháp", "Lao động", "Xây dựng")
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    communes: int
+    citizens: int
+    departments: int
+    leaders: int
+    subunits: int
+    subunit_leaders: int
+
+
+SIZES = {
+    "province": Size("province", 100, 30, 20, 60, 5, 18),
+    "national": Size("national", 1_000, 100, 20, 600, 5, 180),
+}
+QUICK = Size("province", 20, 30, 5, 20, 2, 10)
+
+
+def _design() -> designs.CampaignDesign:
+    """The 2023 provincial design with department leaders rating their own department."""
+    from survey_app.demo.load import dated_design
+
+    design = dated_design("par_province_2023", 2026)
+    lines = tuple(
+        (
+            dataclasses.replace(e, rates=designs.RatesShape.OWN_UNIT, level=None)
+            if e.group == "department_leader"
+            else e
+        )
+        for e in design.evaluations
+    )
+    return dataclasses.replace(design, evaluations=lines)
+
+
+def _units_csv(size: Size) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["code", "name", "level", "parent_code", "tier", "size", "procedure_fields"])
+    writer.writerow(["T01", "Tỉnh Thử nghiệm", "province", "", "", "", ""])
+    for d in range(1, size.departments + 1):
+        writer.writerow([f"S{d:02d}", f"Sở thử nghiệm số {d}", "department", "T01", "", "", ""])
+        for j in range(1, size.subunits + 1):
+            writer.writerow(
+                [f"S{d:02d}.{j}", f"Chi cục {j} của sở {d}", "subunit", f"S{d:02d}", "", "", ""]
+            )
+    districts = max(size.communes // 10, 1)
+    for h in range(1, districts + 1):
+        writer.writerow([f"H{h:03d}", f"Huyện thử nghiệm {h}", "district", "T01", 2, 100_000, ""])
+    for c in range(size.communes):
+        district = c % districts + 1
+        writer.writerow(
+            [f"H{district:03d}.{c:04d}", f"Xã thử nghiệm {c}", "commune", f"H{district:03d}",
+             "", "", "; ".join(FIELDS[:3])]
+        )  # fmt: skip
+    return out.getvalue().encode("utf-8")
+
+
+def build(session: Session, size: Size, rng: np.random.Generator) -> int:
+    """A campaign of ``size`` with every response submitted; returns its id."""
+    from survey_app.services import designs as designs_service
+    from survey_app.services import registry
+
+    campaign = designs_service.create_campaign(
+        session, _design(), year=2026, name=f"Bench {size.name}", actor=None,
+        status=CampaignStatus.OPEN,
+    )  # fmt: skip
+    registry.import_units(session, campaign, "units.csv", _units_csv(size), None)
+    session.commit()
+    units = list(session.scalars(select(Unit).where(Unit.campaign_id == campaign.id)))
+    people: list[Respondent] = []
+    for unit in units:
+        if unit.level == "department":
+            people += _officials(campaign, unit, "department_leader", size.leaders)
+        elif unit.level == "subunit":
+            people += _officials(campaign, unit, "subunit_leader", size.subunit_leaders)
+        elif unit.level == "commune":
+            people += _citizens(campaign, unit, size.citizens, rng)
+    session.add_all(people)
+    session.commit()
+    print(f"  {size.name}: {len(units)} units, {len(people)} respondents", flush=True)
+    _issue_and_answer(session, campaign, rng)
+    return campaign.id
+
+
+def _person(campaign: Campaign, unit: Unit, group: str, stratum: str, weight: float) -> Respondent:
+    return Respondent(
+        campaign_id=campaign.id, unit_id=unit.id, group=group, sample_role=SampleRole.SAMPLE,
+        status=RespondentStatus.ACTIVE, stratum=stratum, weight=weight, full_name="Người thử",
+    )  # fmt: skip
+
+
+def _officials(campaign: Campaign, unit: Unit, group: str, count: int) -> list[Respondent]:
+    """A census of a unit's officials (weight 1: no sampling error with the correction)."""
+    return [_person(campaign, unit, group, unit.code, 1.0) for _ in range(count)]
+
+
+def _citizens(
+    campaign: Campaign, unit: Unit, count: int, rng: np.random.Generator
+) -> list[Respondent]:
+    """``count`` citizens drawn over three fields, each field's weight N_h / n_h."""
+    drawn = np.full(3, count // 3)
+    drawn[: count - drawn.sum()] += 1
+    people = []
+    for field, n_h in zip(FIELDS[:3], drawn, strict=True):
+        eligible = int(n_h + rng.integers(0, 4 * n_h))
+        people += [_person(campaign, unit, "citizen", field, eligible / n_h) for _ in range(n_h)]
+    return people
+
+
+def _issue_and_answer(session: Session, campaign: Campaign, rng: np.random.Generator) -> None:
+    from survey_app.demo.responses import synthetic_answers
+    from survey_app.services import invitations, responses
+
+    started = time.perf_counter()
+    invitations.issue(session, campaign, None)
+    session.commit()
+    found = list(session.scalars(select(Invitation).where(Invitation.campaign_id == campaign.id)))
+    print(f"  {len(found)} invitations in {time.perf_counter() - started:.0f} s", flush=True)
+    started = time.perf_counter()
+    quality: dict[int, float] = {}
+    for i, invitation in enumerate(found):
+        good = quality.setdefault(invitation.rated_unit_id, float(rng.uniform(0.3, 0.9)))
+        answers = synthetic_answers(responses.instrument_of(invitation), good, rng)
+        responses.submit(session, invitation, answers, f"bench-{invitation.id}")
+        if i % 2000 == 1999:
+            session.commit()
+            print(f"  {i + 1} submitted ({time.perf_counter() - started:.0f} s)", flush=True)
+    session.commit()
+
+
+def _pages(session: Session, campaign_id: int) -> dict[str, str]:
+    department = session.scalar(
+        select(Unit.id).where(Unit.campaign_id == campaign_id, Unit.code == "S01")
+    )
+    base = f"/results/campaigns/{campaign_id}"
+    return {
+        "overview": f"/results/?campaign_id={campaign_id}",
+        "unit": f"{base}/units/{department}",
+        "ranking": f"{base}/ranking",
+        "sipas": f"{base}/sipas",
+        "quality": f"{base}/quality",
+        "export.xlsx": f"{base}/export.xlsx",
+        "ranking.csv": f"{base}/export/ranking.csv",
+        "microdata.csv": f"{base}/microdata.csv",
+        "microdata.sav": f"{base}/microdata.sav",
+        "api ranking": f"/api/v1/campaigns/{campaign_id}/ranking",
+    }
+
+
+class Recomputing:
+    """The path of before: every request computes the results from the database."""
+
+    def results(self, session: Session, campaign: Campaign) -> object:
+        from survey_app.services import results
+
+        return results.compute(session, campaign)
+
+    def kept(self, session: Session, campaign: Campaign, key: object, build: Callable) -> object:  # type: ignore[type-arg]
+        return build(self.results(session, campaign))
+
+
+def _timed(client, url: str) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    reply = client.get(url)
+    elapsed = time.perf_counter() - start
+    if reply.status_code != 200:
+        raise SystemExit(f"{url}: HTTP {reply.status_code}")
+    return elapsed
+
+
+def _new_response(app, campaign_id: int, rng: np.random.Generator) -> None:  # type: ignore[no-untyped-def]
+    """One more submission (a respondent of a commune answers), as fieldwork goes on."""
+    from survey_app.demo.responses import synthetic_answers
+    from survey_app.services import invitations, responses
+
+    with app.app_context():
+        session = app.extensions["session_factory"]()
+        campaign = session.get(Campaign, campaign_id)
+        unit = session.scalar(
+            select(Unit).where(Unit.campaign_id == campaign_id, Unit.level == "commune")
+        )
+        person = _person(campaign, unit, "citizen", FIELDS[0], 1.0)
+        session.add(person)
+        session.commit()  # drawn earlier in real life: take that in before timing
+        links = invitations.issue(session, campaign, None, [person.id])
+        session.commit()
+        app.extensions["results_store"].results(session, campaign)  # the state before
+        invitation = session.scalar(select(Invitation).where(Invitation.respondent_id == person.id))
+        answers = synthetic_answers(responses.instrument_of(invitation), 0.7, rng)
+        responses.submit(session, invitation, answers, f"bench-new-{person.id}")
+        session.commit()
+        session.close()
+        assert links
+
+
+def measure(app, campaign_id: int, size: str, rounds: int, rng: np.random.Generator) -> list[str]:  # type: ignore[no-untyped-def]
+    from survey_app.services.results_store import ResultsStore
+    from tests.conftest import login  # the same login as the tests
+
+    with app.app_context():
+        session = app.extensions["session_factory"]()
+        pages = _pages(session, campaign_id)
+        session.close()
+    client = login(app.test_client(), "bench-analyst", "bench-password-1234")
+    warm_budget, cold_budget = BUDGET[size]
+    lines = []
+    stored = app.extensions["results_store"]
+    for name, url in pages.items():
+        app.extensions["results_store"] = stored
+        _new_response(app, campaign_id, rng)
+        cold = _timed(client, url)
+        warm = sorted(_timed(client, url) for _ in range(rounds))
+        app.extensions["results_store"] = Recomputing()
+        base = sorted(_timed(client, url) for _ in range(max(rounds // 5, 2)))
+        p50, p95 = statistics.median(warm), warm[min(int(0.95 * len(warm)), len(warm) - 1)]
+        b50 = statistics.median(base)
+        verdict = "ok" if p95 <= warm_budget and cold <= cold_budget else "OVER BUDGET"
+        line = (
+            f"| {size} | {name} | {cold * 1000:,.0f} | {p50 * 1000:,.1f} | {p95 * 1000:,.1f} "
+            f"| {b50 * 1000:,.0f} | {b50 / p50:,.0f}x | {verdict} |"
+        )
+        print(line, flush=True)
+        lines.append(line)
+    app.extensions["results_store"] = ResultsStore(stored.capacity)
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="a small province, few rounds")
+    parser.add_argument("--national", action="store_true", help="only the national size")
+    parser.add_argument("--province", action="store_true", help="only the province size")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    name = url.rsplit("/", 1)[1]
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SURVEY_SECRET_KEY", "bench-secret-key-not-for-production")
+    try:
+        _run(args)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _run(args: argparse.Namespace) -> None:
+    from survey_app import create_app
+    from survey_app.persistence.db import upgrade
+    from survey_app.services import accounts
+
+    upgrade(os.environ["DATABASE_URL"])
+    app = create_app()
+    app.config["WTF_CSRF_ENABLED"] = True
+    rng = np.random.default_rng(2026)
+    sizes = [QUICK] if args.quick else [
+        SIZES[s] for s in ("province", "national")
+        if not (args.national and s == "province") and not (args.province and s == "national")
+    ]  # fmt: skip
+    with app.app_context():
+        session = app.extensions["session_factory"]()
+        accounts.create_user(
+            session, username="bench-analyst", full_name="Phân tích", role=Role.ANALYST,
+            password="bench-password-1234",
+        )  # fmt: skip
+        session.commit()
+        session.close()
+    print("| size | page | cold ms | warm p50 ms | warm p95 ms | baseline p50 ms "
+          "| baseline / warm | budget |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    lines = []
+    for size in sizes:
+        with app.app_context():
+            session = app.extensions["session_factory"]()
+            started = time.perf_counter()
+            campaign_id = build(session, size, rng)
+            count = session.scalar(select(text("count(*)")).select_from(Response))
+            print(f"  built {count:,} responses in {time.perf_counter() - started:.0f} s",
+                  flush=True)  # fmt: skip
+            session.close()
+        rounds = 5 if args.quick else 20
+        lines += measure(app, campaign_id, size.name, rounds, rng)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(f"peak memory {peak / 1024**2:,.0f} MB (budget {BUDGET_BYTES / 1024**2:,.0f} MB): "
+          f"{'ok' if peak <= BUDGET_BYTES else 'OVER BUDGET'}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""Stored results: a campaign's results computed once per state of its data and kept.
+
+The state of a campaign's data is named by the database itself: triggers (migration 0011)
+write a ``results_changes`` row in the same transaction as every change the results are
+computed from (a submitted response or its answers, a respondent's weight or stratum, a unit,
+an appraisal point, an invitation), and the log is never updated or deleted, so its count of
+rows for the campaign grows with every committed change. With a hash of everything else a
+result depends on (the design and its analysis settings, the campaign's name and year, the
+criteria trees published, :data:`RESULTS_FORMAT`), that count is the result's
+:class:`DataState`.
+
+A request reads the state first, then the data: a change committed in between is counted in
+the next state, so a stored result is never labelled with a state older than its data, and
+the next request recomputes. No result is ever shown for a state it was not computed from.
+
+When only responses changed since the stored state, only those responses are read from the
+database (:func:`results_data.load_responses` with ``only``) and merged into the stored data;
+the analysis then runs on the data in memory (seconds even at national size). Any other
+change (respondents, units, appraisal, settings) reads everything again.
+
+Results live in the process that computed them (an LRU of a few campaigns): they hold every
+response's answers, which is cheaper to compute again than to write and read as a blob.
+Exports, the quality report and other things built from a result are kept beside it
+(:meth:`ResultsStore.kept`), so a second download of the same state costs nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey_app.persistence.models import Campaign, CriteriaTree, ResultsChange
+from survey_app.services.results import CampaignResults, compute
+from survey_app.services.results_data import ResponseData, load_responses
+from survey_app.services.results_state import DataState, Freshness
+
+RESULTS_FORMAT = "2026-12-04.1"
+"""Changes when :func:`results.compute` would give another answer for the same data (a new
+rule, a new column): stored results of the old code are then never read."""
+
+RESPONSE_SOURCES = frozenset({"response", "answer"})
+"""Changes taken in by reading just the responses named (``results_changes.row_id``)."""
+NO_DATA_SOURCES = frozenset({"invitation"})
+"""Changes that leave the response data as it is (the response rates are built again)."""
+MAX_MERGED = 20_000
+"""More changed responses than this are read by reading everything again."""
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Entry:
+    state: DataState
+    change_ids: np.ndarray[Any, np.dtype[np.int64]]
+    data: ResponseData
+    results: CampaignResults
+    freshness: Freshness
+    kept: dict[Hashable, object] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def state_of(session: Session, campaign: Campaign) -> DataState:
+    """The campaign's data state, read in one query of the change log plus the trees."""
+    changes, last = session.execute(
+        select(func.count(), func.coalesce(func.max(ResultsChange.id), 0)).where(
+            ResultsChange.campaign_id == campaign.id
+        )
+    ).one()
+    trees = session.execute(
+        select(CriteriaTree.code, CriteriaTree.content_hash).order_by(CriteriaTree.code)
+    ).all()
+    inputs = {
+        "format": RESULTS_FORMAT,
+        "design": campaign.design,
+        "campaign": [campaign.name, campaign.year, campaign.kind],
+        "trees": [list(row) for row in trees],
+    }
+    digest = hashlib.sha256(
+        json.dumps(inputs, sort_keys=True, default=str, ensure_ascii=False).encode()
+    ).hexdigest()
+    return DataState(campaign.id, int(changes), int(last), digest)
+
+
+class ResultsStore:
+    """Results of the campaigns asked lately, each for the state it was computed from."""
+
+    def __init__(self, capacity: int = 3) -> None:
+        self.capacity = max(capacity, 1)
+        self._entries: OrderedDict[int, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[int, threading.Lock] = {}
+
+    def results(self, session: Session, campaign: Campaign) -> CampaignResults:
+        """The campaign's results for the state its data is in now (computed if need be)."""
+        return self._entry(session, campaign).results_for(campaign)
+
+    def kept(
+        self,
+        session: Session,
+        campaign: Campaign,
+        key: Hashable,
+        build: Callable[[CampaignResults], T],
+    ) -> T:
+        """``build(results)`` for the current state, built once and kept with the result."""
+        entry = self._entry(session, campaign)
+        with entry.lock:
+            if key not in entry.kept:
+                entry.kept[key] = build(entry.results_for(campaign))
+            return entry.kept[key]  # type: ignore[return-value]
+
+    def freshness(self, session: Session, campaign: Campaign) -> Freshness:
+        return self._entry(session, campaign).freshness
+
+    def _entry(self, session: Session, campaign: Campaign) -> _StoredView:
+        state = state_of(session, campaign)
+        with self._lock:
+            entry = self._entries.get(campaign.id)
+            if entry is not None and entry.state == state:
+                self._entries.move_to_end(campaign.id)
+                return _StoredView(entry)
+            computing = self._computing.setdefault(campaign.id, threading.Lock())
+        with computing:  # one computation of a campaign at a time; the others wait for it
+            with self._lock:
+                entry = self._entries.get(campaign.id)
+            if entry is not None and entry.state == state:
+                return _StoredView(entry)
+            fresh = self._compute(session, campaign, state, entry)
+            with self._lock:
+                current = self._entries.get(campaign.id)
+                if current is None or current.state.changes <= fresh.state.changes:
+                    self._entries[campaign.id] = fresh
+                    self._entries.move_to_end(campaign.id)
+                while len(self._entries) > self.capacity:
+                    self._entries.popitem(last=False)
+            return _StoredView(fresh)
+
+    def _compute(
+        self, session: Session, campaign: Campaign, state: DataState, old: _Entry | None
+    ) -> _Entry:
+        started = time.perf_counter()
+        ids, sources, rows = _changes(session, campaign)
+        # the state of what is read now (a change committed since state_of is in it)
+        state = dataclasses.replace(state, changes=len(ids), last_change=int(ids.max(initial=0)))
+        data, merged = None, None
+        if old is not None and old.state.inputs == state.inputs:
+            new = ~np.isin(ids, old.change_ids)
+            data, merged = _merged(session, campaign, old, sources[new], rows[new])
+        if data is None:
+            data = load_responses(session, campaign)
+        computed = (
+            old.results
+            if old is not None and data is old.data and old.state.inputs == state.inputs
+            else compute(session, campaign, data)
+        )
+        freshness = Freshness(
+            state,
+            dt.datetime.now(dt.UTC),
+            time.perf_counter() - started,
+            len(data.meta),
+            merged,
+        )
+        return _Entry(state, ids, data, computed, freshness)
+
+
+@dataclass(frozen=True)
+class _StoredView:
+    """An entry as one request sees it (the campaign row of the request's own session)."""
+
+    entry: _Entry
+
+    @property
+    def freshness(self) -> Freshness:
+        return self.entry.freshness
+
+    @property
+    def lock(self) -> threading.Lock:
+        return self.entry.lock
+
+    @property
+    def kept(self) -> dict[Hashable, object]:
+        return self.entry.kept
+
+    def results_for(self, campaign: Campaign) -> CampaignResults:
+        return dataclasses.replace(
+            self.entry.results, campaign=campaign, freshness=self.entry.freshness
+        )
+
+
+def _changes(
+    session: Session, campaign: Campaign
+) -> tuple[
+    np.ndarray[Any, np.dtype[np.int64]],
+    np.ndarray[Any, np.dtype[np.object_]],
+    np.ndarray[Any, np.dtype[np.float64]],
+]:
+    """Every logged change of the campaign: ids, sources and the rows they name."""
+    found = session.execute(
+        select(ResultsChange.id, ResultsChange.source, ResultsChange.row_id).where(
+            ResultsChange.campaign_id == campaign.id
+        )
+    ).all()
+    frame = pd.DataFrame(found, columns=["id", "source", "row_id"])
+    return (
+        frame["id"].to_numpy(np.int64),
+        frame["source"].to_numpy(object),
+        frame["row_id"].to_numpy(np.float64, na_value=np.nan),
+    )
+
+
+def _merged(
+    session: Session,
+    campaign: Campaign,
+    old: _Entry,
+    sources: np.ndarray[Any, np.dtype[np.object_]],
+    rows: np.ndarray[Any, np.dtype[np.float64]],
+) -> tuple[ResponseData | None, int | None]:
+    """The stored data with the changed responses read again, or None when the changes need
+    everything read again (returns the data and how many responses were read)."""
+    kinds = set(sources.tolist())
+    if not kinds <= RESPONSE_SOURCES | NO_DATA_SOURCES:
+        return None, None
+    wanted = {int(r) for r, s in zip(rows, sources, strict=True) if s in RESPONSE_SOURCES}
+    if not wanted:
+        return old.data, 0
+    if len(wanted) > MAX_MERGED:
+        return None, None
+    fresh = load_responses(session, campaign, only=wanted)
+    stored = old.data.instruments
+    if any(stored.get(key) != instrument for key, instrument in fresh.instruments.items()):
+        return None, None  # a questionnaire version new to this data renames the others
+    kept = old.data.meta[~old.data.meta["response_id"].isin(wanted)]
+    meta = pd.concat([kept, fresh.meta], ignore_index=True) if len(fresh.meta) else kept
+    meta = meta.sort_values("response_id", ignore_index=True)
+    answers = {k: v for k, v in old.data.answers.items() if k not in wanted}
+    answers.update(fresh.answers)
+    return dataclasses.replace(old.data, meta=meta, answers=answers), len(wanted)

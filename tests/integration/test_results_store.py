@@ -1,0 +1,282 @@
+"""Stored results: computed once per state of the data, recomputed after any change they
+depend on (logged by the database's triggers), never shown for data they were not computed
+from; and the finite-population correction the service applies by default."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from flask import Flask
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from analysis.settings import EstimationSettings
+from survey_app.persistence.enums import ResponseStatus, Role
+from survey_app.persistence.models import (
+    AppraisalPoint,
+    Campaign,
+    Respondent,
+    Response,
+    ResultsChange,
+    Unit,
+)
+from survey_app.services import designs as designs_service
+from survey_app.services import results, results_store
+from survey_app.services.results_store import ResultsStore, state_of
+from tests import factories
+from tests.integration.results_fixtures import results_campaign, seed_results, staff
+
+
+@pytest.fixture
+def seeded(session: Session) -> int:
+    campaign_id = results_campaign(session)
+    seed_results(session, campaign_id)
+    return campaign_id
+
+
+@pytest.fixture
+def computations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each full computation of results (the campaign id), counted."""
+    calls: list[int] = []
+    real = results_store.compute
+
+    def counted(session: Session, campaign: Campaign, data: object = None) -> object:
+        calls.append(campaign.id)
+        return real(session, campaign, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(results_store, "compute", counted)
+    return calls
+
+
+def _campaign(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    assert campaign is not None
+    return campaign
+
+
+def _unit(session: Session, code: str) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    assert unit is not None
+    return unit
+
+
+def _changes(session: Session, campaign_id: int) -> int:
+    return int(
+        session.scalar(select(func.count()).where(ResultsChange.campaign_id == campaign_id)) or 0
+    )
+
+
+def _same_tables(a: results.CampaignResults, b: results.CampaignResults) -> None:
+    """Two results hold the same numbers (ranking, estimates, SIPAS)."""
+    cols = ["unit_code", "points", "index_pct", "rank", "responses"]
+    assert a.ranking[cols].equals(b.ranking[cols])
+    for name, table in a.estimates.items():
+        other = b.estimates[name]
+        assert np.allclose(table["estimate"], other["estimate"], equal_nan=True)
+        assert np.allclose(table["se"], other["se"], equal_nan=True)
+    assert (a.sipas is None) == (b.sipas is None)
+
+
+def test_a_second_request_reads_the_stored_result(
+    session: Session, seeded: int, computations: list[int]
+) -> None:
+    store = ResultsStore()
+    campaign = _campaign(session, seeded)
+    first = store.results(session, campaign)
+    second = store.results(session, campaign)
+    assert computations == [seeded]
+    assert first.freshness is not None and second.freshness == first.freshness
+    assert first.freshness.responses == len(first.data.meta) == 47
+    _same_tables(first, results.compute(session, campaign))
+
+
+def test_a_new_submission_is_merged_into_the_next_request(
+    session: Session, seeded: int, computations: list[int]
+) -> None:
+    store = ResultsStore()
+    campaign = _campaign(session, seeded)
+    person = factories.respondent(
+        session, campaign, _unit(session, "S01"), group="department_leader"
+    )
+    session.commit()  # drawn before fieldwork
+    before = store.results(session, campaign)
+    factories.submitted_response(session, campaign, person, variant=3)
+    session.commit()
+    after = store.results(session, campaign)
+    assert after.freshness is not None and before.freshness is not None
+    assert after.freshness.state != before.freshness.state
+    assert after.freshness.merged == 1, "only the new response is read"
+    assert len(after.data.meta) == 48
+    _same_tables(after, results.compute(session, campaign))
+    assert computations == [seeded, seeded]
+
+
+def test_a_draft_saved_changes_nothing(session: Session, seeded: int) -> None:
+    campaign = _campaign(session, seeded)
+    person = factories.respondent(
+        session, campaign, _unit(session, "S02"), group="department_leader"
+    )
+    invitation = factories.invitation(session, campaign, person)
+    session.commit()
+    before = _changes(session, seeded)
+    draft = Response(
+        invitation_id=invitation.id,
+        instrument_id=invitation.instrument_id,
+        status=ResponseStatus.DRAFT,
+    )
+    session.add(draft)
+    session.commit()
+    draft.mode = draft.mode  # an autosave touches the draft
+    session.execute(update(Response).where(Response.id == draft.id).values(client_key="x"))
+    session.commit()
+    assert _changes(session, seeded) == before
+    session.execute(
+        update(Response).where(Response.id == draft.id).values(status=ResponseStatus.SUBMITTED)
+    )
+    session.commit()
+    assert _changes(session, seeded) == before + 1
+
+
+def test_a_weight_change_reads_everything_again(
+    session: Session, seeded: int, computations: list[int]
+) -> None:
+    store = ResultsStore()
+    campaign = _campaign(session, seeded)
+    before = store.results(session, campaign)
+    person = session.scalars(
+        select(Respondent).where(Respondent.campaign_id == seeded, Respondent.group == "citizen")
+    ).first()
+    assert person is not None
+    person.weight = 40.0
+    session.commit()
+    after = store.results(session, campaign)
+    assert after.freshness is not None and after.freshness.merged is None
+    assert after.data.meta.loc[after.data.meta["person"] == person.id, "weight"].eq(40.0).all()
+    assert before.sipas is not None and after.sipas is not None
+    assert (
+        not before.sipas["province"]
+        .overall["index_pct"]
+        .equals(after.sipas["province"].overall["index_pct"])
+    )
+    _same_tables(after, results.compute(session, campaign))
+
+
+def test_appraisal_points_settings_and_unit_names_are_part_of_the_state(
+    session: Session, seeded: int
+) -> None:
+    store = ResultsStore()
+    campaign = _campaign(session, seeded)
+    states = [state_of(session, campaign)]
+    store.results(session, campaign)
+    unit = _unit(session, "S01")
+    session.add(AppraisalPoint(campaign_id=seeded, unit_id=unit.id, sub_criterion="1.1", points=1))
+    session.commit()
+    states.append(state_of(session, campaign))
+    unit.name = "Sở Thử nghiệm đổi tên"
+    session.commit()
+    states.append(state_of(session, campaign))
+    assert store.results(session, campaign).unit_name("S01") == "Sở Thử nghiệm đổi tên"
+    settings = designs_service.settings_of(campaign)
+    changed = dataclasses.replace(
+        settings,
+        analysis=dataclasses.replace(
+            settings.analysis, estimation=EstimationSettings(small_cell_n=2)
+        ),
+    )
+    designs_service.save_settings(session, campaign, changed, None)
+    session.commit()
+    states.append(state_of(session, campaign))
+    assert len(set(states)) == len(states), "every change names a new state"
+    assert not store.results(session, campaign).estimates["unit"]["small_cell"].any()
+
+
+def test_issued_invitations_refresh_the_response_rates_without_reading_responses(
+    session: Session, seeded: int, computations: list[int]
+) -> None:
+    store = ResultsStore()
+    campaign = _campaign(session, seeded)
+    store.results(session, campaign)
+    person = factories.respondent(
+        session, campaign, _unit(session, "S03"), group="department_leader"
+    )
+    session.commit()  # a new respondent: the strata's sizes change, everything is read
+    store.results(session, campaign)
+    factories.invitation(session, campaign, person)
+    session.commit()
+    kept = store.results(session, campaign)
+    assert kept.freshness is not None and kept.freshness.merged == 0
+    assert computations == [seeded, seeded], "an invitation alone recomputes nothing"
+
+
+def test_every_results_page_reads_the_store(
+    app: Flask, seeded: int, computations: list[int]
+) -> None:
+    client = staff(app, Role.ANALYST)
+    pages = [
+        "/results/?campaign_id={id}",
+        "/results/campaigns/{id}/ranking",
+        "/results/campaigns/{id}/sipas",
+        "/results/campaigns/{id}/quality",
+        "/results/campaigns/{id}/export.xlsx",
+        "/results/campaigns/{id}/microdata.csv",
+        "/api/v1/campaigns/{id}/ranking",
+    ]
+    for page in pages * 2:
+        response = client.get(page.format(id=seeded))
+        assert response.status_code == 200, page
+    assert computations == [seeded]
+
+
+def test_finite_population_correction_by_default(session: Session, seeded: int) -> None:
+    """Department leaders are a census here (weight 1, every one drawn): with the correction
+    a department's score has no sampling error; turned off, it has."""
+    campaign = _campaign(session, seeded)
+    corrected = results.compute(session, campaign)
+    units = corrected.estimates["unit"]
+    departments = units[units["rated_unit"].str.startswith("S")]
+    assert len(departments) and np.allclose(departments["se"], 0.0)
+    meta = corrected.data.meta
+    leaders = meta[meta["group"] == "department_leader"]
+    assert (
+        leaders.groupby("stratum")["stratum_population"].first()
+        == leaders.groupby("stratum")["person"].nunique()
+    ).all()
+    settings = designs_service.settings_of(campaign)
+    off = dataclasses.replace(
+        settings,
+        analysis=dataclasses.replace(
+            settings.analysis, estimation=EstimationSettings(finite_population=False)
+        ),
+    )
+    designs_service.save_settings(session, campaign, off, None)
+    uncorrected = results.compute(session, campaign).estimates["unit"]
+    spread = uncorrected[uncorrected["rated_unit"].isin(departments["rated_unit"])]
+    assert (spread["se"] > 0).any()
+
+
+def test_citizens_strata_are_corrected_by_their_share_drawn(session: Session, seeded: int) -> None:
+    """Citizens of a commune (one stratum) with weights 2-4: N_h is their weights' sum, and
+    a commune's SE with the correction is its SE without it times sqrt(1 - n_h / N_h)."""
+    campaign = _campaign(session, seeded)
+    computed = results.compute(session, campaign)
+    meta = computed.data.meta
+    citizens = meta[meta["group"] == "citizen"]
+    sizes = citizens.groupby("commune").agg(
+        n=("person", "nunique"), N=("stratum_population", "first"), strata=("stratum", "nunique")
+    )
+    assert (sizes["strata"] == 1).all() and (sizes["N"] > sizes["n"]).all()
+    expected_n = citizens.groupby("commune")["weight"].sum().round()
+    assert np.allclose(sizes["N"], expected_n)
+    plain = dataclasses.replace(
+        computed.settings, estimation=EstimationSettings(finite_population=False)
+    )
+    without = results.compute_sipas(computed.data, plain)
+    assert computed.sipas is not None and without is not None
+    fpc = computed.sipas["commune"].questions.set_index(["commune", "variable"])["se"]
+    srs = without["commune"].questions.set_index(["commune", "variable"])["se"]
+    factor = np.sqrt(1 - sizes["n"] / sizes["N"])
+    expected = srs * factor.reindex(srs.index.get_level_values("commune")).to_numpy()
+    assert np.allclose(fpc.loc[srs.index], expected, equal_nan=True)
+    assert (fpc.dropna() < srs.loc[fpc.dropna().index]).any()
