@@ -51,12 +51,13 @@ class Watched(NamedTuple):
 
 
 _RESPONSE_CAMPAIGN = "(SELECT i.campaign_id FROM invitations i WHERE i.id = r.invitation_id)"
+# The campaign of a submitted response's answer (NULL for a draft's: nothing is logged).
+# Conditions on other tables are scalar subqueries by primary key, never EXISTS or joins:
+# the planner cannot turn them into a scan of the whole table, whatever its statistics say
+# (a semi-join over stale statistics cost a submission 25 ms on a table of 800 responses).
 _ANSWER_CAMPAIGN = (
     "(SELECT i.campaign_id FROM responses p JOIN invitations i ON i.id = p.invitation_id "
-    "WHERE p.id = r.response_id)"
-)
-_ANSWER_SUBMITTED = (
-    "EXISTS (SELECT 1 FROM responses p WHERE p.id = r.response_id AND p.status = 'submitted')"
+    "WHERE p.id = r.response_id AND p.status = 'submitted')"
 )
 
 WATCHED = (
@@ -69,7 +70,7 @@ WATCHED = (
         None,
         update_matters="(o.status = 'submitted' OR r.status = 'submitted')",
     ),
-    Watched("answers", "answer", _ANSWER_CAMPAIGN, "r.response_id", _ANSWER_SUBMITTED, None),
+    Watched("answers", "answer", _ANSWER_CAMPAIGN, "r.response_id", "1 = 1", None),
     Watched(
         "respondents",
         "respondent",
