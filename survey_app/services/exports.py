@@ -3,6 +3,9 @@
 No export carries personal data: tables are per unit, place or question, and microdata
 (:mod:`microdata`) hold answers, weights, strata, unit codes and the response day only.
 Every text cell that a spreadsheet could read as a formula (= + - @ tab CR) is neutralised.
+CSV and the API carry the tables' machine column names only; the workbook is for people: each
+sheet's first row is the heading in the page's language (:mod:`export_labels`), the second the
+column's code, with names beside codes and Có/Không for yes and no.
 Each export writes an :class:`ExportRecord` with the settings and a hash of its data, and an
 audit event.
 """
@@ -10,24 +13,26 @@ audit event.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from analysis.reproducibility import hash_frame, provenance, to_jsonable
+from analysis.reproducibility import hash_frame, provenance
 from survey_app.persistence.enums import AuditAction
 from survey_app.persistence.models import ExportRecord, User
 from survey_app.services import audit, results_history
+from survey_app.services import export_labels as labels
+from survey_app.services import xlsx_layout as layout
 from survey_app.services.results import CampaignResults, load_appraisal
 from survey_app.services.spreadsheet import safe_cell as neutralise
 
-NUMBER_FORMAT = "[$-42A]#,##0.00"
-PERCENT_FORMAT = "[$-42A]0.00%"
 TABLE_KINDS = ("scores", "ranking", "sipas", "estimates", "questions")
 
 
@@ -161,40 +166,44 @@ def table(results: CampaignResults, kind: str) -> pd.DataFrame:
 
 
 SHEETS = (
-    ("scores", "Điểm số"),
-    ("ranking", "Xếp hạng"),
-    ("sipas", "SIPAS"),
-    ("estimates", "Ước lượng"),
-    ("questions", "Câu hỏi"),
+    ("scores", _l("Điểm số")),
+    ("ranking", _l("Xếp hạng")),
+    ("sipas", _l("SIPAS")),
+    ("estimates", _l("Ước lượng")),
+    ("questions", _l("Câu hỏi")),
 )
-_PERCENT_COLUMNS = ("index_pct", "weighted_share", "rate")
+_CODE_ROWS = 2
+"""Header rows of each table sheet: the heading people read, then the column's code."""
 
 
 def workbook(
-    results: CampaignResults, record_hash: str, comparison: pd.DataFrame | None = None
+    results: CampaignResults,
+    record_hash: str,
+    comparison: pd.DataFrame | None = None,
+    locale: str | None = None,
 ) -> bytes:
     """The XLSX workbook: an information sheet, one sheet per table, two native charts;
-    ``comparison``: the year-on-year table (a sheet when it has rows)."""
+    ``comparison``: the year-on-year table (a sheet when it has rows). Headings, names and
+    Có/Không in ``locale`` (default: the page's), each column's code under its heading."""
+    locale = locale or labels.current_locale()
     out = io.BytesIO()
     book = xlsxwriter.Workbook(
         out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
-    formats = {
-        "number": book.add_format({"num_format": NUMBER_FORMAT}),
-        "percent": book.add_format({"num_format": PERCENT_FORMAT}),
-        "header": book.add_format({"bold": True, "bg_color": "#DCE6F1", "text_wrap": True}),
-    }
-    _info_sheet(book, results, record_hash, formats)
-    for kind, title in SHEETS:
-        frame = table(results, kind)
-        sheet = book.add_worksheet(title)
-        _write_frame(sheet, frame, formats)
-        if kind == "ranking" and len(frame):
-            _chart(book, sheet, title, frame, "unit_name", "index_pct", "Chỉ số CCHC (%)")
-        if kind == "sipas" and len(frame):
-            _chart(book, sheet, title, frame, "unit_name", "index_pct", "Chỉ số SIPAS (%)")
-    if comparison is not None and len(comparison):
-        _write_frame(book.add_worksheet("So sánh qua các năm"), comparison, formats)
+    with force_locale(locale):
+        names = labels.Names(results, locale)
+        formats = layout.formats(book)
+        _info_sheet(book, results, record_hash, names, formats)
+        for kind, title in SHEETS:
+            frame = labels.shown(table(results, kind), kind, names)
+            sheet = book.add_worksheet(layout.sheet_name(title))
+            _write_frame(sheet, frame, formats, names, kind)
+            if kind in ("ranking", "sipas") and len(frame):
+                name = _("Chỉ số CCHC (%)") if kind == "ranking" else _("Chỉ số SIPAS (%)")
+                _chart(book, sheet, sheet.name, frame, "unit_name", "index_pct", name)
+        if comparison is not None and len(comparison):
+            sheet = book.add_worksheet(layout.sheet_name(_("So sánh qua các năm")))
+            _write_frame(sheet, labels.comparison(comparison, names), formats, names, "")
     book.close()
     return out.getvalue()
 
@@ -203,40 +212,54 @@ def _info_sheet(
     book: xlsxwriter.Workbook,
     results: CampaignResults,
     record_hash: str,
+    names: labels.Names,
     formats: dict[str, object],
 ) -> None:
-    sheet = book.add_worksheet("Thông tin")
-    rows = [
-        ("Đợt khảo sát", results.campaign.name),
-        ("Năm", results.campaign.year),
-        ("Ngày xuất", dt.date.today().isoformat()),
-        ("Số phiếu đã nộp", len(results.data.meta)),
-        ("Bộ tiêu chí", results.settings.criteria_tree),
-        ("Mã băm dữ liệu (SHA-256)", record_hash),
-        ("Thiết lập", str(to_jsonable(results.settings))),
+    """One setting per row: its name, its value as people read it, its key, its raw value."""
+    sheet = book.add_worksheet(layout.sheet_name(_("Thông tin")))
+    headings = [
+        (_("Thiết lập"), "setting", 42),
+        (_("Giá trị"), "value", 60),
+        (_("Mã thiết lập"), "key", 32),
+        (_("Giá trị (dạng máy đọc)"), "raw_value", 40),
     ]
-    sheet.set_column(0, 0, 28)
-    sheet.set_column(1, 1, 90)
-    for r, (label, value) in enumerate(rows):
-        sheet.write_string(r, 0, label, formats["header"])
-        _write_value(sheet, r, 1, value, None)
+    for c, (label, code, width) in enumerate(headings):
+        sheet.write_string(0, c, str(neutralise(label)), formats["header"])
+        sheet.write_string(1, c, code, formats["code"])
+        sheet.set_column(c, c, width)
+    for r, row in enumerate(labels.info_rows(results, record_hash, names), start=_CODE_ROWS):
+        sheet.write_string(r, 0, str(neutralise(row.label)), formats["wrap"])
+        sheet.write_string(r, 1, str(neutralise(row.value)), formats["wrap"])
+        sheet.write_string(r, 2, str(neutralise(row.key)), formats["text"])
+        sheet.write_string(r, 3, str(neutralise(labels.raw_text(row.raw))), formats["wrap"])
+    sheet.freeze_panes(_CODE_ROWS, 1)
 
 
-def _write_frame(sheet: object, frame: pd.DataFrame, formats: dict[str, object]) -> None:
+def _write_frame(
+    sheet: object,
+    frame: pd.DataFrame,
+    formats: dict[str, object],
+    names: labels.Names,
+    kind: str,
+) -> None:
+    """Headings on row 1, codes on row 2, the rows below; both header rows frozen."""
+    heights = [1]
     for c, name in enumerate(frame.columns):
-        sheet.write_string(0, c, str(name), formats["header"])  # type: ignore[attr-defined]
-        sheet.set_column(c, c, 14 if c else 18)  # type: ignore[attr-defined]
-    for r, row in enumerate(frame.itertuples(index=False), start=1):
-        for c, (name, value) in enumerate(zip(frame.columns, row, strict=True)):
-            fmt = (
-                formats["percent"]
-                if str(name).endswith(_PERCENT_COLUMNS) or str(name).startswith("element_")
-                else formats["number"]
-            )
-            if str(name).endswith(_PERCENT_COLUMNS) or str(name).startswith("element_"):
-                value = _fraction(value, str(name))
-            _write_value(sheet, r, c, value, fmt)
-    sheet.freeze_panes(1, 0)  # type: ignore[attr-defined]
+        code, heading = str(name), names.heading(str(name), kind)
+        width, wrap = layout.width(frame[name], heading, code)
+        sheet.write_string(0, c, str(neutralise(heading)), formats["header"])  # type: ignore[attr-defined]
+        sheet.write_string(1, c, str(neutralise(code)), formats["code"])  # type: ignore[attr-defined]
+        sheet.set_column(c, c, width, formats["wrap"] if wrap else None)  # type: ignore[attr-defined]
+        heights.append(layout.lines(heading, width))
+        fmt = formats[layout.kind_of(frame[name], code)]
+        cell = formats["wrap"] if wrap else formats["text"]
+        for r, value in enumerate(frame[name], start=_CODE_ROWS):
+            if code.endswith(layout.PERCENT_COLUMNS) or code.startswith("element_"):
+                value = _fraction(value, code)
+            _write_value(sheet, r, c, value, fmt, cell)
+    sheet.set_row(0, 15 * min(max(heights), 8))  # type: ignore[attr-defined]
+    unit = list(frame.columns[:4]).index("unit_name") + 1 if "unit_name" in frame.columns[:4] else 0
+    sheet.freeze_panes(_CODE_ROWS, unit)  # type: ignore[attr-defined]
 
 
 def _fraction(value: object, name: str) -> object:
@@ -250,14 +273,17 @@ def _fraction(value: object, name: str) -> object:
     return value
 
 
-def _write_value(sheet: object, row: int, col: int, value: object, fmt: object) -> None:
+def _write_value(
+    sheet: object, row: int, col: int, value: object, fmt: object, text_fmt: object = None
+) -> None:
+    """Booleans as Có/Không, numbers in ``fmt``, text neutralised."""
     value = _cell(value)
     if isinstance(value, bool):
-        sheet.write_boolean(row, col, value)  # type: ignore[attr-defined]
+        sheet.write_string(row, col, labels.yes_no(value), text_fmt)  # type: ignore[attr-defined]
     elif isinstance(value, int | float):
         sheet.write_number(row, col, float(value), fmt)  # type: ignore[attr-defined]
     else:
-        sheet.write_string(row, col, str(value))  # type: ignore[attr-defined]
+        sheet.write_string(row, col, str(value), text_fmt)  # type: ignore[attr-defined]
 
 
 def _chart(
@@ -272,12 +298,13 @@ def _chart(
     """A native bar chart of ``value`` by ``label`` beside the table."""
     rows = min(len(frame), 60)
     cat, val = list(frame.columns).index(label), list(frame.columns).index(value)
+    first, last = _CODE_ROWS, _CODE_ROWS + rows - 1
     chart = book.add_chart({"type": "bar"})
     chart.add_series(
         {
             "name": name,
-            "categories": [title, 1, cat, rows, cat],
-            "values": [title, 1, val, rows, val],
+            "categories": [title, first, cat, last, cat],
+            "values": [title, first, val, last, val],
             "data_labels": {"value": True, "num_format": "0.00%"},
         }
     )
@@ -285,7 +312,7 @@ def _chart(
     chart.set_legend({"none": True})
     chart.set_x_axis({"num_format": "0%", "min": 0, "max": 1})
     chart.set_size({"width": 640, "height": max(320, 18 * rows)})
-    sheet.insert_chart(1, len(frame.columns) + 1, chart)  # type: ignore[attr-defined]
+    sheet.insert_chart(_CODE_ROWS, len(frame.columns) + 1, chart)  # type: ignore[attr-defined]
 
 
 def frame_hash(frame: pd.DataFrame) -> str:
@@ -331,14 +358,17 @@ def export_table_csv(
     return csv_bytes(frame)
 
 
-def export_workbook(session: Session, results: CampaignResults, actor: User | None) -> bytes:
-    """The XLSX workbook, recorded with the hash of all its tables."""
+def export_workbook(
+    session: Session, results: CampaignResults, actor: User | None, locale: str | None = None
+) -> bytes:
+    """The XLSX workbook, recorded with the hash of all its tables (``locale``: that of its
+    headings and names, default the page's)."""
     combined = pd.concat(
         [table(results, k).astype(str).assign(_table=k) for k in TABLE_KINDS], ignore_index=True
     )
     comparison = results_history.comparison_table(session, results)
     row = record(session, results, "xlsx", combined, actor)
-    return workbook(results, row.data_hash, comparison)
+    return workbook(results, row.data_hash, comparison, locale)
 
 
 def safe_rows(values: Iterable[Sequence[object]]) -> list[list[object]]:

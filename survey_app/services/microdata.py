@@ -2,7 +2,8 @@
 
 No names, phones, e-mails, tokens, free-text answers (people write names and numbers in
 them) or times finer than a day. Cases are numbered after sorting, not by database ids.
-Choice answers are stored as their 1-based option position, labelled in the SPSS file.
+Choice answers are stored as their 1-based option position, labelled in the SPSS file. The
+CSV carries the variable names only; the SPSS labels are in the page's language.
 """
 
 from __future__ import annotations
@@ -15,28 +16,34 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyreadstat
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from questionnaires import Question, QuestionType
 from survey_app.persistence.models import User
+from survey_app.services.export_labels import current_locale
 from survey_app.services.exports import csv_bytes, neutralise, record
 from survey_app.services.results import CampaignResults
 from survey_app.services.results_data import numeric_value
 
 DESIGN = {
-    "case_id": "Số thứ tự phiếu",
-    "instrument": "Mã phiếu khảo sát",
-    "group": "Nhóm đối tượng",
-    "mode": "Hình thức trả lời",
-    "weight": "Trọng số thiết kế",
-    "stratum": "Tầng chọn mẫu",
-    "unit_code": "Mã đơn vị của người trả lời",
-    "rated_unit": "Mã đơn vị được đánh giá",
-    "commune": "Mã xã",
-    "district": "Mã huyện",
-    "province": "Mã tỉnh",
-    "response_date": "Ngày trả lời",
+    "case_id": _l("Số thứ tự phiếu"),
+    "instrument": _l("Mã phiếu khảo sát"),
+    "group": _l("Nhóm đối tượng"),
+    "mode": _l("Hình thức trả lời"),
+    "weight": _l("Trọng số thiết kế"),
+    "stratum": _l("Tầng chọn mẫu"),
+    "unit_code": _l("Mã đơn vị của người trả lời"),
+    "rated_unit": _l("Mã đơn vị được đánh giá"),
+    "commune": _l("Mã xã"),
+    "district": _l("Mã huyện"),
+    "province": _l("Mã tỉnh"),
+    "response_date": _l("Ngày trả lời"),
 }
+"""Labels of the design variables (the SPSS file's variable labels)."""
+CHOSEN = {0.0: _l("Không được chọn"), 1.0: _l("Được chọn")}
+"""Value labels of a multiple-choice option's 0/1 variable."""
 
 
 @dataclass(frozen=True)
@@ -65,24 +72,35 @@ def _columns(question: Question, answers: list[object], name: str) -> dict[str, 
     return {variable_name(name): [numeric_value(question, a) for a in answers]}
 
 
-def _labels(question: Question, base: str) -> tuple[dict[str, str], dict[str, dict[float, str]]]:
+def _labels(
+    question: Question, base: str, locale: str
+) -> tuple[dict[str, str], dict[str, dict[float, str]]]:
+    text = question.text.get(locale)
     if question.type is QuestionType.MULTIPLE_CHOICE:
         names = {
-            variable_name(base, o.value): f"{question.text.vi} — {o.label.vi}"
+            variable_name(base, o.value): f"{text} — {o.label.get(locale)}"
             for o in question.options
         }
-        return names, {n: {0.0: "Không chọn", 1.0: "Có chọn"} for n in names}
+        chosen = {value: str(label) for value, label in CHOSEN.items()}
+        return names, {n: dict(chosen) for n in names}
     name = variable_name(base)
     values: dict[float, str] = {}
     if question.options and question.type is not QuestionType.LIKERT5:
-        values = {float(i): o.label.vi for i, o in enumerate(question.options, start=1)}
+        values = {float(i): o.label.get(locale) for i, o in enumerate(question.options, start=1)}
     elif question.options:
-        values = {float(o.value): o.label.vi for o in question.options}
-    return {name: question.text.vi}, ({name: values} if values else {})
+        values = {float(o.value): o.label.get(locale) for o in question.options}
+    return {name: text}, ({name: values} if values else {})
 
 
-def microdata(results: CampaignResults) -> Microdata:
-    """One row per submitted response with design columns and coded answers."""
+def microdata(results: CampaignResults, locale: str | None = None) -> Microdata:
+    """One row per submitted response with design columns and coded answers; variable and
+    value labels in ``locale`` (default: the page's)."""
+    locale = locale or current_locale()
+    with force_locale(locale):
+        return _microdata(results, locale)
+
+
+def _microdata(results: CampaignResults, locale: str) -> Microdata:
     data = results.data
     meta = data.meta.sort_values(["instrument", "unit_code", "response_id"]).reset_index(drop=True)
     frame = meta[[c for c in DESIGN if c in meta.columns]].copy()
@@ -90,7 +108,8 @@ def microdata(results: CampaignResults) -> Microdata:
     frame["response_date"] = frame["response_date"].map(
         lambda d: d.isoformat() if d is not None else ""
     )
-    column_labels, value_labels = dict(DESIGN), {}
+    column_labels = {name: str(label) for name, label in DESIGN.items()}
+    value_labels: dict[str, dict[float, str]] = {}
     columns: dict[str, list[float]] = {}
     for key, instrument in data.instruments.items():
         own = (meta["instrument"] == key).to_numpy()
@@ -108,7 +127,7 @@ def microdata(results: CampaignResults) -> Microdata:
                     for i, mine in enumerate(own):
                         if mine:
                             kept[i] = values[i]
-            names, labels = _labels(q, name)
+            names, labels = _labels(q, name, locale)
             column_labels.update(names)
             value_labels.update(labels)
     coded = pd.DataFrame(columns, index=frame.index, dtype=np.float64)
@@ -134,9 +153,12 @@ def export_csv(session: Session, results: CampaignResults, actor: User | None) -
     return csv_bytes(data.frame)
 
 
-def export_sav(session: Session, results: CampaignResults, actor: User | None) -> bytes:
-    """SPSS .sav with variable and value labels (pyreadstat)."""
-    data = microdata(results)
+def export_sav(
+    session: Session, results: CampaignResults, actor: User | None, locale: str | None = None
+) -> bytes:
+    """SPSS .sav with variable and value labels (pyreadstat) in ``locale``, default the
+    page's; the data and their hash are the same in every locale."""
+    data = microdata(results, locale)
     record(session, results, "microdata:sav", data.frame, actor)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "microdata.sav"

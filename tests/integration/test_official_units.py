@@ -202,7 +202,12 @@ def test_results_compare_a_unit_with_its_predecessors(app: Flask, session: Sessi
     sheet = book["So sánh qua các năm"]
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert "Đơn vị so sánh" in values[0]
+    assert values[1][:3] == ["unit_code", "unit_name", "year"], "the codes under the headings"
     assert any("S02" in row for row in values)
+    rows = [dict(zip(values[1], row, strict=True)) for row in values[2:]]
+    linked = next(row for row in rows if row["compared_unit_code"] == "S02")
+    assert linked["relation"] == "Đơn vị tiền thân (đã chọn)"
+    assert any(str(code).startswith("field_") for code in values[1]), "fields by their code"
 
 
 def test_a_predecessor_must_be_of_an_earlier_campaign(session: Session) -> None:
