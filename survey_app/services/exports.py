@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -320,19 +321,41 @@ def frame_hash(frame: pd.DataFrame) -> str:
     return hash_frame(frame.astype(str), order_independent=True)
 
 
-def record(
-    session: Session, results: CampaignResults, kind: str, frame: pd.DataFrame, actor: User | None
-) -> ExportRecord:
-    """Write the export's provenance (settings, data hash, appraisal hash) and audit it."""
-    appraisal = load_appraisal(session, results.campaign)
+@dataclass(frozen=True)
+class BuiltExport:
+    """An export's bytes and the provenance of the table it holds, built once per state of
+    the results (``results_store``) and recorded every time it is handed out."""
+
+    kind: str
+    data: bytes
+    data_hash: str
+    details: dict[str, object]
+
+
+def built_export(
+    results: CampaignResults, kind: str, frame: pd.DataFrame, write: Callable[[str], bytes]
+) -> BuiltExport:
+    """``write(data_hash)`` (the file, given its table's hash) with the table's provenance."""
+    digest = frame_hash(frame)
     details = provenance(frame.astype(str), results.settings)
-    details["appraisal_hash"] = frame_hash(appraisal)
     details["responses"] = len(results.data.meta)
+    return BuiltExport(kind, write(digest), digest, details)
+
+
+def deliver(
+    session: Session, results: CampaignResults, built: BuiltExport, actor: User | None
+) -> bytes:
+    """Record that ``built`` was handed out (provenance, appraisal hash, audit) and return it."""
+    appraisal = load_appraisal(session, results.campaign)
+    details = {**built.details, "appraisal_hash": frame_hash(appraisal)}
+    state = results.freshness.state.key if results.freshness is not None else None
+    if state is not None:
+        details["results_state"] = state
     row = ExportRecord(
         campaign_id=results.campaign.id,
-        kind=kind,
+        kind=built.kind,
         settings=details,
-        data_hash=frame_hash(frame),
+        data_hash=built.data_hash,
         created_by_id=actor.id if actor else None,
     )
     session.add(row)
@@ -342,33 +365,46 @@ def record(
         AuditAction.EXPORT,
         user=actor,
         campaign_id=results.campaign.id,
-        target=kind,
+        target=built.kind,
         export_id=row.id,
         data_hash=row.data_hash,
     )
-    return row
+    return built.data
+
+
+def build_table_csv(results: CampaignResults, kind: str) -> BuiltExport:
+    """One result table as CSV (machine codes as column names)."""
+    frame = table(results, kind)
+    return built_export(results, f"csv:{kind}", frame, lambda _: csv_bytes(frame))
 
 
 def export_table_csv(
     session: Session, results: CampaignResults, kind: str, actor: User | None
 ) -> bytes:
     """One result table as CSV, recorded."""
-    frame = table(results, kind)
-    record(session, results, f"csv:{kind}", frame, actor)
-    return csv_bytes(frame)
+    return deliver(session, results, build_table_csv(results, kind), actor)
+
+
+def build_workbook(
+    results: CampaignResults, comparison: pd.DataFrame, locale: str | None = None
+) -> BuiltExport:
+    """The XLSX workbook with the hash of all its tables (``comparison``: the year-on-year
+    sheet, from ``results_history.comparison_table``; ``locale``: that of its headings and
+    names, default the page's)."""
+    combined = pd.concat(
+        [table(results, k).astype(str).assign(_table=k) for k in TABLE_KINDS], ignore_index=True
+    )
+    return built_export(
+        results, "xlsx", combined, lambda digest: workbook(results, digest, comparison, locale)
+    )
 
 
 def export_workbook(
     session: Session, results: CampaignResults, actor: User | None, locale: str | None = None
 ) -> bytes:
-    """The XLSX workbook, recorded with the hash of all its tables (``locale``: that of its
-    headings and names, default the page's)."""
-    combined = pd.concat(
-        [table(results, k).astype(str).assign(_table=k) for k in TABLE_KINDS], ignore_index=True
-    )
+    """The XLSX workbook, recorded."""
     comparison = results_history.comparison_table(session, results)
-    row = record(session, results, "xlsx", combined, actor)
-    return workbook(results, row.data_hash, comparison, locale)
+    return deliver(session, results, build_workbook(results, comparison, locale), actor)
 
 
 def safe_rows(values: Iterable[Sequence[object]]) -> list[list[object]]:

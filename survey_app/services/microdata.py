@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from questionnaires import Question, QuestionType
 from survey_app.persistence.models import User
 from survey_app.services.export_labels import current_locale
-from survey_app.services.exports import csv_bytes, neutralise, record
+from survey_app.services.exports import BuiltExport, built_export, csv_bytes, deliver, neutralise
 from survey_app.services.results import CampaignResults
 from survey_app.services.results_data import numeric_value
 
@@ -147,19 +147,30 @@ def _microdata(results: CampaignResults, locale: str) -> Microdata:
     return Microdata(frame, column_labels, value_labels)
 
 
-def export_csv(session: Session, results: CampaignResults, actor: User | None) -> bytes:
+def build_csv(results: CampaignResults) -> BuiltExport:
+    """The microdata as CSV (codes only)."""
     data = microdata(results)
-    record(session, results, "microdata:csv", data.frame, actor)
-    return csv_bytes(data.frame)
+    return built_export(results, "microdata:csv", data.frame, lambda _: csv_bytes(data.frame))
+
+
+def export_csv(session: Session, results: CampaignResults, actor: User | None) -> bytes:
+    return deliver(session, results, build_csv(results), actor)
+
+
+def build_sav(results: CampaignResults, locale: str | None = None) -> BuiltExport:
+    """SPSS .sav with variable and value labels (pyreadstat) in ``locale``, default the
+    page's; the data and their hash are the same in every locale."""
+    data = microdata(results, locale)
+    return built_export(results, "microdata:sav", data.frame, lambda _: _sav_bytes(data))
 
 
 def export_sav(
     session: Session, results: CampaignResults, actor: User | None, locale: str | None = None
 ) -> bytes:
-    """SPSS .sav with variable and value labels (pyreadstat) in ``locale``, default the
-    page's; the data and their hash are the same in every locale."""
-    data = microdata(results, locale)
-    record(session, results, "microdata:sav", data.frame, actor)
+    return deliver(session, results, build_sav(results, locale), actor)
+
+
+def _sav_bytes(data: Microdata) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "microdata.sav"
         pyreadstat.write_sav(

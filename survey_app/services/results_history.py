@@ -107,15 +107,22 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def comparison_table(session: Session, current: results.CampaignResults) -> pd.DataFrame:
+def comparison_table(
+    session: Session,
+    current: results.CampaignResults,
+    compute: Callable[[Session, Campaign], results.CampaignResults] = results.compute,
+) -> pd.DataFrame:
     """Every unit of ``current`` that has predecessors, with its and their figures: one
-    row per unit and campaign (the export's "So sánh qua các năm" sheet)."""
+    row per unit and campaign (the export's "So sánh qua các năm" sheet; ``compute``: how
+    an earlier campaign's results are had, e.g. from the results store)."""
     computed: dict[int, results.CampaignResults] = {current.campaign.id: current}
     known = lineage.Lineage(session)
     records = []
     units = session.scalars(select(Unit).where(Unit.campaign_id == current.campaign.id))
     for unit in sorted(units, key=lambda u: (u.level, u.name)):
-        rows = year_on_year(session, unit, current, computed=computed, lineage_=known)
+        rows = year_on_year(
+            session, unit, current, compute=compute, computed=computed, lineage_=known
+        )
         if len(rows) < 2:
             continue
         for row in rows:

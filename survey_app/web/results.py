@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -201,7 +202,9 @@ def unit(campaign_id: int, unit_id: int) -> str:
     total = r.ranking[r.ranking["unit_code"] == found.code]
     estimates = r.estimates.get("unit")
     own = estimates[estimates["rated_unit"] == found.code] if estimates is not None else None
-    years = results_history.year_on_year(get_session(), found, current=r, locale=locale_code())
+    years = results_history.year_on_year(
+        get_session(), found, current=r, compute=_stored, locale=locale_code()
+    )
     return render_template(
         "results/unit.html",
         years=years if len(years) > 1 else [],
@@ -405,12 +408,31 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
     return response
 
 
+def _delivered(r: results.CampaignResults, key: tuple[object, ...], build: Builder) -> bytes:
+    """The export built once per state of the results (and ``key``), recorded each time."""
+    built = kept_result(r.campaign, key, build)
+    return exports.deliver(get_session(), r, built, current_user())
+
+
+Builder = Callable[[results.CampaignResults], exports.BuiltExport]
+
+
 @bp.get("/campaigns/<int:campaign_id>/export.xlsx")
 @roles_required(*ANALYSTS)
 def export_xlsx(campaign_id: int) -> Response:
     r = _results(campaign_id)
-    data = exports.export_workbook(get_session(), r, current_user())
+    locale = locale_code()
+    comparison = results_history.comparison_table(get_session(), r, compute=_stored)
+    data = _delivered(
+        r,
+        ("xlsx", locale, exports.frame_hash(comparison)),
+        lambda kept: exports.build_workbook(kept, comparison, locale),
+    )
     return _download(data, f"ket-qua-{r.campaign.year}.xlsx", XLSX)
+
+
+def _stored(_session: object, campaign: Campaign) -> results.CampaignResults:
+    return results_of(campaign)
 
 
 @bp.get("/campaigns/<int:campaign_id>/export/<kind>.csv")
@@ -419,7 +441,7 @@ def export_csv(campaign_id: int, kind: str) -> Response:
     if kind not in exports.TABLE_KINDS:
         abort(404)
     r = _results(campaign_id)
-    data = exports.export_table_csv(get_session(), r, kind, current_user())
+    data = _delivered(r, ("csv", kind), lambda kept: exports.build_table_csv(kept, kind))
     return _download(data, f"{kind}-{r.campaign.year}.csv", "text/csv; charset=utf-8")
 
 
@@ -427,7 +449,7 @@ def export_csv(campaign_id: int, kind: str) -> Response:
 @roles_required(*ANALYSTS)
 def microdata_csv(campaign_id: int) -> Response:
     r = _results(campaign_id)
-    data = microdata.export_csv(get_session(), r, current_user())
+    data = _delivered(r, ("microdata.csv",), microdata.build_csv)
     return _download(data, f"microdata-{r.campaign.year}.csv", "text/csv; charset=utf-8")
 
 
@@ -435,5 +457,6 @@ def microdata_csv(campaign_id: int) -> Response:
 @roles_required(*ANALYSTS)
 def microdata_sav(campaign_id: int) -> Response:
     r = _results(campaign_id)
-    data = microdata.export_sav(get_session(), r, current_user())
+    locale = locale_code()
+    data = _delivered(r, ("microdata.sav", locale), lambda kept: microdata.build_sav(kept, locale))
     return _download(data, f"microdata-{r.campaign.year}.sav", "application/x-spss-sav")

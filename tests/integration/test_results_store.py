@@ -17,6 +17,7 @@ from survey_app.persistence.enums import ResponseStatus, Role
 from survey_app.persistence.models import (
     AppraisalPoint,
     Campaign,
+    ExportRecord,
     Respondent,
     Response,
     ResultsChange,
@@ -26,6 +27,7 @@ from survey_app.services import designs as designs_service
 from survey_app.services import results, results_store
 from survey_app.services.results_store import ResultsStore, state_of
 from tests import factories
+from tests.conftest import csrf
 from tests.integration.results_fixtures import results_campaign, seed_results, staff
 
 
@@ -223,10 +225,35 @@ def test_every_results_page_reads_the_store(
         "/results/campaigns/{id}/microdata.csv",
         "/api/v1/campaigns/{id}/ranking",
     ]
+    bodies: dict[str, list[bytes]] = {}
     for page in pages * 2:
         response = client.get(page.format(id=seeded))
         assert response.status_code == 200, page
+        bodies.setdefault(page, []).append(response.data)
     assert computations == [seeded]
+    for page in pages[4:6]:  # exports: the same file, built once
+        assert bodies[page][0] == bodies[page][1]
+    overview = bodies[pages[0]][0].decode()
+    assert "Kết quả tính lúc" in overview and "47 phiếu đã nộp" in overview
+    with app.app_context():
+        session = app.extensions["session_factory"]()
+        recorded = session.scalars(
+            select(ExportRecord.kind).where(ExportRecord.campaign_id == seeded)
+        ).all()
+        session.close()
+    assert sorted(recorded) == sorted(["xlsx", "microdata:csv"] * 2), "every download recorded"
+
+
+def test_an_export_in_another_language_is_not_served_from_the_first(
+    app: Flask, seeded: int
+) -> None:
+    client = staff(app, Role.ANALYST)
+    url = f"/results/campaigns/{seeded}/export.xlsx"
+    vietnamese = client.get(url).data
+    client.post("/locale", data={"locale": "en", "next": "/", "csrf_token": csrf(client)})
+    english = client.get(url).data
+    assert vietnamese != english
+    assert client.get(url).data == english
 
 
 def test_finite_population_correction_by_default(session: Session, seeded: int) -> None:
