@@ -100,9 +100,7 @@ def _analysis(
 
 
 def _estimation(reader: Reader, value: object, path: str) -> EstimationSettings:
-    raw = (
-        reader.mapping(value, path, ("confidence", "small_cell_n", "finite_population")) or {}
-    )
+    raw = reader.mapping(value, path, ("confidence", "small_cell_n", "finite_population")) or {}
     default = EstimationSettings()
     confidence = reader.number(raw.get("confidence"), at(path, "confidence"), 0.5, 0.999)
     small = reader.integer(raw.get("small_cell_n"), at(path, "small_cell_n"), 0, 10_000)
