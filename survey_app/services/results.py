@@ -15,6 +15,7 @@ exports comes from :func:`compute`. Rules chosen here (DOMAIN.md §9):
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -79,6 +80,12 @@ class CampaignResults:
     ranking: pd.DataFrame
     freshness: Freshness | None = None
     """When and from what state it was computed (set when read from :mod:`results_store`)."""
+    unit_trees: Mapping[str, CriteriaTree] = dataclasses.field(default_factory=dict)
+    """The criteria tree each rated unit is scored on, by unit code."""
+
+    def tree_of_unit(self, code: str) -> CriteriaTree:
+        """The criteria tree the unit is scored on (the campaign's, when it is not rated)."""
+        return self.unit_trees.get(code, self.tree)
 
     def unit_name(self, code: str) -> str:
         unit = self.data.units.get(code)
@@ -104,8 +111,10 @@ def compute(
     sipas = compute_sipas(data, settings)
     appraisal = load_appraisal(session, campaign)
     surveys, indices = [], []
+    unit_trees: dict[str, CriteriaTree] = {}
     for name, codes in _units_by_tree(data, appraisal, settings).items():
         part_tree = trees[name]
+        unit_trees.update(dict.fromkeys(codes, part_tree))
         part_qmap = qmap if name == settings.criteria_tree else question_map(data, part_tree)
         survey_part = _only(compute_survey_points(data, part_qmap, settings), codes)
         surveys.append(survey_part)
@@ -117,7 +126,17 @@ def compute(
     index = _joined(indices, ParIndexResult)
     ranking = rank(index, data, settings) if index is not None else _empty_ranking()
     return CampaignResults(
-        campaign, settings, data, tree, qmap, survey, estimates, sipas, index, ranking
+        campaign,
+        settings,
+        data,
+        tree,
+        qmap,
+        survey,
+        estimates,
+        sipas,
+        index,
+        ranking,
+        unit_trees=unit_trees,
     )
 
 

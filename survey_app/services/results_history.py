@@ -120,6 +120,8 @@ def comparison_table(
     records = []
     units = session.scalars(select(Unit).where(Unit.campaign_id == current.campaign.id))
     for unit in sorted(units, key=lambda u: (u.level, u.name)):
+        if not known.earlier_units(unit):
+            continue  # nothing to compare: no figures looked up
         rows = year_on_year(
             session, unit, current, compute=compute, computed=computed, lineage_=known
         )

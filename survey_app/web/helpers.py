@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from flask import abort, current_app
+import pandas as pd
+from flask import abort, current_app, request
 from flask_babel import get_locale
 from werkzeug.datastructures import FileStorage
 
@@ -39,6 +41,37 @@ def kept_result(campaign: Campaign, key: Hashable, build: Callable[[CampaignResu
     once per state of the data and kept beside the results."""
     store: ResultsStore = current_app.extensions["results_store"]
     return store.kept(get_session(), campaign, key, build)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a long table: its rows' position and the links' query parameter."""
+
+    number: int
+    pages: int
+    total: int
+    first: int
+    last: int
+    param: str
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+def page_of(frame: pd.DataFrame, param: str, size: int = 100) -> tuple[pd.DataFrame, Page]:
+    """The rows of the page asked for by ``?<param>=N`` (the last page past the end), and
+    where it stands: a long table is paged, never cut silently."""
+    total = len(frame)
+    pages = max((total + size - 1) // size, 1)
+    number = min(max(request.args.get(param, 1, type=int) or 1, 1), pages)
+    start = (number - 1) * size
+    rows = frame.iloc[start : start + size]
+    return rows, Page(number, pages, total, start + 1 if total else 0, start + len(rows), param)
 
 
 def locale_code() -> str:

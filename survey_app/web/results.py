@@ -35,6 +35,7 @@ from survey_app.web.helpers import (
     get_or_404,
     kept_result,
     locale_code,
+    page_of,
     read_upload,
     results_of,
 )
@@ -218,7 +219,7 @@ def unit(campaign_id: int, unit_id: int) -> str:
         total=total.iloc[0].to_dict() if len(total) else None,
         estimates=own,
         chart=_field_chart(r, own),
-        field_titles=_field_titles(r),
+        field_titles=_field_titles(r, found.code),
     )
 
 
@@ -232,8 +233,11 @@ def _year_chart(years: list[results_history.YearRow]) -> str:
     return bar_chart(bars, _("Chỉ số CCHC qua các năm (%)"), percent) if bars else ""
 
 
-def _field_titles(r: results.CampaignResults) -> dict[str, str]:
-    return {f.code: f.title.get(locale_code()) for f in r.tree.fields}
+def _field_titles(r: results.CampaignResults, unit_code: str | None = None) -> dict[str, str]:
+    """Titles of the fields, criteria and sub-criteria of the unit's tree (the campaign's
+    by default), by code, in the page's language."""
+    tree = r.tree if unit_code is None else r.tree_of_unit(unit_code)
+    return {code: title.get(locale_code()) for code, title in tree.titles().items()}
 
 
 def _field_chart(r: results.CampaignResults, own: pd.DataFrame | None) -> str:
@@ -349,7 +353,18 @@ def _few(value: object, small_n: int) -> bool:
 def quality(campaign_id: int) -> str:
     r = _results(campaign_id)
     report = kept_result(r.campaign, "quality", _quality_report)
-    return render_template("results/quality.html", r=r, campaign=r.campaign, report=report)
+    rates, rates_page = page_of(report.rates, "rates_page")
+    flags, flags_page = page_of(report.flags, "flags_page")
+    return render_template(
+        "results/quality.html",
+        r=r,
+        campaign=r.campaign,
+        report=report,
+        rates=rates,
+        rates_page=rates_page,
+        flags=flags,
+        flags_page=flags_page,
+    )
 
 
 def _quality_report(r: results.CampaignResults) -> QualityReport:

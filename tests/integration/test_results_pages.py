@@ -120,6 +120,12 @@ def test_unit_page_shows_hand_worked_survey_score_and_index(
     assert 'id="unit-index">90,22\u00a0%' in text
     assert "81,20 / 90,00" in text
     assert '<span class="num">1</span>hạng trong nhóm' in text
+    campaign = session.get(Campaign, seeded)
+    assert campaign is not None
+    tree = results.compute(session, campaign).tree_of_unit("S01")
+    criterion = tree.fields[0].children[0]
+    row = re.search(rf'data-criterion="{re.escape(criterion.code)}"><td[^>]*>([^<]*)<', text)
+    assert row is not None and row.group(1) == f"{criterion.code}. {criterion.title.vi}"
 
 
 def test_ranking_and_sipas_pages_show_the_library_numbers(

@@ -5,6 +5,7 @@ from; and the finite-population correction the service applies by default."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -307,3 +308,21 @@ def test_citizens_strata_are_corrected_by_their_share_drawn(session: Session, se
     expected = srs * factor.reindex(srs.index.get_level_values("commune")).to_numpy()
     assert np.allclose(fpc.loc[srs.index], expected, equal_nan=True)
     assert (fpc.dropna() < srs.loc[fpc.dropna().index]).any()
+
+
+def test_long_quality_tables_are_paged_not_cut(
+    app: Flask, seeded: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from survey_app.web import helpers
+
+    real = helpers.page_of
+    monkeypatch.setattr(
+        "survey_app.web.results.page_of", lambda frame, param: real(frame, param, size=5)
+    )
+    client = staff(app, Role.ANALYST)
+    first = client.get(f"/results/campaigns/{seeded}/quality").get_data(as_text=True)
+    assert "Trang 1/" in first and 'rel="next"' in first
+    last = client.get(f"/results/campaigns/{seeded}/quality?rates_page=999").get_data(as_text=True)
+    pages = re.search(r"Trang (\d+)/(\d+)", last)
+    assert pages is not None and pages.group(1) == pages.group(2)
+    assert 'rel="prev"' in last and "rates_page=" in last
