@@ -96,6 +96,16 @@ class CriteriaTree:
                     )
         return tuple(rows)
 
+    def titles(self) -> dict[str, LocalizedText]:
+        """The title of every field, criterion and sub-criterion, by its code."""
+        found: dict[str, LocalizedText] = {}
+        stack = list(self.fields)
+        while stack:
+            node = stack.pop()
+            found[node.code] = node.title
+            stack.extend(node.children)
+        return found
+
     def leaf(self, code: str) -> LeafRow | None:
         """The scored leaf with this code, if any."""
         return next((row for row in self.flatten() if row.code == code), None)

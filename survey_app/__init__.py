@@ -69,7 +69,10 @@ def _init_extensions(app: Flask) -> None:
     engine = make_engine(url)
     app.extensions["engine"] = engine
     app.extensions["session_factory"] = make_session_factory(engine)
-    app.extensions["results_store"] = ResultsStore(app.config["SETTINGS"].results_cache_campaigns)
+    settings = app.config["SETTINGS"]
+    app.extensions["results_store"] = ResultsStore(
+        settings.results_cache_campaigns, settings.results_cache_mb
+    )
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_translations_dir(app))
     babel.init_app(app, locale_selector=select_locale)

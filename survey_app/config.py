@@ -102,6 +102,7 @@ class Settings:
     link_key: str | None = None
     job_runner: str = "thread"
     results_cache_campaigns: int = 3
+    results_cache_mb: int = 1500
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -126,6 +127,7 @@ class Settings:
             link_key=os.environ.get("SURVEY_LINK_KEY") or None,
             job_runner=os.environ.get("SURVEY_JOB_RUNNER", "thread"),
             results_cache_campaigns=int(os.environ.get("SURVEY_RESULTS_CACHE_CAMPAIGNS", "3")),
+            results_cache_mb=int(os.environ.get("SURVEY_RESULTS_CACHE_MB", "1500")),
         )
 
 

@@ -389,6 +389,9 @@ def replace(
     respondent.status = RespondentStatus.REPLACED
     chosen.status, chosen.replaces_id = RespondentStatus.ACTIVE, respondent.id
     chosen.weight, chosen.replacement_reason = respondent.weight, reason[:2000]
+    # it stands in for the replaced person in their stratum (sampling/replacement.py), also
+    # when taken from another field: the stratum's weights keep summing to its N_h
+    chosen.stratum = respondent.stratum
     chosen.interviewer_id = respondent.interviewer_id
     for link in links:
         invitations.revoke(session, link)

@@ -294,7 +294,7 @@ class InfoRow:
 
 def info_rows(results: CampaignResults, record_hash: str, names: Names) -> list[InfoRow]:
     """The campaign, the export and every analysis setting, one per row."""
-    locale, today, tree = names.locale, dt.date.today(), results.tree
+    locale, today, tree = names.locale, vietnam_today(), results.tree
     campaign = results.campaign
     rows = [
         InfoRow(str(_l("Tên đợt khảo sát")), campaign.name, "campaign.name", campaign.name),
@@ -391,3 +391,12 @@ def raw_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return json.dumps(to_jsonable(value), ensure_ascii=False)
+
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
+"""Indochina Time (UTC+7, no daylight saving): the date on every exported file."""
+
+
+def vietnam_today() -> dt.date:
+    """Today's date in Vietnam (not the server's, which may run on UTC)."""
+    return dt.datetime.now(VIETNAM).date()

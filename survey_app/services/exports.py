@@ -31,7 +31,7 @@ from survey_app.persistence.models import ExportRecord, User
 from survey_app.services import audit, results_history
 from survey_app.services import export_labels as labels
 from survey_app.services import xlsx_layout as layout
-from survey_app.services.results import CampaignResults, load_appraisal
+from survey_app.services.results import CampaignResults
 from survey_app.services.spreadsheet import safe_cell as neutralise
 
 TABLE_KINDS = ("scores", "ranking", "sipas", "estimates", "questions")
@@ -346,8 +346,7 @@ def deliver(
     session: Session, results: CampaignResults, built: BuiltExport, actor: User | None
 ) -> bytes:
     """Record that ``built`` was handed out (provenance, appraisal hash, audit) and return it."""
-    appraisal = load_appraisal(session, results.campaign)
-    details = {**built.details, "appraisal_hash": frame_hash(appraisal)}
+    details = {**built.details, "appraisal_hash": frame_hash(results.appraisal)}
     state = results.freshness.state.key if results.freshness is not None else None
     if state is not None:
         details["results_state"] = state

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -110,23 +111,20 @@ def _microdata(results: CampaignResults, locale: str) -> Microdata:
     )
     column_labels = {name: str(label) for name, label in DESIGN.items()}
     value_labels: dict[str, dict[float, str]] = {}
-    columns: dict[str, list[float]] = {}
+    columns: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
+    ids = meta["response_id"].to_numpy()
     for key, instrument in data.instruments.items():
-        own = (meta["instrument"] == key).to_numpy()
+        rows = np.flatnonzero((meta["instrument"] == key).to_numpy())
+        given = [data.answers[int(r)] for r in ids[rows]]  # only this questionnaire's forms
         for q in instrument.questions:
             if q.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT, QuestionType.DATE):
                 continue  # free text and dates may identify a person: never in microdata
             name = data.coding_keys[(key, q.id)]
-            answers = [
-                data.answers[int(r)].get(q.id) if mine else None
-                for r, mine in zip(meta["response_id"], own, strict=True)
-            ]
+            answers = [g.get(q.id) for g in given]
             for column, values in _columns(q, answers, name).items():
-                kept = columns.setdefault(column, values)
-                if kept is not values:  # another version with the same meaning: its rows
-                    for i, mine in enumerate(own):
-                        if mine:
-                            kept[i] = values[i]
+                # another version with the same meaning fills its own rows of the column
+                kept = columns.setdefault(column, np.full(len(meta), np.nan))
+                kept[rows] = np.asarray(values, dtype=np.float64)
             names, labels = _labels(q, name, locale)
             column_labels.update(names)
             value_labels.update(labels)

@@ -82,6 +82,8 @@ class CampaignResults:
     """When and from what state it was computed (set when read from :mod:`results_store`)."""
     unit_trees: Mapping[str, CriteriaTree] = dataclasses.field(default_factory=dict)
     """The criteria tree each rated unit is scored on, by unit code."""
+    appraisal: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    """The appraisal points the index was computed with (``load_appraisal``)."""
 
     def tree_of_unit(self, code: str) -> CriteriaTree:
         """The criteria tree the unit is scored on (the campaign's, when it is not rated)."""
@@ -137,6 +139,7 @@ def compute(
         index,
         ranking,
         unit_trees=unit_trees,
+        appraisal=appraisal,
     )
 
 
@@ -204,32 +207,45 @@ def question_map(data: ResponseData, tree: CriteriaTree) -> pd.DataFrame:
     return pd.DataFrame(list(rows.values()), columns=list(QUESTION_MAP_COLUMNS))
 
 
+LONG_COLUMNS = ["response_id", "unit_code", "group", "question_id", "share", "weight"]
+
+
 def long_answers(data: ResponseData, qmap: pd.DataFrame) -> pd.DataFrame:
-    """One row per (response, scored question): rated unit, group, share (NaN = don't know)."""
-    records = []
+    """One row per (response, scored question): rated unit, group, share (NaN = don't know).
+
+    Built a question at a time as columns (no Python tuple per answer: at national size that
+    is millions of rows), then put back in form order (each form's answers in question order)."""
+    parts = []
     mapped = set(qmap["question_id"])
     names = data.question_keys
     for key, instrument in data.instruments.items():
-        questions = [
-            (q, names[(key, q.id)]) for q in instrument.questions if names[(key, q.id)] in mapped
-        ]
-        for row in data.of_instrument(key).itertuples(index=False):
-            given = data.answers[int(row.response_id)]
-            records += [
-                (
-                    row.response_id,
-                    row.rated_unit,
-                    row.group,
-                    name,
-                    option_share(q, given.get(q.id)),
-                    row.weight,
+        rows = data.of_instrument(key)
+        given = [data.answers[int(r)] for r in rows["response_id"]]
+        for q in instrument.questions:
+            name = names[(key, q.id)]
+            if name not in mapped:
+                continue
+            answered = np.fromiter((q.id in g for g in given), bool, len(given))
+            if not answered.any():
+                continue
+            shares = np.fromiter((option_share(q, g[q.id]) for g in given if q.id in g), np.float64)
+            chosen = rows[answered]
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "response_id": chosen["response_id"].to_numpy(),
+                        "unit_code": chosen["rated_unit"].to_numpy(),
+                        "group": chosen["group"].to_numpy(),
+                        "question_id": name,
+                        "share": shares,
+                        "weight": chosen["weight"].to_numpy(),
+                    }
                 )
-                for q, name in questions
-                if q.id in given
-            ]
-    return pd.DataFrame.from_records(
-        records, columns=["response_id", "unit_code", "group", "question_id", "share", "weight"]
-    )
+            )
+    if not parts:
+        return pd.DataFrame(columns=LONG_COLUMNS)
+    frame = pd.concat(parts, ignore_index=True)  # question by question; back to form order
+    return frame.sort_values(["response_id"], kind="stable", ignore_index=True)
 
 
 def compute_survey_points(

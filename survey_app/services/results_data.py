@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import sys
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -143,11 +144,23 @@ def load_responses(
 
     Only respondents still in the sample count: a person replaced by a reserve passed their
     weight to the reserve, so an answer of theirs (keyed before the replacement) is left out.
+
+    Writes go on while this reads (each statement sees what was committed when it began): the
+    responses and their strata's sizes come from one statement, the units are read after it
+    (so every unit it names is there), and answers of responses it did not return are skipped.
     """
-    units = {
-        u.id: UnitInfo.of(u)
-        for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
-    }
+    sizes = (
+        select(
+            Respondent.unit_id.label("unit_id"),
+            Respondent.group.label("group"),
+            Respondent.stratum.label("stratum"),
+            func.sum(Respondent.weight).label("total"),
+            func.count().label("people"),
+        )
+        .where(Respondent.campaign_id == campaign.id, Respondent.status == RespondentStatus.ACTIVE)
+        .group_by(Respondent.unit_id, Respondent.group, Respondent.stratum)
+        .subquery("sizes")
+    )
     rows = session.execute(
         select(
             Response.id,
@@ -161,12 +174,24 @@ def load_responses(
             Response.submitted_at,
             Respondent.id,
             Respondent.stratum,
+            sizes.c.total,
+            sizes.c.people,
         )
         .join(Invitation, Invitation.id == Response.invitation_id)
         .join(Respondent, Respondent.id == Invitation.respondent_id)
+        .join(
+            sizes,
+            (sizes.c.unit_id == Respondent.unit_id)
+            & (sizes.c.group == Respondent.group)
+            & (sizes.c.stratum == Respondent.stratum),
+        )
         .where(*_submitted(campaign, only))
         .order_by(Response.id)
     ).all()
+    units = {
+        u.id: UnitInfo.of(u)
+        for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
+    }
     design = design_of(campaign)
     local = frozenset(g.submitted_by for g in design.groups if g.list.kind is ListKind.TRANSACTIONS)
     above = {design.level(code).parent for code in local}
@@ -174,22 +199,28 @@ def load_responses(
         code for code in above if code is not None and design.level(code).parent is not None
     )
     keys, versions = _versions(session, {row[1] for row in rows})
-    sizes = stratum_sizes(session, campaign)
-    records = [_record(row, units, local, middle, keys, sizes) for row in rows]
+    records = [_record(row, units, local, middle, keys) for row in rows]
     meta = pd.DataFrame.from_records(records, columns=list(META_COLUMNS))
     meta["weight"] = meta["weight"].astype(np.float64)
     meta["duration_seconds"] = meta["duration_seconds"].astype(np.float64)
     meta["stratum_population"] = meta["stratum_population"].astype(np.float64)
     answers: dict[int, dict[str, object]] = {int(r): {} for r in meta["response_id"]}
     if answers:
+        conditions = [
+            Invitation.campaign_id == campaign.id,
+            Response.status == ResponseStatus.SUBMITTED,
+        ]
+        if only is not None:
+            conditions.append(Response.id.in_(sorted(only)))
         for response_id, question_id, text in session.execute(
             select(Answer.response_id, Answer.question_id, cast(Answer.value, Text))
             .join(Response)
             .join(Invitation)
-            .join(Respondent, Respondent.id == Invitation.respondent_id)
-            .where(*_submitted(campaign, only))
+            .where(*conditions)
         ):
-            answers[response_id][question_id] = _decode(text)
+            given = answers.get(response_id)
+            if given is not None:  # submitted after the responses were read: next time
+                given[sys.intern(question_id)] = _decode(text)
     return ResponseData(meta, answers, {u.code: u for u in units.values()}, versions)
 
 
@@ -205,31 +236,10 @@ def _submitted(campaign: Campaign, only: Collection[int] | None) -> list[ColumnE
     return conditions
 
 
-StratumKey = tuple[int, str, str]
-"""A drawn person's stratum: their unit id, group and the draw's stratum label."""
-
-
-def stratum_sizes(session: Session, campaign: Campaign) -> dict[StratumKey, float]:
-    """Each stratum's eligible count ``N_h``: the weights of its people in the sample as it
-    stands (never below the people drawn, whatever rounding does)."""
-    rows = session.execute(
-        select(
-            Respondent.unit_id,
-            Respondent.group,
-            Respondent.stratum,
-            func.sum(Respondent.weight),
-            func.count(),
-        )
-        .where(
-            Respondent.campaign_id == campaign.id,
-            Respondent.status == RespondentStatus.ACTIVE,
-        )
-        .group_by(Respondent.unit_id, Respondent.group, Respondent.stratum)
-    ).all()
-    return {
-        (int(unit), str(group), str(stratum)): float(max(round(float(total)), int(count)))
-        for unit, group, stratum, total, count in rows
-    }
+def stratum_population(total: float, people: int) -> float:
+    """A stratum's eligible count ``N_h`` from its drawn people's weights (never below the
+    people drawn, whatever rounding does)."""
+    return float(max(round(float(total)), int(people)))
 
 
 def _versions(session: Session, ids: set[int]) -> tuple[dict[int, str], dict[str, Instrument]]:
@@ -253,7 +263,7 @@ def _decode(text: str | None) -> object:
     if text is None:
         return None
     if len(text) >= 2 and text[0] == '"' == text[-1] and "\\" not in text:
-        return text[1:-1]
+        return sys.intern(text[1:-1])  # option codes repeat: one string each, not per answer
     return json.loads(text)
 
 
@@ -263,7 +273,6 @@ def _record(
     local: frozenset[str],
     middle: frozenset[str],
     keys: Mapping[int, str],
-    sizes: Mapping[StratumKey, float],
 ) -> tuple[object, ...]:
     (
         response_id,
@@ -277,6 +286,8 @@ def _record(
         submitted,
         person,
         drawn_in,
+        total,
+        people,
     ) = row
     assert isinstance(unit_id, int)
     unit = units[unit_id]
@@ -287,7 +298,6 @@ def _record(
     duration = max((_aware(submitted) - _aware(started)).total_seconds(), 0.0)
     day = _aware(submitted).date()
     assert isinstance(instrument_id, int)
-    stratum = (unit_id, str(group), str(drawn_in))
     return (
         response_id,
         keys[instrument_id],
@@ -303,7 +313,7 @@ def _record(
         day,
         duration,
         person,
-        sizes.get(stratum, float("nan")),
+        stratum_population(float(str(total)), int(str(people))),
     )
 
 

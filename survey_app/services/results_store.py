@@ -54,7 +54,8 @@ rule, a new column): stored results of the old code are then never read."""
 RESPONSE_SOURCES = frozenset({"response", "answer"})
 """Changes taken in by reading just the responses named (``results_changes.row_id``)."""
 NO_DATA_SOURCES = frozenset({"invitation"})
-"""Changes that leave the response data as it is (the response rates are built again)."""
+"""Changes that leave the response data as it is (the response rates are built again). An
+invitation moved to another person or rated unit is logged as ``assignment``: read it all."""
 MAX_MERGED = 20_000
 """More changed responses than this are read by reading everything again."""
 
@@ -68,6 +69,8 @@ class _Entry:
     data: ResponseData
     results: CampaignResults
     freshness: Freshness
+    size: int = 0
+    """About how many bytes it holds (the data, the tables, what was kept beside it)."""
     kept: dict[Hashable, object] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -95,17 +98,48 @@ def state_of(session: Session, campaign: Campaign) -> DataState:
 
 
 class ResultsStore:
-    """Results of the campaigns asked lately, each for the state it was computed from."""
+    """Results of the campaigns asked lately, each for the state it was computed from.
 
-    def __init__(self, capacity: int = 3) -> None:
+    At most ``capacity`` campaigns and about ``budget_mb`` of memory are kept (the least
+    recently asked go first; the one just computed always stays). Earlier campaigns asked only
+    for a year-on-year comparison are kept apart, without their responses (:meth:`summary`), so
+    looking back never pushes out the campaigns being worked on.
+    """
+
+    def __init__(self, capacity: int = 3, budget_mb: int = 1500, summaries: int = 16) -> None:
         self.capacity = max(capacity, 1)
+        self.budget_bytes = max(budget_mb, 1) * 1024 * 1024
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
+        self._summaries: OrderedDict[int, tuple[DataState, CampaignResults]] = OrderedDict()
+        self._summary_capacity = max(summaries, 1)
         self._lock = threading.Lock()
         self._computing: dict[int, threading.Lock] = {}
 
     def results(self, session: Session, campaign: Campaign) -> CampaignResults:
         """The campaign's results for the state its data is in now (computed if need be)."""
         return self._entry(session, campaign).results_for(campaign)
+
+    def summary(self, session: Session, campaign: Campaign) -> CampaignResults:
+        """The campaign's results without its responses (``data`` empty), for comparisons:
+        the kept full result when there is one, else one kept apart for its state."""
+        state = state_of(session, campaign)
+        with self._lock:
+            entry = self._entries.get(campaign.id)
+            if entry is not None and entry.state == state:
+                return _StoredView(entry).results_for(campaign)
+            found = self._summaries.get(campaign.id)
+            if found is not None and found[0] == state:
+                self._summaries.move_to_end(campaign.id)
+                return dataclasses.replace(found[1], campaign=campaign)
+        full = compute(session, campaign)
+        empty = dataclasses.replace(full.data, meta=full.data.meta.iloc[0:0], answers={})
+        stripped = dataclasses.replace(full, data=empty)
+        with self._lock:
+            self._summaries[campaign.id] = (state, stripped)
+            self._summaries.move_to_end(campaign.id)
+            while len(self._summaries) > self._summary_capacity:
+                self._summaries.popitem(last=False)
+        return stripped
 
     def kept(
         self,
@@ -115,11 +149,24 @@ class ResultsStore:
         build: Callable[[CampaignResults], T],
     ) -> T:
         """``build(results)`` for the current state, built once and kept with the result."""
-        entry = self._entry(session, campaign)
-        with entry.lock:
-            if key not in entry.kept:
-                entry.kept[key] = build(entry.results_for(campaign))
-            return entry.kept[key]  # type: ignore[return-value]
+        return self.kept_with_results(session, campaign, key, build)[0]
+
+    def kept_with_results(
+        self,
+        session: Session,
+        campaign: Campaign,
+        key: Hashable,
+        build: Callable[[CampaignResults], T],
+    ) -> tuple[T, CampaignResults]:
+        """:meth:`kept` and the results it was built from (to record what a file holds)."""
+        view = self._entry(session, campaign)
+        results = view.results_for(campaign)
+        with view.lock:
+            if key not in view.kept:
+                value = build(results)
+                view.kept[key] = value
+                view.entry.size += _size_of(value)
+            return view.kept[key], results  # type: ignore[return-value]
 
     def freshness(self, session: Session, campaign: Campaign) -> Freshness:
         return self._entry(session, campaign).freshness
@@ -143,9 +190,17 @@ class ResultsStore:
                 if current is None or current.state.changes <= fresh.state.changes:
                     self._entries[campaign.id] = fresh
                     self._entries.move_to_end(campaign.id)
-                while len(self._entries) > self.capacity:
-                    self._entries.popitem(last=False)
+                self._evict()
             return _StoredView(fresh)
+
+    def _evict(self) -> None:
+        """Drop the least recently asked campaigns over the count or the memory budget (the
+        most recent always stays)."""
+        while len(self._entries) > 1 and (
+            len(self._entries) > self.capacity
+            or sum(e.size for e in self._entries.values()) > self.budget_bytes
+        ):
+            self._entries.popitem(last=False)
 
     def _compute(
         self, session: Session, campaign: Campaign, state: DataState, old: _Entry | None
@@ -172,7 +227,7 @@ class ResultsStore:
             len(data.meta),
             merged,
         )
-        return _Entry(state, ids, data, computed, freshness)
+        return _Entry(state, ids, data, computed, freshness, _data_size(data))
 
 
 @dataclass(frozen=True)
@@ -244,6 +299,31 @@ def _merged(
     kept = old.data.meta[~old.data.meta["response_id"].isin(wanted)]
     meta = pd.concat([kept, fresh.meta], ignore_index=True) if len(fresh.meta) else kept
     meta = meta.sort_values("response_id", ignore_index=True)
+    if set(meta["instrument"]) != set(stored):
+        return None, None  # a version no longer answered: its siblings' keys change
     answers = {k: v for k, v in old.data.answers.items() if k not in wanted}
     answers.update(fresh.answers)
     return dataclasses.replace(old.data, meta=meta, answers=answers), len(wanted)
+
+
+ANSWER_BYTES = 120
+"""About what one stored answer costs in memory (a dict slot, its key and value objects)."""
+
+
+def _data_size(data: ResponseData) -> int:
+    """About how many bytes the response data holds (the results' tables are far smaller)."""
+    answers = sum(len(given) for given in data.answers.values())
+    return int(data.meta.memory_usage(deep=False).sum()) + ANSWER_BYTES * answers
+
+
+def _size_of(value: object) -> int:
+    """About how many bytes a kept value holds (an export's file; a report's tables)."""
+    data = getattr(value, "data", None)
+    if isinstance(data, bytes):
+        return len(data)
+    frames = (
+        [v for v in vars(value).values() if isinstance(v, pd.DataFrame)]
+        if hasattr(value, "__dict__")
+        else []
+    )
+    return sum(int(f.memory_usage(deep=False).sum()) for f in frames)

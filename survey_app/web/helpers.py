@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlencode
 
 import pandas as pd
 from flask import abort, current_app, request
@@ -36,6 +37,21 @@ def results_of(campaign: Campaign) -> CampaignResults:
     return store.results(get_session(), campaign)
 
 
+def summary_of(campaign: Campaign) -> CampaignResults:
+    """An earlier campaign's results for a year-on-year comparison (without its responses;
+    kept apart, so looking back never pushes the campaign being worked on out)."""
+    store: ResultsStore = current_app.extensions["results_store"]
+    return store.summary(get_session(), campaign)
+
+
+def kept_with_results(
+    campaign: Campaign, key: Hashable, build: Callable[[CampaignResults], T]
+) -> tuple[T, CampaignResults]:
+    """:func:`kept_result` and the results it was built from (to record what a file holds)."""
+    store: ResultsStore = current_app.extensions["results_store"]
+    return store.kept_with_results(get_session(), campaign, key, build)
+
+
 def kept_result(campaign: Campaign, key: Hashable, build: Callable[[CampaignResults], T]) -> T:
     """Something built from the campaign's current results (an export, a report), built
     once per state of the data and kept beside the results."""
@@ -45,33 +61,41 @@ def kept_result(campaign: Campaign, key: Hashable, build: Callable[[CampaignResu
 
 @dataclass(frozen=True)
 class Page:
-    """One page of a long table: its rows' position and the links' query parameter."""
+    """One page of a long table: where its rows stand and the links to its neighbours."""
 
     number: int
     pages: int
     total: int
     first: int
     last: int
-    param: str
-
-    @property
-    def previous(self) -> int | None:
-        return self.number - 1 if self.number > 1 else None
-
-    @property
-    def next(self) -> int | None:
-        return self.number + 1 if self.number < self.pages else None
+    previous_url: str | None
+    next_url: str | None
 
 
 def page_of(frame: pd.DataFrame, param: str, size: int = 100) -> tuple[pd.DataFrame, Page]:
     """The rows of the page asked for by ``?<param>=N`` (the last page past the end), and
-    where it stands: a long table is paged, never cut silently."""
+    where it stands: a long table is paged, never cut silently. Links keep the request's
+    own path and other query arguments."""
     total = len(frame)
     pages = max((total + size - 1) // size, 1)
     number = min(max(request.args.get(param, 1, type=int) or 1, 1), pages)
     start = (number - 1) * size
     rows = frame.iloc[start : start + size]
-    return rows, Page(number, pages, total, start + 1 if total else 0, start + len(rows), param)
+    return rows, Page(
+        number,
+        pages,
+        total,
+        start + 1 if total else 0,
+        start + len(rows),
+        _page_url(param, number - 1) if number > 1 else None,
+        _page_url(param, number + 1) if number < pages else None,
+    )
+
+
+def _page_url(param: str, number: int) -> str:
+    args = request.args.copy()
+    args[param] = str(number)
+    return f"{request.path}?{urlencode(list(args.items(multi=True)))}"
 
 
 def locale_code() -> str:

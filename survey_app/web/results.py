@@ -21,6 +21,7 @@ from survey_app.security import current_user, roles_required
 from survey_app.services import (
     appraisal,
     campaigns,
+    export_labels,
     exports,
     lookup,
     microdata,
@@ -34,10 +35,12 @@ from survey_app.web.forms import FileUploadForm
 from survey_app.web.helpers import (
     get_or_404,
     kept_result,
+    kept_with_results,
     locale_code,
     page_of,
     read_upload,
     results_of,
+    summary_of,
 )
 from survey_app.web.labels import design_name
 
@@ -220,6 +223,7 @@ def unit(campaign_id: int, unit_id: int) -> str:
         estimates=own,
         chart=_field_chart(r, own),
         field_titles=_field_titles(r, found.code),
+        estimate_titles=_field_titles(r),  # estimates are of the campaign tree's fields
     )
 
 
@@ -425,8 +429,8 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
 
 def _delivered(r: results.CampaignResults, key: tuple[object, ...], build: Builder) -> bytes:
     """The export built once per state of the results (and ``key``), recorded each time."""
-    built = kept_result(r.campaign, key, build)
-    return exports.deliver(get_session(), r, built, current_user())
+    built, source = kept_with_results(r.campaign, key, build)
+    return exports.deliver(get_session(), source, built, current_user())
 
 
 Builder = Callable[[results.CampaignResults], exports.BuiltExport]
@@ -440,14 +444,15 @@ def export_xlsx(campaign_id: int) -> Response:
     comparison = results_history.comparison_table(get_session(), r, compute=_stored)
     data = _delivered(
         r,
-        ("xlsx", locale, exports.frame_hash(comparison)),
+        ("xlsx", locale, exports.frame_hash(comparison), export_labels.vietnam_today()),
         lambda kept: exports.build_workbook(kept, comparison, locale),
     )
     return _download(data, f"ket-qua-{r.campaign.year}.xlsx", XLSX)
 
 
 def _stored(_session: object, campaign: Campaign) -> results.CampaignResults:
-    return results_of(campaign)
+    """An earlier campaign's results for the year-on-year comparison (the store's)."""
+    return summary_of(campaign)
 
 
 @bp.get("/campaigns/<int:campaign_id>/export/<kind>.csv")

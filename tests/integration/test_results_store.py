@@ -19,6 +19,7 @@ from survey_app.persistence.models import (
     AppraisalPoint,
     Campaign,
     ExportRecord,
+    Invitation,
     Respondent,
     Response,
     ResultsChange,
@@ -326,3 +327,29 @@ def test_long_quality_tables_are_paged_not_cut(
     pages = re.search(r"Trang (\d+)/(\d+)", last)
     assert pages is not None and pages.group(1) == pages.group(2)
     assert 'rel="prev"' in last and "rates_page=" in last
+    odd = client.get(f"/results/campaigns/{seeded}/quality?campaign_id=abc&rates_page=2")
+    assert odd.status_code == 200
+    links = re.findall(r'href="([^"]*rates_page=[^"]*)"', odd.get_data(as_text=True))
+    assert links and all(link.startswith(f"/results/campaigns/{seeded}/quality?") for link in links)
+
+
+def test_a_form_moved_to_another_rated_unit_reads_everything_again(
+    session: Session, seeded: int
+) -> None:
+    store = ResultsStore()
+    campaign = _campaign(session, seeded)
+    before = store.results(session, campaign)
+    moved = session.scalars(
+        select(Invitation)
+        .join(Response, Response.invitation_id == Invitation.id)
+        .join(Unit, Unit.id == Invitation.rated_unit_id)
+        .where(Invitation.campaign_id == seeded, Unit.code == "S01")
+    ).first()
+    assert moved is not None
+    moved.rated_unit_id = _unit(session, "S02").id
+    session.commit()
+    after = store.results(session, campaign)
+    assert after.freshness is not None and after.freshness.merged is None
+    counts = after.data.meta.groupby("rated_unit").size()
+    was = before.data.meta.groupby("rated_unit").size()
+    assert counts["S01"] == was["S01"] - 1 and counts["S02"] == was["S02"] + 1

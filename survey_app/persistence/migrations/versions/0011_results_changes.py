@@ -48,6 +48,8 @@ class Watched(NamedTuple):
     matters: str
     changed: tuple[str, ...] | None
     update_matters: str | None = None
+    update_source: str | None = None
+    """SQL over ``o`` and ``r`` naming the source of an update (default ``source``)."""
 
 
 _RESPONSE_CAMPAIGN = "(SELECT i.campaign_id FROM invitations i WHERE i.id = r.invitation_id)"
@@ -97,6 +99,11 @@ WATCHED = (
         "CAST(NULL AS INTEGER)",
         "1 = 1",
         ("status", "respondent_id", "rated_unit_id"),
+        # a form moved to another person or rated unit changes the data: read it all again
+        update_source=(
+            "CASE WHEN o.respondent_id IS NOT r.respondent_id "
+            "OR o.rated_unit_id IS NOT r.rated_unit_id THEN 'assignment' ELSE 'invitation' END"
+        ),
     ),
 )
 EVENTS = ("insert", "update", "delete")
@@ -166,13 +173,21 @@ def create_sqlite_triggers(tables: tuple[str, ...] | None = None) -> None:
             condition = condition.replace("o.", "OLD.").replace("r.", f"{row}.")
             campaign = w.campaign.replace("r.", f"{row}.")
             row_id = w.row_id.replace("r.", f"{row}.")
+            source = _source(w, event).replace("o.", "OLD.").replace("r.", f"{row}.")
             op.execute(
                 f"CREATE TRIGGER results_change_{w.table}_{event} "
                 f"AFTER {event.upper()} ON {w.table} FOR EACH ROW WHEN {condition} "
                 f"BEGIN INSERT INTO results_changes (campaign_id, source, row_id) "
-                f"SELECT c, '{w.source}', {row_id} FROM (SELECT {campaign} AS c) "
+                f"SELECT c, {source}, {row_id} FROM (SELECT {campaign} AS c) "
                 f"WHERE c IS NOT NULL; END"
             )
+
+
+def _source(w: Watched, event: str) -> str:
+    """SQL naming the source of a change (aliases ``o`` and ``r``)."""
+    if event == "update" and w.update_source is not None:
+        return w.update_source
+    return f"'{w.source}'"
 
 
 def _create_postgresql_triggers() -> None:
@@ -191,10 +206,12 @@ def _create_postgresql_triggers() -> None:
                     )
                 )
                 condition = _update_condition(w, "o", "r").replace("IS NOT", "IS DISTINCT FROM")
+                source = _source(w, event).replace("IS NOT", "IS DISTINCT FROM")
                 referencing = "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
             else:
                 rows = f"{'old_rows' if event == 'delete' else 'new_rows'} r"
                 condition = w.matters
+                source = _source(w, event)
                 referencing = (
                     "REFERENCING OLD TABLE AS old_rows"
                     if event == "delete"
@@ -203,8 +220,9 @@ def _create_postgresql_triggers() -> None:
             op.execute(
                 f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                 f"INSERT INTO results_changes (campaign_id, source, row_id) "
-                f"SELECT DISTINCT c, '{w.source}', x FROM "
-                f"(SELECT {w.campaign} AS c, {w.row_id} AS x FROM {rows} WHERE {condition}) s "
+                f"SELECT DISTINCT c, src, x FROM "
+                f"(SELECT {w.campaign} AS c, {source} AS src, {w.row_id} AS x "
+                f"FROM {rows} WHERE {condition}) s "
                 f"WHERE c IS NOT NULL; RETURN NULL; END $$"
             )
             op.execute(
