@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
