@@ -46,11 +46,13 @@ def year_on_year(
     computed: dict[int, results.CampaignResults] | None = None,
     lineage_: lineage.Lineage | None = None,
     locale: str = "vi",
+    figures: dict[int, _Figures] | None = None,
 ) -> list[YearRow]:
     """The unit's row, then its predecessors' rows, newest campaign first; each earlier
     campaign's results are computed once (``current``: the unit's own, when at hand;
     ``computed``: results already computed, by campaign id, filled as it goes)."""
     computed = {} if computed is None else computed
+    figures = {} if figures is None else figures
     if current is not None:
         computed[current.campaign.id] = current
     rows = []
@@ -58,7 +60,10 @@ def year_on_year(
     for member, how in [(unit, "this"), *known.earlier_units(unit)]:
         if member.campaign_id not in computed:
             computed[member.campaign_id] = compute(session, member.campaign)
-        rows.append(_row(computed[member.campaign_id], member, how, locale))
+        r = computed[member.campaign_id]
+        if member.campaign_id not in figures:
+            figures[member.campaign_id] = _Figures.of(r, locale)
+        rows.append(_row(r, member, how, locale, figures[member.campaign_id]))
     return rows
 
 
@@ -71,19 +76,43 @@ def field_titles(rows: list[YearRow]) -> list[str]:
     return list(seen)
 
 
-def _row(r: results.CampaignResults, unit: Unit, how: str, locale: str = "vi") -> YearRow:
+@dataclass(frozen=True)
+class _Figures:
+    """One campaign's figures by unit code, looked up once per campaign (a comparison of a
+    whole campaign asks for hundreds of units)."""
+
+    totals: dict[str, tuple[float | None, int | None]]
+    fields: dict[str, list[tuple[str, float]]]
+
+    @classmethod
+    def of(cls, r: results.CampaignResults, locale: str) -> _Figures:
+        totals: dict[str, tuple[float | None, int | None]] = {}
+        for row in r.ranking.itertuples():
+            rank = _number(row.rank)
+            totals.setdefault(
+                str(row.unit_code), (_number(row.index_pct), int(rank) if rank else None)
+            )
+        fields: dict[str, list[tuple[str, float]]] = {}
+        if r.index is not None:
+            titles = {f.code: f.title.get(locale) for f in r.tree.fields}
+            for item in r.index.fields.itertuples():
+                value = _number(item.index_pct)
+                if value is not None:
+                    title = titles.get(str(item.field), str(item.field))
+                    fields.setdefault(str(item.unit_code), []).append((title, value))
+        return cls(totals, fields)
+
+
+def _row(
+    r: results.CampaignResults,
+    unit: Unit,
+    how: str,
+    locale: str = "vi",
+    figures: _Figures | None = None,
+) -> YearRow:
     """One unit's figures in one campaign's results."""
-    ranked = r.ranking[r.ranking["unit_code"] == unit.code]
-    index_pct = _number(ranked.iloc[0]["index_pct"]) if len(ranked) else None
-    rank = int(ranked.iloc[0]["rank"]) if len(ranked) and _number(ranked.iloc[0]["rank"]) else None
-    fields: dict[str, float] = {}
-    if r.index is not None:
-        titles = {f.code: f.title.get(locale) for f in r.tree.fields}
-        own = r.index.fields[r.index.fields["unit_code"] == unit.code]
-        for item in own.itertuples():
-            value = _number(item.index_pct)
-            if value is not None:
-                fields[titles.get(str(item.field), str(item.field))] = value
+    found = figures or _Figures.of(r, locale)
+    index_pct, rank = found.totals.get(unit.code, (None, None))
     return YearRow(
         r.campaign.id,
         r.campaign.name,
@@ -94,7 +123,7 @@ def _row(r: results.CampaignResults, unit: Unit, how: str, locale: str = "vi") -
         how,
         index_pct,
         rank,
-        fields,
+        dict(found.fields.get(unit.code, [])),
     )
 
 
@@ -116,6 +145,7 @@ def comparison_table(
     row per unit and campaign (the export's "So sánh qua các năm" sheet; ``compute``: how
     an earlier campaign's results are had, e.g. from the results store)."""
     computed: dict[int, results.CampaignResults] = {current.campaign.id: current}
+    figures: dict[int, _Figures] = {}
     known = lineage.Lineage(session)
     records = []
     units = session.scalars(select(Unit).where(Unit.campaign_id == current.campaign.id))
@@ -123,7 +153,13 @@ def comparison_table(
         if not known.earlier_units(unit):
             continue  # nothing to compare: no figures looked up
         rows = year_on_year(
-            session, unit, current, compute=compute, computed=computed, lineage_=known
+            session,
+            unit,
+            current,
+            compute=compute,
+            computed=computed,
+            lineage_=known,
+            figures=figures,
         )
         if len(rows) < 2:
             continue
