@@ -106,9 +106,9 @@ class ResultsStore:
     looking back never pushes out the campaigns being worked on.
     """
 
-    def __init__(self, capacity: int = 3, budget_mb: int = 1500, summaries: int = 16) -> None:
+    def __init__(self, capacity: int = 3, budget_mb: float = 1500, summaries: int = 16) -> None:
         self.capacity = max(capacity, 1)
-        self.budget_bytes = max(budget_mb, 1) * 1024 * 1024
+        self.budget_bytes = int(max(budget_mb, 0) * 1024 * 1024)
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
         self._summaries: OrderedDict[int, tuple[DataState, CampaignResults]] = OrderedDict()
         self._summary_capacity = max(summaries, 1)

@@ -353,3 +353,34 @@ def test_a_form_moved_to_another_rated_unit_reads_everything_again(
     counts = after.data.meta.groupby("rated_unit").size()
     was = before.data.meta.groupby("rated_unit").size()
     assert counts["S01"] == was["S01"] - 1 and counts["S02"] == was["S02"] + 1
+
+
+def test_earlier_campaigns_are_summaries_and_never_push_the_current_one_out(
+    session: Session, seeded: int, computations: list[int]
+) -> None:
+    """A unit page or workbook looks back at earlier campaigns: they are kept apart, without
+    their responses, so the campaign being worked on is not computed again."""
+    store = ResultsStore(capacity=1)
+    campaign = _campaign(session, seeded)
+    others = [factories.campaign(session, name=f"Năm trước {i}") for i in range(3)]
+    session.commit()
+    store.results(session, campaign)
+    for other in others:
+        summary = store.summary(session, other)
+        assert summary.data.meta.empty and not summary.data.answers
+    store.results(session, campaign)
+    for other in others:
+        store.summary(session, other)  # kept: not computed again
+    assert computations == [seeded, *(other.id for other in others)]
+    assert store.summary(session, campaign).data.answers, "the full result when it is kept"
+
+
+def test_the_store_keeps_to_its_memory_budget(session: Session, seeded: int) -> None:
+    store = ResultsStore(capacity=5, budget_mb=0.001)  # 1 KB: less than any campaign's data
+    campaign = _campaign(session, seeded)
+    other = factories.campaign(session, name="Đợt khác")
+    session.commit()
+    store.results(session, campaign)
+    store.results(session, other)
+    store.results(session, campaign)  # the newest always stays, the older goes
+    assert list(store._entries) == [seeded]  # noqa: SLF001 - what is kept is the point here
