@@ -239,7 +239,7 @@ class Recomputing:
 
 def _timed(client, url: str) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    reply = client.get(url)
+    reply = client.get(url, buffered=True)  # read whole and closed, as a browser's download
     elapsed = time.perf_counter() - start
     if reply.status_code != 200:
         raise SystemExit(f"{url}: HTTP {reply.status_code}")

@@ -71,7 +71,9 @@ def _init_extensions(app: Flask) -> None:
     app.extensions["session_factory"] = make_session_factory(engine)
     settings = app.config["SETTINGS"]
     app.extensions["results_store"] = ResultsStore(
-        settings.results_cache_campaigns, settings.results_cache_mb
+        settings.results_cache_campaigns,
+        settings.results_cache_mb,
+        spill_dir=settings.instance_dir / "results-files",
     )
     csrf.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_translations_dir(app))

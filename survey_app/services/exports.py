@@ -324,12 +324,24 @@ def frame_hash(frame: pd.DataFrame) -> str:
 @dataclass(frozen=True)
 class BuiltExport:
     """An export's bytes and the provenance of the table it holds, built once per state of
-    the results (``results_store``) and recorded every time it is handed out."""
+    the results (``results_store``) and recorded every time it is handed out. A large file
+    kept by the store lives on disk (``path``, ``content`` None) instead of in memory."""
 
     kind: str
-    data: bytes
+    content: bytes | None
     data_hash: str
     details: dict[str, object]
+    path: str | None = None
+    size: int = 0
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes (read from disk when it was put there)."""
+        if self.content is not None:
+            return self.content
+        assert self.path is not None
+        with open(self.path, "rb") as handle:
+            return handle.read()
 
 
 def built_export(
@@ -339,13 +351,22 @@ def built_export(
     digest = frame_hash(frame)
     details = provenance(frame.astype(str), results.settings)
     details["responses"] = len(results.data.meta)
-    return BuiltExport(kind, write(digest), digest, details)
+    content = write(digest)
+    return BuiltExport(kind, content, digest, details, size=len(content))
 
 
 def deliver(
     session: Session, results: CampaignResults, built: BuiltExport, actor: User | None
 ) -> bytes:
-    """Record that ``built`` was handed out (provenance, appraisal hash, audit) and return it."""
+    """Record that ``built`` was handed out (provenance, appraisal hash, audit); its bytes."""
+    record_delivery(session, results, built, actor)
+    return built.data
+
+
+def record_delivery(
+    session: Session, results: CampaignResults, built: BuiltExport, actor: User | None
+) -> None:
+    """Record that ``built`` was handed out: provenance, appraisal hash, audit."""
     details = {**built.details, "appraisal_hash": frame_hash(results.appraisal)}
     state = results.freshness.state.key if results.freshness is not None else None
     if state is not None:
@@ -368,7 +389,6 @@ def deliver(
         export_id=row.id,
         data_hash=row.data_hash,
     )
-    return built.data
 
 
 def build_table_csv(results: CampaignResults, kind: str) -> BuiltExport:

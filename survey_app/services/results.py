@@ -109,7 +109,8 @@ def compute(
     trees = criteria_trees.available(session)
     tree = trees[settings.criteria_tree]
     qmap = question_map(data, tree)
-    estimates = field_estimates(data, qmap, settings)
+    answers = long_answers(data, qmap)  # read once: at national size, millions of rows
+    estimates = field_estimates(data, qmap, settings, answers)
     sipas = compute_sipas(data, settings)
     appraisal = load_appraisal(session, campaign)
     surveys, indices = [], []
@@ -118,7 +119,8 @@ def compute(
         part_tree = trees[name]
         unit_trees.update(dict.fromkeys(codes, part_tree))
         part_qmap = qmap if name == settings.criteria_tree else question_map(data, part_tree)
-        survey_part = _only(compute_survey_points(data, part_qmap, settings), codes)
+        given = answers if part_qmap is qmap else None
+        survey_part = _only(compute_survey_points(data, part_qmap, settings, given), codes)
         surveys.append(survey_part)
         index_part = compute_index(
             part_tree, appraisal[appraisal["unit_code"].isin(codes)], survey_part, sipas, settings
@@ -249,33 +251,51 @@ def long_answers(data: ResponseData, qmap: pd.DataFrame) -> pd.DataFrame:
 
 
 def compute_survey_points(
-    data: ResponseData, qmap: pd.DataFrame, settings: AnalysisSettings
+    data: ResponseData,
+    qmap: pd.DataFrame,
+    settings: AnalysisSettings,
+    answers: pd.DataFrame | None = None,
 ) -> SurveyPoints | None:
-    """Survey points per rated unit (groups pooled by the configured shares), or None."""
-    answers = long_answers(data, qmap)
+    """Survey points per rated unit (groups pooled by the configured shares), or None
+    (``answers``: :func:`long_answers` of ``qmap`` when already at hand)."""
+    answers = long_answers(data, qmap) if answers is None else answers
     if answers.empty or not answers["share"].notna().any():
         return None
     return survey_points(answers, qmap, settings.pooling)
 
 
-def respondent_field_scores(data: ResponseData, qmap: pd.DataFrame) -> pd.DataFrame:
+def respondent_field_scores(
+    data: ResponseData, qmap: pd.DataFrame, answers: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per response the percent of points earned in each field (over its answered questions)."""
-    answers = long_answers(data, qmap).merge(qmap, on="question_id")
-    answers = answers[answers["share"].notna()]
-    answers["earned"] = answers["share"] * answers["max_points"]
-    sums = answers.groupby(["response_id", "field"])[["earned", "max_points"]].sum()
+    answers = long_answers(data, qmap) if answers is None else answers
+    valid = answers[answers["share"].notna()]
+    by_question = qmap.set_index("question_id")
+    max_points = valid["question_id"].map(by_question["max_points"]).astype(np.float64)
+    points = pd.DataFrame(
+        {
+            "response_id": valid["response_id"].to_numpy(),
+            "field": valid["question_id"].map(by_question["field"]).to_numpy(),
+            "earned": (valid["share"] * max_points).to_numpy(),
+            "max_points": max_points.to_numpy(),
+        }
+    )
+    sums = points.groupby(["response_id", "field"])[["earned", "max_points"]].sum()
     percent = (100.0 * sums["earned"] / sums["max_points"]).unstack("field")
     percent.columns = [f"{FIELD_PREFIX}{c}" for c in percent.columns]
     return data.meta.merge(percent, left_on="response_id", right_index=True, how="inner")
 
 
 def field_estimates(
-    data: ResponseData, qmap: pd.DataFrame, settings: AnalysisSettings
+    data: ResponseData,
+    qmap: pd.DataFrame,
+    settings: AnalysisSettings,
+    answers: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Weighted mean field scores (percent) with SE, CI, deff and n_eff by unit, group, place."""
     if data.empty or qmap.empty:
         return {}
-    frame = respondent_field_scores(data, qmap)
+    frame = respondent_field_scores(data, qmap, answers)
     variables = [c for c in frame.columns if c.startswith(FIELD_PREFIX)]
     if frame.empty or not variables:
         return {}

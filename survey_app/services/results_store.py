@@ -30,11 +30,15 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
+import shutil
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -43,6 +47,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey_app.persistence.models import Campaign, CriteriaTree, ResultsChange
+from survey_app.services.exports import BuiltExport
 from survey_app.services.results import CampaignResults, compute
 from survey_app.services.results_data import ResponseData, load_responses
 from survey_app.services.results_state import DataState, Freshness
@@ -73,6 +78,8 @@ class _Entry:
     """About how many bytes it holds (the data, the tables, what was kept beside it)."""
     kept: dict[Hashable, object] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    files: list[Path] = field(default_factory=list)
+    """Large exports kept on disk (deleted with the entry's kept things)."""
 
 
 def state_of(session: Session, campaign: Campaign) -> DataState:
@@ -106,8 +113,15 @@ class ResultsStore:
     looking back never pushes out the campaigns being worked on.
     """
 
-    def __init__(self, capacity: int = 3, budget_mb: float = 1500, summaries: int = 16) -> None:
+    def __init__(
+        self,
+        capacity: int = 3,
+        budget_mb: float = 1500,
+        summaries: int = 16,
+        spill_dir: Path | None = None,
+    ) -> None:
         self.capacity = max(capacity, 1)
+        self._spill_dir = _own_folder(spill_dir) if spill_dir is not None else None
         self.budget_bytes = int(max(budget_mb, 0) * 1024 * 1024)
         self._entries: OrderedDict[int, _Entry] = OrderedDict()
         self._summaries: OrderedDict[int, tuple[DataState, CampaignResults]] = OrderedDict()
@@ -163,10 +177,24 @@ class ResultsStore:
         results = view.results_for(campaign)
         with view.lock:
             if key not in view.kept:
-                value = build(results)
+                value = self._spilled(build(results), view.entry)
                 view.kept[key] = value
                 view.entry.size += _size_of(value)
             return view.kept[key], results  # type: ignore[return-value]
+
+    def _spilled(self, value: T, entry: _Entry) -> T:
+        """A large export written to this process's folder and kept there, not in memory."""
+        if (
+            self._spill_dir is None
+            or not isinstance(value, BuiltExport)
+            or value.content is None
+            or len(value.content) < SPILL_BYTES
+        ):
+            return value
+        path = self._spill_dir / f"{entry.state.key}-{uuid.uuid4().hex}.bin"
+        path.write_bytes(value.content)
+        entry.files.append(path)
+        return dataclasses.replace(value, content=None, path=str(path))
 
     def freshness(self, session: Session, campaign: Campaign) -> Freshness:
         return self._entry(session, campaign).freshness
@@ -184,6 +212,8 @@ class ResultsStore:
                 entry = self._entries.get(campaign.id)
             if entry is not None and entry.state == state:
                 return _StoredView(entry)
+            if entry is not None:
+                _forget_kept(entry)  # built for a state that is gone: free it before computing
             fresh = self._compute(session, campaign, state, entry)
             with self._lock:
                 current = self._entries.get(campaign.id)
@@ -200,7 +230,8 @@ class ResultsStore:
             len(self._entries) > self.capacity
             or sum(e.size for e in self._entries.values()) > self.budget_bytes
         ):
-            self._entries.popitem(last=False)
+            _, dropped = self._entries.popitem(last=False)
+            _forget_kept(dropped)
 
     def _compute(
         self, session: Session, campaign: Campaign, state: DataState, old: _Entry | None
@@ -306,6 +337,29 @@ def _merged(
     return dataclasses.replace(old.data, meta=meta, answers=answers), len(wanted)
 
 
+SPILL_BYTES = 8 * 1024 * 1024
+"""Exports at least this large are kept on disk (microdata of a national campaign: hundreds
+of MB), not in the process's memory."""
+
+
+def _own_folder(root: Path) -> Path:
+    """This process's folder under ``root`` (emptied: files of a process that died before)."""
+    folder = root / f"process-{os.getpid()}"
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _forget_kept(entry: _Entry) -> None:
+    """Drop what was built beside an entry (its files too); it is built again if asked."""
+    with entry.lock:
+        entry.kept.clear()
+        for path in entry.files:
+            path.unlink(missing_ok=True)
+        entry.files.clear()
+
+
 ANSWER_BYTES = 120
 """About what one stored answer costs in memory (a dict slot, its key and value objects)."""
 
@@ -318,9 +372,8 @@ def _data_size(data: ResponseData) -> int:
 
 def _size_of(value: object) -> int:
     """About how many bytes a kept value holds (an export's file; a report's tables)."""
-    data = getattr(value, "data", None)
-    if isinstance(data, bytes):
-        return len(data)
+    if isinstance(value, BuiltExport):
+        return len(value.content) if value.content is not None else 0
     frames = (
         [v for v in vars(value).values() if isinstance(v, pd.DataFrame)]
         if hasattr(value, "__dict__")

@@ -24,10 +24,12 @@ def register(app: Flask) -> None:
         auth,
         entry,
         fieldwork,
+        labels,
         lists,
         main,
         questionnaires,
         registry,
+        respondents,
         results,
         sampling,
         survey,
@@ -44,6 +46,7 @@ def register(app: Flask) -> None:
         survey,
         entry,
         fieldwork,
+        respondents,
         results,
         api,
         lists,
@@ -64,6 +67,8 @@ def register(app: Flask) -> None:
     ):
         app.add_template_filter(fn, name)
     app.add_template_filter(_short_date, "date")
+    app.add_template_filter(labels.local_phone, "phone")
+    app.add_template_filter(labels.tel_href, "tel")
 
 
 def _short_date(value: Any, fmt: str | None = None) -> str:
@@ -124,6 +129,7 @@ def _template_globals() -> dict[str, Any]:
         "job_labels": labels.JOB_LABELS,
         "role_labels": labels.ROLE_LABELS,
         "reason_labels": labels.DISTRICT_REASON_LABELS,
+        "standing_labels": labels.STANDING_LABELS,
     }
 
 

@@ -192,18 +192,6 @@ def letters_response(links: list[invitations.IssuedLink], campaign: Any) -> Any:
     return current_app.response_class(html, headers={"Cache-Control": "no-store"})
 
 
-@bp.post("/respondents/<int:respondent_id>/reissue")
-@roles_required(Role.ADMIN)
-def reissue(respondent_id: int) -> Any:
-    respondent = get_or_404(lookup.respondent(get_session(), respondent_id))
-    try:
-        links = invitations.reissue(get_session(), respondent, current_user(), _sealer())
-    except ServiceError as exc:
-        flash(exc.message(locale_code()), "error")
-        return redirect(url_for("fieldwork.progress"))
-    return letters_response(links, respondent.unit.campaign)
-
-
 @bp.get("/non-respondents.csv")
 @roles_required(Role.ADMIN)
 def non_respondents() -> Any:

@@ -81,12 +81,18 @@ def page_of(frame: pd.DataFrame, param: str, size: int = 100) -> tuple[pd.DataFr
     number = min(max(request.args.get(param, 1, type=int) or 1, 1), pages)
     start = (number - 1) * size
     rows = frame.iloc[start : start + size]
-    return rows, Page(
+    return rows, page_for(param, number, pages, total, start, len(rows))
+
+
+def page_for(param: str, number: int, pages: int, total: int, offset: int, shown: int) -> Page:
+    """Where page ``number`` of ``pages`` stands (its ``shown`` rows start after ``offset``
+    of ``total``), with links to its neighbours by ``?<param>=N``."""
+    return Page(
         number,
         pages,
         total,
-        start + 1 if total else 0,
-        start + len(rows),
+        offset + 1 if total else 0,
+        offset + shown,
         _page_url(param, number - 1) if number > 1 else None,
         _page_url(param, number + 1) if number < pages else None,
     )

@@ -6,11 +6,13 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from designs import RatesShape, SelectionRule
 from survey_app.persistence.enums import CampaignStatus, JobStatus, Mode, Role
 from survey_app.services.designs import design_of
+from survey_app.services.respondents import Standing
 
 STATUS_LABELS = {
     CampaignStatus.DRAFT: _l("Nháp"),
@@ -38,6 +40,12 @@ MODE_LABELS = {
     Mode.WEB: _l("Trực tuyến"),
     Mode.PAPER: _l("Phiếu giấy"),
     Mode.PHONE: _l("Điện thoại"),
+}
+STANDING_LABELS = {
+    Standing.PENDING: _l("Chưa trả lời"),
+    Standing.ANSWERED: _l("Đã trả lời"),
+    Standing.REPLACED: _l("Đã thay"),
+    Standing.RESERVE: _l("Dự phòng"),
 }
 JOB_LABELS = {
     JobStatus.QUEUED: _l("đang chờ"),
@@ -90,3 +98,38 @@ def design_name(campaign: Campaign | None, kind: str, code: str, locale: str) ->
     if kind == "group" and design.has_group(code):
         return design.group(code).name.in_locale(locale)
     return code
+
+
+VIETNAM_CALLING_CODE = 84
+
+
+def local_phone(value: str | None) -> str:
+    """A stored number as people write it: "0912 345 678" in Vietnam, "+1 415-555-0100"
+    abroad; anything that is not a valid number as stored."""
+    number = _parsed_phone(value)
+    if number is None:
+        return value or ""
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == VIETNAM_CALLING_CODE
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def tel_href(value: str | None) -> str:
+    """The ``tel:`` link of a stored number (E.164), empty when it is not a number."""
+    number = _parsed_phone(value)
+    if number is None:
+        return ""
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _parsed_phone(value: str | None) -> phonenumbers.PhoneNumber | None:
+    if not value:
+        return None
+    try:
+        number = phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None

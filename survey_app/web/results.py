@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import pandas as pd
 from flask import Blueprint, abort, flash, render_template, request
@@ -12,6 +13,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
+from werkzeug.wsgi import wrap_file
 
 from analysis.sipas import SipasLevel
 from survey_app.errors import ServiceError, render
@@ -420,17 +422,37 @@ def appraisal_template(campaign_id: int) -> Response:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _download(data: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
+def _download(data: bytes | BinaryIO, filename: str, mimetype: str) -> Response:
+    """A file to save: bytes, or a file kept on disk streamed without reading it whole."""
+    if isinstance(data, bytes):
+        response = Response(data, mimetype=mimetype)
+    else:
+        response = Response(
+            wrap_file(request.environ, data), mimetype=mimetype, direct_passthrough=True
+        )
+        response.content_length = os.fstat(data.fileno()).st_size
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _delivered(r: results.CampaignResults, key: tuple[object, ...], build: Builder) -> bytes:
-    """The export built once per state of the results (and ``key``), recorded each time."""
-    built, source = kept_with_results(r.campaign, key, build)
-    return exports.deliver(get_session(), source, built, current_user())
+def _delivered(
+    r: results.CampaignResults, key: tuple[object, ...], build: Builder
+) -> bytes | BinaryIO:
+    """The export built once per state of the results (and ``key``), recorded each time: its
+    bytes, or its file on disk opened (a large one the store keeps there)."""
+    for _attempt in range(3):  # a kept file is dropped when newer data arrives: build it again
+        built, source = kept_with_results(r.campaign, key, build)
+        if built.path is None:
+            exports.record_delivery(get_session(), source, built, current_user())
+            return built.data
+        try:
+            handle = open(built.path, "rb")  # noqa: SIM115 - closed by the response
+        except FileNotFoundError:
+            continue
+        exports.record_delivery(get_session(), source, built, current_user())
+        return handle
+    abort(503)
 
 
 Builder = Callable[[results.CampaignResults], exports.BuiltExport]

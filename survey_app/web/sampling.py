@@ -15,7 +15,7 @@ from survey_app.errors import ServiceError
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, roles_required
-from survey_app.services import draws, invitations, lookup, sample_export, sample_plan
+from survey_app.services import draws, lookup, respondents, sample_export, sample_plan
 from survey_app.services.designs import DesignRefused, design_of
 from survey_app.web.fieldwork import letters_response
 from survey_app.web.helpers import get_or_404, locale_code, working_campaign
@@ -165,17 +165,16 @@ def replace(respondent_id: int) -> Any:
         flash(_("Hãy ghi lý do thay người."), "error")
         return redirect(url_for("sampling.unit_respondents", unit_id=respondent.unit_id))
     try:
-        chosen = draws.replace(get_session(), respondent, reason, current_user())
+        chosen, links = respondents.replace_by_reserve(
+            get_session(),
+            respondent,
+            reason,
+            current_user(),
+            worker.context_of(current_app).sealer,
+        )
     except ServiceError as exc:
         flash(exc.message(locale_code()), "error")
         return redirect(url_for("sampling.unit_respondents", unit_id=respondent.unit_id))
-    links = invitations.issue(
-        get_session(),
-        respondent.unit.campaign,
-        current_user(),
-        [chosen.id],
-        sealer=worker.context_of(current_app).sealer,
-    )
     flash(
         _(
             "Đã thay bằng %(name)s (dự phòng số %(rank)s).",

@@ -384,3 +384,26 @@ def test_the_store_keeps_to_its_memory_budget(session: Session, seeded: int) -> 
     store.results(session, other)
     store.results(session, campaign)  # the newest always stays, the older goes
     assert list(store._entries) == [seeded]  # noqa: SLF001 - what is kept is the point here
+
+
+def test_large_exports_are_kept_on_disk_and_dropped_with_their_state(
+    app: Flask, session: Session, seeded: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(results_store, "SPILL_BYTES", 1)
+    client = staff(app, Role.ANALYST)
+    url = f"/results/campaigns/{seeded}/microdata.csv"
+    first = client.get(url, buffered=True)  # a server closes the file; buffered does too
+    assert first.status_code == 200 and first.headers["Content-Length"] == str(len(first.data))
+    folder = app.config["SETTINGS"].instance_dir / "results-files"
+    files = list(folder.rglob("*.bin"))
+    assert len(files) == 1 and files[0].read_bytes() == first.data
+    assert client.get(url, buffered=True).data == first.data, "served from the same file"
+    campaign = _campaign(session, seeded)
+    person = factories.respondent(
+        session, campaign, _unit(session, "H01.01"), group="citizen", weight=2.0
+    )
+    factories.submitted_response(session, campaign, person, variant=1)
+    session.commit()
+    after = client.get(url, buffered=True)
+    assert after.status_code == 200 and after.data != first.data
+    assert not files[0].exists(), "the file of the old state is gone"
