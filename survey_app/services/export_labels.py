@@ -92,7 +92,7 @@ ELEMENT_LABELS = {
     "implementation": _l("Tổ chức thực hiện chính sách"),
     "impact": _l("Tác động của chính sách"),
 }
-"""The SIPAS factors, as the SIPAS page names them (the same messages)."""
+"""The SIPAS factors by code, as the SIPAS page and the workbook name them."""
 PART_LABELS = {"policies": _l("Chính sách công"), "services": _l("Dịch vụ hành chính công")}
 RELATION_LABELS = {
     "this": _l("Đơn vị này"),

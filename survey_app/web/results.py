@@ -11,7 +11,6 @@ import pandas as pd
 from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import wrap_file
 
@@ -51,23 +50,8 @@ if TYPE_CHECKING:  # annotations only: views never touch the models themselves
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 ANALYSTS = (Role.ANALYST, Role.ADMIN)
-ELEMENT_LABELS = {
-    "access": _l("Tiếp cận dịch vụ"),
-    "procedure": _l("Thủ tục hành chính"),
-    "civil_servant": _l("Công chức giải quyết"),
-    "result": _l("Kết quả"),
-    "feedback": _l("Tiếp nhận, xử lý góp ý"),
-    "information": _l("Thông tin về chính sách"),
-    "participation": _l("Tham gia xây dựng chính sách"),
-    "implementation": _l("Tổ chức thực hiện chính sách"),
-    "impact": _l("Tác động của chính sách"),
-}
-
-
-PART_LABELS = {
-    "policies": _l("Chính sách công"),
-    "services": _l("Dịch vụ hành chính công"),
-}
+ELEMENT_LABELS = export_labels.ELEMENT_LABELS
+PART_LABELS = export_labels.PART_LABELS
 
 
 def number(value: object, digits: int = 2) -> str:
