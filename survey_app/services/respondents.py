@@ -1,9 +1,10 @@
 """Finding a drawn person and what happened to them: the fieldwork office's search (name
-without diacritics, phone as typed, the short code or link of a letter, unit, group,
-standing), a person's forms and history, their letter printed again, a replacement.
+without diacritics, phone as typed, unit, group, standing), the person holding a letter's
+short code or link, a person's forms, their letter printed again, a replacement.
 
 Only hashes of links are stored, so a typed short code or pasted link is found by its hash
-(``security.hash_token``), exactly as the respondent's own code page finds it.
+(``invitations.find``), exactly as the respondent's own code page finds it. A code opens a
+questionnaire, so it is sent in a POST body, never in a URL that logs would keep.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from survey_app.persistence.models import (
 from survey_app.persistence.queries import respondents as sql
 from survey_app.persistence.queries.respondents import Criteria, Standing
 from survey_app.sealing import LinkSealer
-from survey_app.security import hash_token
 from survey_app.services import audit, draws, instruments, invitations
 from survey_app.services.invitations import IssuedLink
 
@@ -51,7 +51,6 @@ class Search:
 
     name: str = ""
     phone: str = ""
-    code: str = ""
     unit_id: int | None = None
     group: str | None = None
     standing: Standing | None = None
@@ -165,7 +164,6 @@ def _criteria(campaign: Campaign, wanted: Search, interviewer_id: int | None) ->
         group=wanted.group or None,
         standing=wanted.standing,
         phone_like=phone_pattern(wanted.phone),
-        link_digest=link_digest(wanted.code),
         interviewer_id=interviewer_id,
     )
 
@@ -195,12 +193,16 @@ def phone_pattern(typed: str) -> str | None:
     return f"%{digits}%"
 
 
-def link_digest(typed: str) -> str | None:
-    """The hash a typed short code ("ABCDE-FGHJK", any case) or pasted link is stored as."""
+def holder_of_code(session: Session, typed: str, role: Role, user_id: int) -> Respondent | None:
+    """The person whose letter carries this short code ("ABCDE-FGHJK", any case, with or
+    without the dash) or link (pasted whole), if this user may see them."""
     text = typed.strip()[:_LONGEST_QUERY]
     if "/s/" in text:
         text = re.split(r"[/?#]", text.split("/s/", 1)[1], maxsplit=1)[0]
-    return hash_token(text) if text.strip() else None
+    invitation = invitations.find(session, text) if text.strip() else None
+    if invitation is None or not may_see(role, user_id, invitation.respondent):
+        return None
+    return invitation.respondent
 
 
 def _people(session: Session, ids: list[int]) -> list[Person]:

@@ -48,7 +48,6 @@ def _wanted(campaign: Campaign) -> Search:
     return Search(
         name=args.get("name", "")[:_FIELD_CHARS],
         phone=args.get("phone", "")[:_FIELD_CHARS],
-        code=args.get("code", "")[:_FIELD_CHARS],
         unit_id=args.get("unit", type=int),
         group=group if design_of(campaign).has_group(group) else None,
         standing=Standing(status) if status in _STANDINGS else None,
@@ -80,6 +79,20 @@ def search() -> str:
         units=respondents.units(session, campaign, user.role, user.id),
         groups=[g.code for g in design_of(campaign).groups],
     )
+
+
+@bp.post("/code")
+@roles_required(*STAFF)
+def by_code() -> Any:
+    """Open the page of the person whose letter carries a short code or link (sent in the
+    form body: a code opens a questionnaire and must not sit in URLs and server logs)."""
+    user = _user()
+    typed = request.form.get("code", "")[:_FIELD_CHARS]
+    found = respondents.holder_of_code(get_session(), typed, user.role, user.id)
+    if found is None:
+        flash(_("Không tìm thấy giấy mời nào có mã này. Hãy kiểm tra lại mã trên thư."), "error")
+        return redirect(url_for("respondents.search"))
+    return redirect(url_for("respondents.detail", respondent_id=found.id))
 
 
 def _respondent(respondent_id: int) -> Respondent:

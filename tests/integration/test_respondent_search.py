@@ -67,9 +67,7 @@ def people(app: Flask, session: Session, demo: int) -> dict[str, Respondent]:
         "a": make_respondent(session, demo, "H03.01", "Nguyễn Văn A", phone="+84912000111"),
         "an": make_respondent(session, demo, "H03.01", "Nguyễn Văn An", phone="+84987654321"),
         "b": make_respondent(session, demo, "H03.02", "Trần Thị Bình", phone="+842437654321"),
-        "leader": make_respondent(
-            session, demo, "S02", "Lê Đức Cường", group="department_leader"
-        ),
+        "leader": make_respondent(session, demo, "S02", "Lê Đức Cường", group="department_leader"),
         "reserve": make_respondent(session, demo, "H03.01", "Phạm Thu Dung"),
         "replaced": make_respondent(session, demo, "H03.02", "Hoàng Minh Em"),
     }
@@ -95,9 +93,7 @@ def people(app: Flask, session: Session, demo: int) -> dict[str, Respondent]:
     return made
 
 
-def test_name_search_ignores_diacritics_and_case(
-    people: dict[str, Respondent], as_role
-) -> None:  # type: ignore[no-untyped-def]
+def test_name_search_ignores_diacritics_and_case(people: dict[str, Respondent], as_role) -> None:  # type: ignore[no-untyped-def]
     admin = as_role("admin")
     assert _found(admin, name="nguyen van a") == {people["a"].id, people["an"].id}
     assert _found(admin, name="NGUYỄN VĂN AN") == {people["an"].id}
@@ -107,9 +103,7 @@ def test_name_search_ignores_diacritics_and_case(
     assert _found(admin, name="không có ai") == set()
 
 
-def test_phone_search_takes_the_number_as_typed(
-    people: dict[str, Respondent], as_role
-) -> None:  # type: ignore[no-untyped-def]
+def test_phone_search_takes_the_number_as_typed(people: dict[str, Respondent], as_role) -> None:  # type: ignore[no-untyped-def]
     admin = as_role("admin")
     assert _found(admin, phone="0912 000 111") == {people["a"].id}
     assert _found(admin, phone="0912.000.111") == {people["a"].id}
@@ -121,7 +115,16 @@ def test_phone_search_takes_the_number_as_typed(
     assert "+84912000111<" not in page  # shown as a local number
 
 
-def test_short_code_search_finds_the_letter_holder(
+def _holder(client: FlaskClient, code: str) -> str:
+    """Where the code form leads: the holder's page, or back to the search."""
+    response = client.post(f"{SEARCH}/code", data={"code": code})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert not code or code not in location  # a code opens a questionnaire: never in a URL
+    return location
+
+
+def test_a_letters_short_code_or_link_opens_its_holder(
     app: Flask, session: Session, people: dict[str, Respondent], as_role
 ) -> None:  # type: ignore[no-untyped-def]
     admin = as_role("admin")
@@ -129,10 +132,15 @@ def test_short_code_search_finds_the_letter_holder(
     code = CODE.search(letter)
     token = LINK.search(letter)
     assert code and token
-    assert _found(admin, code=code.group(1)) == {people["b"].id}
-    assert _found(admin, code=code.group(1).replace("-", "").lower()) == {people["b"].id}
-    assert _found(admin, code=f"https://khaosat.example/s/{token.group(1)}") == {people["b"].id}
-    assert _found(admin, code="AAAAA-BBBBB") == set()
+    page = f"{SEARCH}/{people['b'].id}"
+    assert _holder(admin, code.group(1)).endswith(page)
+    assert _holder(admin, code.group(1).replace("-", "").lower()).endswith(page)
+    assert _holder(admin, f"https://khaosat.example/s/{token.group(1)}").endswith(page)
+    assert _holder(admin, "AAAAA-BBBBB").endswith(SEARCH)
+    assert _holder(admin, "").endswith(SEARCH)
+    missed = admin.get(SEARCH).get_data(as_text=True)
+    assert "Không tìm thấy giấy mời nào có mã này" in missed
+    assert _holder(as_role("buudien"), code.group(1)).endswith(SEARCH)  # not given to them
 
 
 def test_unit_group_and_status_filters(
@@ -157,9 +165,7 @@ def test_unit_group_and_status_filters(
     assert len(_found(admin, status="nonsense", group="nonsense")) == len(people)
 
 
-def test_results_show_names_beside_codes(
-    people: dict[str, Respondent], as_role
-) -> None:  # type: ignore[no-untyped-def]
+def test_results_show_names_beside_codes(people: dict[str, Respondent], as_role) -> None:  # type: ignore[no-untyped-def]
     page = as_role("admin").get(SEARCH, query_string={"name": "lê đức"}).get_data(as_text=True)
     assert "Sở Tư pháp" in page and "S02" in page
     assert "department_leader<" not in page and "Lãnh đạo" in page  # the group's name
@@ -170,9 +176,7 @@ def test_results_show_names_beside_codes(
     assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", text)  # when they answered
 
 
-def test_a_long_result_is_paged_never_cut(
-    session: Session, demo: int, as_role
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_result_is_paged_never_cut(session: Session, demo: int, as_role) -> None:  # type: ignore[no-untyped-def]
     for i in range(57):
         make_respondent(session, demo, "H03.01", f"Người Thử {i:02d}")
     session.commit()
@@ -248,7 +252,8 @@ def test_reissue_stops_the_old_link_and_prints_a_working_one(
     respondent_client = app.test_client()
     assert respondent_client.get(f"/s/{old_token.group(1)}").status_code == 404
     assert respondent_client.get(f"/s/{new_token.group(1)}").status_code == 200
-    assert _found(admin, code=old_code.group(1)) == set()
+    assert _holder(admin, old_code.group(1)).endswith(SEARCH)
+    assert _holder(admin, CODE.search(html).group(1)).endswith(f"{SEARCH}/{person.id}")  # type: ignore[union-attr]
     session.expire_all()
     reissued = session.scalar(
         select(AuditEvent).where(
@@ -278,10 +283,14 @@ def test_reissue_refused_for_someone_out_of_the_sample(
         response = admin.post(f"{SEARCH}/{people[key].id}/reissue", follow_redirects=True)
         assert response.status_code == 200
         assert 'class="flash error"' in response.get_data(as_text=True)
-    assert session.scalar(
-        select(AuditEvent).where(AuditEvent.action == AuditAction.INVITATIONS_ISSUED,
-                                 AuditEvent.target.is_not(None))
-    ) is None
+    assert (
+        session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == AuditAction.INVITATIONS_ISSUED, AuditEvent.target.is_not(None)
+            )
+        )
+        is None
+    )
 
 
 def _replaceable(session: Session) -> Respondent:
@@ -349,3 +358,21 @@ def test_the_search_is_linked_from_the_fieldwork_pages(
     assert 'href="/fieldwork/respondents?campaign=' in progress
     assert "Tìm người" in admin.get("/").get_data(as_text=True)
     assert "/fieldwork/respondents" in as_role("buudien").get("/entry/").get_data(as_text=True)
+
+
+def test_the_sampling_page_replaces_through_the_same_service(
+    session: Session, full_demo: int, as_role
+) -> None:  # type: ignore[no-untyped-def]
+    person = _replaceable(session)
+    admin = as_role("admin")
+    unit_page = admin.get(f"/sampling/units/{person.unit_id}").get_data(as_text=True)
+    assert f'href="{SEARCH}/{person.id}"' in unit_page  # names lead to the person's page
+    letters = admin.post(
+        f"/sampling/respondents/{person.id}/replace", data={"reason": "Chuyển đi nơi khác"}
+    )
+    assert letters.status_code == 200
+    assert "GIẤY MỜI THAM GIA KHẢO SÁT" in letters.get_data(as_text=True)
+    session.expire_all()
+    chosen = session.scalar(select(Respondent).where(Respondent.replaces_id == person.id))
+    assert chosen is not None and chosen.status is RespondentStatus.ACTIVE
+    assert session.scalar(select(Invitation).where(Invitation.respondent_id == chosen.id))

@@ -36,7 +36,6 @@ class Criteria:
     group: str | None = None
     standing: Standing | None = None
     phone_like: str | None = None  # a LIKE pattern on the stored E.164 number
-    link_digest: str | None = None  # hash_token of a typed short code or link token
     interviewer_id: int | None = None  # only the people given to this interviewer
 
 
@@ -70,12 +69,6 @@ def _where(criteria: Criteria) -> list[ColumnElement[bool]]:
         clauses.append(_standing(criteria.standing))
     if criteria.phone_like:
         clauses.append(Respondent.phone.like(criteria.phone_like))
-    if criteria.link_digest:
-        digest = criteria.link_digest
-        holders = select(Invitation.respondent_id).where(
-            or_(Invitation.token_hash == digest, Invitation.short_code_hash == digest)
-        )
-        clauses.append(Respondent.id.in_(holders))
     if criteria.interviewer_id is not None:
         clauses.append(Respondent.interviewer_id == criteria.interviewer_id)
     return clauses
