@@ -187,6 +187,7 @@ def load_responses(
         )
         .where(*_submitted(campaign, only))
         .order_by(Response.id)
+        .execution_options(yield_per=STREAM_ROWS)
     ).all()
     units = {
         u.id: UnitInfo.of(u)
@@ -217,6 +218,7 @@ def load_responses(
             .join(Response)
             .join(Invitation)
             .where(*conditions)
+            .execution_options(yield_per=STREAM_ROWS)
         ):
             given = answers.get(response_id)
             if given is not None:  # submitted after the responses were read: next time
@@ -234,6 +236,11 @@ def _submitted(campaign: Campaign, only: Collection[int] | None) -> list[ColumnE
     if only is not None:
         conditions.append(Response.id.in_(sorted(only)))
     return conditions
+
+
+STREAM_ROWS = 20_000
+"""Rows fetched at a time (a server-side cursor on PostgreSQL): a national campaign has
+millions of answers, which the driver would otherwise hold all at once."""
 
 
 def stratum_population(total: float, people: int) -> float:
