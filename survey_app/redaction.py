@@ -23,6 +23,8 @@ from flask import Flask
 from survey_app.security import hash_token
 
 LINK_IN_PATH = re.compile(r"(/s/)([^/\s?#\"'<>]+)")
+PERSON_IN_QUERY = re.compile(r"([?&](?:name|phone)=)([^&\s\"'<>]*)")
+"""The respondent search's name and phone (personal data, not a credential): never logged."""
 DIGEST_CHARS = 8
 REQUEST_LOGGERS = ("werkzeug", "gunicorn.error", "gunicorn.access")
 _exception_formatter = logging.Formatter()
@@ -34,7 +36,10 @@ def link_digest(key: str) -> str:
 
 
 def redact(text: str) -> str:
-    """``text`` with every ``/s/<key>`` replaced by ``/s/~<digest>``."""
+    """``text`` with every ``/s/<key>`` replaced by ``/s/~<digest>`` and a search's
+    ``name=`` and ``phone=`` values by ``~``."""
+    if "name=" in text or "phone=" in text:
+        text = PERSON_IN_QUERY.sub(lambda m: m.group(1) + ("~" if m.group(2) else ""), text)
     if "/s/" not in text:
         return text
     return LINK_IN_PATH.sub(

@@ -26,6 +26,7 @@ Exports, the quality report and other things built from a result are kept beside
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import datetime as dt
 import hashlib
@@ -80,6 +81,8 @@ class _Entry:
     lock: threading.Lock = field(default_factory=threading.Lock)
     files: list[Path] = field(default_factory=list)
     """Large exports kept on disk (deleted with the entry's kept things)."""
+    forgotten: bool = False
+    """Its kept things were dropped for good (newer data, evicted): nothing more is kept."""
 
 
 def state_of(session: Session, campaign: Campaign) -> DataState:
@@ -176,14 +179,30 @@ class ResultsStore:
         view = self._entry(session, campaign)
         results = view.results_for(campaign)
         with view.lock:
+            if view.entry.forgotten:  # dropped meanwhile (newer data, evicted): keep nothing
+                return build(results), results
             if key not in view.kept:
                 value = self._spilled(build(results), view.entry)
                 view.kept[key] = value
                 view.entry.size += _size_of(value)
             return view.kept[key], results  # type: ignore[return-value]
 
+    def drop_kept(self, campaign: Campaign, key: Hashable) -> None:
+        """Forget one kept thing of the campaign (its file went missing: build it again)."""
+        with self._lock:
+            entry = self._entries.get(campaign.id)
+        if entry is None:
+            return
+        with entry.lock:
+            value = entry.kept.pop(key, None)
+            path = getattr(value, "path", None)
+            if path is not None:
+                entry.files = [f for f in entry.files if str(f) != path]
+                Path(path).unlink(missing_ok=True)
+
     def _spilled(self, value: T, entry: _Entry) -> T:
-        """A large export written to this process's folder and kept there, not in memory."""
+        """A large export written to this process's folder and kept there, not in memory
+        (kept in memory when the disk refuses it)."""
         if (
             self._spill_dir is None
             or not isinstance(value, BuiltExport)
@@ -192,7 +211,12 @@ class ResultsStore:
         ):
             return value
         path = self._spill_dir / f"{entry.state.key}-{uuid.uuid4().hex}.bin"
-        path.write_bytes(value.content)
+        try:
+            self._spill_dir.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(value.content)
+        except OSError:
+            path.unlink(missing_ok=True)
+            return value
         entry.files.append(path)
         return dataclasses.replace(value, content=None, path=str(path))
 
@@ -220,18 +244,23 @@ class ResultsStore:
                 if current is None or current.state.changes <= fresh.state.changes:
                     self._entries[campaign.id] = fresh
                     self._entries.move_to_end(campaign.id)
-                self._evict()
+                    dropped = self._evicted()
+                else:
+                    dropped = [fresh]  # a newer one is kept: this one holds nothing
+            for gone in dropped:  # outside the store's lock: a build in progress may hold one
+                _forget_kept(gone)
             return _StoredView(fresh)
 
-    def _evict(self) -> None:
-        """Drop the least recently asked campaigns over the count or the memory budget (the
-        most recent always stays)."""
+    def _evicted(self) -> list[_Entry]:
+        """Take out the least recently asked campaigns over the count or the memory budget
+        (the most recent always stays); the caller forgets what they kept."""
+        dropped = []
         while len(self._entries) > 1 and (
             len(self._entries) > self.capacity
             or sum(e.size for e in self._entries.values()) > self.budget_bytes
         ):
-            _, dropped = self._entries.popitem(last=False)
-            _forget_kept(dropped)
+            dropped.append(self._entries.popitem(last=False)[1])
+        return dropped
 
     def _compute(
         self, session: Session, campaign: Campaign, state: DataState, old: _Entry | None
@@ -343,21 +372,39 @@ of MB), not in the process's memory."""
 
 
 def _own_folder(root: Path) -> Path:
-    """This process's folder under ``root`` (emptied: files of a process that died before)."""
-    folder = root / f"process-{os.getpid()}"
-    if folder.exists():
-        shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True, exist_ok=True)
+    """A folder of this store's own under ``root``, removed when the process ends; folders
+    left by processes that are gone (killed workers) are removed first."""
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in root.glob("process-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+    folder = root / f"process-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir()
+    atexit.register(shutil.rmtree, folder, True)
     return folder
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process of this id runs on this machine (another user's counts too)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _forget_kept(entry: _Entry) -> None:
-    """Drop what was built beside an entry (its files too); it is built again if asked."""
+    """Drop what was built beside an entry (its files too), for good."""
     with entry.lock:
+        entry.forgotten = True
         entry.kept.clear()
         for path in entry.files:
             path.unlink(missing_ok=True)
         entry.files.clear()
+        entry.size = _data_size(entry.data)
 
 
 ANSWER_BYTES = 120

@@ -52,6 +52,12 @@ def kept_with_results(
     return store.kept_with_results(get_session(), campaign, key, build)
 
 
+def drop_kept(campaign: Campaign, key: Hashable) -> None:
+    """Forget a kept thing whose file went missing, so the next look builds it again."""
+    store: ResultsStore = current_app.extensions["results_store"]
+    store.drop_kept(campaign, key)
+
+
 def kept_result(campaign: Campaign, key: Hashable, build: Callable[[CampaignResults], T]) -> T:
     """Something built from the campaign's current results (an export, a report), built
     once per state of the data and kept beside the results."""

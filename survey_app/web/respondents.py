@@ -40,6 +40,11 @@ def _user() -> User:
     return user
 
 
+def _unit_id(value: int | None) -> int | None:
+    """A unit id as a database can hold it (a longer number is no unit: no filter)."""
+    return value if value is not None and 0 < value < 2**63 else None
+
+
 def _wanted(campaign: Campaign) -> Search:
     """The search's filters from the query string; unknown choices are dropped."""
     args = request.args
@@ -48,7 +53,7 @@ def _wanted(campaign: Campaign) -> Search:
     return Search(
         name=args.get("name", "")[:_FIELD_CHARS],
         phone=args.get("phone", "")[:_FIELD_CHARS],
-        unit_id=args.get("unit", type=int),
+        unit_id=_unit_id(args.get("unit", type=int)),
         group=group if design_of(campaign).has_group(group) else None,
         standing=Standing(status) if status in _STANDINGS else None,
     )
@@ -113,7 +118,14 @@ def detail(respondent_id: int) -> str:
     history = respondent_history.history(session, person)
     campaign = respondent.unit.campaign
     linked = {e.other_id for e in history if e.other_id} | {respondent.replaces_id}
-    others = {i: lookup.respondent(session, i) for i in linked if i is not None}
+    user = _user()
+    others = {  # the people linked by a replacement, only those this user may see
+        i: found
+        for i in linked
+        if i is not None
+        and (found := lookup.respondent(session, i)) is not None
+        and respondents.may_see(user.role, user.id, found)
+    }
     return render_template(
         "fieldwork/respondent.html",
         campaign=campaign,

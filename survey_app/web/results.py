@@ -34,6 +34,7 @@ from survey_app.services.results_quality import QualityReport, quality_report
 from survey_app.web.charts import Bar, bar_chart
 from survey_app.web.forms import FileUploadForm
 from survey_app.web.helpers import (
+    drop_kept,
     get_or_404,
     kept_result,
     kept_with_results,
@@ -432,7 +433,8 @@ def _delivered(
             return built.data
         try:
             handle = open(built.path, "rb")  # noqa: SIM115 - closed by the response
-        except FileNotFoundError:
+        except FileNotFoundError:  # removed from the disk: build it again
+            drop_kept(r.campaign, key)
             continue
         exports.record_delivery(get_session(), source, built, current_user())
         return handle

@@ -95,3 +95,14 @@ def test_redact_leaves_no_key_and_is_idempotent(text: str) -> None:
     once = redact(text)
     assert "ABCD-EFGH-JK" not in once and "abcdefghjk" not in once
     assert redact(once) == once
+
+
+def test_a_searched_name_and_phone_never_reach_a_log() -> None:
+    line = (
+        '"GET /fieldwork/respondents?campaign=1&name=Nguy%E1%BB%85n+V%C4%83n'
+        '&phone=0912345678&page=2 HTTP/1.1" 200'
+    )
+    redacted = redact(line)
+    assert "Nguy" not in redacted and "0912345678" not in redacted
+    assert "name=~" in redacted and "phone=~" in redacted and "page=2" in redacted
+    assert redact("?name=&phone=") == "?name=&phone="

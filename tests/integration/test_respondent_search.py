@@ -210,6 +210,19 @@ def test_an_interviewer_sees_only_the_people_given_to_them(
     for other in ("sotuphap", "phantich"):  # the rated unit and the analysts never see people
         assert as_role(other).get(SEARCH).status_code == 403
         assert as_role(other).get(f"{SEARCH}/{people['leader'].id}").status_code == 403
+    # the person b replaced is not theirs: b's page does not name them
+    session.get(Respondent, people["b"].id).replaces_id = people["replaced"].id  # type: ignore[union-attr]
+    session.commit()
+    page = clerk.get(f"{SEARCH}/{people['b'].id}").get_data(as_text=True)
+    assert "Trần Thị Bình" in page and "Hoàng Minh Em" not in page
+    admin_page = as_role("admin").get(f"{SEARCH}/{people['b'].id}").get_data(as_text=True)
+    assert "Hoàng Minh Em" in admin_page
+
+
+def test_an_impossible_unit_filters_nothing(people: dict[str, Respondent], as_role) -> None:  # type: ignore[no-untyped-def]
+    admin = as_role("admin")
+    for unit in ("99999999999999999999999", "-5", "0", "abc"):
+        assert admin.get(f"{SEARCH}?unit={unit}").status_code == 200, unit
 
 
 def test_the_person_page(people: dict[str, Respondent], as_role) -> None:  # type: ignore[no-untyped-def]

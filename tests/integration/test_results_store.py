@@ -397,7 +397,13 @@ def test_large_exports_are_kept_on_disk_and_dropped_with_their_state(
     folder = app.config["SETTINGS"].instance_dir / "results-files"
     files = list(folder.rglob("*.bin"))
     assert len(files) == 1 and files[0].read_bytes() == first.data
-    assert client.get(url, buffered=True).data == first.data, "served from the same file"
+    files[0].write_bytes(files[0].read_bytes() + b"#")  # what is served is the kept file
+    assert client.get(url, buffered=True).data == first.data + b"#"
+    files[0].unlink()  # an operator cleaned the folder: built again, not an error
+    again = client.get(url, buffered=True)
+    assert again.status_code == 200 and again.data == first.data
+    files = list(folder.rglob("*.bin"))
+    assert len(files) == 1
     campaign = _campaign(session, seeded)
     person = factories.respondent(
         session, campaign, _unit(session, "H01.01"), group="citizen", weight=2.0
