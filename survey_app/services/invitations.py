@@ -55,6 +55,14 @@ class IssuedLink:
     short_code: str
     rated_unit_name: str = ""
 
+    @classmethod
+    def of(cls, invitation: Invitation, token: str, code: str) -> IssuedLink:
+        """The letter of an invitation whose clear token and code are at hand."""
+        person = invitation.respondent
+        return cls(
+            person.id, person.full_name, person.unit.name, token, code, invitation.rated_unit.name
+        )
+
 
 def issue(
     session: Session,
@@ -254,16 +262,7 @@ def reissue(
         invitation.short_code_hash = hash_token(code)
         invitation.sealed_link = sealer.seal(token, code) if sealer else None
         invitation.job_id = None
-        links.append(
-            IssuedLink(
-                respondent.id,
-                respondent.full_name,
-                respondent.unit.name,
-                token,
-                code,
-                invitation.rated_unit.name,
-            )
-        )
+        links.append(IssuedLink.of(invitation, token, code))
     session.flush()
     audit.record(
         session,

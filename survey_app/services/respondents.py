@@ -274,16 +274,7 @@ def letters(
         opened = sealer.open(form.invitation.sealed_link)
         if opened is not None:
             token, code = opened
-            links.append(
-                IssuedLink(
-                    respondent.id,
-                    respondent.full_name,
-                    respondent.unit.name,
-                    token,
-                    code,
-                    form.invitation.rated_unit.name,
-                )
-            )
+            links.append(IssuedLink.of(form.invitation, token, code))
     if links:
         audit.record(
             session,
