@@ -233,6 +233,9 @@ class Recomputing:
         computed = self.results(session, campaign)
         return build(computed), computed
 
+    def kept_beside(self, session, results, key, build):  # type: ignore[no-untyped-def]
+        return self.kept_with_results(session, results.campaign, key, build)
+
     def summary(self, session: Session, campaign: Campaign) -> object:
         return self.results(session, campaign)
 

@@ -177,7 +177,31 @@ class ResultsStore:
     ) -> tuple[T, CampaignResults]:
         """:meth:`kept` and the results it was built from (to record what a file holds)."""
         view = self._entry(session, campaign)
-        results = view.results_for(campaign)
+        return self._kept_in(view, view.results_for(campaign), key, build)
+
+    def kept_beside(
+        self,
+        session: Session,
+        results: CampaignResults,
+        key: Hashable,
+        build: Callable[[CampaignResults], T],
+    ) -> tuple[T, CampaignResults]:
+        """:meth:`kept_with_results` for results this store just gave: the entry of their own
+        state, without reading the state again (read again only when it is gone)."""
+        state = results.freshness.state if results.freshness is not None else None
+        with self._lock:
+            entry = self._entries.get(results.campaign.id)
+        if state is None or entry is None or entry.state != state:
+            return self.kept_with_results(session, results.campaign, key, build)
+        return self._kept_in(_StoredView(entry), results, key, build)
+
+    def _kept_in(
+        self,
+        view: _StoredView,
+        results: CampaignResults,
+        key: Hashable,
+        build: Callable[[CampaignResults], T],
+    ) -> tuple[T, CampaignResults]:
         with view.lock:
             if view.entry.forgotten:  # dropped meanwhile (newer data, evicted): keep nothing
                 return build(results), results

@@ -45,11 +45,11 @@ def summary_of(campaign: Campaign) -> CampaignResults:
 
 
 def kept_with_results(
-    campaign: Campaign, key: Hashable, build: Callable[[CampaignResults], T]
+    r: CampaignResults, key: Hashable, build: Callable[[CampaignResults], T]
 ) -> tuple[T, CampaignResults]:
     """:func:`kept_result` and the results it was built from (to record what a file holds)."""
     store: ResultsStore = current_app.extensions["results_store"]
-    return store.kept_with_results(get_session(), campaign, key, build)
+    return store.kept_beside(get_session(), r, key, build)
 
 
 def drop_kept(campaign: Campaign, key: Hashable) -> None:
@@ -58,11 +58,11 @@ def drop_kept(campaign: Campaign, key: Hashable) -> None:
     store.drop_kept(campaign, key)
 
 
-def kept_result(campaign: Campaign, key: Hashable, build: Callable[[CampaignResults], T]) -> T:
-    """Something built from the campaign's current results (an export, a report), built
-    once per state of the data and kept beside the results."""
-    store: ResultsStore = current_app.extensions["results_store"]
-    return store.kept(get_session(), campaign, key, build)
+def kept_result(r: CampaignResults, key: Hashable, build: Callable[[CampaignResults], T]) -> T:
+    """Something built from these results (an export, a report), built once per state of the
+    data and kept beside them (``r`` as :func:`results_of` gave it: no second look at the
+    state)."""
+    return kept_with_results(r, key, build)[0]
 
 
 @dataclass(frozen=True)

@@ -343,7 +343,7 @@ def _few(value: object, small_n: int) -> bool:
 @roles_required(*ANALYSTS)
 def quality(campaign_id: int) -> str:
     r = _results(campaign_id)
-    report = kept_result(r.campaign, "quality", _quality_report)
+    report = kept_result(r, "quality", _quality_report)
     rates, rates_page = page_of(report.rates, "rates_page")
     flags, flags_page = page_of(report.flags, "flags_page")
     return render_template(
@@ -427,7 +427,7 @@ def _delivered(
     """The export built once per state of the results (and ``key``), recorded each time: its
     bytes, or its file on disk opened (a large one the store keeps there)."""
     for _attempt in range(3):  # a kept file is dropped when newer data arrives: build it again
-        built, source = kept_with_results(r.campaign, key, build)
+        built, source = kept_with_results(r, key, build)
         if built.path is None:
             exports.record_delivery(get_session(), source, built, current_user())
             return built.data
