@@ -103,6 +103,13 @@ class Settings:
     job_runner: str = "thread"
     results_cache_campaigns: int = 3
     results_cache_mb: int = 1500
+    evidence_max_mb: int = 20
+    evidence_dir: Path | None = None
+    """Where evidence files are kept (None: ``instance_dir/evidence``)."""
+
+    @property
+    def evidence_root(self) -> Path:
+        return self.evidence_dir or self.instance_dir / "evidence"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -128,6 +135,10 @@ class Settings:
             job_runner=os.environ.get("SURVEY_JOB_RUNNER", "thread"),
             results_cache_campaigns=int(os.environ.get("SURVEY_RESULTS_CACHE_CAMPAIGNS", "3")),
             results_cache_mb=int(os.environ.get("SURVEY_RESULTS_CACHE_MB", "1500")),
+            evidence_max_mb=int(os.environ.get("SURVEY_EVIDENCE_MAX_MB", "20")),
+            evidence_dir=Path(os.environ["SURVEY_EVIDENCE_DIR"])
+            if os.environ.get("SURVEY_EVIDENCE_DIR")
+            else None,
         )
 
 

@@ -15,6 +15,7 @@ from questionnaires.answer_errors import AnswerError
 from survey_app.catalogue.analysis import ANALYSIS
 from survey_app.catalogue.answers import ANSWERS
 from survey_app.catalogue.app import APP
+from survey_app.catalogue.assessment import ASSESSMENT
 from survey_app.catalogue.designs import DESIGNS
 from survey_app.catalogue.ingest import INGEST
 from survey_app.catalogue.requests import REQUESTS
@@ -22,6 +23,7 @@ from survey_app.catalogue.sampling import SAMPLING
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     **APP,
+    **ASSESSMENT,
     **REQUESTS,
     **INGEST,
     **ANSWERS,

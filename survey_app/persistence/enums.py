@@ -5,6 +5,25 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain import DrawRole
+from domain.assessment import AssessmentStatus, ScoreChangeKind, UnitStage
+
+__all__ = [
+    "AssessmentStatus",
+    "AuditAction",
+    "CampaignStatus",
+    "EvidenceKind",
+    "InvitationStatus",
+    "JobKind",
+    "JobStatus",
+    "Mode",
+    "RespondentStatus",
+    "ResponseStatus",
+    "Role",
+    "RowStatus",
+    "SampleRole",
+    "ScoreChangeKind",
+    "UnitStage",
+]
 
 
 class Role(StrEnum):
@@ -14,6 +33,8 @@ class Role(StrEnum):
     UNIT_OFFICER = "unit_officer"
     INTERVIEWER = "interviewer"
     ANALYST = "analyst"
+    APPRAISER = "appraiser"
+    """A member of the appraisal working group: appraises the units (or fields) assigned."""
 
 
 class CampaignStatus(StrEnum):
@@ -98,3 +119,31 @@ class AuditAction(StrEnum):
     APPRAISAL_IMPORTED = "appraisal_imported"
     EXPORT = "export"
     QUESTIONNAIRE_PUBLISHED = "questionnaire_published"
+    ASSESSMENT_OPENED = "assessment_opened"
+    ASSESSMENT_ASSIGNED = "assessment_assigned"
+    SELF_SCORED = "self_scored"
+    EVIDENCE_ADDED = "evidence_added"
+    ASSESSMENT_SUBMITTED = "assessment_submitted"
+    ASSESSMENT_REOPENED = "assessment_reopened"
+    ASSESSMENT_REMINDED = "assessment_reminded"
+    CRITERION_NOT_APPLICABLE = "criterion_not_applicable"
+    APPRAISAL_SCORED = "appraisal_scored"
+    EXPLANATION_REQUESTED = "explanation_requested"
+    EXPLANATION_GIVEN = "explanation_given"
+    APPRAISAL_FINISHED = "appraisal_finished"
+    APPRAISAL_APPROVED = "appraisal_approved"
+    INDEX_PUBLISHED = "index_published"
+
+
+class EvidenceKind(StrEnum):
+    """What an evidence file is, read from its bytes (never from its name)."""
+
+    PDF = "pdf"
+    DOCX = "docx"
+    XLSX = "xlsx"
+    DOC = "doc"
+    XLS = "xls"
+    ODT = "odt"
+    ODS = "ods"
+    PNG = "png"
+    JPEG = "jpeg"

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -34,8 +35,10 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from survey_app.persistence.enums import (
+    AssessmentStatus,
     AuditAction,
     CampaignStatus,
+    EvidenceKind,
     InvitationStatus,
     JobKind,
     JobStatus,
@@ -45,6 +48,8 @@ from survey_app.persistence.enums import (
     Role,
     RowStatus,
     SampleRole,
+    ScoreChangeKind,
+    UnitStage,
 )
 
 NAMING = {
@@ -625,6 +630,222 @@ class AppraisalPoint(Base):
     sub_criterion: Mapped[str] = mapped_column(String(40))
     points: Mapped[float | None] = mapped_column(Float)
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Assessment(Base):
+    """A campaign's self-assessment and appraisal (DOMAIN.md §12): opened once per campaign
+    by the administrator with a deadline per unit level and a window for explanations;
+    approved by the council (the appraisal points are then written and locked); published."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", name="uq_assessments_campaign"),
+        CheckConstraint(
+            "explain_from IS NULL OR explain_until IS NULL OR explain_from <= explain_until",
+            name="explain_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    status: Mapped[AssessmentStatus] = mapped_column(
+        enum_col(AssessmentStatus, "assessment_status"), default=AssessmentStatus.OPEN
+    )
+    explain_from: Mapped[dt.date | None] = mapped_column(Date)
+    explain_until: Mapped[dt.date | None] = mapped_column(Date)
+    document_number: Mapped[str] = mapped_column(String(80), default="")
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    decision: Mapped[str | None] = mapped_column(String(200))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class AssessmentDeadline(Base):
+    """The day the units of one level must submit their self-assessment by (15/12 for
+    departments, 20/12 for communes)."""
+
+    __tablename__ = "assessment_deadlines"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[str] = mapped_column(String(48), primary_key=True)
+    due: Mapped[dt.date] = mapped_column(Date)
+
+
+class UnitAssessment(Base):
+    """One rated unit's self-assessment and its appraisal: the stage it is at, the tree it is
+    scored on, when it was submitted (and whether late), a reopening, reminders.
+
+    ``version`` is raised by every change of stage (conditional writes on the stage decide
+    between two people acting at once)."""
+
+    __tablename__ = "unit_assessments"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "unit_id", name="uq_unit_assessments_unit"),
+        CheckConstraint("round BETWEEN 0 AND 2", name="round_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    tree_code: Mapped[str] = mapped_column(String(80))
+    stage: Mapped[UnitStage] = mapped_column(
+        enum_col(UnitStage, "unit_stage"), default=UnitStage.NOT_STARTED
+    )
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    reopened_until: Mapped[dt.date | None] = mapped_column(Date)
+    explained_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    appraised_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    reminders: Mapped[int] = mapped_column(Integer, default=0)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    unit: Mapped[Unit] = relationship()
+
+
+class AssessmentScore(Base):
+    """One appraisal sub-criterion of a unit's assessment as it stands now: the unit's score
+    and explanation, the appraised score and comment. Every change is also a
+    :class:`ScoreChange` (never updated or deleted).
+
+    ``version`` is raised by every write, which names the version the form was read at: a
+    save that finds another version refuses (two officers of one unit never overwrite each
+    other unseen)."""
+
+    __tablename__ = "assessment_scores"
+    __table_args__ = (
+        UniqueConstraint("unit_assessment_id", "sub_criterion", name="uq_assessment_scores_leaf"),
+        CheckConstraint(
+            "self_points IS NULL OR (self_points >= 0 AND self_points <= max_points)",
+            name="self_in_range",
+        ),
+        CheckConstraint(
+            "appraised_points IS NULL OR (appraised_points >= 0 "
+            "AND appraised_points <= max_points)",
+            name="appraised_in_range",
+        ),
+        CheckConstraint(
+            "applicable OR (self_points IS NULL AND appraised_points IS NULL)",
+            name="not_applicable_unscored",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("unit_assessments.id", ondelete="CASCADE"), index=True
+    )
+    sub_criterion: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    max_points: Mapped[float] = mapped_column(Float)
+    applicable: Mapped[bool] = mapped_column(Boolean, default=True)
+    self_points: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    appraised_points: Mapped[float | None] = mapped_column(Float)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    appraised_round: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class ScoreChange(Base):
+    """A recorded change of one sub-criterion's score: who, when, what, why, which round."""
+
+    __tablename__ = "score_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    score_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_scores.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ScoreChangeKind] = mapped_column(enum_col(ScoreChangeKind, "score_change_kind"))
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    points: Mapped[float | None] = mapped_column(Float)
+    applicable: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+
+
+class ExplanationRequest(Base):
+    """An appraiser's request for an explanation or more evidence on a sub-criterion, and
+    the unit's answer (written once)."""
+
+    __tablename__ = "explanation_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    score_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_scores.id", ondelete="CASCADE"), index=True
+    )
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    request: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class EvidenceFile(Base):
+    """An evidence file of a sub-criterion: its kind read from the bytes, its size and
+    SHA-256; the bytes are kept outside the database under their hash
+    (``services/evidence.py``). Never deleted: a file added by mistake is withdrawn."""
+
+    __tablename__ = "evidence_files"
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    score_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_scores.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[EvidenceKind] = mapped_column(enum_col(EvidenceKind, "evidence_kind"))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=now)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(Timestamp)
+
+
+class LeadAssignment(Base):
+    """For the province's own index: the lead department (a unit code of the campaign's
+    registry) that scores a field, criterion or sub-criterion of a rated unit's tree."""
+
+    __tablename__ = "lead_assignments"
+    __table_args__ = (
+        UniqueConstraint("unit_assessment_id", "node_code", name="uq_lead_assignments_node"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("unit_assessments.id", ondelete="CASCADE"), index=True
+    )
+    node_code: Mapped[str] = mapped_column(String(40))
+    scorer_code: Mapped[str] = mapped_column(String(40))
+
+
+class AppraiserAssignment(Base):
+    """An appraiser given a unit to appraise, all of it (``field_code`` empty) or one field."""
+
+    __tablename__ = "appraiser_assignments"
+    __table_args__ = (
+        UniqueConstraint(
+            "unit_assessment_id", "user_id", "field_code", name="uq_appraiser_assignments_line"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("unit_assessments.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    field_code: Mapped[str] = mapped_column(String(40), default="")
 
 
 class ResultsChange(Base):

@@ -24,8 +24,8 @@ from analysis.criteria import validate_appraisal
 from analysis.errors import ErrorCode
 from questionnaires import CriteriaTree, Method
 from survey_app.errors import ServiceError
-from survey_app.persistence.enums import AuditAction
-from survey_app.persistence.models import AppraisalPoint, Campaign, Unit, User
+from survey_app.persistence.enums import AssessmentStatus, AuditAction
+from survey_app.persistence.models import AppraisalPoint, Assessment, Campaign, Unit, User
 from survey_app.services import audit, criteria_trees
 from survey_app.services.designs import design_of
 from survey_app.services.exports import safe_rows
@@ -244,7 +244,15 @@ def _values(row: AppraisalRow) -> str:
 def import_appraisal(
     session: Session, campaign: Campaign, filename: str, data: bytes, actor: User | None
 ) -> int:
-    """Store every row of the file, or none: raises :class:`AppraisalRejected` on bad rows."""
+    """Store every row of the file, or none: raises :class:`AppraisalRejected` on bad rows;
+    ``appraisal_locked`` once the council approved the campaign's appraisal."""
+    locked = session.scalar(
+        select(Assessment.id).where(
+            Assessment.campaign_id == campaign.id, Assessment.status != AssessmentStatus.OPEN
+        )
+    )
+    if locked is not None:
+        raise ServiceError("appraisal_locked")
     rows = read_rows(filename, data)
     units = {
         u.code: u for u in session.scalars(select(Unit).where(Unit.campaign_id == campaign.id))
