@@ -822,3 +822,27 @@ def set_applicable(
         criterion=code,
         applicable=applicable,
     )
+
+
+def evidence_file(session: Session, evidence_id: int) -> tuple[EvidenceFile, int] | None:
+    """An evidence file and the id of the report it belongs to."""
+    found = session.execute(
+        select(EvidenceFile, AssessmentScore.unit_assessment_id)
+        .join(AssessmentScore, AssessmentScore.id == EvidenceFile.score_id)
+        .where(EvidenceFile.id == evidence_id)
+    ).first()
+    return (found[0], int(found[1])) if found is not None else None
+
+
+def unit_choices(session: Session, campaign: Campaign) -> list[tuple[str, str]]:
+    """The campaign's units as (code, name), by code: what a lead department is chosen from."""
+    return [
+        (code, name)
+        for code, name in session.execute(
+            select(Unit.code, Unit.name).where(Unit.campaign_id == campaign.id).order_by(Unit.code)
+        )
+    ]
+
+
+def assessment_of(session: Session, report: UnitAssessment) -> Assessment:
+    return session.get_one(Assessment, report.assessment_id)

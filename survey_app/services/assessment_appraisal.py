@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from analysis.par_index import ParIndexResult
 from domain.assessment import (
     ScoreChangeKind,
     ScoreRefused,
@@ -40,11 +41,12 @@ from survey_app.persistence.models import (
     User,
 )
 from survey_app.persistence.queries import assessment as q
-from survey_app.services import audit
+from survey_app.services import audit, criteria_trees
 from survey_app.services.assessment import appraisable_by, appraisers_of, window_of
 from survey_app.services.assessment_scoring import MAX_TEXT, refused
+from survey_app.services.results import CampaignResults, with_appraisal
 
-_MIDDLE = (
+MIDDLE = (
     UnitStage.SUBMITTED,
     UnitStage.IN_APPRAISAL,
     UnitStage.EXPLANATION_REQUESTED,
@@ -357,7 +359,7 @@ def approve(
     busy = session.scalars(
         select(Unit.code)
         .join(UnitAssessment, UnitAssessment.unit_id == Unit.id)
-        .where(UnitAssessment.assessment_id == assessment.id, UnitAssessment.stage.in_(_MIDDLE))
+        .where(UnitAssessment.assessment_id == assessment.id, UnitAssessment.stage.in_(MIDDLE))
         .order_by(Unit.code)
     ).all()
     if busy:
@@ -483,3 +485,69 @@ def history(session: Session, report: UnitAssessment) -> list[tuple[ScoreChange,
         .order_by(ScoreChange.id.desc())
     ).all()
     return [(change, leaf, name or "") for change, leaf, name in rows]
+
+
+@dataclass(frozen=True)
+class CouncilLine:
+    """A unit as the council decides on it: its appraisal points (own and appraised), the
+    survey points, the index, the rank among its peers and the band it would get with the
+    appraised points."""
+
+    row: CouncilRow
+    survey_points: float | None
+    points: float | None
+    index_pct: float | None
+    rank: int | None
+    peers: int
+    band: str | None
+
+
+def council(
+    session: Session, assessment: Assessment, results: CampaignResults
+) -> list[CouncilLine]:
+    """Every unit's line before the council: the appraised points put in place of the
+    stored appraisal points in the campaign's results (:func:`results.with_appraisal`)."""
+    rows = council_rows(session, assessment)
+    _index, ranking, survey = council_index(session, assessment, results)
+    ranked = {str(rec["unit_code"]): rec for rec in ranking.to_dict("records")}
+    peers = ranking.groupby("peer_group").size().to_dict() if len(ranking) else {}
+    lines = []
+    for row in rows:
+        found = ranked.get(row.unit_code, {})
+        lines.append(
+            CouncilLine(
+                row,
+                survey.get(row.unit_code),
+                _number(found.get("points")),
+                _number(found.get("index_pct")),
+                int(found["rank"]) if _number(found.get("rank")) is not None else None,
+                int(peers.get(row.level, 0)),
+                str(found["band_provincial"]) if found.get("band_provincial") else None,
+            )
+        )
+    return lines
+
+
+def council_index(
+    session: Session, assessment: Assessment, results: CampaignResults
+) -> tuple[ParIndexResult | None, pd.DataFrame, dict[str, float]]:
+    """The index, the ranking and each unit's survey points with the appraised points."""
+    frame = appraisal_frame(session, assessment)
+    index, ranking = with_appraisal(results, frame, criteria_trees.available(session))
+    survey: dict[str, float] = {}
+    if index is not None:
+        table = index.sub_criteria
+        surveyed = table[table["method"].isin(("survey", "sipas"))]
+        survey = {
+            str(k): round(float(v), 2)
+            for k, v in surveyed.groupby("unit_code")["points"].sum().items()
+        }
+    return index, ranking, survey
+
+
+def _number(value: object) -> float | None:
+    """A table's number, None when missing."""
+    if not isinstance(value, int | float | np.number):
+        return None
+    number = float(value)
+    return None if np.isnan(number) else round(number, 2)

@@ -145,6 +145,29 @@ def compute(
     )
 
 
+def with_appraisal(
+    r: CampaignResults, appraisal: pd.DataFrame, trees: Mapping[str, CriteriaTree]
+) -> tuple[ParIndexResult | None, pd.DataFrame]:
+    """The index and the ranking these results would give with ``appraisal`` in place of
+    the stored appraisal points (the council's view before it approves): the survey points
+    and SIPAS are the ones computed, only the appraisal part is new."""
+    indices = []
+    for name, codes in _units_by_tree(r.data, appraisal, r.settings).items():
+        part = _only(r.survey, codes)
+        indices.append(
+            compute_index(
+                trees[name],
+                appraisal[appraisal["unit_code"].isin(codes)],
+                part,
+                r.sipas,
+                r.settings,
+            )
+        )
+    index = _joined(indices, ParIndexResult)
+    ranking = rank(index, r.data, r.settings) if index is not None else _empty_ranking()
+    return index, ranking
+
+
 def _units_by_tree(
     data: ResponseData, appraisal: pd.DataFrame, settings: AnalysisSettings
 ) -> dict[str, set[str]]:

@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
     from survey_app.web import (
         admin,
         api,
+        assessment,
         auth,
         entry,
         fieldwork,
@@ -48,6 +49,7 @@ def register(app: Flask) -> None:
         fieldwork,
         respondents,
         results,
+        assessment,
         api,
         lists,
         sampling,
@@ -130,6 +132,7 @@ def _template_globals() -> dict[str, Any]:
         "role_labels": labels.ROLE_LABELS,
         "reason_labels": labels.DISTRICT_REASON_LABELS,
         "standing_labels": labels.STANDING_LABELS,
+        "audit_labels": labels.AUDIT_LABELS,
     }
 
 

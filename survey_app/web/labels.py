@@ -10,7 +10,17 @@ import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from designs import RatesShape, SelectionRule
-from survey_app.persistence.enums import CampaignStatus, JobStatus, Mode, Role
+from survey_app.persistence.enums import (
+    AssessmentStatus,
+    AuditAction,
+    CampaignStatus,
+    EvidenceKind,
+    JobStatus,
+    Mode,
+    Role,
+    ScoreChangeKind,
+    UnitStage,
+)
 from survey_app.services.designs import design_of
 from survey_app.services.respondents import Standing
 
@@ -24,6 +34,7 @@ ROLE_LABELS = {
     Role.UNIT_OFFICER: _l("Cán bộ đơn vị"),
     Role.INTERVIEWER: _l("Điều tra viên / nhập phiếu"),
     Role.ANALYST: _l("Phân tích viên"),
+    Role.APPRAISER: _l("Thành viên tổ thẩm định"),
 }
 RULE_LABELS = {
     SelectionRule.CENSUS: _l("Toàn bộ"),
@@ -52,6 +63,69 @@ JOB_LABELS = {
     JobStatus.RUNNING: _l("đang chạy"),
     JobStatus.DONE: _l("đã xong"),
     JobStatus.FAILED: _l("bị lỗi"),
+}
+STAGE_LABELS = {
+    UnitStage.NOT_STARTED: _l("Chưa bắt đầu"),
+    UnitStage.DRAFT: _l("Đang chấm (bản nháp)"),
+    UnitStage.SUBMITTED: _l("Đã nộp, chờ thẩm định"),
+    UnitStage.IN_APPRAISAL: _l("Đang thẩm định"),
+    UnitStage.EXPLANATION_REQUESTED: _l("Được yêu cầu giải trình"),
+    UnitStage.EXPLAINED: _l("Đã giải trình, chờ thẩm định lại"),
+    UnitStage.APPRAISED: _l("Đã thẩm định xong"),
+}
+ASSESSMENT_STATUS_LABELS = {
+    AssessmentStatus.OPEN: _l("Đang tự đánh giá và thẩm định"),
+    AssessmentStatus.APPROVED: _l("Hội đồng đã phê duyệt"),
+    AssessmentStatus.PUBLISHED: _l("Đã công bố"),
+}
+CHANGE_LABELS = {
+    ScoreChangeKind.SELF: _l("Đơn vị tự chấm"),
+    ScoreChangeKind.APPRAISAL: _l("Thẩm định"),
+    ScoreChangeKind.NOT_APPLICABLE: _l("Áp dụng / không áp dụng"),
+    ScoreChangeKind.NO_REPORT: _l("Không nộp báo cáo: 0 điểm"),
+}
+EVIDENCE_LABELS = {
+    EvidenceKind.PDF: "PDF",
+    EvidenceKind.DOCX: "Word",
+    EvidenceKind.DOC: "Word",
+    EvidenceKind.XLSX: "Excel",
+    EvidenceKind.XLS: "Excel",
+    EvidenceKind.ODT: "OpenDocument",
+    EvidenceKind.ODS: "OpenDocument",
+    EvidenceKind.PNG: _l("Ảnh"),
+    EvidenceKind.JPEG: _l("Ảnh"),
+}
+AUDIT_LABELS = {
+    AuditAction.LOGIN: _l("Đăng nhập"),
+    AuditAction.LOGIN_FAILED: _l("Đăng nhập không thành công"),
+    AuditAction.LOGOUT: _l("Đăng xuất"),
+    AuditAction.CAMPAIGN_CREATED: _l("Tạo đợt khảo sát"),
+    AuditAction.CAMPAIGN_UPDATED: _l("Sửa đợt khảo sát"),
+    AuditAction.UNITS_IMPORTED: _l("Nhập danh mục đơn vị"),
+    AuditAction.USER_CREATED: _l("Tạo tài khoản"),
+    AuditAction.ROLE_CHANGED: _l("Đổi vai trò tài khoản"),
+    AuditAction.LIST_UPLOADED: _l("Gửi danh sách"),
+    AuditAction.SAMPLING_RUN: _l("Chọn mẫu"),
+    AuditAction.RESPONDENT_REPLACED: _l("Thay người được chọn"),
+    AuditAction.INVITATIONS_ISSUED: _l("Phát hành giấy mời"),
+    AuditAction.PAPER_ENTRY: _l("Nhập phiếu giấy / điện thoại"),
+    AuditAction.APPRAISAL_IMPORTED: _l("Nhập điểm thẩm định từ tệp"),
+    AuditAction.EXPORT: _l("Xuất dữ liệu"),
+    AuditAction.QUESTIONNAIRE_PUBLISHED: _l("Ban hành phiếu khảo sát"),
+    AuditAction.ASSESSMENT_OPENED: _l("Mở tự đánh giá, chấm điểm"),
+    AuditAction.ASSESSMENT_ASSIGNED: _l("Phân công chấm điểm / thẩm định"),
+    AuditAction.SELF_SCORED: _l("Đơn vị lưu điểm tự chấm"),
+    AuditAction.EVIDENCE_ADDED: _l("Thêm tài liệu kiểm chứng"),
+    AuditAction.ASSESSMENT_SUBMITTED: _l("Đơn vị nộp báo cáo tự đánh giá"),
+    AuditAction.ASSESSMENT_REOPENED: _l("Mở lại báo cáo tự đánh giá"),
+    AuditAction.ASSESSMENT_REMINDED: _l("Nhắc đơn vị"),
+    AuditAction.CRITERION_NOT_APPLICABLE: _l("Đánh dấu tiêu chí áp dụng / không áp dụng"),
+    AuditAction.APPRAISAL_SCORED: _l("Lưu điểm thẩm định"),
+    AuditAction.EXPLANATION_REQUESTED: _l("Yêu cầu giải trình"),
+    AuditAction.EXPLANATION_GIVEN: _l("Đơn vị giải trình"),
+    AuditAction.APPRAISAL_FINISHED: _l("Kết thúc vòng thẩm định"),
+    AuditAction.APPRAISAL_APPROVED: _l("Hội đồng phê duyệt điểm thẩm định"),
+    AuditAction.INDEX_PUBLISHED: _l("Công bố Chỉ số CCHC"),
 }
 DISTRICT_REASON_LABELS = {
     "forced_in": _l("Lãnh đạo quyết định chọn"),

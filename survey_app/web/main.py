@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from survey_app.errors import ServiceError
 from survey_app.extensions import LOCALES
-from survey_app.persistence.enums import Role
+from survey_app.persistence.enums import Role, UnitStage
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, login_required, public
-from survey_app.services import campaigns, dashboard, health
+from survey_app.services import assessment, campaigns, dashboard, health
+from survey_app.web.labels import STAGE_LABELS
+
+if TYPE_CHECKING:
+    from survey_app.persistence.models import User
 
 bp = Blueprint("main", __name__)
 
@@ -26,7 +32,33 @@ def home() -> str:
     except ServiceError:
         return render_template("main/home.html", campaign=None, overview=None)
     overview = dashboard.overview(get_session(), campaign, user)
-    return render_template("main/home.html", campaign=campaign, overview=overview, Role=Role)
+    return render_template(
+        "main/home.html",
+        campaign=campaign,
+        overview=overview,
+        Role=Role,
+        tasks=_tasks(user),
+        today_vn=assessment.vietnam_today(),
+        stage_labels=STAGE_LABELS,
+    )
+
+
+def _tasks(user: User) -> list[tuple[Any, Any, Any]]:
+    """A unit officer's or an appraiser's self-assessment reports still to act on, with
+    their window: (report, campaign, window)."""
+    if user.role not in (Role.UNIT_OFFICER, Role.APPRAISER):
+        return []
+    session = get_session()
+    acting = (
+        (UnitStage.NOT_STARTED, UnitStage.DRAFT, UnitStage.EXPLANATION_REQUESTED)
+        if user.role is Role.UNIT_OFFICER
+        else (UnitStage.SUBMITTED, UnitStage.IN_APPRAISAL, UnitStage.EXPLAINED)
+    )
+    return [
+        (report, found, assessment.window_of(session, report))
+        for report, found in assessment.reports_of_user(session, user)
+        if report.stage in acting
+    ]
 
 
 @bp.post("/locale")
