@@ -30,12 +30,17 @@ lint: install
 	$(BIN)/mypy survey_app
 	$(BIN)/lint-imports
 
-# Debian packages for the browser tests, .doc conversion and the XLSX check (needs root).
+# Debian packages for the browser tests, .doc conversion and the XLSX check, the fonts
+# embedded in PDF letters and reports, and the tools that read generated PDFs and their QR
+# codes back in the tests (needs root).
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
-	    || ! command -v soffice >/dev/null; then \
+	    || ! command -v soffice >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! command -v zbarimg >/dev/null \
+	    || ! test -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium chromium-driver libreoffice-calc-nogui libreoffice-writer-nogui; \
+	    chromium chromium-driver libreoffice-calc-nogui libreoffice-writer-nogui \
+	    fonts-dejavu-core fonts-dejavu-extra poppler-utils zbar-tools; \
 	fi
 
 bench: install
