@@ -16,6 +16,7 @@ from survey_app.persistence.enums import AssessmentStatus, Role
 from survey_app.persistence.models import (
     AppraisalPoint,
     AssessmentScore,
+    Campaign,
     EvidenceFile,
     ScoreChange,
     UnitAssessment,
@@ -395,3 +396,108 @@ def test_lead_departments_score_only_their_own_criteria(session: Session, tmp_pa
     )
     mine = [r.unit.code for r, _c in assessment.reports_of_user(session, built.other)]
     assert sorted(mine) == ["S01", "S02"]
+
+
+def _in_threads(app_factory, jobs):  # type: ignore[no-untyped-def]
+    """Run each job in its own thread with its own session, all released at once; returns
+    what each job returned or the ServiceError it raised."""
+    import threading
+
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def run(i: int) -> None:
+        with app_factory() as s:
+            barrier.wait()
+            try:
+                results[i] = jobs[i](s)
+                s.commit()
+            except ServiceError as exc:
+                s.rollback()
+                results[i] = exc
+            except Exception as exc:  # noqa: BLE001 - a database refusal counts as refused
+                s.rollback()
+                results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_two_officers_saving_one_line_at_once_never_lose_an_update(
+    app,
+    session: Session,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    built = Round(session, tmp_path)
+    second = factories.user(session, Role.UNIT_OFFICER, username="cb-s01-c", unit_code="S01")
+    session.commit()
+    leaf = built.leaves("S01")[0]
+    report_id, seen, code = built.report("S01").id, leaf.version, leaf.sub_criterion
+    officers = (built.officer.id, second.id)
+
+    def save(value: str, officer_id: int):  # type: ignore[no-untyped-def]
+        def job(s: Session) -> int:
+            report = s.get_one(UnitAssessment, report_id)
+            user = s.get_one(User, officer_id)
+            return assessment_scoring.save_self(
+                s, report, user, {code: SelfEntry(value, "", seen)}, TODAY
+            )
+
+        return job
+
+    results = _in_threads(
+        app.extensions["session_factory"], [save("0", officers[0]), save("0,25", officers[1])]
+    )
+    saved = [r for r in results if r == 1]
+    assert len(saved) == 1, results
+    session.expire_all()
+    kept = built.leaves("S01")[0]
+    changes = session.scalars(select(ScoreChange).where(ScoreChange.score_id == kept.id)).all()
+    assert len(changes) == 1 and changes[0].points == kept.self_points
+
+
+def test_approval_racing_an_appraisal_leaves_no_change_after_the_lock(
+    app,
+    session: Session,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    built = Round(session, tmp_path)
+    built.fill("S01", built.officer)
+    assessment_scoring.submit(session, built.report("S01"), built.officer, TODAY)
+    lines = {x.sub_criterion: AppraisalEntry("0", "", "", x.version) for x in built.leaves("S01")}
+    report_id, assessment_id = built.report("S01").id, built.assessment.id
+    admin_id, campaign_id = built.admin.id, built.campaign.id
+    session.commit()
+
+    def appraise(s: Session) -> int:
+        report = s.get_one(UnitAssessment, report_id)
+        return assessment_appraisal.save_appraisal(
+            s, report, s.get_one(User, admin_id), lines, finish=True, today=TODAY
+        )
+
+    def approve(s: Session) -> int:
+        from survey_app.persistence.models import Assessment
+
+        return assessment_appraisal.approve(
+            s,
+            s.get_one(Campaign, campaign_id),
+            s.get_one(Assessment, assessment_id),
+            s.get_one(User, admin_id),
+            "Biên bản",
+        )
+
+    results = _in_threads(app.extensions["session_factory"], [appraise, approve])
+    session.expire_all()
+    report = session.get_one(UnitAssessment, report_id)
+    if isinstance(results[1], int):  # approval went first or after the round: both consistent
+        if isinstance(results[0], int):
+            assert report.stage is UnitStage.APPRAISED
+        else:
+            assert report.stage is UnitStage.SUBMITTED
+            assert all(x.appraised_points is None for x in built.leaves("S01"))
+    else:
+        assert isinstance(results[0], int) and report.stage is UnitStage.APPRAISED
