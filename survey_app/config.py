@@ -104,6 +104,8 @@ class Settings:
     results_cache_campaigns: int = 3
     results_cache_mb: int = 1500
     evidence_max_mb: int = 20
+    hotline: str = ""
+    """The number printed on letters to check them, get help or answer by phone."""
     evidence_dir: Path | None = None
     """Where evidence files are kept (None: ``instance_dir/evidence``)."""
 
@@ -136,6 +138,7 @@ class Settings:
             results_cache_campaigns=int(os.environ.get("SURVEY_RESULTS_CACHE_CAMPAIGNS", "3")),
             results_cache_mb=int(os.environ.get("SURVEY_RESULTS_CACHE_MB", "1500")),
             evidence_max_mb=int(os.environ.get("SURVEY_EVIDENCE_MAX_MB", "20")),
+            hotline=os.environ.get("SURVEY_HOTLINE", "").strip()[:40],
             evidence_dir=Path(os.environ["SURVEY_EVIDENCE_DIR"])
             if os.environ.get("SURVEY_EVIDENCE_DIR")
             else None,

@@ -12,6 +12,7 @@ respondents whose invitations are being issued.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from survey_app.persistence.enums import (
 from survey_app.persistence.locks import lock_campaign
 from survey_app.persistence.models import (
     Campaign,
+    Instrument,
     Invitation,
     Job,
     Respondent,
@@ -54,13 +56,21 @@ class IssuedLink:
     token: str
     short_code: str
     rated_unit_name: str = ""
+    instrument_id: int | None = None
+    """The questionnaire version the link opens (its estimated minutes go on the letter)."""
 
     @classmethod
     def of(cls, invitation: Invitation, token: str, code: str) -> IssuedLink:
         """The letter of an invitation whose clear token and code are at hand."""
         person = invitation.respondent
         return cls(
-            person.id, person.full_name, person.unit.name, token, code, invitation.rated_unit.name
+            person.id,
+            person.full_name,
+            person.unit.name,
+            token,
+            code,
+            invitation.rated_unit.name,
+            invitation.instrument_id,
         )
 
 
@@ -191,7 +201,15 @@ def letters(
         if opened is not None:
             token, code = opened
             found.append(
-                IssuedLink(respondent.id, respondent.full_name, unit.name, token, code, rated_name)
+                IssuedLink(
+                    respondent.id,
+                    respondent.full_name,
+                    unit.name,
+                    token,
+                    code,
+                    rated_name,
+                    invitation.instrument_id,
+                )
             )
     return found
 
@@ -306,3 +324,52 @@ def qr_svg(url: str) -> str:
     buffer = io.BytesIO()
     image.save(buffer)
     return buffer.getvalue().decode()
+
+
+def letters_pdf(
+    session: Session,
+    campaign: Campaign,
+    links: list[IssuedLink],
+    base_url: str,
+    hotline: str,
+) -> bytes:
+    """The letters as one PDF, one A4 page each: the national heading of the Sở Nội vụ, the
+    person, why and how long (the questionnaire's own minutes), the QR code, the short code,
+    the reply-by date (the end of fieldwork) and the hotline."""
+    from survey_app.services import letters_pdf, pdf, registry
+
+    minutes: dict[int, int] = {}
+    for link in links:
+        if link.instrument_id is not None and link.instrument_id not in minutes:
+            row = session.get(Instrument, link.instrument_id)
+            minutes[link.instrument_id] = (
+                instruments.load(row).estimated_minutes if row is not None else 15
+            )
+    tops = registry.top_units(session, campaign)
+    province = tops[0].name if tops else ""
+    place = province.removeprefix("Thành phố ").removeprefix("Tỉnh ")
+    today = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)).date()
+    heading = letters_pdf.LetterHeading(
+        issuer=pdf.Issuer(
+            f"UBND {province.upper()}" if province else "", "SỞ NỘI VỤ", "", place, today
+        ),
+        sender=f"Sở Nội vụ {province[:1].lower()}{province[1:]}".strip(),
+        campaign_name=campaign.name,
+        code_url=f"{base_url}/c",
+        reply_by=campaign.fieldwork_closes or today,
+        hotline=hotline,
+    )
+    return letters_pdf.letters_pdf(
+        [
+            letters_pdf.LetterData(
+                link.full_name,
+                link.unit_name,
+                f"{base_url}/s/{link.token}",
+                format_short_code(link.short_code),
+                minutes.get(link.instrument_id or 0, 15),
+                link.rated_unit_name if link.rated_unit_name != link.unit_name else "",
+            )
+            for link in links
+        ],
+        heading,
+    )

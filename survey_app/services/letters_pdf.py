@@ -181,6 +181,14 @@ class _Parts:
         ]
 
     def _phone(self) -> list[Flowable]:
+        if not self.heading.hotline:
+            return [
+                Paragraph(
+                    "<b>Cách 3:</b> báo cán bộ đã gửi thư này để trả lời qua điện thoại với"
+                    " điều tra viên, hoặc để nhận phiếu giấy.",
+                    self.styles.body,
+                )
+            ]
         hotline = pdf.unbroken(self.heading.hotline)
         return [
             Paragraph(
@@ -205,10 +213,16 @@ class _Parts:
                 " Ông/Bà, xin đừng chuyển cho người khác.",
                 styles.body,
             ),
-            Paragraph(
-                "Để kiểm tra giấy mời này là thật hoặc cần hỗ trợ, xin gọi đường dây nóng"
-                f" <b>{hotline}</b>.",
-                styles.body,
+            *(
+                [
+                    Paragraph(
+                        "Để kiểm tra giấy mời này là thật hoặc cần hỗ trợ, xin gọi đường dây"
+                        f" nóng <b>{hotline}</b>.",
+                        styles.body,
+                    )
+                ]
+                if heading.hotline
+                else []
             ),
             Spacer(1, 3 * mm),
             pdf.paragraph("Trân trọng cảm ơn Ông/Bà!", styles.body),

@@ -66,6 +66,16 @@ def test_issuing_is_a_job_whose_letters_can_be_printed_again(
     token = rows[1][2].rsplit("/s/", 1)[1]
     assert invitations.find(session, token) is not None  # the printed link opens the form
     assert first.headers["Cache-Control"] == "no-store"
+    pdf = admin.get(f"/fieldwork/jobs/{job.id}/letters.pdf?unit={unit_id}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Cache-Control"] == "no-store"
+    pypdf = pytest.importorskip("pypdf")
+    pages = pypdf.PdfReader(io.BytesIO(pdf.data)).pages
+    assert len(pages) == 3, "one A4 page per letter"
+    text = pages[0].extract_text()
+    assert (
+        "Kính gửi" in text and "Người Nhận" in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    )
 
 
 def test_a_job_left_by_a_dead_process_is_taken_over_without_duplicates(
