@@ -33,7 +33,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=settings.secret_key,
         DATABASE_URL=settings.database_url,
         SETTINGS=settings,
-        MAX_CONTENT_LENGTH=(settings.max_upload_mb + 1) * 1024 * 1024,
+        MAX_CONTENT_LENGTH=(max(settings.max_upload_mb, settings.evidence_max_mb) + 1)
+        * 1024
+        * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,

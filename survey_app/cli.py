@@ -90,12 +90,21 @@ def demo_command(host: str, port: int, serve: bool, two_tier: bool) -> None:
     with _session() as session:
         info = demo.ensure_demo(session, Path(current_app.instance_path), sealer=sealer)
         session.commit()
-        loaded = ensure_two_tier(session, sealer=sealer) if two_tier else []
+        loaded = (
+            ensure_two_tier(
+                session, sealer=sealer, evidence_root=current_app.config["SETTINGS"].evidence_root
+            )
+            if two_tier
+            else []
+        )
         session.commit()
     base = f"http://{host}:{port}"
     click.echo(demo.describe(info, base))
     for campaign in loaded:
-        click.echo(f"2025 design: campaign {campaign.campaign_id} · {campaign.name}")
+        click.echo(
+            f"Đợt theo mô hình hai cấp (2025): {campaign.name} — "
+            f"{base}/?campaign={campaign.campaign_id}"
+        )
     if serve:
         _serve(host, port)
 

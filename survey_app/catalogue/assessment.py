@@ -17,6 +17,20 @@ ASSESSMENT: dict[str, tuple[str, str]] = {
         "Cần hạn nộp báo cáo tự đánh giá cho: {levels}.",
         "A deadline for the self-assessment is needed for: {levels}.",
     ),
+    "assessment_explain_needed": (
+        "Cần ngày kết thúc thời hạn giải trình, bổ sung tài liệu.",
+        "The last day for explanations and extra evidence is needed.",
+    ),
+    "assessment_requests_too_late": (
+        "Đã hết thời hạn giải trình nên không gửi yêu cầu giải trình được nữa. Hãy bỏ các yêu "
+        "cầu, hoặc đề nghị Sở Nội vụ mở lại thời hạn giải trình cho đơn vị.",
+        "The window for explanations has closed, so no request can be sent. Remove the "
+        "requests, or ask the Department of Home Affairs to reopen the window for the unit.",
+    ),
+    "not_found": (
+        "Không tìm thấy mục này, hoặc tài khoản của bạn không được xem.",
+        "This item was not found, or your account may not see it.",
+    ),
     "assessment_window_order": (
         "Ngày bắt đầu giải trình phải trước hoặc bằng ngày kết thúc.",
         "The explanations window must start on or before its last day.",

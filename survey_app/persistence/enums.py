@@ -123,6 +123,7 @@ class AuditAction(StrEnum):
     ASSESSMENT_ASSIGNED = "assessment_assigned"
     SELF_SCORED = "self_scored"
     EVIDENCE_ADDED = "evidence_added"
+    EVIDENCE_WITHDRAWN = "evidence_withdrawn"
     ASSESSMENT_SUBMITTED = "assessment_submitted"
     ASSESSMENT_REOPENED = "assessment_reopened"
     ASSESSMENT_REMINDED = "assessment_reminded"

@@ -26,6 +26,7 @@ from questionnaires import CriteriaTree, Method
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AssessmentStatus, AuditAction
 from survey_app.persistence.models import AppraisalPoint, Assessment, Campaign, Unit, User
+from survey_app.persistence.queries.assessment import lock_assessment
 from survey_app.services import audit, criteria_trees
 from survey_app.services.designs import design_of
 from survey_app.services.exports import safe_rows
@@ -246,12 +247,10 @@ def import_appraisal(
 ) -> int:
     """Store every row of the file, or none: raises :class:`AppraisalRejected` on bad rows;
     ``appraisal_locked`` once the council approved the campaign's appraisal."""
-    locked = session.scalar(
-        select(Assessment.id).where(
-            Assessment.campaign_id == campaign.id, Assessment.status != AssessmentStatus.OPEN
-        )
-    )
-    if locked is not None:
+    opened = session.scalar(select(Assessment.id).where(Assessment.campaign_id == campaign.id))
+    if opened is not None and (
+        lock_assessment(session, opened, exclusive=False) is not AssessmentStatus.OPEN
+    ):  # locked shared: an approval in progress waits for this import, or refuses it after
         raise ServiceError("appraisal_locked")
     rows = read_rows(filename, data)
     units = {

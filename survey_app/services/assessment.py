@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from domain.assessment import ScoreChangeKind, Window, scorer_of
 from questionnaires import CriteriaTree, Method
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AssessmentStatus, AuditAction, Role, UnitStage
+from survey_app.persistence.locks import lock_campaign
 from survey_app.persistence.models import (
     AppraiserAssignment,
     Assessment,
@@ -91,8 +92,11 @@ def open_assessment(
     if missing:
         names = ", ".join(design_of(campaign).level(code).name.vi for code in missing)
         raise ServiceError("assessment_deadline_missing", levels=names)
-    if spec.explain_from and spec.explain_until and spec.explain_from > spec.explain_until:
+    if spec.explain_until is None:
+        raise ServiceError("assessment_explain_needed")
+    if spec.explain_from and spec.explain_from > spec.explain_until:
         raise ServiceError("assessment_window_order")
+    lock_campaign(session, campaign.id)  # first: the transaction holds its lock from here
     assessment = Assessment(
         campaign_id=campaign.id,
         explain_from=spec.explain_from,
@@ -215,6 +219,32 @@ def report_for(session: Session, report_id: int, user: User) -> UnitAssessment:
     if report is None or not can_view(session, user, report):
         raise ServiceError("not_found")
     return report
+
+
+def windows_of(session: Session, reports: Sequence[UnitAssessment]) -> dict[int, Window]:
+    """:func:`window_of` for many reports in two statements (an appraiser's list)."""
+    ids = {r.assessment_id for r in reports}
+    found = {a.id: a for a in session.scalars(select(Assessment).where(Assessment.id.in_(ids)))}
+    due = {
+        (d.assessment_id, d.level): d.due
+        for d in session.scalars(
+            select(AssessmentDeadline).where(AssessmentDeadline.assessment_id.in_(ids))
+        )
+    }
+    windows = {}
+    for r in reports:
+        if r.stage in (UnitStage.EXPLANATION_REQUESTED, UnitStage.EXPLAINED):
+            windows[r.id] = Window(found[r.assessment_id].explain_until, r.reopened_until)
+        else:
+            windows[r.id] = Window(due.get((r.assessment_id, r.unit.level)), r.reopened_until)
+    return windows
+
+
+def explanation_window(session: Session, report: UnitAssessment) -> Window:
+    """The days a unit may answer requests for explanation: the campaign's window, or the
+    administrator's reopening of the report when later."""
+    assessment = session.get_one(Assessment, report.assessment_id)
+    return Window(assessment.explain_until, report.reopened_until)
 
 
 def window_of(session: Session, report: UnitAssessment) -> Window:
@@ -560,6 +590,7 @@ def reports_of_user(session: Session, user: User) -> list[tuple[UnitAssessment, 
     department) or an appraiser appraises, newest campaign first."""
     query = (
         select(UnitAssessment, Campaign)
+        .options(joinedload(UnitAssessment.unit))
         .join(Assessment, Assessment.id == UnitAssessment.assessment_id)
         .join(Campaign, Campaign.id == Assessment.campaign_id)
         .join(Unit, Unit.id == UnitAssessment.unit_id)
@@ -597,7 +628,12 @@ def assign_leads(
     """Set which department (a unit code of the campaign) scores which node of the report's
     tree (an empty code clears the line). Only before the report is submitted. Existing
     lines are updated in place; returns how many lines are set."""
-    if not report.stage.unit_edits:
+    if (
+        q.lock_assessment(session, report.assessment_id, exclusive=False)
+        is not AssessmentStatus.OPEN
+    ):
+        raise ServiceError("assessment_locked")
+    if not q.keep_stage(session, report.id, (UnitStage.NOT_STARTED, UnitStage.DRAFT)):
         raise ServiceError("assessment_already_submitted")
     known = set(tree.titles())
     codes = set(
@@ -653,13 +689,22 @@ def assign_appraiser(
     given twice is kept once (the database's unique line decides). Returns lines added."""
     if appraiser.role is not Role.APPRAISER or not appraiser.is_active:
         raise ServiceError("not_an_appraiser")
-    known = set(
-        session.scalars(
-            select(UnitAssessment.id).where(
-                UnitAssessment.assessment_id == assessment.id, UnitAssessment.id.in_(report_ids)
-            )
+    if q.lock_assessment(session, assessment.id, exclusive=False) is not AssessmentStatus.OPEN:
+        raise ServiceError("assessment_locked")
+    chosen = session.scalars(
+        select(UnitAssessment).where(
+            UnitAssessment.assessment_id == assessment.id, UnitAssessment.id.in_(report_ids)
         )
-    )
+    ).all()
+    if field_code:
+        from survey_app.services import criteria_trees
+
+        trees = criteria_trees.available(session)
+        for report in chosen:
+            tree = trees.get(report.tree_code)
+            if tree is None or field_code not in {f.code for f in tree.fields}:
+                raise ServiceError("assessment_unknown_criterion", code=field_code)
+    known = {report.id for report in chosen}
     added = 0
     for report_id in report_ids:
         if report_id not in known:
@@ -714,22 +759,18 @@ def reopen(
         is not AssessmentStatus.OPEN
     ):
         raise ServiceError("assessment_locked")
-    if report.stage is UnitStage.EXPLANATION_REQUESTED:
-        moved = q.move_stage(
+    moved = (
+        q.keep_stage(session, report.id, (UnitStage.EXPLANATION_REQUESTED,), reopened_until=until)
+        or q.move_stage(
+            session, report.id, (UnitStage.SUBMITTED,), UnitStage.DRAFT, reopened_until=until
+        )
+        or q.keep_stage(
             session,
             report.id,
-            (UnitStage.EXPLANATION_REQUESTED,),
-            report.stage,
+            (UnitStage.NOT_STARTED, UnitStage.DRAFT),
             reopened_until=until,
         )
-    else:
-        moved = q.move_stage(
-            session,
-            report.id,
-            (UnitStage.NOT_STARTED, UnitStage.DRAFT, UnitStage.SUBMITTED),
-            UnitStage.DRAFT if report.stage is UnitStage.SUBMITTED else report.stage,
-            reopened_until=until,
-        )
+    )
     if not moved:
         raise ServiceError("assessment_not_reopenable")
     session.expire(report)
@@ -750,6 +791,8 @@ REMINDED_STAGES = (UnitStage.NOT_STARTED, UnitStage.DRAFT, UnitStage.EXPLANATION
 def remind(session: Session, assessment: Assessment, actor: User) -> int:
     """Remind every unit that has not submitted or not sent its explanations (shown on its
     page with the count and the date); returns how many units."""
+    if q.lock_assessment(session, assessment.id, exclusive=False) is not AssessmentStatus.OPEN:
+        raise ServiceError("assessment_locked")
     count = q.touch_units(
         session,
         assessment.id,
@@ -792,9 +835,7 @@ def set_applicable(
     )
     if score is None:
         raise ServiceError("assessment_unknown_criterion", code=code)
-    stage_kept = q.move_stage(
-        session, report.id, (UnitStage.NOT_STARTED, UnitStage.DRAFT), report.stage
-    )
+    stage_kept = q.keep_stage(session, report.id, (UnitStage.NOT_STARTED, UnitStage.DRAFT))
     if not stage_kept:
         raise ServiceError("assessment_already_submitted")
     values: dict[str, object] = {"applicable": applicable}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from analysis.par_index import ParIndexResult
@@ -42,8 +42,14 @@ from survey_app.persistence.models import (
 )
 from survey_app.persistence.queries import assessment as q
 from survey_app.services import audit, criteria_trees
-from survey_app.services.assessment import appraisable_by, appraisers_of, window_of
+from survey_app.services.assessment import (
+    appraisable_by,
+    appraisers_of,
+    explanation_window,
+    window_of,
+)
 from survey_app.services.assessment_scoring import MAX_TEXT, refused
+from survey_app.services.assessment_scoring import stale_codes as _stale
 from survey_app.services.results import CampaignResults, with_appraisal
 
 MIDDLE = (
@@ -134,41 +140,41 @@ def save_appraisal(
             if round_ != 1:
                 raise ServiceError("assessment_request_round")
             requests.append((score, entry.request.strip()[:MAX_TEXT]))
-    moved = q.move_stage(
-        session,
-        report.id,
-        (
-            UnitStage.SUBMITTED,
-            UnitStage.IN_APPRAISAL,
-            UnitStage.EXPLAINED,
-            UnitStage.EXPLANATION_REQUESTED,
-        ),
-        UnitStage.IN_APPRAISAL,
-        round=round_,
-    )
+    moved = _start_round(session, report, round_, today)
     if not moved:
         raise ServiceError("assessment_not_appraisable")
     with session.begin_nested():
-        for score, points, comment, seen in changes:
-            if not q.write_score(
-                session,
-                score.id,
-                seen,
-                appraised_points=points,
-                comment=comment,
-                appraised_round=round_,
-            ):
-                raise ServiceError("assessment_conflict", code=score.sub_criterion)
-            session.add(
-                ScoreChange(
-                    score_id=score.id,
-                    kind=ScoreChangeKind.APPRAISAL,
-                    round=round_,
-                    points=points,
-                    note=comment,
-                    user_id=user.id,
-                )
-            )
+        written = q.write_scores(
+            session,
+            [
+                {
+                    "b_id": score.id,
+                    "b_seen": seen,
+                    "appraised_points": points,
+                    "comment": comment,
+                    "appraised_round": round_,
+                }
+                for score, points, comment, seen in changes
+            ],
+        )
+        if not written:
+            raise ServiceError("assessment_conflict", code=_stale(changes))
+        session.execute(
+            insert(ScoreChange),
+            [
+                {
+                    "score_id": score.id,
+                    "kind": ScoreChangeKind.APPRAISAL,
+                    "round": round_,
+                    "points": points,
+                    "applicable": True,
+                    "note": comment,
+                    "user_id": user.id,
+                    "at": _now(),
+                }
+                for score, points, comment, _seen in changes
+            ],
+        )
         for score, text in requests:
             session.add(
                 ExplanationRequest(
@@ -177,7 +183,7 @@ def save_appraisal(
             )
         session.flush()
         if finish:
-            _finish(session, report, round_)
+            _finish(session, report, round_, today)
     session.expire_all()
     audit.record(
         session,
@@ -201,7 +207,22 @@ def save_appraisal(
     return len(changes)
 
 
-def _finish(session: Session, report: UnitAssessment, round_: int) -> None:
+def _start_round(session: Session, report: UnitAssessment, round_: int, today: dt.date) -> bool:
+    """Move the report into appraisal in ``round_``, only from the stages that round starts
+    from (round 1: submitted; round 2: explained, or asked to explain with the window
+    closed), or keep it there in the same round; decided by the database, so a report that
+    another appraiser just sent for explanations is not pulled back."""
+    starts: tuple[UnitStage, ...] = (
+        (UnitStage.SUBMITTED,) if round_ == 1 else (UnitStage.EXPLAINED,)
+    )
+    if round_ == 2 and not explanation_window(session, report).is_open(today):
+        starts += (UnitStage.EXPLANATION_REQUESTED,)
+    return q.move_stage(
+        session, report.id, starts, UnitStage.IN_APPRAISAL, round=round_
+    ) or q.keep_stage(session, report.id, (UnitStage.IN_APPRAISAL,), in_round=round_)
+
+
+def _finish(session: Session, report: UnitAssessment, round_: int, today: dt.date) -> None:
     """End the round: every applicable line appraised; round 1 with requests open asks the
     unit to explain, otherwise the appraisal is done."""
     unappraised = session.scalars(
@@ -226,7 +247,13 @@ def _finish(session: Session, report: UnitAssessment, round_: int) -> None:
     )
     to_stage = final_stage(open_requests) if round_ == 1 else UnitStage.APPRAISED
     values = {"appraised_at": _now()} if to_stage is UnitStage.APPRAISED else {}
-    if not q.move_stage(session, report.id, (UnitStage.IN_APPRAISAL,), to_stage, **values):
+    if to_stage is UnitStage.EXPLANATION_REQUESTED and not explanation_window(
+        session, report
+    ).is_open(today):
+        raise ServiceError("assessment_requests_too_late")
+    if not q.move_stage(
+        session, report.id, (UnitStage.IN_APPRAISAL,), to_stage, in_round=round_, **values
+    ):
         raise ServiceError("assessment_conflict", code=report.unit.code)
 
 

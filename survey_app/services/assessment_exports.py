@@ -82,7 +82,9 @@ def report_pdf(
                     else None
                 ),
                 bool(leaf and not leaf.applicable),
-                _note(leaf) if leaf else ("" if _scored(node) else _method_note(node.method)),
+                _note(leaf, show_appraised)
+                if leaf
+                else ("" if _scored(node) else _method_note(node.method)),
                 leaf.comment if leaf and show_appraised else "",
             )
         )
@@ -132,7 +134,7 @@ def _method_note(method: object) -> str:
     }.get(value, "")
 
 
-def _note(leaf: object) -> str:
+def _note(leaf: object, with_requests: bool) -> str:
     from survey_app.services.assessment import LeafView
 
     assert isinstance(leaf, LeafView)
@@ -143,7 +145,7 @@ def _note(leaf: object) -> str:
         parts.append(leaf.explanation)
     if leaf.evidence:
         parts.append("Tài liệu: " + "; ".join(e.filename for e in leaf.evidence))
-    for req in leaf.requests:
+    for req in leaf.requests if with_requests else ():
         parts.append(f"Yêu cầu giải trình: {req.request}")
         if req.answer:
             parts.append(f"Giải trình: {req.answer}")

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.assessment import (
@@ -79,7 +79,9 @@ def _scores(session: Session, report: UnitAssessment) -> dict[str, AssessmentSco
     return {
         s.sub_criterion: s
         for s in session.scalars(
-            select(AssessmentScore).where(AssessmentScore.unit_assessment_id == report.id)
+            select(AssessmentScore)
+            .where(AssessmentScore.unit_assessment_id == report.id)
+            .execution_options(populate_existing=True)
         )
     }
 
@@ -132,19 +134,32 @@ def save_self(
         return 0
     _start_editing(session, report, today)
     with session.begin_nested():
-        for score, points, text, seen in changes:
-            if not q.write_score(session, score.id, seen, self_points=points, explanation=text):
-                raise ServiceError("assessment_conflict", code=score.sub_criterion)
-            session.add(
-                ScoreChange(
-                    score_id=score.id,
-                    kind=ScoreChangeKind.SELF,
-                    round=0,
-                    points=points,
-                    note=text,
-                    user_id=user.id,
-                )
-            )
+        written = q.write_scores(
+            session,
+            [
+                {"b_id": score.id, "b_seen": seen, "self_points": points, "explanation": text}
+                for score, points, text, seen in changes
+            ],
+        )
+        if not written:
+            raise ServiceError("assessment_conflict", code=stale_codes(changes))
+        session.execute(
+            insert(ScoreChange),
+            [
+                {
+                    "score_id": score.id,
+                    "kind": ScoreChangeKind.SELF,
+                    "round": 0,
+                    "points": points,
+                    "applicable": True,
+                    "note": text,
+                    "user_id": user.id,
+                    "at": _now(),
+                }
+                for score, points, text, _seen in changes
+            ],
+        )
+    session.expire_all()
     audit.record(
         session,
         AuditAction.SELF_SCORED,
@@ -154,6 +169,14 @@ def save_self(
         lines=len(changes),
     )
     return len(changes)
+
+
+def stale_codes(changes: list[tuple[AssessmentScore, float | None, str, int]]) -> str:
+    """The codes of the lines a refused save found changed by someone else (for the message:
+    the forms' versions against what the database has now)."""
+    return ", ".join(
+        score.sub_criterion for score, _p, _t, seen in changes if score.version != seen
+    ) or ", ".join(score.sub_criterion for score, *_rest in changes[:3])
 
 
 def add_evidence(
@@ -189,7 +212,7 @@ def add_evidence(
     evidence.keep(root, data, checked)
     row = EvidenceFile(
         score_id=score.id,
-        filename=evidence.safe_filename(filename),
+        filename=evidence.safe_filename(filename, checked.kind),
         kind=checked.kind,
         size=checked.size,
         sha256=checked.sha256,
@@ -198,6 +221,7 @@ def add_evidence(
     )
     session.add(row)
     session.flush()
+    session.expire(report)
     audit.record(
         session,
         AuditAction.EVIDENCE_ADDED,
@@ -229,6 +253,17 @@ def withdraw_evidence(
         .values(withdrawn_at=_now())
         .execution_options(synchronize_session=False)
     )
+    session.expire_all()
+    audit.record(
+        session,
+        AuditAction.EVIDENCE_WITHDRAWN,
+        user=user,
+        campaign_id=report.unit.campaign_id,
+        target=report.unit.code,
+        criterion=score.sub_criterion,
+        file=row.filename,
+        sha256=row.sha256,
+    )
 
 
 def evidence_counts(session: Session, report: UnitAssessment) -> dict[int, int]:
@@ -253,25 +288,31 @@ def submit(session: Session, report: UnitAssessment, user: User, today: dt.date)
     window = window_of(session, report)
     if not window.is_open(today):
         raise ServiceError("assessment_deadline_passed")
-    counts = evidence_counts(session, report)
-    missing = missing_for_submission(
-        LeafState(s.sub_criterion, s.applicable, s.self_points, s.explanation, counts.get(s.id, 0))
-        for s in sorted(_scores(session, report).values(), key=lambda s: s.position)
-    )
-    if missing:
-        shown = ", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
-        raise ServiceError("assessment_incomplete", count=len(missing), codes=shown)
     late = window.is_late(today)
-    if not q.move_stage(
-        session,
-        report.id,
-        _EDITABLE,
-        UnitStage.SUBMITTED,
-        submitted_at=_now(),
-        submitted_by_id=user.id,
-        submitted_late=late,
-    ):
-        raise ServiceError("assessment_already_submitted")
+    with session.begin_nested():
+        # the stage first: its row lock makes every other change of the report wait, so the
+        # lines checked below are the lines submitted
+        if not q.move_stage(
+            session,
+            report.id,
+            _EDITABLE,
+            UnitStage.SUBMITTED,
+            submitted_at=_now(),
+            submitted_by_id=user.id,
+            submitted_late=late,
+        ):
+            raise ServiceError("assessment_already_submitted")
+        counts = evidence_counts(session, report)
+        missing = missing_for_submission(
+            LeafState(
+                s.sub_criterion, s.applicable, s.self_points, s.explanation, counts.get(s.id, 0)
+            )
+            for s in sorted(_scores(session, report).values(), key=lambda s: s.position)
+        )
+        if missing:
+            shown = ", ".join(missing[:12]) + (" …" if len(missing) > 12 else "")
+            raise ServiceError("assessment_incomplete", count=len(missing), codes=shown)
+    session.expire(report)
     audit.record(
         session,
         AuditAction.ASSESSMENT_SUBMITTED,

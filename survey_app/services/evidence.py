@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from survey_app.errors import ServiceError
+from survey_app.ingest import safe_filename as plain_filename
 from survey_app.persistence.enums import EvidenceKind
 
 MEDIA_TYPES: dict[EvidenceKind, str] = {
@@ -105,7 +106,7 @@ def _zip_kind(data: bytes) -> EvidenceKind | None:
             if len(infos) > _MAX_ZIP_MEMBERS:
                 return None
             names = {info.filename for info in infos}
-            if any(name.lower().endswith("vbaproject.bin") for name in names):
+            if any(_is_macro(name) for name in names):
                 raise ServiceError("evidence_macros")
             if "mimetype" in names and package.getinfo("mimetype").file_size < 200:
                 return _ODF.get(package.read("mimetype").strip())
@@ -118,6 +119,17 @@ def _zip_kind(data: bytes) -> EvidenceKind | None:
     if "xl/workbook.xml" in names:
         return EvidenceKind.XLSX
     return None
+
+
+def _is_macro(name: str) -> bool:
+    """A package part that holds macros: VBA (Office), Excel 4 macro sheets, OpenDocument
+    Basic and scripts."""
+    lowered = name.lower()
+    return (
+        lowered.endswith("vbaproject.bin")
+        or lowered.startswith(("xl/macrosheets/", "basic/", "scripts/"))
+        or "/vbaproject" in lowered
+    )
 
 
 def path_of(root: Path, sha256: str) -> Path:
@@ -148,9 +160,25 @@ def keep(root: Path, data: bytes, checked: Checked) -> Path:
     return target
 
 
-def safe_filename(name: str) -> str:
+EXTENSIONS: dict[EvidenceKind, tuple[str, ...]] = {
+    EvidenceKind.PDF: (".pdf",),
+    EvidenceKind.DOCX: (".docx",),
+    EvidenceKind.XLSX: (".xlsx",),
+    EvidenceKind.DOC: (".doc",),
+    EvidenceKind.XLS: (".xls",),
+    EvidenceKind.ODT: (".odt",),
+    EvidenceKind.ODS: (".ods",),
+    EvidenceKind.PNG: (".png",),
+    EvidenceKind.JPEG: (".jpg", ".jpeg"),
+}
+"""The extensions a kind is downloaded with (the first when the name has none of them)."""
+
+
+def safe_filename(name: str, kind: EvidenceKind) -> str:
     """The file's own name as shown and downloaded: no folders, no control characters, at
-    most 200 characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(c for c in base if c.isprintable() and c not in '<>:"|?*').strip(" .")
-    return (cleaned or "tai-lieu")[:200]
+    most 200 characters, ending in its checked kind's extension (a PDF sent as "x.html"
+    downloads as "x.html.pdf" and opens as what it is)."""
+    cleaned = plain_filename(name, "tai-lieu")[:190]
+    if not cleaned.lower().endswith(EXTENSIONS[kind]):
+        cleaned += EXTENSIONS[kind][0]
+    return cleaned

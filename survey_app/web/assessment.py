@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response
 
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AssessmentStatus, Role, UnitStage
-from survey_app.persistence.session import get_session
+from survey_app.persistence.session import get_session, keep_on_error
 from survey_app.security import current_user, roles_required
 from survey_app.services import (
     assessment,
@@ -242,8 +242,11 @@ def assign_appraisers() -> Response:
         return _to_overview(campaign)
     appraiser = lookup.user(session, request.form.get("appraiser", type=int) or 0)
     ids = [int(v) for v in request.form.getlist("report") if v.isdigit() and len(v) < 12]
+    asked = request.form.get("back", "")
     back = redirect(
-        request.form.get("back") or url_for("assessment.overview", campaign=campaign.id)
+        asked
+        if asked.startswith("/") and not asked.startswith("//") and "\\" not in asked
+        else url_for("assessment.overview", campaign=campaign.id)
     )
     if appraiser is None or not ids:
         flash(_("Hãy chọn thành viên tổ thẩm định và ít nhất một đơn vị."), "error")
@@ -270,7 +273,7 @@ def mine() -> str:
     session = get_session()
     user = _user()
     reports = assessment.reports_of_user(session, user)
-    windows = {report.id: assessment.window_of(session, report) for report, _c in reports}
+    windows = assessment.windows_of(session, [report for report, _c in reports])
     return render_template(
         "assessment/mine.html",
         reports=reports,
@@ -373,6 +376,14 @@ def _back(report: UnitAssessment, anchor: str = "") -> Response:
     return redirect(url_for("assessment.report", report_id=report.id) + anchor)
 
 
+def _version(raw: str) -> int | None:
+    """A line's version as the form sent it (a database integer), None when it is not one."""
+    text = raw.strip()
+    if not text.isdigit() or len(text) > 9:
+        return None
+    return int(text)
+
+
 def _self_entries(report: UnitAssessment) -> dict[str, SelfEntry]:
     """The lines the form sent: ``p-<code>`` the score, ``e-<code>`` the explanation,
     ``v-<code>`` the version the page showed."""
@@ -382,7 +393,7 @@ def _self_entries(report: UnitAssessment) -> dict[str, SelfEntry]:
         if not key.startswith("v-"):
             continue
         code = key[2:42]
-        version = form.get(key, type=int)
+        version = _version(form.get(key, ""))
         if version is None:
             continue
         entries[code] = SelfEntry(
@@ -402,15 +413,22 @@ def save_self(report_id: int) -> Any:
         changed = assessment_scoring.save_self(
             session, report, user, _self_entries(report), _today()
         )
-        session.expire_all()
-        if request.form.get("action") == "submit":
-            assessment_scoring.submit(session, report, user, _today())
-            flash(_("Đã gửi báo cáo tự đánh giá. Sở Nội vụ sẽ thẩm định."), "success")
-            return _back(report)
     except ServiceError as exc:
         _error(exc)
         typed = {k: v for k, v in request.form.items() if k[:2] in ("p-", "e-")}
         return _page(report, 422, typed)
+    session.expire_all()
+    if request.form.get("action") == "submit":
+        try:
+            assessment_scoring.submit(session, report, user, _today())
+        except ServiceError as exc:
+            keep_on_error()  # the draft just saved stays; only the submission was refused
+            if changed:
+                flash(_("Đã lưu bản nháp (%(n)s tiêu chí thay đổi).", n=changed), "success")
+            _error(exc)
+            return _page(report, 422)
+        flash(_("Đã gửi báo cáo tự đánh giá. Sở Nội vụ sẽ thẩm định."), "success")
+        return _back(report)
     flash(_("Đã lưu bản nháp (%(n)s tiêu chí thay đổi).", n=changed), "success")
     return _back(report)
 
@@ -521,7 +539,7 @@ def appraise(report_id: int) -> Any:
         if not key.startswith("v-"):
             continue
         code = key[2:42]
-        version = form.get(key, type=int)
+        version = _version(form.get(key, ""))
         if version is None:
             continue
         entries[code] = AppraisalEntry(
@@ -608,6 +626,15 @@ def leads(report_id: int) -> Any:
     return _back(report, "#leads")
 
 
+def _vietnamese(label: object) -> str:
+    """A label in Vietnamese whatever the page's language (the printed report is an official
+    Vietnamese document)."""
+    from flask_babel import force_locale
+
+    with force_locale("vi"):
+        return str(label)
+
+
 @bp.get("/reports/<int:report_id>/report.pdf")
 @roles_required(*VIEWERS)
 def report_pdf(report_id: int) -> Any:
@@ -635,7 +662,7 @@ def report_pdf(report_id: int) -> Any:
         session,
         report,
         view,
-        stage_name=str(STAGE_LABELS[view.stage]),
+        stage_name=_vietnamese(STAGE_LABELS[view.stage]),
         show_appraised=show,
         line=line,
     )

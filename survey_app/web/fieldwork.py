@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -137,6 +148,8 @@ def job_letters_pdf(job_id: int) -> Any:
     """One unit's letters as a PDF to print on an office PC: A4, one page a letter, the
     national heading, the QR code drawn as vectors (a unit's 30 letters are some 150 KB)."""
     found = _job(job_id)
+    if request.args.get("unit") is None:  # letters go per unit: the job's page lists them
+        return redirect(url_for("fieldwork.job", job_id=found.id))
     unit = get_or_404(lookup.unit(get_session(), request.args.get("unit", type=int)))
     links = get_or_404(
         invitations.print_letters(get_session(), found, _sealer(), current_user(), unit.id) or None
@@ -145,14 +158,15 @@ def job_letters_pdf(job_id: int) -> Any:
     data = invitations.letters_pdf(
         get_session(), campaign, links, _base_url(), current_app.config["SETTINGS"].hotline
     )
-    return current_app.response_class(
-        data,
+    response = send_file(
+        io.BytesIO(data),
         mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f"attachment; filename=thu-moi-{unit.code}.pdf",
-            "Cache-Control": "no-store",
-        },
+        as_attachment=True,
+        download_name=f"thu-moi-{unit.code}.pdf",
+        max_age=0,
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/jobs/<int:job_id>/links.csv")

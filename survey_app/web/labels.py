@@ -116,6 +116,7 @@ AUDIT_LABELS = {
     AuditAction.ASSESSMENT_ASSIGNED: _l("Phân công chấm điểm / thẩm định"),
     AuditAction.SELF_SCORED: _l("Đơn vị lưu điểm tự chấm"),
     AuditAction.EVIDENCE_ADDED: _l("Thêm tài liệu kiểm chứng"),
+    AuditAction.EVIDENCE_WITHDRAWN: _l("Rút tài liệu kiểm chứng"),
     AuditAction.ASSESSMENT_SUBMITTED: _l("Đơn vị nộp báo cáo tự đánh giá"),
     AuditAction.ASSESSMENT_REOPENED: _l("Mở lại báo cáo tự đánh giá"),
     AuditAction.ASSESSMENT_REMINDED: _l("Nhắc đơn vị"),

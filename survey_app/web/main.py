@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from survey_app.errors import ServiceError
 from survey_app.extensions import LOCALES
-from survey_app.persistence.enums import Role, UnitStage
+from survey_app.persistence.enums import CampaignStatus, Role, UnitStage
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, login_required, public
 from survey_app.services import assessment, campaigns, dashboard, health
@@ -54,11 +54,13 @@ def _tasks(user: User) -> list[tuple[Any, Any, Any]]:
         if user.role is Role.UNIT_OFFICER
         else (UnitStage.SUBMITTED, UnitStage.IN_APPRAISAL, UnitStage.EXPLAINED)
     )
-    return [
-        (report, found, assessment.window_of(session, report))
+    reports = [
+        (report, found)
         for report, found in assessment.reports_of_user(session, user)
-        if report.stage in acting
+        if report.stage in acting and found.status is not CampaignStatus.CLOSED
     ]
+    windows = assessment.windows_of(session, [report for report, _f in reports])
+    return [(report, found, windows[report.id]) for report, found in reports]
 
 
 @bp.post("/locale")

@@ -22,6 +22,7 @@ ACCOUNTS = {
     Role.UNIT_OFFICER: "sotuphap",
     Role.INTERVIEWER: "buudien",
     Role.ANALYST: "phantich",
+    Role.APPRAISER: "thamdinh",
 }
 
 
@@ -146,6 +147,7 @@ def _demo_ids(app: Flask, session: Session, campaign_id: int) -> dict[str, int |
     )
     assert respondent is not None
     upload, version = _questionnaire_ids(session)
+    report_id, evidence_id = _assessment_ids(app, session, campaign, officer)
     session.commit()
     return {
         "upload_id": upload,
@@ -160,7 +162,58 @@ def _demo_ids(app: Flask, session: Session, campaign_id: int) -> dict[str, int |
         "user_id": officer.id,
         "kind": "scores",
         "key": "commune:09154:2025-07-01",
+        "report_id": report_id,
+        "evidence_id": evidence_id,
     }
+
+
+def _assessment_ids(
+    app: Flask, session: Session, campaign: object, officer: User
+) -> tuple[int, int]:
+    """The officer's unit's self-assessment report (opened here, given to the appraiser) and
+    an evidence file on it."""
+    import datetime as dt
+
+    from survey_app.persistence.models import UnitAssessment
+    from survey_app.services import assessment, assessment_scoring
+
+    today = assessment.vietnam_today()
+    levels = {
+        code: today + dt.timedelta(days=10)
+        for code, _n, _c in assessment.levels_to_open(session, campaign)
+    }  # type: ignore[arg-type]
+    admin = session.scalar(select(User).where(User.username == ACCOUNTS[Role.ADMIN]))
+    appraiser = session.scalar(select(User).where(User.username == ACCOUNTS[Role.APPRAISER]))
+    assert admin is not None and appraiser is not None
+    opened = assessment.open_assessment(
+        session, campaign, assessment.OpenSpec(levels, None, today + dt.timedelta(days=20)), admin
+    )  # type: ignore[arg-type]
+    report = next(
+        r
+        for r in session.scalars(
+            select(UnitAssessment).where(UnitAssessment.assessment_id == opened.id)
+        )
+        if r.unit.code == officer.unit_code
+    )
+    assessment.assign_appraiser(session, opened, appraiser, [report.id], "", admin)
+    view_leaf = session.scalars(
+        select(assessment.AssessmentScore).where(
+            assessment.AssessmentScore.unit_assessment_id == report.id
+        )
+    ).first()
+    assert view_leaf is not None
+    kept = assessment_scoring.add_evidence(
+        session,
+        report,
+        officer,
+        view_leaf.sub_criterion,
+        "quyet-dinh.pdf",
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+        root=app.config["SETTINGS"].evidence_root,
+        max_bytes=1_000_000,
+        today=today,
+    )
+    return report.id, kept.id
 
 
 def _questionnaire_ids(session: Session) -> tuple[int, int]:

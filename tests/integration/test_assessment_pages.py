@@ -231,3 +231,84 @@ def test_other_units_and_roles_see_nothing(app: Flask, session: Session, campaig
     assert _client(app, "td").get(f"/assessment/reports/{report}").status_code == 404
     assert _client(app, "pt").get(f"/assessment/reports/{report}").status_code == 403
     assert _client(app, "cb-s01").get(f"/assessment?campaign={campaign_id}").status_code == 403
+
+
+def test_a_refused_submission_keeps_the_draft_just_saved(
+    app: Flask, session: Session, campaign_id: int
+) -> None:
+    _open(app, campaign_id)
+    report = _report_id(session, "S01")
+    officer = _client(app, "cb-s01")
+    first = _scores(session, report)[0]
+    seen = first.version
+    response = officer.post(
+        f"/assessment/reports/{report}/self",
+        data={
+            "action": "submit",
+            f"p-{first.sub_criterion}": "0",
+            f"e-{first.sub_criterion}": "Có báo cáo",
+            f"v-{first.sub_criterion}": str(first.version),
+        },
+    )
+    assert response.status_code == 422
+    assert "Chưa gửi được" in response.get_data(as_text=True)
+    kept = _scores(session, report)[0]
+    assert kept.self_points == 0 and kept.version == seen + 1
+    again = officer.post(
+        f"/assessment/reports/{report}/self",
+        data={
+            "action": "save",
+            f"p-{first.sub_criterion}": "0",
+            f"e-{first.sub_criterion}": "Có báo cáo số 2",
+            f"v-{first.sub_criterion}": str(kept.version),
+        },
+    )
+    assert again.status_code == 302, "the page's versions are the ones kept: no false conflict"
+
+
+@pytest.mark.parametrize("version", ["99999999999999999999", "-1", "abc", ""])
+def test_garbled_versions_are_no_server_error(
+    app: Flask, session: Session, campaign_id: int, version: str
+) -> None:
+    _open(app, campaign_id)
+    report = _report_id(session, "S01")
+    leaf = _scores(session, report)[0]
+    response = _client(app, "cb-s01").post(
+        f"/assessment/reports/{report}/self",
+        data={"action": "save", f"p-{leaf.sub_criterion}": "0", f"v-{leaf.sub_criterion}": version},
+    )
+    assert response.status_code < 500
+    assert _scores(session, report)[0].self_points is None
+
+
+def test_evidence_keeps_the_extension_of_what_it_is(
+    app: Flask, session: Session, campaign_id: int
+) -> None:
+    _open(app, campaign_id)
+    report = _report_id(session, "S01")
+    leaf = _scores(session, report)[0]
+    officer = _client(app, "cb-s01")
+    officer.post(
+        f"/assessment/reports/{report}/evidence",
+        data={"code": leaf.sub_criterion, "file": (io.BytesIO(PDF), "trang.html")},
+        content_type="multipart/form-data",
+    )
+    kept = session.scalar(select(EvidenceFile))
+    assert kept is not None and kept.filename == "trang.html.pdf"
+    download = officer.get(f"/assessment/evidence/{kept.id}")
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert "attachment" in download.headers["Content-Disposition"]
+    download.close()
+    assert _client(app, "cb-s02").get(f"/assessment/evidence/{kept.id}").status_code == 404
+
+
+def test_the_back_link_of_a_bulk_assignment_stays_on_the_site(
+    app: Flask, session: Session, campaign_id: int
+) -> None:
+    admin = _open(app, campaign_id)
+    response = admin.post(
+        f"/assessment/appraisers?campaign={campaign_id}",
+        data={"back": "https://evil.example/x"},
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]

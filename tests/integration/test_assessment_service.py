@@ -501,3 +501,61 @@ def test_approval_racing_an_appraisal_leaves_no_change_after_the_lock(
             assert all(x.appraised_points is None for x in built.leaves("S01"))
     else:
         assert isinstance(results[0], int) and report.stage is UnitStage.APPRAISED
+
+
+def test_macro_packages_are_refused() -> None:
+    import io as _io
+    import zipfile
+
+    from survey_app.services import evidence
+
+    for part in ("xl/vbaProject.bin", "xl/macrosheets/sheet1.xml", "Basic/Standard/Module1.xml"):
+        out = _io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("xl/workbook.xml", "<workbook/>")
+            z.writestr(part, "x")
+        with pytest.raises(ServiceError, match="evidence_macros"):
+            evidence.check(out.getvalue(), max_bytes=1_000_000)
+
+
+def test_requests_after_the_explanation_window_are_refused(rnd: Round) -> None:
+    s = rnd.session
+    rnd.fill("S01", rnd.officer)
+    assessment_scoring.submit(s, rnd.report("S01"), rnd.officer, TODAY)
+    late = dt.date(2026, 12, 29)  # the window ends on 28/12
+    first = rnd.leaves("S01")[0]
+    entries = {
+        x.sub_criterion: AppraisalEntry(f"{x.max_points:g}", "", "", x.version)
+        for x in rnd.leaves("S01")
+    }
+    entries[first.sub_criterion] = AppraisalEntry("0", "", "Đề nghị bổ sung", first.version)
+    with pytest.raises(ServiceError, match="assessment_requests_too_late"):
+        assessment_appraisal.save_appraisal(
+            s, rnd.report("S01"), rnd.admin, entries, finish=True, today=late
+        )
+
+
+def test_a_report_sent_for_explanations_is_not_pulled_back_into_round_one(rnd: Round) -> None:
+    s = rnd.session
+    rnd.fill("S01", rnd.officer)
+    assessment_scoring.submit(s, rnd.report("S01"), rnd.officer, TODAY)
+    first = rnd.leaves("S01")[0]
+    entries = {
+        x.sub_criterion: AppraisalEntry(f"{x.max_points:g}", "", "", x.version)
+        for x in rnd.leaves("S01")
+    }
+    entries[first.sub_criterion] = AppraisalEntry("0", "", "Đề nghị bổ sung", first.version)
+    assessment_appraisal.save_appraisal(
+        s, rnd.report("S01"), rnd.admin, entries, finish=True, today=TODAY
+    )
+    stale = rnd.report("S01")
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    # what a second appraiser's request read before the finish committed
+    set_committed_value(stale, "stage", UnitStage.IN_APPRAISAL)
+    set_committed_value(stale, "round", 1)
+    with pytest.raises(ServiceError, match="assessment_not_appraisable"):
+        assessment_appraisal.save_appraisal(s, stale, rnd.admin, {}, finish=False, today=TODAY)
+    s.expire_all()
+    assert rnd.report("S01").stage is UnitStage.EXPLANATION_REQUESTED

@@ -24,7 +24,7 @@ _ACTIONS = ("'login', 'login_failed', 'logout', 'campaign_created', 'campaign_up
             "'units_imported', 'user_created', 'role_changed', 'list_uploaded', 'sampling_run', "
             "'respondent_replaced', 'invitations_issued', 'paper_entry', 'appraisal_imported', "
             "'export', 'questionnaire_published', 'assessment_opened', 'assessment_assigned', "
-            "'self_scored', 'evidence_added', 'assessment_submitted', 'assessment_reopened', "
+            "'self_scored', 'evidence_added', 'evidence_withdrawn', 'assessment_submitted', 'assessment_reopened', "
             "'assessment_reminded', 'criterion_not_applicable', 'appraisal_scored', "
             "'explanation_requested', 'explanation_given', 'appraisal_finished', "
             "'appraisal_approved', 'index_published'")
