@@ -21,7 +21,7 @@ from survey_app.demo import lists as demo_lists
 from survey_app.demo import responses as demo_responses
 from survey_app.demo.province2025 import Unit2025
 from survey_app.persistence.enums import CampaignStatus, JobKind, Role
-from survey_app.persistence.models import Campaign, Invitation, Response
+from survey_app.persistence.models import Campaign, Invitation, Response, User
 from survey_app.persistence.models import Instrument as InstrumentRow
 from survey_app.sealing import LinkSealer
 from survey_app.services import (
@@ -42,9 +42,31 @@ DEMO_ACCOUNTS = (
     ("admin", "Trần Thị Quản Trị", Role.ADMIN, None),
     ("sotuphap", "Lê Văn Tư Pháp", Role.UNIT_OFFICER, "S02"),
     ("xa-h03-01", "Phạm Thị Xã", Role.UNIT_OFFICER, "H03.01"),
+    ("tinh-t91", "Hoàng Văn Tỉnh", Role.UNIT_OFFICER, "T91"),
+    ("sonoivu-2025", "Bùi Thị Nội Vụ", Role.UNIT_OFFICER, "S01"),
     ("buudien", "Ngô Văn Bưu Điện", Role.INTERVIEWER, None),
     ("phantich", "Đỗ Thị Phân Tích", Role.ANALYST, None),
+    ("thamdinh", "Vũ Thị Thẩm Định", Role.APPRAISER, None),
 )
+"""Username, full name, role and unit of each demo login. ``tinh-t91`` fills the report of
+the 2025 province (T91) in the Ministry's provincial campaign; ``sonoivu-2025`` is the 2025
+Sở Nội vụ (S01), a lead department of that report and a rated agency of the internal index;
+``thamdinh`` appraises the internal index's reports."""
+ROLE_NAMES = {
+    Role.ADMIN: "Quản trị đợt khảo sát",
+    Role.UNIT_OFFICER: "Cán bộ đơn vị",
+    Role.INTERVIEWER: "Điều tra viên / nhập phiếu",
+    Role.ANALYST: "Phân tích viên",
+    Role.APPRAISER: "Thành viên tổ thẩm định",
+}
+"""The roles as the application names them (``web/labels.py``), for the printout."""
+UNIT_NOTES = {
+    "S02": "Sở Tư pháp, Minh Sơn ba cấp",
+    "H03.01": "xã của Minh Sơn ba cấp",
+    "T91": "Minh Sơn hai cấp: báo cáo tự đánh giá của tỉnh",
+    "S01": "Sở Nội vụ, Minh Sơn hai cấp: sở chủ trì; tự đánh giá của sở",
+}
+"""What each demo officer's unit is, for the printout."""
 
 
 def demo_password(username: str) -> str:
@@ -52,12 +74,41 @@ def demo_password(username: str) -> str:
     return f"demo-{username}-2026"
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo login as printed: who it is, its role and unit, its password."""
+
+    username: str
+    password: str
+    full_name: str
+    role: Role
+    unit_code: str | None
+
+
 @dataclass
 class DemoInfo:
     campaign_id: int
     created: bool
-    accounts: list[tuple[str, str, Role]] = field(default_factory=list)
+    accounts: list[DemoAccount] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def ensure_accounts(session: Session) -> dict[str, User]:
+    """The demo logins by username, each created the first time only (a database loaded
+    before an account was added to the demo gets it; an existing one is left as it is)."""
+    names = [username for username, _, _, _ in DEMO_ACCOUNTS]
+    found = {u.username: u for u in session.scalars(select(User).where(User.username.in_(names)))}
+    for username, full_name, role, unit_code in DEMO_ACCOUNTS:
+        if username not in found:
+            found[username] = accounts.create_user(
+                session,
+                username=username,
+                full_name=full_name,
+                password=demo_password(username),
+                role=role,
+                unit_code=unit_code,
+            )
+    return found
 
 
 def ensure_demo(
@@ -80,11 +131,15 @@ def ensure_demo(
         created = True
     else:
         created = False
+    ensure_accounts(session)
     links = json.loads(links_file.read_text()) if links_file.exists() else []
     return DemoInfo(
         campaign_id=existing.id,
         created=created,
-        accounts=[(u, demo_password(u), role) for u, _, role, _ in DEMO_ACCOUNTS],
+        accounts=[
+            DemoAccount(username, demo_password(username), full_name, role, unit_code)
+            for username, full_name, role, unit_code in DEMO_ACCOUNTS
+        ],
         links=[(label, token) for label, token in links],
     )
 
@@ -116,15 +171,7 @@ def _load(
     )
     units = demo_data.units(rng)
     registry.import_units(session, campaign, "demo_units.csv", registry_csv(units), None)
-    for username, full_name, role, unit_code in DEMO_ACCOUNTS:
-        accounts.create_user(
-            session,
-            username=username,
-            full_name=full_name,
-            password=demo_password(username),
-            role=role,
-            unit_code=unit_code,
-        )
+    ensure_accounts(session)
     links: list[tuple[str, str]] = []
     if fieldwork:
         session.refresh(campaign)
@@ -190,12 +237,29 @@ def registry_csv(units: Sequence[demo_data.DemoUnit | Unit2025]) -> bytes:
 
 
 def describe(info: DemoInfo, base_url: str) -> str:
-    """The text ``survey-app demo`` prints: where to go, how to log in, a few links."""
-    state = "loaded" if info.created else "already loaded (reused)"
-    lines = [f"Demo campaign {state}: id {info.campaign_id}", "", "Accounts (demo only):"]
-    lines += [f"  {role.value:<13} {user:<12} password: {pw}" for user, pw, role in info.accounts]
+    """The text ``survey-app demo`` prints: where to go, how to log in (the accounts by
+    role), a few respondent links."""
+    state = "đã nạp" if info.created else "đã có sẵn, dùng lại"
+    lines = [
+        f"Dữ liệu mẫu {state}: đợt khảo sát số {info.campaign_id} ({DEMO_NAME})",
+        "",
+        "Tài khoản mẫu theo vai trò (chỉ để dùng thử): tên đăng nhập, mật khẩu, người dùng",
+    ]
+    width = max((len(a.username) for a in info.accounts), default=0)
+    pw_width = max((len(a.password) for a in info.accounts), default=0)
+    for role in Role:
+        mine = [a for a in info.accounts if a.role is role]
+        if not mine:
+            continue
+        lines.append(f"  {ROLE_NAMES.get(role, role.value)}")
+        for a in mine:
+            who = a.full_name
+            if a.unit_code:
+                note = UNIT_NOTES.get(a.unit_code)
+                who += f" · đơn vị {a.unit_code}" + (f" ({note})" if note else "")
+            lines.append(f"    {a.username:<{width}}  {a.password:<{pw_width}}  {who}")
     if info.links:
-        lines += ["", "Respondent links:"]
+        lines += ["", "Đường dẫn trả lời phiếu (người được mời chưa trả lời):"]
         lines += [f"  {label}: {base_url}/s/{token}" for label, token in info.links[:8]]
-    lines += ["", f"Log in at {base_url}/login"]
+    lines += ["", f"Đăng nhập tại {base_url}/login"]
     return "\n".join(lines)

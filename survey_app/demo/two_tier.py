@@ -5,7 +5,10 @@ dates: the Ministry's provincial survey (``par_province_2025``) and the province
 index of agencies and communes (``internal_index_2025``). Each gets the registry, every unit's
 lists (CSV and Excel as officers send them, a few rows that must be excluded), a drawn sample,
 links issued by a job and synthetic answers, all through the services a user goes through.
-Loaded by ``survey-app demo`` (``make run``), once.
+The internal index also gets its self-assessment under way (:mod:`survey_app.demo.assessment`:
+reports at every stage, evidence files, the ``thamdinh`` appraiser); the Ministry's campaign is
+left without one, for the administrator to open. Loaded by ``survey-app demo`` (``make run``),
+once: a campaign found is neither loaded nor seeded again.
 """
 
 from __future__ import annotations
@@ -13,13 +16,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import designs
+from survey_app.config import Settings
 from survey_app.demo import appraisal
+from survey_app.demo import assessment as demo_assessment
 from survey_app.demo import province2025 as province
 from survey_app.demo import responses as demo_responses
 from survey_app.demo.lists import (
@@ -29,7 +35,7 @@ from survey_app.demo.lists import (
     csv_file,
     xlsx_file,
 )
-from survey_app.demo.load import registry_csv
+from survey_app.demo.load import ensure_accounts, registry_csv
 from survey_app.persistence.enums import CampaignStatus, JobKind
 from survey_app.persistence.models import Campaign
 from survey_app.sealing import LinkSealer
@@ -42,6 +48,8 @@ CAMPAIGNS = (
     ("internal_index_2025", "Chỉ số CCHC các sở, ban, ngành và xã, phường 2026 — Minh Sơn", 0.3),
 )
 """Template, campaign name and the share of forms answered by the synthetic respondents."""
+ASSESSED = "internal_index_2025"
+"""The campaign whose self-assessment the demo opens and plays (never the Ministry's)."""
 
 
 @dataclass(frozen=True)
@@ -52,16 +60,35 @@ class Loaded:
     answered: int
 
 
-def ensure_two_tier(session: Session, *, sealer: LinkSealer | None = None) -> list[Loaded]:
-    """Load the two 2025 campaigns unless they exist; return what was loaded or found."""
+def ensure_two_tier(
+    session: Session, *, sealer: LinkSealer | None = None, evidence_root: Path | None = None
+) -> list[Loaded]:
+    """Load the two 2025 campaigns unless they exist; return what was loaded or found.
+
+    ``evidence_root`` is where the self-assessment's evidence files go; by default the
+    running app's ``Settings.evidence_root`` (see ``_evidence_root``)."""
     found = []
     for template, name, share in CAMPAIGNS:
         existing = session.scalar(select(Campaign).where(Campaign.name == name))
         if existing is not None:
             found.append(Loaded(existing.id, name, 0, 0))
             continue
-        found.append(_load(session, template, name, share, sealer))
+        root = _evidence_root(evidence_root) if template == ASSESSED else None
+        found.append(_load(session, template, name, share, sealer, root))
     return found
+
+
+def _evidence_root(given: Path | None) -> Path:
+    """The evidence folder given, else the running application's, else the one an
+    application made now would use (``Settings`` read from the environment, as
+    ``create_app`` reads it: ``SURVEY_EVIDENCE_DIR`` or ``instance/evidence``)."""
+    if given is not None:
+        return given
+    from flask import current_app, has_app_context
+
+    settings = current_app.config["SETTINGS"] if has_app_context() else Settings.from_env()
+    root: Path = settings.evidence_root
+    return root
 
 
 def _design(template: str, year: int) -> designs.CampaignDesign:
@@ -78,7 +105,12 @@ def _design(template: str, year: int) -> designs.CampaignDesign:
 
 
 def _load(
-    session: Session, template: str, name: str, share: float, sealer: LinkSealer | None
+    session: Session,
+    template: str,
+    name: str,
+    share: float,
+    sealer: LinkSealer | None,
+    evidence_root: Path | None,
 ) -> Loaded:
     rng = np.random.default_rng(SEED)
     year = dt.date.today().year
@@ -110,6 +142,17 @@ def _load(
     jobs.complete(session, job, len(issued))
     answered = demo_responses.seed_demo_responses(session, campaign, rng, share=share)
     appraisal.seed(session, campaign, rng)
+    if evidence_root is not None:
+        logins = ensure_accounts(session)
+        demo_assessment.seed_assessment(
+            session,
+            campaign,
+            np.random.default_rng(demo_assessment.SEED),
+            logins["admin"],
+            logins["thamdinh"],
+            evidence_root=evidence_root,
+            officers={demo_assessment.DRAFTING_AGENCY: logins["sonoivu-2025"]},
+        )
     return Loaded(campaign.id, name, len(issued), answered)
 
 

@@ -493,7 +493,7 @@ def download_evidence(evidence_id: int) -> Any:
     if not path.exists():
         abort(404)
     response = send_file(
-        path,
+        io.BytesIO(path.read_bytes()),  # at most SURVEY_EVIDENCE_MAX_MB; no handle left open
         mimetype=evidence.MEDIA_TYPES[row.kind],
         as_attachment=True,
         download_name=row.filename,
