@@ -21,10 +21,9 @@ added as a row, with the hash of a random secret nobody knows (no one logs in wi
 Creating ~95 accounts through ``accounts.create_user`` would hash ~95 passwords with Argon2
 (0.13 s each), twelve seconds of a demo load; the demo logins are made by the service.
 
-The seeding adds about 4–5 s to the load on SQLite and 8–9 s on PostgreSQL, nearly all of it
-in the services' writes: each line of a report is its own conditional UPDATE (~0.4 ms on
-SQLite, ~0.8 ms on PostgreSQL, ~5,300 lines self-scored or appraised) and each attached file
-a call of 3–6 ms, which is why units attach few files and explain the other lines in writing.
+The seeding adds a few seconds to the load (each report's lines are written in one
+statement per save; each attached file is one write), which is why units attach few files
+and explain the other lines in writing.
 """
 
 from __future__ import annotations

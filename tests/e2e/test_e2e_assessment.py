@@ -55,9 +55,12 @@ def _db(base: str) -> sqlite3.Connection:
     return sqlite3.connect(LIVE_ROOTS[base] / "demo.db")
 
 
-def _campaign_id(base: str) -> int:
+def _campaign_id(base: str, which: int = 0) -> int:
+    """The id of the demo's 2025 campaign: 0 the Ministry's survey, 1 the internal index."""
     with _db(base) as conn:
-        row = conn.execute("SELECT id FROM campaigns WHERE name = ?", (CAMPAIGNS[0][1],)).fetchone()
+        row = conn.execute(
+            "SELECT id FROM campaigns WHERE name = ?", (CAMPAIGNS[which][1],)
+        ).fetchone()
     assert row is not None
     return int(row[0])
 
@@ -221,7 +224,12 @@ def test_the_whole_round_in_the_browser(two_tier_server: str, browser) -> None: 
     admin.wait_for_selector("text=Hội đồng đã phê duyệt")
     admin.click("button:has-text('Công bố Chỉ số CCHC và xếp hạng')")
     admin.wait_for_selector("text=Đã công bố Chỉ số CCHC")
+    # README's picture: the internal index's council, its round under way (the demo's seed)
+    admin.goto(f"{base}/assessment/council?campaign={_campaign_id(base, 1)}&level=department")
     shot(admin, "assessment-council-desktop")
+    admin.goto(f"{base}/assessment?campaign={_campaign_id(base, 1)}")
+    assert "Đã thẩm định xong" in admin.content()
+    shot(admin, "assessment-board-desktop")
     with _db(base) as conn:
         status = conn.execute(
             "SELECT status FROM assessments WHERE campaign_id = ?", (campaign,)
