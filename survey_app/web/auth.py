@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
@@ -14,6 +13,7 @@ from survey_app import ratelimit
 from survey_app.persistence.session import get_session
 from survey_app.security import SESSION_TOKEN_KEY, current_user, login_required, public
 from survey_app.services import accounts, staff_sessions
+from survey_app.web.form_messages import Form as FlaskForm
 
 bp = Blueprint("auth", __name__)
 
