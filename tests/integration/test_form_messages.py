@@ -46,3 +46,13 @@ def test_every_wtforms_validator_message_has_a_vietnamese_one() -> None:
         )
     }
     assert used - set(VIETNAMESE) == set()
+
+
+def test_the_sampling_page_names_the_chance_not_the_library_detail(
+    app: Flask,
+    full_demo: int,
+    as_role,  # type: ignore[no-untyped-def]
+) -> None:
+    text = as_role("admin").get(f"/sampling/?campaign={full_demo}").get_data(as_text=True)
+    assert "tier=" not in text and " p=0" not in text
+    assert "xác suất được chọn" in text
