@@ -93,6 +93,8 @@ class JobKind(StrEnum):
     """What a background job does (``survey_app.services.jobs``)."""
 
     ISSUE_INVITATIONS = "issue_invitations"
+    LETTERS_PDF = "letters_pdf"
+    """Print a job's letters (all units, or a list of units) as one PDF kept for download."""
 
 
 class JobStatus(StrEnum):
@@ -134,6 +136,10 @@ class AuditAction(StrEnum):
     APPRAISAL_FINISHED = "appraisal_finished"
     APPRAISAL_APPROVED = "appraisal_approved"
     INDEX_PUBLISHED = "index_published"
+    USER_DISABLED = "user_disabled"
+    USER_ENABLED = "user_enabled"
+    PASSWORD_RESET = "password_reset"
+    USERS_IMPORTED = "users_imported"
 
 
 class EvidenceKind(StrEnum):

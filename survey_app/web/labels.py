@@ -127,6 +127,10 @@ AUDIT_LABELS = {
     AuditAction.APPRAISAL_FINISHED: _l("Kết thúc vòng thẩm định"),
     AuditAction.APPRAISAL_APPROVED: _l("Hội đồng phê duyệt điểm thẩm định"),
     AuditAction.INDEX_PUBLISHED: _l("Công bố Chỉ số CCHC"),
+    AuditAction.USER_DISABLED: _l("Khóa tài khoản"),
+    AuditAction.USER_ENABLED: _l("Mở lại tài khoản"),
+    AuditAction.PASSWORD_RESET: _l("Đặt lại mật khẩu"),
+    AuditAction.USERS_IMPORTED: _l("Nhập tài khoản từ tệp"),
 }
 DISTRICT_REASON_LABELS = {
     "forced_in": _l("Lãnh đạo quyết định chọn"),
