@@ -138,7 +138,7 @@ class AuditAction(StrEnum):
     INDEX_PUBLISHED = "index_published"
     USER_DISABLED = "user_disabled"
     USER_ENABLED = "user_enabled"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - an audit action, not a secret
     USERS_IMPORTED = "users_imported"
 
 
