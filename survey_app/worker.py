@@ -16,14 +16,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import JobKind, JobStatus
 from survey_app.persistence.locks import lock_campaign
-from survey_app.persistence.models import Campaign, Job, User
+from survey_app.persistence.models import Campaign, Job, Unit, User
 from survey_app.persistence.session import DATABASE_UNAVAILABLE
 from survey_app.sealing import LinkSealer
 from survey_app.services import invitations, jobs
@@ -41,9 +43,13 @@ class RunnerMode(StrEnum):
 
 @dataclass(frozen=True)
 class Context:
-    """What job steps need besides the database."""
+    """What job steps need besides the database: the link sealer, where files are kept, the
+    address letters point at and the hotline they print."""
 
     sealer: LinkSealer
+    files: Path = Path("instance")
+    base_url: str = "http://127.0.0.1:5000"
+    hotline: str = ""
 
 
 Step = Callable[[Session, Job, Context], bool]
@@ -68,12 +74,55 @@ def _issue_step(session: Session, job: Job, context: Context) -> bool:
     return False
 
 
-STEPS: dict[JobKind, Step] = {JobKind.ISSUE_INVITATIONS: _issue_step}
+LETTER_UNITS = 10
+"""Units whose letters one step prints (a few seconds at most)."""
+
+
+def _letters_step(session: Session, job: Job, context: Context) -> bool:
+    """Print the letters of the next units as one PDF each; at the end bundle them in one
+    ZIP kept for download. The job's ``done`` counts units, so a job taken over by another
+    runner carries on where it stopped (a unit printed twice is written over whole)."""
+    campaign = session.get(Campaign, job.campaign_id)
+    if campaign is None:
+        raise ServiceError("no_campaign")
+    issue_job = int(job.params["issue_job"])
+    units: list[int] = [int(u) for u in job.params.get("units", [])]
+    folder = invitations.letters_folder(context.files, job.id)
+    chunk = units[job.done : job.done + LETTER_UNITS]
+    if not chunk:
+        bundle = invitations.bundle_letters(folder)
+        jobs.finish(
+            session,
+            job.id,
+            {"file": bundle.name, "size": bundle.stat().st_size, "units": len(units)},
+        )
+        return True
+    codes = dict(session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(chunk))).all())
+    for unit_id in chunk:
+        links = invitations.letters(session, issue_job, context.sealer, unit_id)
+        if links:
+            data = invitations.letters_pdf(
+                session, campaign, links, context.base_url, context.hotline
+            )
+            invitations.write_unit_letters(folder, codes.get(unit_id, str(unit_id)), data)
+    jobs.progress(session, job.id, len(chunk), len(units) - job.done - len(chunk))
+    return False
+
+
+STEPS: dict[JobKind, Step] = {
+    JobKind.ISSUE_INVITATIONS: _issue_step,
+    JobKind.LETTERS_PDF: _letters_step,
+}
 
 
 def context_of(app: Flask) -> Context:
     settings = app.config["SETTINGS"]
-    return Context(LinkSealer.from_secret(settings.link_key or app.config["SECRET_KEY"]))
+    return Context(
+        LinkSealer.from_secret(settings.link_key or app.config["SECRET_KEY"]),
+        Path(app.instance_path),
+        str(settings.public_base_url).rstrip("/"),
+        settings.hotline,
+    )
 
 
 def run_job(factory: sessionmaker[Session], job_id: int, context: Context) -> bool:

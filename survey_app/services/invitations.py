@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
@@ -373,3 +376,34 @@ def letters_pdf(
         ],
         heading,
     )
+
+
+LETTER_FILES = "letters"
+"""The folder under the instance folder where batches of letters are kept."""
+
+
+def letters_folder(root: Path, job_id: int) -> Path:
+    """Where a letters job keeps its files (one PDF per unit, then the batch)."""
+    return root / LETTER_FILES / f"job-{int(job_id)}"
+
+
+def write_unit_letters(folder: Path, unit_code: str, data: bytes) -> Path:
+    """One unit's letters, written whole (temporary file, then renamed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in unit_code)[:60] or "don-vi"
+    target = folder / f"thu-moi-{safe}.pdf"
+    tmp = target.with_suffix(".pdf.part")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return target
+
+
+def bundle_letters(folder: Path) -> Path:
+    """The unit files of a letters job as one ZIP (stored: the PDFs are compressed already)."""
+    target = folder / "thu-moi.zip"
+    tmp = folder / "thu-moi.zip.part"
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as bundle:
+        for path in sorted(folder.glob("thu-moi-*.pdf")):
+            bundle.write(path, path.name)
+    os.replace(tmp, target)
+    return target

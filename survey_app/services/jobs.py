@@ -139,11 +139,20 @@ def progress(session: Session, job_id: int, added: int, left: int) -> None:
     )
 
 
-def finish(session: Session, job_id: int) -> None:
+def finish(session: Session, job_id: int, result: dict[str, Any] | None = None) -> None:
+    """Mark the running job done (with what it produced, when it keeps a result)."""
+    values: dict[str, Any] = {
+        "status": JobStatus.DONE,
+        "total": Job.done,
+        "finished_at": _now(),
+        "heartbeat_at": _now(),
+    }
+    if result is not None:
+        values["result"] = result
     session.execute(
         update(Job)
         .where(Job.id == job_id, Job.status == JobStatus.RUNNING)
-        .values(status=JobStatus.DONE, total=Job.done, finished_at=_now(), heartbeat_at=_now())
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
 

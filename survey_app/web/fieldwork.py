@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import (
@@ -23,11 +24,11 @@ from markupsafe import Markup
 
 from survey_app import worker
 from survey_app.errors import CATALOGUE, ServiceError, render
-from survey_app.persistence.enums import JobKind, Role
+from survey_app.persistence.enums import AuditAction, JobKind, Role
 from survey_app.persistence.session import after_commit, get_session
 from survey_app.sealing import LinkSealer
 from survey_app.security import current_user, roles_required
-from survey_app.services import campaigns, fieldwork, invitations, jobs, lookup, registry
+from survey_app.services import audit, campaigns, fieldwork, invitations, jobs, lookup, registry
 from survey_app.services.spreadsheet import csv_bytes
 from survey_app.web.helpers import get_or_404, locale_code, working_campaign
 
@@ -110,6 +111,8 @@ def job(job_id: int) -> Any:
     A job nobody is running any more (its process died) is taken over from here.
     """
     found = _job(job_id)
+    if found.kind is JobKind.LETTERS_PDF:
+        return redirect(url_for("fieldwork.letters_job", job_id=found.id))
     if jobs.is_stale(found):
         worker.kick(current_app._get_current_object(), found.id)  # type: ignore[attr-defined]
     units = invitations.letters_by_unit(get_session(), found.id)
@@ -163,6 +166,87 @@ def job_letters_pdf(job_id: int) -> Any:
         mimetype="application/pdf",
         as_attachment=True,
         download_name=f"thu-moi-{unit.code}.pdf",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/jobs/<int:job_id>/letters-batch")
+@roles_required(Role.ADMIN)
+def letters_batch(job_id: int) -> Any:
+    """Print every unit's letters of an issuing job in the background: one PDF per unit, in
+    one ZIP kept for download (the page shows the progress; the browser may close)."""
+    found = _job(job_id)
+    session = get_session()
+    units = [unit.id for unit, _n in invitations.letters_by_unit(session, found.id)]
+    if not units:
+        flash(_("Không có thư nào để in."), "warning")
+        return redirect(url_for("fieldwork.job", job_id=found.id))
+    batch, created = jobs.start(
+        session,
+        found.campaign_id,
+        JobKind.LETTERS_PDF,
+        current_user(),
+        {"issue_job": found.id, "units": units},
+    )
+    if created:
+        audit.record(
+            session,
+            AuditAction.EXPORT,
+            user=current_user(),
+            campaign_id=found.campaign_id,
+            target=f"letters pdf job {found.id}",
+            units=len(units),
+        )
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        batch_id = batch.id
+        after_commit(lambda: worker.kick(app, batch_id))
+    else:
+        flash(_("Đang in một lô thư khác; trang này cho biết tiến độ của lô đó."), "warning")
+    return redirect(url_for("fieldwork.letters_job", job_id=batch.id))
+
+
+@bp.get("/letters/<int:job_id>")
+@roles_required(Role.ADMIN)
+def letters_job(job_id: int) -> Any:
+    """A batch of letters: its progress (the page refreshes itself), then the download."""
+    found = _job(job_id)
+    if found.kind is not JobKind.LETTERS_PDF:
+        return redirect(url_for("fieldwork.job", job_id=found.id))
+    if jobs.is_stale(found):
+        worker.kick(current_app._get_current_object(), found.id)  # type: ignore[attr-defined]
+    error = render(found.error_code, locale_code(), {}) if found.error_code in CATALOGUE else None
+    return render_template(
+        "fieldwork/letters_job.html",
+        job=found,
+        error=error,
+        active=found.status in jobs.ACTIVE,
+    )
+
+
+@bp.get("/letters/<int:job_id>/download")
+@roles_required(Role.ADMIN)
+def letters_download(job_id: int) -> Any:
+    """The batch's ZIP (one PDF per unit), as often as needed."""
+    found = _job(job_id)
+    name = str((found.result or {}).get("file", ""))
+    folder = invitations.letters_folder(Path(current_app.instance_path), found.id)
+    path = folder / name
+    if found.kind is not JobKind.LETTERS_PDF or not name or not path.is_file():
+        return redirect(url_for("fieldwork.letters_job", job_id=found.id))
+    audit.record(
+        get_session(),
+        AuditAction.EXPORT,
+        user=current_user(),
+        campaign_id=found.campaign_id,
+        target=f"letters zip job {found.id}",
+    )
+    response = send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"thu-moi-lo-{found.id}.zip",
         max_age=0,
     )
     response.headers["Cache-Control"] = "no-store"
