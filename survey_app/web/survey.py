@@ -449,4 +449,6 @@ def http_error(error: HTTPException) -> Any:
             429: _("Quá nhiều yêu cầu. Hãy chờ một phút rồi thử lại."),
         }.get(code, _("Yêu cầu không thực hiện được."))
         return jsonify(status=str(code), message=message), code, headers
+    if code == 404:  # a mistyped link: the page to type the letter's code, with the hotline
+        return render_template("survey/code.html", error=None, mistyped=True), 404, headers
     return render_template("errors/error.html", code=code, kind=str(code)), code, headers

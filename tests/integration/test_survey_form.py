@@ -78,7 +78,11 @@ def test_landing_page_explains_the_survey(app: Flask, link: str) -> None:
 
 
 def test_unknown_token_is_404(app: Flask, link: str) -> None:
-    assert app.test_client().get("/s/not-a-real-token").status_code == 404
+    response = app.test_client().get("/s/not-a-real-token")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Nhập mã trên giấy mời" in page, "a mistyped link leads to the code-entry page"
+    assert 'action="/c"' in page
 
 
 def test_section_by_section_then_submit(app: Flask, session: Session, link: str) -> None:
