@@ -102,8 +102,26 @@ def _refused_or_done(invitation: Invitation) -> str | WerkzeugResponse | None:
         return render_template("survey/refused.html", why=why.value), 403  # type: ignore[return-value]
     response = responses.response_of(get_session(), invitation)
     if response is not None and response.status is ResponseStatus.SUBMITTED:
-        return render_template("survey/thanks.html", submitted_at=response.submitted_at)
+        return render_template(
+            "survey/thanks.html",
+            submitted_at=response.submitted_at,
+            receipt=receipt_number(invitation.id),
+        )
     return None
+
+
+def receipt_number(invitation_id: int) -> str:
+    """The receipt of a submitted form: ten letters and digits derived from the invitation
+    with the application's secret (the same whenever the thank-you page is shown again; it
+    names no one and cannot be guessed from another receipt)."""
+    import base64
+    import hashlib
+    import hmac
+
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, f"receipt:{invitation_id}".encode(), hashlib.sha256).digest()
+    text = base64.b32encode(digest).decode().translate(str.maketrans("", "", "=01"))[:10]
+    return f"{text[:5]}-{text[5:]}"
 
 
 @bp.get("/c")
@@ -301,7 +319,11 @@ def submit(key: str) -> Any:
             return jsonify(
                 status=outcome.outcome.value, thanks_url=url_for("survey.landing", key=key)
             )
-        return render_template("survey/thanks.html", submitted_at=outcome.submitted_at)
+        return render_template(
+            "survey/thanks.html",
+            submitted_at=outcome.submitted_at,
+            receipt=receipt_number(link.invitation_id),
+        )
     if outcome.outcome is SubmitOutcome.CONFLICT:
         return _answer(wants_json, "conflict", 409)
     if outcome.outcome is SubmitOutcome.REFUSED:

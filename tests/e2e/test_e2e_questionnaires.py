@@ -109,7 +109,7 @@ def test_a_questionnaire_from_a_spreadsheet_is_previewed_published_given_and_ans
     assert NEW_TEXT in phone.content()
     _finish(phone)
     phone.click("button:has-text('Gửi phiếu')")
-    phone.wait_for_selector("text=Cảm ơn bạn đã trả lời")
+    phone.wait_for_selector("text=Cảm ơn Ông/Bà đã trả lời")
 
     log_in(desktop, live_server, "phantich")
     assert _responses(desktop, live_server) == before + 1

@@ -47,10 +47,10 @@ def test_complete_a_survey_on_a_phone(live_server: str, phone) -> None:  # type:
     shot(phone, "respondent-section-phone")
     _finish(phone)
     phone.click("button:has-text('Gửi phiếu')")
-    phone.wait_for_selector("text=Cảm ơn bạn đã trả lời")
+    phone.wait_for_selector("text=Cảm ơn Ông/Bà đã trả lời")
     shot(phone, "respondent-thanks-phone")
     phone.goto(link)
-    assert "Cảm ơn bạn đã trả lời" in phone.content()
+    assert "Cảm ơn Ông/Bà đã trả lời" in phone.content()
 
 
 def test_every_demo_questionnaire_can_be_answered_on_a_phone(
@@ -67,7 +67,7 @@ def test_every_demo_questionnaire_can_be_answered_on_a_phone(
         phone.click("text=Bắt đầu")
         _finish(phone)
         phone.click("button:has-text('Gửi phiếu')")
-        phone.wait_for_selector("text=Cảm ơn bạn đã trả lời")
+        phone.wait_for_selector("text=Cảm ơn Ông/Bà đã trả lời")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (title, width)  # nothing wider than the phone
 
@@ -118,7 +118,7 @@ def test_double_submit_gives_one_response(live_server: str, browser) -> None:  #
     _finish(page)
     button = page.locator("button:has-text('Gửi phiếu')")
     button.dblclick()
-    page.wait_for_selector("text=Cảm ơn bạn đã trả lời")
+    page.wait_for_selector("text=Cảm ơn Ông/Bà đã trả lời")
     replay = page.request.post(
         link + "/submit",
         data=json.dumps({"client_key": "again"}),

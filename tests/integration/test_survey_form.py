@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 from flask import Flask
@@ -104,6 +105,9 @@ def test_section_by_section_then_submit(app: Flask, session: Session, link: str)
     assert stored is not None and stored.status is ResponseStatus.SUBMITTED
     again = client.post(f"/s/{link}/submit", data={"csrf_token": token, "client_key": "k1"})
     assert again.status_code == 200 and "Cảm ơn" in again.get_data(as_text=True)
+    receipt = re.search(r'class="receipt">([A-Z2-9]{5}-[A-Z2-9]{5})<', done.get_data(as_text=True))
+    assert receipt, "a receipt number on the thank-you page"
+    assert receipt.group(1) in again.get_data(as_text=True), "the same receipt when shown again"
     assert session.scalar(select(func.count()).select_from(Response)) == 1
 
 
@@ -224,7 +228,7 @@ def test_expired_csrf_keeps_what_was_typed(app: Flask, session: Session, link: s
     response = client.post(f"/s/{link}/p/0", data={q.id: choice, "csrf_token": "stale"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Câu trả lời của bạn vẫn còn trên trang" in page
+    assert "Câu trả lời của Ông/Bà vẫn còn trên trang" in page
     assert f'value="{choice}" checked' in page
 
 
