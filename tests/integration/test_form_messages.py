@@ -56,3 +56,13 @@ def test_the_sampling_page_names_the_chance_not_the_library_detail(
     text = as_role("admin").get(f"/sampling/?campaign={full_demo}").get_data(as_text=True)
     assert "tier=" not in text and " p=0" not in text
     assert "xác suất được chọn" in text
+
+
+def test_moments_are_written_one_way_in_vietnamese(app: Flask) -> None:
+    import datetime as dt
+
+    with app.test_request_context("/"):
+        rendered = app.jinja_env.from_string(
+            "{{ at|datetime('short') }} · {{ at|datetime }} · {{ at|datetime('dd/MM/yyyy HH:mm') }}"
+        ).render(at=dt.datetime(2026, 12, 4, 7, 5, tzinfo=dt.UTC))
+    assert rendered == "04/12/2026 14:05 · 04/12/2026 14:05 · 04/12/2026 14:05"
