@@ -270,4 +270,51 @@ APP: dict[str, tuple[str, str]] = {
         "Mã hành chính “{code}” đã gắn cho {name} trong đợt này.",
         "The administrative code “{code}” is already linked to {name} in this campaign.",
     ),
+    "unit_required": (
+        "Cán bộ đơn vị cần mã đơn vị của mình.",
+        "A unit officer needs the code of their unit.",
+    ),
+    "unit_not_registered": (
+        "Không có đơn vị mã “{value}” trong danh mục đơn vị của đợt khảo sát nào. Hãy chọn "
+        "một đơn vị trong danh sách, hoặc nhập danh mục đơn vị trước.",
+        "No campaign's unit registry has a unit with code “{value}”. Choose a unit from the "
+        "list, or import the unit registry first.",
+    ),
+    "unit_not_for_role": (
+        "Chỉ cán bộ đơn vị mới gắn với một đơn vị; với vai trò này hãy bỏ mã đơn vị “{value}”.",
+        "Only unit officers belong to a unit; for this role leave out the unit code “{value}”.",
+    ),
+    "bad_username": (
+        "Tên đăng nhập “{value}” không hợp lệ: dùng 2 đến 80 chữ cái không dấu, chữ số và . _ "
+        "- @, không có dấu cách.",
+        "The username “{value}” is not valid: use 2 to 80 letters without accents, digits "
+        "and . _ - @, with no spaces.",
+    ),
+    "duplicate_username": (
+        "Tên đăng nhập “{value}” bị trùng (đã có ở dòng {first_row}).",
+        "The username “{value}” is repeated (first on row {first_row}).",
+    ),
+    "bad_role": (
+        "Vai trò “{value}” không hợp lệ. Để trống (cán bộ đơn vị) hoặc ghi: {allowed}.",
+        "Unknown role “{value}”. Leave it empty (unit officer) or write: {allowed}.",
+    ),
+    "value_too_long": (
+        "Cột {column} dài quá {limit} ký tự.",
+        "The column {column} is longer than {limit} characters.",
+    ),
+    "too_many_accounts": (
+        "Tệp có quá nhiều tài khoản (tối đa {limit} dòng một lần); hãy chia thành nhiều tệp.",
+        "The file has too many accounts (at most {limit} rows at a time); split it into "
+        "several files.",
+    ),
+    "cannot_disable_self": (
+        "Bạn không thể tự khóa tài khoản của chính mình.",
+        "You cannot disable your own account.",
+    ),
+    "last_admin": (
+        "Đây là tài khoản quản trị cuối cùng còn hoạt động nên không khóa hay đổi vai trò được. "
+        "Hãy tạo hoặc mở lại một tài khoản quản trị khác trước.",
+        "This is the last active administrator account, so it cannot be disabled or given "
+        "another role. Create or enable another administrator first.",
+    ),
 }

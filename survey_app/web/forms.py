@@ -71,15 +71,42 @@ class FileUploadForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(3, 80)])
+    """A new account; the unit's choices (the registry's codes) are set by the view."""
+
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(), Length(2, 80)])
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(), Length(10, 200)])
     role = SelectField(_l("Vai trò"), choices=_choices(ROLE_LABELS))
-    unit_code = StringField(
-        _l("Mã đơn vị (cán bộ đơn vị)"), validators=[Optional(), Length(max=40)]
+    unit_code = SelectField(  # the service refuses a code outside the registry, in words
+        _l("Đơn vị (chỉ cán bộ đơn vị)"), validators=[Optional()], validate_choice=False
     )
 
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Vai trò"), choices=_choices(ROLE_LABELS))
-    unit_code = StringField(_l("Mã đơn vị"), validators=[Optional(), Length(max=40)])
+    unit_code = SelectField(  # the service refuses a code outside the registry, in words
+        _l("Đơn vị (chỉ cán bộ đơn vị)"), validators=[Optional()], validate_choice=False
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    """A new password typed by the administrator, or ``generate`` for one made up."""
+
+    password = PasswordField(
+        _l("Mật khẩu mới"),
+        validators=[Optional(), Length(10, 200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    generate = BooleanField(_l("Tạo mật khẩu ngẫu nhiên"))
+
+    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+        if not super().validate(extra_validators):
+            return False
+        if bool(self.password.data) == bool(self.generate.data):
+            self.password.errors = [_l("Nhập mật khẩu mới, hoặc chọn tạo mật khẩu ngẫu nhiên.")]
+            return False
+        return True
+
+
+class AccountImportForm(FlaskForm):
+    file = FileField(_l("Tệp danh sách tài khoản (.xlsx, .csv)"), validators=[FileRequired()])
