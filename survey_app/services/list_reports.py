@@ -5,18 +5,22 @@ the rows from ``list_rows`` (status, codes, issues with their parameters, cells 
 layout of the officer's table from the summary (``ingest.stored.LAYOUT_KEY``). So a view
 shows exactly the statuses sampling uses, whatever the campaign's settings are today, and
 costs a few statements instead of a parse. Checking a stored list against today's rules is
-the explicit ``recheck``, which goes through the normal upload path.
+the explicit ``recheck``, which goes through the normal upload path. What a list must hold is
+told before upload by ``expectation``: the columns of the group's blank template, which of them
+the group's rules require, the transaction window and the expected count.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from designs import ListKind, Window
 from survey_app.ingest import (
     AnnotatedRow,
     Column,
@@ -24,8 +28,10 @@ from survey_app.ingest import (
     Message,
     ParseLimits,
     RowStatus,
+    SkipKind,
     annotated_rows_xlsx,
 )
+from survey_app.ingest.export import _TEMPLATES as TEMPLATE_COLUMNS
 from survey_app.ingest.stored import (
     LAYOUT_KEY,
     cells_from,
@@ -33,9 +39,11 @@ from survey_app.ingest.stored import (
     issues_from,
     skipped_from,
 )
-from survey_app.persistence.models import UnitList, User
+from survey_app.ingest.table import SkippedRow
+from survey_app.persistence.models import Campaign, UnitList, User
 from survey_app.persistence.queries import list_rows as list_rows_sql
 from survey_app.services import lists
+from survey_app.services.designs import design_of
 
 LEGACY_HEADER: tuple[tuple[str, Column | None], ...] = (
     ("Họ và tên", Column.FULL_NAME),
@@ -74,8 +82,12 @@ class ShownRow:
 
 @dataclass(frozen=True)
 class StoredReport:
-    """What the report page shows of a stored version; ``rows`` are the first ``limit``
-    rows, problem rows first."""
+    """What the report page shows of a stored version. The counts are the whole list's
+    (from the summary and the database, never from the page); ``rows`` are one page of
+    ``size`` rows: the problem rows (excluded first, then those with warnings), or with
+    ``everything`` every row in file order. ``total`` is the number of rows paged through,
+    ``problem_rows`` the rows excluded or with a warning; ``number`` of ``pages`` is the page
+    shown, after ``offset`` rows."""
 
     data_rows: int
     eligible: int
@@ -85,12 +97,34 @@ class StoredReport:
     fields_represented: tuple[str, ...]
     list_warnings: tuple[ListWarning, ...]
     rows: tuple[ShownRow, ...]
+    total: int = 0
+    problem_rows: int = 0
+    everything: bool = False
+    number: int = 1
+    pages: int = 1
+    offset: int = 0
+    skipped: tuple[SkippedRow, ...] = ()
+    skipped_total: int = 0
+    skipped_by_kind: dict[SkipKind, int] = field(default_factory=dict)
 
 
-def stored_report(session: Session, unit_list: UnitList, limit: int) -> StoredReport:
-    """The report of a stored version: its summary and its first ``limit`` rows, excluded
-    first, then those with warnings (one SELECT of at most ``limit`` rows)."""
+def stored_report(
+    session: Session, unit_list: UnitList, size: int, *, page: int = 1, everything: bool = False
+) -> StoredReport:
+    """The report of a stored version: its summary and page ``page`` of ``size`` rows (the
+    last page past the end), problem rows only unless ``everything``. One SELECT of at most
+    ``size`` rows, paged in SQL, its counts exact (``queries.list_rows.problem_rows``)."""
     summary = unit_list.summary or {}
+    number = max(page, 1)
+    found = list_rows_sql.problem_rows(
+        session, unit_list.id, size, (number - 1) * size, everything=everything
+    )
+    pages = max((found.total + size - 1) // size, 1)
+    if not found.rows and number > pages:
+        number = pages
+        found = list_rows_sql.problem_rows(
+            session, unit_list.id, size, (number - 1) * size, everything=everything
+        )
     rows = tuple(
         ShownRow(
             row.source_row,
@@ -98,8 +132,10 @@ def stored_report(session: Session, unit_list: UnitList, limit: int) -> StoredRe
             RowStatus(row.status.value),
             *issues_from(row.issues, row.reasons, row.warnings),
         )
-        for row in list_rows_sql.problem_rows(session, unit_list.id, limit)
+        for row in found.rows
     )
+    layout: dict[str, Any] = summary.get(LAYOUT_KEY) or {}
+    skipped = skipped_from(layout)
     return StoredReport(
         data_rows=int(summary.get("rows_read", 0)),
         eligible=int(summary.get("eligible", 0)),
@@ -112,7 +148,92 @@ def stored_report(session: Session, unit_list: UnitList, limit: int) -> StoredRe
             for w in summary.get("list_warnings", ())
         ),
         rows=rows,
+        total=found.total,
+        problem_rows=found.problems,
+        everything=everything,
+        number=number,
+        pages=pages,
+        offset=(number - 1) * size,
+        skipped=skipped,
+        skipped_total=int(layout.get("skipped_total", len(skipped))),
+        skipped_by_kind={
+            SkipKind(kind): int(n)
+            for kind, n in summary.get("skipped_rows", {}).items()
+            if kind in set(SkipKind)
+        },
     )
+
+
+class Need(StrEnum):
+    """Whether a list's column must be filled for a row to be eligible."""
+
+    REQUIRED = "required"
+    EITHER = "either"  # this column or its partner
+    OPTIONAL = "optional"
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedColumn:
+    """A column of the group's blank template, with an example value and its need."""
+
+    heading: str
+    example: str
+    need: Need
+    partner: str | None = None
+
+
+@dataclass(frozen=True)
+class ListExpectation:
+    """What a group's list must hold, told before upload: the template's columns (their
+    headings as the blank template has them), the transaction window and the number of
+    eligible people expected of each unit (None: no expectation)."""
+
+    columns: tuple[ExpectedColumn, ...]
+    transactions: bool
+    window: Window | None
+    expected: int | None
+
+
+_EITHER = {
+    Column.FIELD: Column.PROCEDURE,
+    Column.PROCEDURE: Column.FIELD,
+    Column.RESULT_DATE: Column.RESULT_RECEIVED,
+    Column.RESULT_RECEIVED: Column.RESULT_DATE,
+}
+"""A transactions list's pairs, one of each needed (``ingest.validate._citizen_rule``: a field
+or a procedure; the result received, by the flag or a result date)."""
+
+
+def expectation(campaign: Campaign, group: str) -> ListExpectation:
+    """The columns of ``group``'s blank template (``lists.blank_list``, without STT), marked
+    by the group's list rules in the campaign's design: a name always; for a transactions
+    list an address, one of field and procedure, one of result date and received; for
+    other lists the design's required fields. A required field the template lacks is added
+    with the heading the other template gives it."""
+    spec = design_of(campaign).group(group)
+    transactions = spec.list.kind is ListKind.TRANSACTIONS
+    template = TEMPLATE_COLUMNS["citizen" if transactions else "leader"]
+    required = {Column.FULL_NAME, *(Column(f.value) for f in spec.list.required)}
+    if transactions:
+        required.add(Column.ADDRESS)
+    columns: list[tuple[str, Column, str]] = [
+        (h, c, e) for h, c, e in template if c is not None and c is not Column.STT
+    ]
+    present: set[Column] = {c for _, c, _ in columns}
+    for heading, column, example in (row for rows in TEMPLATE_COLUMNS.values() for row in rows):
+        if column is not None and column in required and column not in present:
+            columns.append((heading, column, example))
+            present.add(column)
+    heading_of = {c: h for h, c, _ in columns}
+    shown = []
+    for heading, column, example in columns:
+        partner = _EITHER.get(column) if transactions else None
+        if partner is not None and partner in heading_of:
+            shown.append(ExpectedColumn(heading, example, Need.EITHER, heading_of[partner]))
+        else:
+            need = Need.REQUIRED if column in required else Need.OPTIONAL
+            shown.append(ExpectedColumn(heading, example, need))
+    return ListExpectation(tuple(shown), transactions, spec.window, spec.list.expected)
 
 
 def annotated(session: Session, unit_list: UnitList) -> bytes:

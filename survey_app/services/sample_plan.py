@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 import designs
 import sampling
+from adminunits.names import fold_words
 from designs import CampaignDesign, SelectionRule
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import RowStatus
@@ -303,9 +304,14 @@ def draw(
     return Draw(chosen, officials, stratified, frames.hash(plan))
 
 
+PREVIEW_UNIT_COLUMNS = ("unit_id", "unit_name", "level")
+"""What ``preview`` adds to the library's table: each unit's id, name and level code."""
+
+
 def preview(session: Session, campaign: Campaign) -> pd.DataFrame:
     """Frame size, sample size and expected forms per unit and group; nothing is drawn.
-    People of groups limited to chosen units count 0 until the units are chosen."""
+    People of groups limited to chosen units count 0 until the units are chosen. Each row
+    names its unit (``PREVIEW_UNIT_COLUMNS`` beside ``unit_code``); rows by unit code."""
     plan = campaign_plan(campaign)
     frames = build_frames(session, campaign, plan)
     plans = {
@@ -318,4 +324,27 @@ def preview(session: Session, campaign: Campaign) -> pd.DataFrame:
         for g in plan.groups
     }
     people = frames.people[["unit_code", "person_id", "group"]]
-    return sampling.preview_plan(people, plans, plan.margin_of_error)
+    table = sampling.preview_plan(people, plans, plan.margin_of_error)
+    units = pd.DataFrame(
+        session.execute(
+            select(Unit.code, Unit.id, Unit.name, Unit.level).where(Unit.campaign_id == campaign.id)
+        ).all(),
+        columns=["unit_code", *PREVIEW_UNIT_COLUMNS],
+    )
+    return table.merge(units, on="unit_code", how="left")
+
+
+def preview_matching(
+    table: pd.DataFrame, search: str = "", level: str | None = None
+) -> pd.DataFrame:
+    """The rows of a ``preview`` whose unit's code or name holds ``search`` (case, diacritics
+    and punctuation ignored: "phu da" finds "Xã Phú Đa", "h03 01" finds "H03.01") and, given
+    ``level``, whose unit is of that level."""
+    found = table
+    words = fold_words(search)
+    if words and len(found):
+        names = found["unit_code"].astype(str) + " " + found["unit_name"].fillna("").astype(str)
+        found = found[names.map(fold_words).str.contains(words, regex=False)]
+    if level:
+        found = found[found["level"] == level]
+    return found

@@ -14,10 +14,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from survey_app.errors import ServiceError
-from survey_app.ingest import IngestError, RowStatus
+from survey_app.ingest import IngestError, ListWarningCode, ReasonCode, RowStatus, SkipKind
 from survey_app.persistence.enums import Role
 from survey_app.persistence.session import get_session
 from survey_app.security import current_user, require_unit_access, roles_required
@@ -27,17 +29,45 @@ from survey_app.web.forms import FileUploadForm
 from survey_app.web.helpers import (
     get_or_404,
     locale_code,
+    page_for,
     parse_limits,
     read_upload,
     working_campaign,
 )
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
+    from survey_app.ingest import ListReport
     from survey_app.persistence.models import Unit, UnitList
 
 bp = Blueprint("lists", __name__, url_prefix="/lists")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-REPORT_ROW_LIMIT = 500
+REPORT_PAGE_SIZE = 100
+"""Rows per page of the upload report (problem rows first; every row a click away)."""
+REASON_LABELS = {
+    ReasonCode.MISSING_NAME: _l("Thiếu họ và tên"),
+    ReasonCode.MISSING_ADDRESS: _l("Thiếu địa chỉ"),
+    ReasonCode.MISSING_PROCEDURE: _l("Thiếu lĩnh vực và tên thủ tục hành chính"),
+    ReasonCode.MISSING_POSITION: _l("Thiếu chức vụ"),
+    ReasonCode.MISSING_UNIT: _l("Thiếu đơn vị"),
+    ReasonCode.MISSING_REQUIRED_PHONE: _l("Thiếu số điện thoại hợp lệ"),
+    ReasonCode.MISSING_REQUIRED_EMAIL: _l("Thiếu email hợp lệ"),
+    ReasonCode.RESULT_NOT_RECEIVED: _l("Chưa nhận kết quả giải quyết thủ tục"),
+    ReasonCode.INVALID_RESULT_DATE: _l("Không đọc được ngày nhận kết quả"),
+    ReasonCode.OUTSIDE_WINDOW: _l("Ngoài thời gian giao dịch"),
+    ReasonCode.RESULT_BEFORE_APPLICATION: _l("Ngày nhận kết quả trước ngày nộp hồ sơ"),
+    ReasonCode.OUTSIDE_LOCALITY: _l("Địa chỉ không thuộc đơn vị"),
+    ReasonCode.DUPLICATE: _l("Trùng người với dòng trước"),
+}
+"""The reasons' names in the counts of excluded rows (each row says its own reason in full,
+with the catalogue's message); a code no longer known is "another reason", never shown raw."""
+SKIP_LABELS = {
+    SkipKind.BLANK: _l("Dòng trống"),
+    SkipKind.COLUMN_NUMBERS: _l("Dòng đánh số cột"),
+    SkipKind.EXAMPLE: _l("Dòng ví dụ"),
+    SkipKind.TOTAL: _l("Dòng tổng cộng"),
+    SkipKind.FOOTER: _l("Chữ ký, ghi chú cuối bảng"),
+}
+"""Why a row below the header was not read as a person (the report's skipped rows)."""
 
 
 def _unit_group(unit_id: int, group: str) -> tuple[Unit, str]:
@@ -97,27 +127,74 @@ def upload(unit_id: int, group: str) -> Any:
             status = 409 if exc.code == "list_upload_conflict" else 422
     current = lists.current_list(session, unit, chosen)
     shown = shown or current
-    report = list_reports.stored_report(session, shown, REPORT_ROW_LIMIT) if shown else None
+    everything = request.args.get("rows") == "all"
+    report = (
+        list_reports.stored_report(
+            session,
+            shown,
+            REPORT_PAGE_SIZE,
+            page=request.args.get("page", 1, type=int) or 1,
+            everything=everything,
+        )
+        if shown
+        else None
+    )
     return render_template(
         "lists/upload.html",
         unit=unit,
         group=chosen,
         form=form,
         report=report,
-        rows=report.rows if report else [],
+        page=(
+            page_for(
+                "page", report.number, report.pages, report.total, report.offset, len(report.rows)
+            )
+            if report
+            else None
+        ),
+        everything=everything,
+        expectation=list_reports.expectation(campaign, chosen),
         current=current,
         shown=shown,
         campaign=campaign,
         history=lists.history(session, unit, chosen),
         is_pending=lists.is_pending,
         Excluded=RowStatus.EXCLUDED,
-        limit=REPORT_ROW_LIMIT,
+        reason_labels=REASON_LABELS,
+        skip_labels=SKIP_LABELS,
     ), status
 
 
+def _shortfall(report: ListReport) -> int:
+    """People short of the number the list should hold (0 when enough or none expected)."""
+    for issue in report.list_warnings:
+        if issue.code is ListWarningCode.BELOW_REQUIRED:
+            return int(dict(issue.params).get("shortfall", 0))
+    return 0
+
+
+def _outcome(report: ListReport) -> str | None:
+    """What is wrong with the list just checked, in words ("6 dòng bị loại và còn thiếu 24
+    người"); None when every row is eligible and nobody is short."""
+    excluded, short = report.excluded, _shortfall(report)
+    if excluded and short:
+        return _(
+            "%(n)s dòng bị loại và còn thiếu %(short)s người",
+            n=format_decimal(excluded),
+            short=format_decimal(short),
+        )
+    if excluded:
+        return _("%(n)s dòng bị loại", n=format_decimal(excluded))
+    if short:
+        return _("còn thiếu %(short)s người", short=format_decimal(short))
+    return None
+
+
 def _flash_received(result: lists.UploadResult, current: UnitList | None) -> None:
-    """Green for a version in use or identical content; amber for one after sampling."""
+    """Green for a clean list in use or identical content; amber when rows were excluded or
+    people are short, and for a version received after sampling."""
     version = result.unit_list.version
+    problem = _outcome(result.report)
     if result.after_sampling:
         flash(
             _(
@@ -127,15 +204,34 @@ def _flash_received(result: lists.UploadResult, current: UnitList | None) -> Non
             ),
             "warning",
         )
+        if problem:
+            flash(_("Lưu ý: %(problem)s.", problem=problem), "warning")
         if current is not None:
             flash(_("Danh sách đang dùng vẫn là phiên bản %(c)d.", c=current.version), "warning")
-    elif result.new_version:
-        flash(_("Đã nhận phiên bản %(v)d.", v=version), "success")
-    else:
+    elif result.new_version and problem:
         flash(
-            _("Tệp giống hệt phiên bản %(v)d đã gửi; không tạo phiên bản mới.", v=version),
+            _(
+                "Đã nhận danh sách (phiên bản %(v)d), nhưng %(problem)s.",
+                v=version,
+                problem=problem,
+            ),
+            "warning",
+        )
+    elif result.new_version:
+        flash(
+            _(
+                "Đã nhận danh sách (phiên bản %(v)d): cả %(n)s người đều hợp lệ.",
+                v=version,
+                n=format_decimal(result.report.eligible),
+            ),
             "success",
         )
+    else:
+        same = _("Tệp giống hệt phiên bản %(v)d đã gửi; không tạo phiên bản mới.", v=version)
+        if problem:
+            flash(same + " " + _("Lưu ý: %(problem)s.", problem=problem), "warning")
+        else:
+            flash(same, "success")
 
 
 @bp.post("/file/<int:list_id>/recheck")

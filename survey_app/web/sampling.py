@@ -18,7 +18,7 @@ from survey_app.security import current_user, roles_required
 from survey_app.services import draws, lookup, respondents, sample_export, sample_plan
 from survey_app.services.designs import DesignRefused, design_of
 from survey_app.web.fieldwork import letters_response
-from survey_app.web.helpers import get_or_404, locale_code, working_campaign
+from survey_app.web.helpers import get_or_404, locale_code, page_of, working_campaign
 from survey_app.web.labels import RULE_LABELS
 
 if TYPE_CHECKING:  # annotations only: views never touch the models themselves
@@ -27,6 +27,10 @@ if TYPE_CHECKING:  # annotations only: views never touch the models themselves
 bp = Blueprint("sampling", __name__, url_prefix="/sampling")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SIZE_FIELDS = frozenset({"sample_size", "reserve_size", "quota", "per_parent"})
+PREVIEW_PAGE_SIZE = 50
+"""Rows per page of the preview (one per unit and group)."""
+PREVIEW_TOTALS = ("frame_size", "sample_size", "reserve_size", "expected_forms")
+SEARCH_CHARS = 100
 
 
 def _campaign() -> Campaign:
@@ -39,7 +43,6 @@ def index() -> str:
     campaign = _campaign()
     session = get_session()
     run = draws.latest_run(session, campaign)
-    preview = sample_plan.preview(session, campaign)
     design = design_of(campaign)
     chosen_levels = {g.selection.chosen_level for g in design.groups if g.selection.chosen_level}
     return render_template(
@@ -48,12 +51,39 @@ def index() -> str:
         run=run,
         groups=design.groups,
         rule_labels=RULE_LABELS,
-        preview=preview.to_dict("records"),
         expected=draws.expected_forms(session, campaign),
         districts=draws.district_choices(session, run) if run else [],
         suggested_seed=secrets.randbelow(10**6),
         district_units=[u for u in campaign.units if u.level in chosen_levels],
+        **_preview(campaign),
     )
+
+
+def _preview(campaign: Campaign) -> dict[str, Any]:
+    """The preview's page of rows for ``?q=`` (a unit's name or code), ``?level=`` and
+    ``?page=``, with the counts per level of the rows the search finds and their totals."""
+    table = sample_plan.preview(get_session(), campaign)
+    search = request.args.get("q", "")[:SEARCH_CHARS].strip()
+    present = set(table["level"].dropna())
+    levels = [lv.code for lv in design_of(campaign).levels if lv.code in present]
+    level = request.args.get("level", "")
+    level = level if level in levels else ""
+    searched = sample_plan.preview_matching(table, search)
+    shown = sample_plan.preview_matching(searched, level=level or None)
+    rows, page = page_of(shown, "page", size=PREVIEW_PAGE_SIZE)
+    return {
+        "preview": rows.to_dict("records"),
+        "preview_page": page,
+        "preview_search": search,
+        "preview_level": level,
+        "preview_levels": levels,
+        "preview_all": len(table),
+        "preview_found": len(searched),
+        "preview_counts": {code: int((searched["level"] == code).sum()) for code in levels},
+        "preview_totals": {
+            column: int(shown[column].sum()) if len(shown) else 0 for column in PREVIEW_TOTALS
+        },
+    }
 
 
 @bp.post("/settings")

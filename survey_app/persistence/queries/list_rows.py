@@ -3,16 +3,17 @@
 Rows arrive as tuples already in stored form (JSON as text, dates as ISO text on SQLite, the
 order of ``COLUMNS``) and go to the driver's ``executemany`` on the session's connection (same
 transaction): SQLAlchemy's per-value processing cost more than reading and validating the file.
-The reads serve the stored report: the rows of its page, the annotated file, and the outcome
-a re-check compares with.
+The reads serve the stored report: the rows of its page (paged in SQL, with exact counts), the
+annotated file, and the outcome a re-check compares with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Text, cast, select
+from sqlalchemy import ColumnElement, Row, Text, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from survey_app.persistence.enums import RowStatus
@@ -75,22 +76,58 @@ STORED_VALUE_COLUMNS = tuple(column.key for column in _STORED_VALUES)
 """The names of the normalised values ``annotated_rows(stored_values=True)`` adds."""
 
 
-def problem_rows(session: Session, list_id: int, limit: int) -> list[Row[Any]]:
-    """At most ``limit`` rows of a list for its report page, problem rows first: excluded,
-    then eligible with warnings, then the rest, each in file order. One SELECT; each row is
-    (source row, status, reasons, warnings, issues, full name)."""
-    return list(
-        session.execute(
-            select(*_OUTCOME, ListRow.issues, ListRow.full_name)
-            .where(ListRow.list_id == list_id)
-            .order_by(
-                ListRow.status != RowStatus.EXCLUDED,
-                cast(ListRow.warnings, Text) == "[]",
-                ListRow.source_row,
-            )
-            .limit(limit)
+@dataclass(frozen=True)
+class RowsPage:
+    """One page of a list's rows for its report, with the exact counts it stands in:
+    ``total`` rows in the view paged (every row, or the problem rows), ``problems`` rows of
+    the list that are excluded or carry a warning."""
+
+    rows: list[Row[Any]]
+    total: int
+    problems: int
+
+
+def _is_problem() -> ColumnElement[bool]:
+    """Excluded, or eligible with a warning (a clean row stores its warnings as "[]")."""
+    return or_(ListRow.status == RowStatus.EXCLUDED, cast(ListRow.warnings, Text) != "[]")
+
+
+def problem_rows(
+    session: Session, list_id: int, limit: int, offset: int = 0, *, everything: bool = False
+) -> RowsPage:
+    """A page of at most ``limit`` rows after ``offset`` for the report page: the problem
+    rows (excluded, then eligible with warnings, each in file order), or with
+    ``everything`` every row in file order. One SELECT, the counts by window functions over
+    the same rows (LIMIT/OFFSET in SQL, nothing read beyond the page); a second, counting
+    statement only for a page past the end. Each row is (source row, status, reasons,
+    warnings, issues, full name, total, problems)."""
+    problem = _is_problem()
+    query = select(
+        *_OUTCOME,
+        ListRow.issues,
+        ListRow.full_name,
+        func.count().over().label("total"),
+        func.sum(case((problem, 1), else_=0)).over().label("problems"),
+    ).where(ListRow.list_id == list_id)
+    if everything:
+        query = query.order_by(ListRow.source_row)
+    else:
+        query = query.where(problem).order_by(
+            ListRow.status != RowStatus.EXCLUDED,
+            cast(ListRow.warnings, Text) == "[]",
+            ListRow.source_row,
         )
-    )
+    rows = list(session.execute(query.limit(limit).offset(offset)))
+    if rows:
+        return RowsPage(rows, int(rows[0].total), int(rows[0].problems or 0))
+    if offset == 0:
+        return RowsPage([], 0, 0)
+    total, problems = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((problem, 1), else_=0)), 0)).where(
+            ListRow.list_id == list_id
+        )
+    ).one()
+    return RowsPage([], int(total) if everything else int(problems), int(problems))
 
 
 def annotated_rows(
