@@ -97,6 +97,7 @@ def _letters_step(session: Session, job: Job, context: Context) -> bool:
             {"file": bundle.name, "size": bundle.stat().st_size, "units": len(units)},
         )
         return True
+    seen = job.done
     codes = dict(session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(chunk))).all())
     for unit_id in chunk:
         links = invitations.letters(session, issue_job, context.sealer, unit_id)
@@ -104,8 +105,9 @@ def _letters_step(session: Session, job: Job, context: Context) -> bool:
             data = invitations.letters_pdf(
                 session, campaign, links, context.base_url, context.hotline
             )
-            invitations.write_unit_letters(folder, codes.get(unit_id, str(unit_id)), data)
-    jobs.progress(session, job.id, len(chunk), len(units) - job.done - len(chunk))
+            invitations.write_unit_letters(folder, unit_id, codes.get(unit_id, ""), data)
+        jobs.heartbeat_now(session, job.id)
+    jobs.advance(session, job.id, seen, len(chunk), len(units) - seen - len(chunk))
     return False
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -387,23 +388,36 @@ def letters_folder(root: Path, job_id: int) -> Path:
     return root / LETTER_FILES / f"job-{int(job_id)}"
 
 
-def write_unit_letters(folder: Path, unit_code: str, data: bytes) -> Path:
-    """One unit's letters, written whole (temporary file, then renamed)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in unit_code)[:60] or "don-vi"
-    target = folder / f"thu-moi-{safe}.pdf"
-    tmp = target.with_suffix(".pdf.part")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+def write_unit_letters(folder: Path, unit_id: int, unit_code: str, data: bytes) -> Path:
+    """One unit's letters, written whole (a temporary file of this writer's own, readable by
+    the service's user only: the letters carry working links, then renamed)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in unit_code)[:60]
+    target = folder / f"thu-moi-{safe}-{int(unit_id)}.pdf"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".part-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return target
 
 
 def bundle_letters(folder: Path) -> Path:
     """The unit files of a letters job as one ZIP (stored: the PDFs are compressed already)."""
     target = folder / "thu-moi.zip"
-    tmp = folder / "thu-moi.zip.part"
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as bundle:
-        for path in sorted(folder.glob("thu-moi-*.pdf")):
-            bundle.write(path, path.name)
-    os.replace(tmp, target)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".part-")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as bundle:
+            for path in sorted(folder.glob("thu-moi-*.pdf")):
+                bundle.write(path, path.name)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return target

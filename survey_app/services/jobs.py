@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from survey_app.persistence.enums import JobKind, JobStatus
@@ -137,6 +137,34 @@ def progress(session: Session, job_id: int, added: int, left: int) -> None:
         .values(done=Job.done + added, total=Job.done + added + left, heartbeat_at=_now())
         .execution_options(synchronize_session=False)
     )
+
+
+def heartbeat_now(session: Session, job_id: int) -> None:
+    """A heartbeat from inside a long step, committed at once on a connection of its own (the
+    step's transaction commits only at its end)."""
+    try:
+        with session.get_bind().engine.connect() as conn:
+            conn.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == JobStatus.RUNNING)
+                .values(heartbeat_at=_now())
+            )
+            conn.commit()
+    except OperationalError:  # a busy database: a missed heartbeat only delays a takeover
+        return
+
+
+def advance(session: Session, job_id: int, seen: int, added: int, left: int) -> bool:
+    """Record a step's work only if the job is still where this runner read it (``done ==
+    seen``): a runner that took the job over meanwhile wins, and this step's work is not
+    counted twice nor skipped. False when another runner moved it."""
+    result = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.done == seen)
+        .values(done=seen + added, total=seen + added + left, heartbeat_at=_now())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def finish(session: Session, job_id: int, result: dict[str, Any] | None = None) -> None:

@@ -108,6 +108,11 @@ class StoredReport:
     skipped_by_kind: dict[SkipKind, int] = field(default_factory=dict)
 
 
+MAX_PAGE = 1_000_000
+"""No list has more pages (a list holds at most a few hundred thousand rows): a larger page
+number asked for is the last page, never an offset the database cannot hold."""
+
+
 def stored_report(
     session: Session, unit_list: UnitList, size: int, *, page: int = 1, everything: bool = False
 ) -> StoredReport:
@@ -115,7 +120,7 @@ def stored_report(
     last page past the end), problem rows only unless ``everything``. One SELECT of at most
     ``size`` rows, paged in SQL, its counts exact (``queries.list_rows.problem_rows``)."""
     summary = unit_list.summary or {}
-    number = max(page, 1)
+    number = min(max(page, 1), MAX_PAGE)  # a page past the end shows the last one
     found = list_rows_sql.problem_rows(
         session, unit_list.id, size, (number - 1) * size, everything=everything
     )

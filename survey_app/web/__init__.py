@@ -223,6 +223,12 @@ def _register_errors(app: Flask) -> None:
             return error
         code = error.code or 500
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        if (
+            code == 404
+            and request.path.lower().rstrip("/") in ("/s", "/c")
+            or (code == 404 and request.path.lower().startswith("/s/"))
+        ):  # a respondent's mistyped link: the page to type the letter's code, not staff's
+            return render_template("survey/code.html", error=None, mistyped=True), 404, headers
         return render_template("errors/error.html", code=code, kind=str(code)), code, headers
 
 

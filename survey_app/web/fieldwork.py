@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from survey_app import worker
 from survey_app.errors import CATALOGUE, ServiceError, render
-from survey_app.persistence.enums import AuditAction, JobKind, Role
+from survey_app.persistence.enums import AuditAction, JobKind, JobStatus, Role
 from survey_app.persistence.session import after_commit, get_session
 from survey_app.sealing import LinkSealer
 from survey_app.security import current_user, roles_required
@@ -88,19 +88,23 @@ def issue() -> Any:
         after_commit(lambda: worker.kick(app, job_id))
     else:
         flash(
-            ServiceError("issue_running", started=format_datetime(job.created_at)).message(
-                locale_code()
-            ),
+            ServiceError(
+                "issue_running", started=format_datetime(job.created_at, "dd/MM/yyyy HH:mm")
+            ).message(locale_code()),
             "warning",
         )
     return redirect(url_for("fieldwork.job", job_id=job.id))
 
 
-def _job(job_id: int) -> Job:
+def _job(job_id: int, kinds: tuple[JobKind, ...] = (JobKind.ISSUE_INVITATIONS,)) -> Job:
+    """The job, if it is of one of ``kinds`` (404 otherwise)."""
     job = jobs.get(get_session(), job_id)
-    if job is None or job.kind is not JobKind.ISSUE_INVITATIONS:
+    if job is None or job.kind not in kinds:
         abort(404)
     return job
+
+
+_ANY = (JobKind.ISSUE_INVITATIONS, JobKind.LETTERS_PDF)
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -110,7 +114,7 @@ def job(job_id: int) -> Any:
 
     A job nobody is running any more (its process died) is taken over from here.
     """
-    found = _job(job_id)
+    found = _job(job_id, _ANY)
     if found.kind is JobKind.LETTERS_PDF:
         return redirect(url_for("fieldwork.letters_job", job_id=found.id))
     if jobs.is_stale(found):
@@ -179,6 +183,9 @@ def letters_batch(job_id: int) -> Any:
     one ZIP kept for download (the page shows the progress; the browser may close)."""
     found = _job(job_id)
     session = get_session()
+    if found.status is not JobStatus.DONE:  # a batch of a job still issuing would miss units
+        flash(_("Hãy chờ việc phát hành giấy mời xong rồi mới in thư."), "warning")
+        return redirect(url_for("fieldwork.job", job_id=found.id))
     units = [unit.id for unit, _n in invitations.letters_by_unit(session, found.id)]
     if not units:
         flash(_("Không có thư nào để in."), "warning")
@@ -211,29 +218,43 @@ def letters_batch(job_id: int) -> Any:
 @roles_required(Role.ADMIN)
 def letters_job(job_id: int) -> Any:
     """A batch of letters: its progress (the page refreshes itself), then the download."""
-    found = _job(job_id)
+    found = _job(job_id, _ANY)
     if found.kind is not JobKind.LETTERS_PDF:
         return redirect(url_for("fieldwork.job", job_id=found.id))
     if jobs.is_stale(found):
         worker.kick(current_app._get_current_object(), found.id)  # type: ignore[attr-defined]
     error = render(found.error_code, locale_code(), {}) if found.error_code in CATALOGUE else None
+    kept = _letters_file(found)
+    if found.status is JobStatus.DONE and kept is None:
+        error = _(
+            "Tệp thư của lô này không còn trên máy chủ (hoặc được in ở một máy chủ khác). "
+            "Hãy in lại từ trang phát hành giấy mời."
+        )
     return render_template(
         "fieldwork/letters_job.html",
         job=found,
         error=error,
+        kept=kept is not None,
         active=found.status in jobs.ACTIVE,
     )
+
+
+def _letters_file(found: Job) -> Path | None:
+    """The batch's ZIP on this server, None when it is not there (not done, or gone)."""
+    name = str((found.result or {}).get("file", ""))
+    if not name or "/" in name or "\\" in name:
+        return None
+    path = invitations.letters_folder(Path(current_app.instance_path), found.id) / name
+    return path if path.is_file() else None
 
 
 @bp.get("/letters/<int:job_id>/download")
 @roles_required(Role.ADMIN)
 def letters_download(job_id: int) -> Any:
     """The batch's ZIP (one PDF per unit), as often as needed."""
-    found = _job(job_id)
-    name = str((found.result or {}).get("file", ""))
-    folder = invitations.letters_folder(Path(current_app.instance_path), found.id)
-    path = folder / name
-    if found.kind is not JobKind.LETTERS_PDF or not name or not path.is_file():
+    found = _job(job_id, _ANY)
+    path = _letters_file(found) if found.kind is JobKind.LETTERS_PDF else None
+    if path is None:
         return redirect(url_for("fieldwork.letters_job", job_id=found.id))
     audit.record(
         get_session(),

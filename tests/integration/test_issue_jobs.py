@@ -200,3 +200,31 @@ def test_two_sampling_runs_at_once_queue_instead_of_failing(
     assert last is not None and _count(session, SamplingRun) >= 2
     rows = session.scalars(select(Respondent.run_id)).all()
     assert set(rows) == {last.id}  # only the later run's respondents remain
+
+
+def test_every_units_letters_are_printed_in_the_background_and_kept(
+    app: Flask, session: Session, demo: int, as_role
+) -> None:
+    import zipfile
+
+    _people(session, demo, 7)
+    admin = as_role("admin")
+    admin.post("/fieldwork/invitations")
+    job = session.scalar(select(Job))
+    assert job is not None
+    started = admin.post(f"/fieldwork/jobs/{job.id}/letters-batch")
+    assert started.status_code == 302 and "/fieldwork/letters/" in started.headers["Location"]
+    page = admin.get(started.headers["Location"])
+    assert page.status_code == 200 and "Đã in thư của" in page.get_data(as_text=True)
+    batch_id = int(started.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert admin.get(f"/fieldwork/jobs/{batch_id}").status_code == 302  # to the batch's page
+    download = admin.get(f"/fieldwork/letters/{batch_id}/download")
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    bundle = zipfile.ZipFile(io.BytesIO(download.data))
+    names = bundle.namelist()
+    assert len(names) == len(invitations.letters_by_unit(session, job.id))
+    assert all(n.startswith("thu-moi-") and n.endswith(".pdf") for n in names)
+    assert all(bundle.read(n).startswith(b"%PDF") for n in names)
+    again = admin.get(f"/fieldwork/letters/{batch_id}/download")
+    assert again.data == download.data, "kept for re-download"
+    assert admin.get(f"/fieldwork/letters/{job.id}").status_code == 302, "an issuing job's page"

@@ -348,3 +348,14 @@ def test_the_upload_page_lists_the_columns_and_the_transaction_window_before_upl
     assert "Thời gian giao dịch" not in send
     assert re.search(r"<strong>Chức vụ</strong> <span class=\"badge bad\">bắt buộc", send)
     assert re.search(r"<strong>Đơn vị</strong> <span class=\"badge bad\">bắt buộc", send)
+
+
+def test_a_huge_page_number_shows_the_last_page(session: Session, full_demo: int) -> None:
+    from sqlalchemy import select
+
+    from survey_app.persistence.models import UnitList
+
+    unit_list = session.scalars(select(UnitList)).first()
+    assert unit_list is not None
+    report = list_reports.stored_report(session, unit_list, 100, page=10**19)
+    assert report is not None

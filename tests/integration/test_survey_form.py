@@ -332,3 +332,10 @@ def test_submit_over_a_draft_created_after_the_link_was_read(
     stored = session.scalar(select(Response))
     assert stored is not None and stored.status is ResponseStatus.SUBMITTED
     assert responses.stored_answers(session, stored) == answers
+
+
+@pytest.mark.parametrize("path", ["/s/ABCDE-FGHJ/", "/s/", "/s", "/s/KEY/p/x"])
+def test_a_mistyped_link_of_any_shape_opens_the_code_page(app: Flask, path: str) -> None:
+    response = app.test_client().get(path)
+    assert response.status_code == 404
+    assert "Nhập mã trên giấy mời" in response.get_data(as_text=True)
