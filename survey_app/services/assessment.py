@@ -40,11 +40,7 @@ from survey_app.persistence.queries import assessment as q
 from survey_app.services import audit
 from survey_app.services.appraisal import campaign_tree, indexed_units
 from survey_app.services.designs import design_of
-
-
-def vietnam_today() -> dt.date:
-    """Today in Vietnam (UTC+7): deadlines are Vietnamese calendar days."""
-    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)).date()
+from survey_app.services.export_labels import vietnam_today as vietnam_today  # deadlines
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,8 @@ from survey_app.persistence.models import Assessment, Campaign, Unit, UnitAssess
 from survey_app.services.appraisal_pdf import ReportRow, UnitReport, unit_report_pdf
 from survey_app.services.assessment import ReportView, vietnam_today
 from survey_app.services.assessment_appraisal import CouncilLine
+from survey_app.services.export_labels import VIETNAM
 from survey_app.services.exports import safe_rows
-
-VIETNAM = dt.timezone(dt.timedelta(hours=7))
 
 
 def local_time(moment: dt.datetime | None) -> str:

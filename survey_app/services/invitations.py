@@ -12,7 +12,6 @@ respondents whose invitations are being issued.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import tempfile
@@ -341,6 +340,7 @@ def letters_pdf(
     person, why and how long (the questionnaire's own minutes), the QR code, the short code,
     the reply-by date (the end of fieldwork) and the hotline."""
     from survey_app.services import letters_pdf, pdf, registry
+    from survey_app.services.export_labels import vietnam_today
 
     minutes: dict[int, int] = {}
     for link in links:
@@ -352,7 +352,7 @@ def letters_pdf(
     tops = registry.top_units(session, campaign)
     province = tops[0].name if tops else ""
     place = province.removeprefix("Thành phố ").removeprefix("Tỉnh ")
-    today = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=7)).date()
+    today = vietnam_today()
     heading = letters_pdf.LetterHeading(
         issuer=pdf.Issuer(
             f"UBND {province.upper()}" if province else "", "SỞ NỘI VỤ", "", place, today

@@ -29,6 +29,7 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from adminunits.names import fold_words
 from survey_app.errors import ServiceError
 from survey_app.persistence.enums import AssessmentStatus, Role, UnitStage
 from survey_app.persistence.session import get_session, keep_on_error
@@ -172,11 +173,7 @@ def _filtered(rows: list[assessment.BoardRow]) -> list[assessment.BoardRow]:
 
 def assessment_search_words(text: str) -> list[str]:
     """Words folded for search (no accents, lower case): "so tu phap" finds Sở Tư pháp."""
-    import unicodedata
-
-    plain = unicodedata.normalize("NFD", text[:200].replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(c for c in plain if unicodedata.category(c) != "Mn")
-    return plain.lower().split()
+    return fold_words(text[:200]).split()
 
 
 @bp.post("/open")
